@@ -1,0 +1,14 @@
+//! reform-radar: a media-monitoring crawler and evidence collector for the
+//! district SOE reform scorecard (改革报表).
+//!
+//! # Layout
+//! - [`model`]: shared domain types (no I/O).
+//! - [`config`]: the deployment home, `radar.toml`, source definitions, validation.
+//! - [`store`]: SQLite; the only module that runs SQL.
+//! - [`archive`]: the WARC evidence archive (write, read back, replay lookup).
+//! - [`crawl`]: the polite fetcher (transport, pacing, robots, retries, redirects, charsets).
+//! - [`discover`]: source kinds turning pages into links and article hints.
+//! - [`extract`]: article fields from HTML (selectors, generic extractor, dates, citations).
+//! - [`pipeline`]: the only code that knows the order of the stages.
+
+pub mod model;

@@ -1,0 +1,15 @@
+//! Shared domain types: ids, articles, source definitions and Beijing-time dates.
+//! This module does no I/O; every stage takes and returns these types.
+
+mod article;
+mod ids;
+mod source;
+mod time;
+
+pub use article::{Article, ExtractorKind, PrintCitation};
+pub use ids::{ArticleId, SourceId};
+pub use source::{
+    BroadcastSpec, DateTemplate, EpaperSpec, FeedSpec, FieldSelectors, JsonItems, ListingFormat,
+    ListingSpec, ScoringItem, SourceDef, SourceKind,
+};
+pub use time::{beijing_now, beijing_today, BEIJING};

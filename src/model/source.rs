@@ -1,0 +1,247 @@
+//! Source definitions: what one `sources/<id>.toml` file says. Parsing and
+//! validation with file:line errors live in `config`; this is only the shape.
+//!
+//! Date templates (`{yyyy}`, `{mm}`, `{dd}`, `{yyyymm}`, `{yyyymmdd}`,
+//! `{yyyy-mm}`, `{yyyy-mm-dd}`) are filled with a Beijing calendar date.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// How a source is enumerated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    /// RSS, Atom or RDF feeds.
+    Feed,
+    /// Index pages with pagination, article links found by CSS selectors.
+    Listing,
+    /// A Founder-style daily e-paper: edition → pages (版) → articles.
+    Epaper,
+    /// A broadcast day list (新闻联播): one article per broadcast item.
+    Broadcast,
+}
+
+impl SourceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Feed => "feed",
+            SourceKind::Listing => "listing",
+            SourceKind::Epaper => "epaper",
+            SourceKind::Broadcast => "broadcast",
+        }
+    }
+}
+
+/// A scoring item code (`B1`, `C7`, …) or `lead`.
+pub type ScoringItem = String;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceDef {
+    pub id: String,
+    /// Human name, e.g. `人民日报 电子版`.
+    pub name: String,
+    /// The outlet an article from this source belongs to, e.g. `人民日报`.
+    pub outlet: String,
+    /// Scoring item this source can evidence, or `lead`.
+    pub item: ScoringItem,
+    pub kind: SourceKind,
+    /// Cron expression (sec min hour day month weekday) in Beijing time.
+    #[serde(default)]
+    pub schedule: Option<String>,
+    /// Minimum gap between two requests to one host, seconds.
+    #[serde(default)]
+    pub pace_secs: Option<f64>,
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Free text for operators: caveats, what is known to break.
+    #[serde(default)]
+    pub notes: Option<String>,
+    /// Extra request headers (e.g. `Referer`).
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    #[serde(default)]
+    pub feed: Option<FeedSpec>,
+    #[serde(default)]
+    pub listing: Option<ListingSpec>,
+    #[serde(default)]
+    pub epaper: Option<EpaperSpec>,
+    #[serde(default)]
+    pub broadcast: Option<BroadcastSpec>,
+    /// Article-page selectors. Empty selectors fall back to the generic extractor.
+    #[serde(default)]
+    pub fields: FieldSelectors,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// CSS selectors for the fields of an article page. A selector may list
+/// alternatives separated by commas; the first element with text wins.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldSelectors {
+    pub title: Option<String>,
+    pub pretitle: Option<String>,
+    pub subtitle: Option<String>,
+    pub author: Option<String>,
+    pub date: Option<String>,
+    pub body: Option<String>,
+    /// Elements removed from the body before its text is taken.
+    #[serde(default)]
+    pub strip: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedSpec {
+    pub urls: Vec<String>,
+    /// Fetch each entry's page for the full text (default true).
+    #[serde(default = "yes")]
+    pub fetch_pages: bool,
+}
+
+/// Index pages (栏目) listing articles, with pagination.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListingSpec {
+    /// First pages of each column.
+    pub start: Vec<String>,
+    /// `html` (default) or `jsonp`/`json` (see `json_items`).
+    #[serde(default)]
+    pub format: ListingFormat,
+    /// Template for further pages relative to the start URL, with `{n}` the
+    /// page number counted from `page_base` (TRS sites: `index_{n}.html`, base 1
+    /// for the second page).
+    #[serde(default)]
+    pub page_url: Option<String>,
+    #[serde(default = "one")]
+    pub page_base: u32,
+    /// CSS selector of a "next page" link, an alternative to `page_url`.
+    #[serde(default)]
+    pub next: Option<String>,
+    /// Regex with one group that reads the page count from a page
+    /// (e.g. `createPage\((\d+)`).
+    #[serde(default)]
+    pub page_count: Option<String>,
+    /// Pages per column on a scheduled run (backfill walks until `--from`).
+    #[serde(default = "three")]
+    pub max_pages: u32,
+    /// Hard cap on pages per column in a backfill.
+    #[serde(default = "two_hundred")]
+    pub max_backfill_pages: u32,
+    /// CSS selector of one list item; links and dates are looked up inside it.
+    #[serde(default)]
+    pub items: Option<String>,
+    /// CSS selector of the article link (inside an item); default `a`.
+    #[serde(default)]
+    pub link: Option<String>,
+    /// CSS selector of the item's date (inside an item).
+    #[serde(default)]
+    pub date: Option<String>,
+    /// Regex an article URL must match.
+    #[serde(default)]
+    pub link_pattern: Option<String>,
+    /// JSON/JSONP lists: where the items are and which keys hold url, title, date.
+    #[serde(default)]
+    pub json_items: Option<JsonItems>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ListingFormat {
+    #[default]
+    Html,
+    Json,
+    Jsonp,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsonItems {
+    /// Dotted path to the array, e.g. `data.list`.
+    pub path: String,
+    pub url: String,
+    pub title: String,
+    #[serde(default)]
+    pub date: Option<String>,
+}
+
+/// A URL template valid for a date range (both ends inclusive, either open).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DateTemplate {
+    #[serde(default)]
+    pub from: Option<NaiveDate>,
+    #[serde(default)]
+    pub until: Option<NaiveDate>,
+    pub url: String,
+}
+
+impl DateTemplate {
+    pub fn covers(&self, date: NaiveDate) -> bool {
+        self.from.is_none_or(|f| date >= f) && self.until.is_none_or(|u| date <= u)
+    }
+}
+
+/// A Founder-style e-paper.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EpaperSpec {
+    /// The first page (版) of the edition of a date; dated templates for sites
+    /// that changed their URL scheme. The first template covering a date wins.
+    pub editions: Vec<DateTemplate>,
+    /// Entry page of the latest edition (may redirect by meta refresh or JS).
+    #[serde(default)]
+    pub latest: Option<String>,
+    /// CSS selector of links to the edition's pages.
+    pub page_links: String,
+    /// Regex a page URL must match.
+    #[serde(default)]
+    pub page_pattern: Option<String>,
+    /// CSS selector of article links on a page.
+    pub article_links: String,
+    /// Regex an article URL must match.
+    #[serde(default)]
+    pub article_pattern: Option<String>,
+    /// CSS selector of the page label (`第01版：要闻`) on a page.
+    #[serde(default)]
+    pub page_label: Option<String>,
+    /// Article titles containing any of these are not articles (ads, credits).
+    #[serde(default)]
+    pub skip_titles: Vec<String>,
+}
+
+/// A broadcast programme's day list (新闻联播).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BroadcastSpec {
+    /// Day list URL template.
+    pub day: String,
+    /// CSS selector of one broadcast item.
+    pub items: String,
+    /// CSS selector of the item link inside an item; default `a`.
+    #[serde(default)]
+    pub link: Option<String>,
+    /// Items whose title starts with one of these are the full programme, skipped.
+    #[serde(default)]
+    pub skip_prefixes: Vec<String>,
+    /// Prefixes removed from titles (`[视频]`).
+    #[serde(default)]
+    pub strip_prefixes: Vec<String>,
+    /// Beijing time (HH:MM) after which a day's list is complete.
+    #[serde(default)]
+    pub complete_after: Option<String>,
+}
+
+fn one() -> u32 {
+    1
+}
+fn three() -> u32 {
+    3
+}
+fn two_hundred() -> u32 {
+    200
+}
