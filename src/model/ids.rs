@@ -49,9 +49,15 @@ mod tests {
 
     #[test]
     fn article_id_is_stable_and_short() {
-        let a = ArticleId::from_canonical_url("http://paper.people.com.cn/rmrb/pc/content/202603/04/content_1.html");
-        let b = ArticleId::from_canonical_url("http://paper.people.com.cn/rmrb/pc/content/202603/04/content_1.html");
-        let c = ArticleId::from_canonical_url("http://paper.people.com.cn/rmrb/pc/content/202603/04/content_2.html");
+        let a = ArticleId::from_canonical_url(
+            "http://paper.people.com.cn/rmrb/pc/content/202603/04/content_1.html",
+        );
+        let b = ArticleId::from_canonical_url(
+            "http://paper.people.com.cn/rmrb/pc/content/202603/04/content_1.html",
+        );
+        let c = ArticleId::from_canonical_url(
+            "http://paper.people.com.cn/rmrb/pc/content/202603/04/content_2.html",
+        );
         assert_eq!(a, b);
         assert_ne!(a, c);
         assert_eq!(a.as_str().len(), 16);

@@ -10,6 +10,6 @@ pub use article::{Article, ExtractorKind, PrintCitation};
 pub use ids::{ArticleId, SourceId};
 pub use source::{
     BroadcastSpec, DateTemplate, EpaperSpec, FeedSpec, FieldSelectors, JsonItems, ListingFormat,
-    ListingSpec, ScoringItem, SourceDef, SourceKind,
+    ListingSpec, ScoringItem, SourceDef, SourceKind, fill_date_template,
 };
-pub use time::{beijing_now, beijing_today, BEIJING};
+pub use time::{BEIJING, beijing_now, beijing_today};

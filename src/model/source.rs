@@ -245,3 +245,16 @@ fn three() -> u32 {
 fn two_hundred() -> u32 {
     200
 }
+
+/// Fill `{yyyy}`, `{mm}`, `{dd}`, `{yyyymm}`, `{yyyymmdd}`, `{yyyy-mm}` and
+/// `{yyyy-mm-dd}` in a URL template with a date.
+pub fn fill_date_template(template: &str, date: NaiveDate) -> String {
+    template
+        .replace("{yyyy-mm-dd}", &date.format("%Y-%m-%d").to_string())
+        .replace("{yyyy-mm}", &date.format("%Y-%m").to_string())
+        .replace("{yyyymmdd}", &date.format("%Y%m%d").to_string())
+        .replace("{yyyymm}", &date.format("%Y%m").to_string())
+        .replace("{yyyy}", &date.format("%Y").to_string())
+        .replace("{mm}", &date.format("%m").to_string())
+        .replace("{dd}", &date.format("%d").to_string())
+}

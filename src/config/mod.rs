@@ -1,0 +1,18 @@
+//! The deployment home and its configuration: `radar.toml`, `sources/*.toml`,
+//! `enterprises.toml` and `rules.toml`. Defaults are compiled in; files in the
+//! home override them; unknown keys are rejected; every problem is reported as
+//! `file:line: field: what is wrong`.
+
+mod check;
+mod defaults;
+mod home;
+mod problems;
+mod rules;
+mod settings;
+
+pub use check::{Checked, check_home, load_sources};
+pub use defaults::DEFAULT_SOURCES;
+pub use home::{Home, InitReport};
+pub use problems::{Problem, Problems};
+pub use rules::{Enterprise, EnterprisesFile, Rules};
+pub use settings::{ArchiveSettings, Politeness, ScheduleSettings, Settings};

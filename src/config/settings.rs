@@ -1,0 +1,99 @@
+//! `radar.toml`: the user agent, politeness, schedule and archive settings.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    pub user_agent: String,
+    pub accept_language: String,
+    pub politeness: Politeness,
+    pub schedule: ScheduleSettings,
+    pub archive: ArchiveSettings,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Politeness {
+    pub pace_secs: f64,
+    pub concurrency: usize,
+    pub connect_timeout_secs: f64,
+    pub read_timeout_secs: f64,
+    pub max_body_bytes: u64,
+    pub max_redirects: u32,
+    pub retries: u32,
+    pub backoff_base_ms: u64,
+    pub max_retry_after_secs: u64,
+    pub obey_robots: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScheduleSettings {
+    pub default: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ArchiveSettings {
+    pub rotate_bytes: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            user_agent:
+                "reform-radar/0.1 (+mailto:radar-ops@example.org; SOE reform media monitoring)"
+                    .into(),
+            accept_language: "zh-CN,zh;q=0.9".into(),
+            politeness: Politeness::default(),
+            schedule: ScheduleSettings::default(),
+            archive: ArchiveSettings::default(),
+        }
+    }
+}
+
+impl Default for Politeness {
+    fn default() -> Self {
+        Politeness {
+            pace_secs: 1.2,
+            concurrency: 4,
+            connect_timeout_secs: 10.0,
+            read_timeout_secs: 30.0,
+            max_body_bytes: 16_000_000,
+            max_redirects: 8,
+            retries: 3,
+            backoff_base_ms: 1000,
+            max_retry_after_secs: 300,
+            obey_robots: true,
+        }
+    }
+}
+
+impl Default for ScheduleSettings {
+    fn default() -> Self {
+        ScheduleSettings {
+            default: "0 15 8,13,18 * * *".into(),
+        }
+    }
+}
+
+impl Default for ArchiveSettings {
+    fn default() -> Self {
+        ArchiveSettings {
+            rotate_bytes: 500_000_000,
+        }
+    }
+}
+
+impl Settings {
+    /// Settings for tests: fast, no robots cache surprises.
+    pub fn for_test() -> Self {
+        let mut s = Settings::default();
+        s.politeness.pace_secs = 0.0;
+        s.politeness.backoff_base_ms = 10;
+        s.politeness.connect_timeout_secs = 2.0;
+        s.politeness.read_timeout_secs = 2.0;
+        s
+    }
+}
