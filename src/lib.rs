@@ -13,5 +13,6 @@
 
 pub mod config;
 pub mod crawl;
+pub mod store;
 pub mod extract;
 pub mod model;

@@ -1,0 +1,188 @@
+//! The crawl frontier: every URL a source wants fetched, with its state. It
+//! lives in the store so that a killed crawl resumes where it stopped.
+
+use super::{Result, Store, StoreError, Tx, now_utc};
+use rusqlite::params;
+
+/// What a frontier URL is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// A listing, feed, day list or e-paper entry: yields links.
+    Index,
+    /// An e-paper page (版): yields other pages and articles.
+    Page,
+    /// An article page.
+    Article,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Index => "index",
+            Role::Page => "page",
+            Role::Article => "article",
+        }
+    }
+    fn parse(s: &str) -> Option<Role> {
+        match s {
+            "index" => Some(Role::Index),
+            "page" => Some(Role::Page),
+            "article" => Some(Role::Article),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskState {
+    Pending,
+    Done,
+    /// Failed in a run; retried by the next runs up to a limit.
+    Failed,
+    /// Answered, but not yet final (today's edition not out yet): fetched again next run.
+    Later,
+}
+
+impl TaskState {
+    fn as_str(self) -> &'static str {
+        match self {
+            TaskState::Pending => "pending",
+            TaskState::Done => "done",
+            TaskState::Failed => "failed",
+            TaskState::Later => "later",
+        }
+    }
+}
+
+/// A task to add. `recheck` tasks (first listing pages, feeds, latest-edition
+/// entries) are fetched again on every run; others once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewTask {
+    pub source: String,
+    pub url: String,
+    pub role: Role,
+    pub context: String,
+    pub recheck: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FrontierItem {
+    pub id: i64,
+    pub source: String,
+    pub url: String,
+    pub role: Role,
+    pub context: String,
+    pub attempts: u32,
+}
+
+/// Failed tasks are retried by this many runs, then left for an operator.
+pub const MAX_ATTEMPTS: u32 = 3;
+
+impl Tx<'_> {
+    /// Add a task unless the source already has this URL. Returns whether it was added.
+    pub fn enqueue(&self, t: &NewTask) -> Result<bool> {
+        let n = self.tx.execute(
+            "INSERT OR IGNORE INTO frontier (source, url, role, context, recheck, updated_at) VALUES (?1,?2,?3,?4,?5,?6)",
+            params![t.source, t.url, t.role.as_str(), t.context, t.recheck, now_utc()],
+        )?;
+        if n == 0 && t.recheck {
+            // A seed seen before: due again on this run.
+            self.tx.execute(
+                "UPDATE frontier SET state = 'pending', context = ?3, updated_at = ?4 \
+                 WHERE source = ?1 AND url = ?2 AND state != 'pending'",
+                params![t.source, t.url, t.context, now_utc()],
+            )?;
+        }
+        Ok(n > 0)
+    }
+
+    /// Record the outcome of a task.
+    pub fn finish_task(
+        &self,
+        id: i64,
+        state: TaskState,
+        status: Option<u16>,
+        error: Option<&str>,
+    ) -> Result<()> {
+        self.tx.execute(
+            "UPDATE frontier SET state = ?2, attempts = attempts + 1, last_status = ?3, last_error = ?4, updated_at = ?5 WHERE id = ?1",
+            params![id, state.as_str(), status, error, now_utc()],
+        )?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Make a run's leftovers due: `later` tasks and failed ones with attempts left.
+    pub fn requeue(&mut self, sources: &[String]) -> Result<usize> {
+        self.transaction(|tx| {
+            let mut n = 0;
+            for s in sources {
+                n += tx.tx.execute(
+                    "UPDATE frontier SET state = 'pending' WHERE source = ?1 AND \
+                     (state = 'later' OR (state = 'failed' AND attempts < ?2))",
+                    params![s, MAX_ATTEMPTS],
+                )?;
+            }
+            Ok(n)
+        })
+    }
+
+    /// Pending tasks of these sources, oldest first.
+    pub fn pending_tasks(&self, sources: &[String], limit: usize) -> Result<Vec<FrontierItem>> {
+        let list =
+            serde_json::to_string(sources).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, source, url, role, context, attempts FROM frontier \
+             WHERE state = 'pending' AND source IN (SELECT value FROM json_each(?1)) ORDER BY id LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![list, limit as i64], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, u32>(5)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, source, url, role, context, attempts) = row?;
+            let role = Role::parse(&role)
+                .ok_or_else(|| StoreError::Corrupt(format!("frontier {id}: role `{role}`")))?;
+            out.push(FrontierItem {
+                id,
+                source,
+                url,
+                role,
+                context,
+                attempts,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Count of frontier tasks per state for these sources.
+    pub fn frontier_counts(&self, sources: &[String]) -> Result<Vec<(String, u64)>> {
+        let list =
+            serde_json::to_string(sources).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT state, COUNT(*) FROM frontier WHERE source IN (SELECT value FROM json_each(?1)) GROUP BY state ORDER BY state",
+        )?;
+        let rows = stmt.query_map(params![list], |r| {
+            Ok((r.get(0)?, r.get::<_, i64>(1)? as u64))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Was this URL of this source ever fetched to completion?
+    pub fn task_done(&self, source: &str, url: &str) -> Result<bool> {
+        let n: i64 = self.conn.query_row(
+            "SELECT COUNT(*) FROM frontier WHERE source = ?1 AND url = ?2 AND state = 'done'",
+            params![source, url],
+            |r| r.get(0),
+        )?;
+        Ok(n > 0)
+    }
+}

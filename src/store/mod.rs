@@ -1,0 +1,72 @@
+//! SQLite storage: the only module that runs SQL. WAL mode, versioned
+//! migrations run on open. Tables: sources, runs, resources (every archived
+//! exchange), articles, syndication links, the crawl frontier, HTTP validators
+//! and per-run source statistics.
+
+mod articles;
+mod frontier;
+mod migrations;
+mod resources;
+mod runs;
+
+use rusqlite::Connection;
+use std::path::Path;
+
+pub use articles::{ArticleRow, StoredArticle};
+pub use frontier::{FrontierItem, NewTask, Role, TaskState};
+pub use resources::{NewResource, ResourceLocation, Validators};
+pub use runs::{RunCounts, SourceHealth, SourceRunStats};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database {path}: {source}")]
+    Open {
+        path: String,
+        source: rusqlite::Error,
+    },
+    #[error("database migration failed: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    #[error("database: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("stored value is corrupt: {0}")]
+    Corrupt(String),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// An open store. One connection; the pipeline is its only writer.
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    pub fn open(path: &Path) -> Result<Store> {
+        let mut conn = Connection::open(path).map_err(|source| StoreError::Open {
+            path: path.display().to_string(),
+            source,
+        })?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        migrations::migrations().to_latest(&mut conn)?;
+        Ok(Store { conn })
+    }
+
+    /// Run `f` in one transaction: all of it is stored, or none.
+    pub fn transaction<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        let tx = self.conn.transaction()?;
+        let out = f(&Tx { tx: &tx })?;
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
+/// A view on the database inside (or, for reads, outside) a transaction.
+pub struct Tx<'a> {
+    tx: &'a Connection,
+}
+
+fn now_utc() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}

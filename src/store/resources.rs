@@ -1,0 +1,127 @@
+//! Resources: one row per archived exchange (errors and robots.txt included),
+//! pointing at its WARC record; and HTTP validators for conditional GET.
+
+use super::{Result, Store, Tx};
+use rusqlite::{OptionalExtension, params};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewResource {
+    pub run_id: Option<i64>,
+    pub source: Option<String>,
+    pub url: String,
+    pub final_url: String,
+    pub status: Option<u16>,
+    pub content_type: Option<String>,
+    pub fetched_at: String,
+    pub warc_file: String,
+    pub warc_offset: u64,
+    pub warc_length: u64,
+    pub payload_sha256: Option<String>,
+    pub error: Option<String>,
+}
+
+/// ETag / Last-Modified last seen for a URL, with the payload digest they vouched for.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Validators {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub payload_sha256: Option<String>,
+}
+
+/// Where the bytes of a resource are.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResourceLocation {
+    pub url: String,
+    pub status: Option<u16>,
+    pub warc_file: String,
+    pub warc_offset: u64,
+    pub warc_length: u64,
+    pub payload_sha256: Option<String>,
+}
+
+impl Tx<'_> {
+    pub fn insert_resource(&self, r: &NewResource) -> Result<i64> {
+        self.tx.execute(
+            "INSERT INTO resources (run_id, source, url, final_url, status, content_type, fetched_at, warc_file, \
+             warc_offset, warc_length, payload_sha256, error) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
+            params![r.run_id, r.source, r.url, r.final_url, r.status, r.content_type, r.fetched_at, r.warc_file,
+                r.warc_offset as i64, r.warc_length as i64, r.payload_sha256, r.error],
+        )?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    pub fn set_validators(&self, url: &str, v: &Validators) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO validators (url, etag, last_modified, payload_sha256) VALUES (?1,?2,?3,?4) \
+             ON CONFLICT(url) DO UPDATE SET etag=?2, last_modified=?3, payload_sha256=?4",
+            params![url, v.etag, v.last_modified, v.payload_sha256],
+        )?;
+        Ok(())
+    }
+}
+
+impl Store {
+    pub fn validators(&self, url: &str) -> Result<Option<Validators>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT etag, last_modified, payload_sha256 FROM validators WHERE url = ?1",
+                params![url],
+                |r| {
+                    Ok(Validators {
+                        etag: r.get(0)?,
+                        last_modified: r.get(1)?,
+                        payload_sha256: r.get(2)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    pub fn resource(&self, id: i64) -> Result<Option<ResourceLocation>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT url, status, warc_file, warc_offset, warc_length, payload_sha256 FROM resources WHERE id = ?1",
+                params![id],
+                |r| Ok(ResourceLocation {
+                    url: r.get(0)?,
+                    status: r.get(1)?,
+                    warc_file: r.get(2)?,
+                    warc_offset: r.get::<_, i64>(3)? as u64,
+                    warc_length: r.get::<_, i64>(4)? as u64,
+                    payload_sha256: r.get(5)?,
+                }),
+            )
+            .optional()?)
+    }
+
+    /// Every successful (2xx) resource of a source, oldest first: the input of `radar reprocess`.
+    pub fn resources_of(&self, source: &str) -> Result<Vec<(i64, ResourceLocation)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, url, status, warc_file, warc_offset, warc_length, payload_sha256 FROM resources \
+             WHERE source = ?1 AND status BETWEEN 200 AND 299 ORDER BY id",
+        )?;
+        let rows = stmt.query_map(params![source], |r| {
+            Ok((
+                r.get(0)?,
+                ResourceLocation {
+                    url: r.get(1)?,
+                    status: r.get(2)?,
+                    warc_file: r.get(3)?,
+                    warc_offset: r.get::<_, i64>(4)? as u64,
+                    warc_length: r.get::<_, i64>(5)? as u64,
+                    payload_sha256: r.get(6)?,
+                },
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn resource_count(&self) -> Result<u64> {
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM resources", [], |r| r.get::<_, i64>(0))?
+            as u64)
+    }
+}

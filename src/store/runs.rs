@@ -1,0 +1,176 @@
+//! Crawl runs, per-source statistics of each run, and the source health
+//! derived from them (last success, yield, error rate, layout-change alarms).
+
+use super::{Result, Store, Tx, now_utc};
+use rusqlite::{OptionalExtension, params};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunCounts {
+    pub fetched: u64,
+    pub new_articles: u64,
+    pub unchanged: u64,
+    pub errors: u64,
+}
+
+/// What one source did in one run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SourceRunStats {
+    pub fetched: u64,
+    pub links: u64,
+    pub new_articles: u64,
+    pub errors: u64,
+    /// Index pages fetched, and how many of them yielded no links at all.
+    pub listing_pages: u64,
+    pub empty_listings: u64,
+    /// Per field: (articles extracted, articles where the field's selector came back empty).
+    pub empty_fields: BTreeMap<String, (u64, u64)>,
+}
+
+/// A source's health over its recent runs.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct SourceHealth {
+    pub source: String,
+    pub runs: u64,
+    pub last_run: Option<String>,
+    pub last_success: Option<String>,
+    pub articles_per_run: f64,
+    pub error_rate: f64,
+    pub alarms: Vec<String>,
+}
+
+impl Store {
+    pub fn start_run(&mut self, command: &str) -> Result<i64> {
+        self.conn.execute(
+            "INSERT INTO runs (started_at, command) VALUES (?1, ?2)",
+            params![now_utc(), command],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    pub fn finish_run(&mut self, id: i64, counts: RunCounts, status: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE runs SET finished_at=?2, status=?3, fetched=?4, new_articles=?5, unchanged=?6, errors=?7 WHERE id=?1",
+            params![id, now_utc(), status, counts.fetched as i64, counts.new_articles as i64,
+                counts.unchanged as i64, counts.errors as i64],
+        )?;
+        Ok(())
+    }
+
+    pub fn register_source(
+        &mut self,
+        id: &str,
+        kind: &str,
+        outlet: &str,
+        item: &str,
+        name: &str,
+    ) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO sources (id, kind, outlet, item, name, updated_at) VALUES (?1,?2,?3,?4,?5,?6) \
+             ON CONFLICT(id) DO UPDATE SET kind=?2, outlet=?3, item=?4, name=?5, updated_at=?6",
+            params![id, kind, outlet, item, name, now_utc()],
+        )?;
+        Ok(())
+    }
+
+    /// Health of a source from its last `window` runs.
+    pub fn source_health(&self, source: &str, window: usize) -> Result<SourceHealth> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT finished_at, fetched, links, new_articles, errors, listing_pages, empty_listings, empty_fields \
+             FROM source_runs WHERE source = ?1 ORDER BY run_id DESC LIMIT ?2",
+        )?;
+        type Row = (String, i64, i64, i64, i64, i64, i64, String);
+        let rows: Vec<Row> = stmt
+            .query_map(params![source, window as i64], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let last_success: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT MAX(finished_at) FROM source_runs WHERE source = ?1 AND fetched > 0 AND errors < fetched",
+                params![source],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        let mut h = SourceHealth {
+            source: source.to_string(),
+            runs: rows.len() as u64,
+            last_run: rows.first().map(|r| r.0.clone()),
+            last_success,
+            ..Default::default()
+        };
+        if rows.is_empty() {
+            return Ok(h);
+        }
+        let fetched: i64 = rows.iter().map(|r| r.1).sum();
+        let errors: i64 = rows.iter().map(|r| r.4).sum();
+        h.articles_per_run = rows.iter().map(|r| r.3).sum::<i64>() as f64 / rows.len() as f64;
+        h.error_rate = if fetched > 0 {
+            errors as f64 / fetched as f64
+        } else {
+            0.0
+        };
+        // Layout-change alarm 1: the latest run's listings yielded no links, where
+        // earlier runs' did.
+        let latest = &rows[0];
+        let earlier_links: i64 = rows[1..].iter().map(|r| r.2).sum();
+        if latest.5 > 0 && latest.6 == latest.5 && earlier_links > 0 {
+            h.alarms.push(format!(
+                "layout change? {} index page(s) yielded no links; earlier runs found {earlier_links}",
+                latest.5
+            ));
+        }
+        // Alarm 2: a field that earlier runs filled came back empty on every article now.
+        let fields_now: BTreeMap<String, (u64, u64)> =
+            serde_json::from_str(&latest.7).unwrap_or_default();
+        for (field, (seen, empty)) in &fields_now {
+            if *seen == 0 || empty != seen {
+                continue;
+            }
+            let filled_before = rows[1..].iter().any(|r| {
+                let f: BTreeMap<String, (u64, u64)> =
+                    serde_json::from_str(&r.7).unwrap_or_default();
+                f.get(field).is_some_and(|(s, e)| s > e)
+            });
+            if filled_before {
+                h.alarms.push(format!(
+                    "layout change? selector for `{field}` came back empty on all {seen} article(s)"
+                ));
+            }
+        }
+        Ok(h)
+    }
+
+    pub fn run_count(&self) -> Result<u64> {
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM runs", [], |r| r.get::<_, i64>(0))? as u64)
+    }
+}
+
+impl Tx<'_> {
+    pub fn record_source_run(&self, run_id: i64, source: &str, s: &SourceRunStats) -> Result<()> {
+        let fields = serde_json::to_string(&s.empty_fields).unwrap_or_else(|_| "{}".into());
+        self.tx.execute(
+            "INSERT INTO source_runs (run_id, source, finished_at, fetched, links, new_articles, errors, listing_pages, \
+             empty_listings, empty_fields) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10) \
+             ON CONFLICT(run_id, source) DO UPDATE SET finished_at=?3, fetched=fetched+?4, links=links+?5, \
+             new_articles=new_articles+?6, errors=errors+?7, listing_pages=listing_pages+?8, \
+             empty_listings=empty_listings+?9, empty_fields=?10",
+            params![run_id, source, now_utc(), s.fetched as i64, s.links as i64, s.new_articles as i64,
+                s.errors as i64, s.listing_pages as i64, s.empty_listings as i64, fields],
+        )?;
+        Ok(())
+    }
+}
