@@ -15,4 +15,5 @@ pub mod config;
 pub mod crawl;
 pub mod store;
 pub mod extract;
+pub mod index;
 pub mod model;
