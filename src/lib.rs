@@ -11,6 +11,7 @@
 //! - [`extract`]: article fields from HTML (selectors, generic extractor, dates, citations).
 //! - [`pipeline`]: the only code that knows the order of the stages.
 
+pub mod archive;
 pub mod config;
 pub mod crawl;
 pub mod store;

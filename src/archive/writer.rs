@@ -1,0 +1,283 @@
+//! Writing exchanges as WARC/1.1 records (through the `warc` crate), each
+//! record its own gzip member so it can be read back from its offset alone.
+
+use super::ArchiveError;
+use chrono::{DateTime, Utc};
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use sha2::{Digest, Sha256};
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use warc::{BufferedBody, Record, RecordBuilder, RecordType, WarcHeader, WarcWriter};
+
+/// One HTTP exchange as it happened. `status` is None when no response came.
+#[derive(Debug, Clone)]
+pub struct Exchange<'a> {
+    pub url: &'a str,
+    pub method: &'a str,
+    pub request_headers: &'a [(String, String)],
+    pub status: Option<u16>,
+    pub reason: &'a str,
+    pub response_headers: &'a [(String, String)],
+    /// The payload exactly as received (still content-encoded, if it was).
+    pub body: &'a [u8],
+    /// The body was cut at the size limit.
+    pub truncated: bool,
+    /// A transport error (timeout, refused, …) when there is no response.
+    pub error: Option<&'a str>,
+    pub fetched_at: DateTime<Utc>,
+}
+
+/// Where a record is: a file name inside the archive folder, offset and length
+/// of its gzip member, and the payload digest (hex SHA-256).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordLocation {
+    pub file: String,
+    pub offset: u64,
+    pub length: u64,
+    pub payload_sha256: Option<String>,
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+fn warc_digest(bytes: &[u8]) -> String {
+    format!(
+        "sha256:{}",
+        base32::encode(
+            base32::Alphabet::Rfc4648 { padding: true },
+            &Sha256::digest(bytes)
+        )
+    )
+}
+
+/// Appends records to size-rotated files. A new file is started per writer, so
+/// a file is never appended to by two processes, and a killed process leaves
+/// at most one cut record at the end of its own file.
+pub struct ArchiveWriter {
+    dir: PathBuf,
+    rotate_bytes: u64,
+    current: Option<(File, String, u64)>,
+    serial: u32,
+    stem: String,
+}
+
+impl ArchiveWriter {
+    pub fn open(dir: &Path, rotate_bytes: u64) -> Result<Self, ArchiveError> {
+        std::fs::create_dir_all(dir).map_err(|e| ArchiveError::io(dir, e))?;
+        let stem = format!(
+            "radar-{}-{}",
+            Utc::now().format("%Y%m%dT%H%M%S%3f"),
+            std::process::id()
+        );
+        Ok(ArchiveWriter {
+            dir: dir.to_path_buf(),
+            rotate_bytes: rotate_bytes.max(1),
+            current: None,
+            serial: 0,
+            stem,
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn file(&mut self) -> Result<&mut (File, String, u64), ArchiveError> {
+        if self
+            .current
+            .as_ref()
+            .is_some_and(|c| c.2 >= self.rotate_bytes)
+        {
+            if let Some((f, _, _)) = self.current.take() {
+                f.sync_all().map_err(|e| ArchiveError::io(&self.dir, e))?;
+            }
+        }
+        if self.current.is_none() {
+            self.serial += 1;
+            let name = format!("{}-{:05}.warc.gz", self.stem, self.serial);
+            let path = self.dir.join(&name);
+            let file = OpenOptions::new()
+                .create_new(true)
+                .append(true)
+                .open(&path)
+                .map_err(|e| ArchiveError::io(&path, e))?;
+            self.current = Some((file, name, 0));
+            self.write_warcinfo()?;
+        }
+        self.current
+            .as_mut()
+            .ok_or_else(|| ArchiveError::Record("no current file".into()))
+    }
+
+    fn write_warcinfo(&mut self) -> Result<(), ArchiveError> {
+        let body = format!(
+            "software: reform-radar/{}\r\nformat: WARC File Format 1.1\r\nconformsTo: http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n",
+            env!("CARGO_PKG_VERSION")
+        );
+        let rec = base(RecordType::WarcInfo, Utc::now())
+            .header(WarcHeader::ContentType, "application/warc-fields")
+            .body(body.into_bytes());
+        let name = self
+            .current
+            .as_ref()
+            .map(|c| c.1.clone())
+            .unwrap_or_default();
+        let rec = rec.header(WarcHeader::Filename, name);
+        self.append(&build(rec)?)?;
+        Ok(())
+    }
+
+    /// Write one record as its own gzip member; returns (offset, length).
+    fn append(
+        &mut self,
+        record: &Record<BufferedBody>,
+    ) -> Result<(String, u64, u64), ArchiveError> {
+        let mut raw = Vec::with_capacity(record.body().len() + 512);
+        WarcWriter::new(&mut raw)
+            .write(record)
+            .map_err(|e| ArchiveError::Record(e.to_string()))?;
+        let mut gz = GzEncoder::new(Vec::with_capacity(raw.len() / 3 + 64), Compression::fast());
+        gz.write_all(&raw)
+            .map_err(|e| ArchiveError::Record(e.to_string()))?;
+        let member = gz
+            .finish()
+            .map_err(|e| ArchiveError::Record(e.to_string()))?;
+        let dir = self.dir.clone();
+        let (file, name, size) = self.file()?;
+        let offset = *size;
+        // One write call per record: a kill leaves whole records behind it.
+        file.write_all(&member)
+            .map_err(|e| ArchiveError::io(&dir, e))?;
+        *size += member.len() as u64;
+        Ok((name.clone(), offset, member.len() as u64))
+    }
+
+    /// Archive an exchange: a request record, then a response record (or, when
+    /// no response came, a metadata record describing the error). Returns the
+    /// location of the response (or metadata) record.
+    pub fn write_exchange(&mut self, ex: &Exchange<'_>) -> Result<RecordLocation, ArchiveError> {
+        // Open the file (and its warcinfo) before taking offsets.
+        self.file()?;
+        let request = http_request_block(ex);
+        let req_id = Record::<BufferedBody>::generate_record_id();
+        let resp_id = Record::<BufferedBody>::generate_record_id();
+        let req = base(RecordType::Request, ex.fetched_at)
+            .warc_id(req_id.clone())
+            .header(WarcHeader::TargetURI, ex.url)
+            .header(WarcHeader::ContentType, "application/http;msgtype=request")
+            .header(WarcHeader::BlockDigest, warc_digest(&request))
+            .header(WarcHeader::ConcurrentTo, resp_id.clone())
+            .body(request);
+        self.append(&build(req)?)?;
+        let Some(status) = ex.status else {
+            let text = format!("fetch-error: {}\r\n", ex.error.unwrap_or("no response"));
+            let meta = base(RecordType::Metadata, ex.fetched_at)
+                .warc_id(resp_id)
+                .header(WarcHeader::TargetURI, ex.url)
+                .header(WarcHeader::ContentType, "application/warc-fields")
+                .header(WarcHeader::ConcurrentTo, req_id)
+                .header(WarcHeader::BlockDigest, warc_digest(text.as_bytes()))
+                .body(text.into_bytes());
+            let (file, offset, length) = self.append(&build(meta)?)?;
+            return Ok(RecordLocation {
+                file,
+                offset,
+                length,
+                payload_sha256: None,
+            });
+        };
+        let mut block = http_response_head(
+            status,
+            ex.reason,
+            ex.response_headers,
+            ex.body.len(),
+            ex.truncated,
+        );
+        block.extend_from_slice(ex.body);
+        let mut resp = base(RecordType::Response, ex.fetched_at)
+            .warc_id(resp_id)
+            .header(WarcHeader::TargetURI, ex.url)
+            .header(WarcHeader::ContentType, "application/http;msgtype=response")
+            .header(WarcHeader::ConcurrentTo, req_id)
+            .header(WarcHeader::BlockDigest, warc_digest(&block))
+            .header(WarcHeader::PayloadDigest, warc_digest(ex.body));
+        if ex.truncated {
+            resp = resp.header(WarcHeader::Truncated, "length");
+        }
+        let (file, offset, length) = self.append(&build(resp.body(block))?)?;
+        Ok(RecordLocation {
+            file,
+            offset,
+            length,
+            payload_sha256: Some(sha256_hex(ex.body)),
+        })
+    }
+
+    /// Flush the current file to disk.
+    pub fn sync(&mut self) -> Result<(), ArchiveError> {
+        if let Some((f, _, _)) = &self.current {
+            f.sync_data().map_err(|e| ArchiveError::io(&self.dir, e))?;
+        }
+        Ok(())
+    }
+}
+
+fn base(kind: RecordType, date: DateTime<Utc>) -> RecordBuilder {
+    RecordBuilder::default()
+        .version("1.1".to_string())
+        .warc_type(kind)
+        .date(date)
+}
+
+fn build(b: RecordBuilder) -> Result<Record<BufferedBody>, ArchiveError> {
+    b.build().map_err(|e| ArchiveError::Record(e.to_string()))
+}
+
+fn http_request_block(ex: &Exchange<'_>) -> Vec<u8> {
+    let url = url::Url::parse(ex.url).ok();
+    let path = url
+        .as_ref()
+        .map(|u| match u.query() {
+            Some(q) => format!("{}?{q}", u.path()),
+            None => u.path().to_string(),
+        })
+        .unwrap_or_else(|| "/".into());
+    let mut out = format!("{} {} HTTP/1.1\r\n", ex.method, path);
+    if let Some(host) = url.as_ref().and_then(|u| u.host_str()) {
+        match url.as_ref().and_then(|u| u.port()) {
+            Some(p) => out.push_str(&format!("Host: {host}:{p}\r\n")),
+            None => out.push_str(&format!("Host: {host}\r\n")),
+        }
+    }
+    for (k, v) in ex.request_headers {
+        out.push_str(&format!("{k}: {v}\r\n"));
+    }
+    out.push_str("\r\n");
+    out.into_bytes()
+}
+
+/// The response head as HTTP/1.1. Transfer-Encoding is dropped (the body is
+/// stored de-chunked) and Content-Length states the stored length.
+fn http_response_head(
+    status: u16,
+    reason: &str,
+    headers: &[(String, String)],
+    len: usize,
+    truncated: bool,
+) -> Vec<u8> {
+    let reason = if reason.is_empty() { "" } else { reason };
+    let mut out = format!("HTTP/1.1 {status} {reason}\r\n");
+    for (k, v) in headers {
+        let lk = k.to_ascii_lowercase();
+        if lk == "transfer-encoding" || lk == "content-length" {
+            continue;
+        }
+        out.push_str(&format!("{k}: {v}\r\n"));
+    }
+    let _ = truncated;
+    out.push_str(&format!("Content-Length: {len}\r\n\r\n"));
+    out.into_bytes()
+}
