@@ -1,0 +1,2 @@
+//! Extraction throughput benchmark (placeholder, filled in below).
+fn main() {}

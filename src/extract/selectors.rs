@@ -1,0 +1,144 @@
+//! Per-source CSS selectors ([`FieldSelectors`]). A selector may list
+//! alternatives separated by top-level commas; they are tried in order and the
+//! first element with text wins. `strip` selectors name elements removed from
+//! the body before its text is taken. Invalid selectors are reported as
+//! [`SelectorError`]s, which the caller turns into warnings.
+
+use super::text::{block_text, clean_inline, clean_text};
+use ego_tree::NodeId;
+use scraper::{ElementRef, Html, Selector};
+use std::collections::HashSet;
+
+/// A CSS selector from a source definition that does not parse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid selector `{selector}`: {reason}")]
+pub struct SelectorError {
+    pub selector: String,
+    pub reason: String,
+}
+
+/// Split `a, b:is(c, d), e[x="1,2"]` into its top-level alternatives.
+pub fn split_alternatives(sel: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut depth, mut quote, mut start) = (0i32, None::<char>, 0usize);
+    for (i, c) in sel.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '(' | '[') => depth += 1,
+            (None, ')' | ']') => depth -= 1,
+            (None, ',') if depth == 0 => {
+                out.push(sel[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(sel[start..].trim());
+    out.retain(|s| !s.is_empty());
+    out
+}
+
+/// Parse every alternative of a selector list.
+pub fn parse_alternatives(sel: &str) -> Result<Vec<Selector>, SelectorError> {
+    split_alternatives(sel)
+        .into_iter()
+        .map(|alt| {
+            Selector::parse(alt).map_err(|e| SelectorError {
+                selector: alt.to_string(),
+                reason: e.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// Ids of every element matched by the `strip` selectors.
+pub fn strip_set(doc: &Html, strip: &[String]) -> Result<HashSet<NodeId>, SelectorError> {
+    let mut set = HashSet::new();
+    for s in strip {
+        for sel in parse_alternatives(s)? {
+            set.extend(doc.select(&sel).map(|e| e.id()));
+        }
+    }
+    Ok(set)
+}
+
+/// The first element (alternatives in order) whose inline text is not empty,
+/// with that text.
+pub fn first_inline<'a>(
+    doc: &'a Html,
+    sel: &str,
+) -> Result<Option<(ElementRef<'a>, String)>, SelectorError> {
+    for alt in parse_alternatives(sel)? {
+        for el in doc.select(&alt) {
+            let t = clean_inline(&block_text(el, &HashSet::new()));
+            if !t.is_empty() {
+                return Ok(Some((el, t)));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// The first element (alternatives in order) with block text left after
+/// removing the `skip` subtrees, with its cleaned paragraphs.
+pub fn first_block(
+    doc: &Html,
+    sel: &str,
+    skip: &HashSet<NodeId>,
+) -> Result<Option<String>, SelectorError> {
+    for alt in parse_alternatives(sel)? {
+        for el in doc.select(&alt) {
+            if skip.contains(&el.id()) {
+                continue;
+            }
+            let t = clean_text(&block_text(el, skip));
+            if !t.is_empty() {
+                return Ok(Some(t));
+            }
+        }
+    }
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_respects_brackets_and_quotes() {
+        assert_eq!(
+            split_alternatives("#articleContent, #ozoom"),
+            vec!["#articleContent", "#ozoom"]
+        );
+        assert_eq!(
+            split_alternatives("a:is(b, c), d[title=\"x,y\"]"),
+            vec!["a:is(b, c)", "d[title=\"x,y\"]"]
+        );
+        assert_eq!(split_alternatives(" , h1 ,"), vec!["h1"]);
+    }
+
+    #[test]
+    fn first_with_text_wins_in_alternative_order() {
+        let doc = Html::parse_document("<div id=a></div><h1>标题甲</h1><div class=b>正文乙</div>");
+        let (_, t) = first_inline(&doc, "#a, .b, h1")
+            .expect("valid")
+            .expect("found");
+        assert_eq!(t, "正文乙");
+        assert!(first_inline(&doc, "#missing").expect("valid").is_none());
+        assert!(first_inline(&doc, "div[").is_err());
+    }
+
+    #[test]
+    fn strip_removes_elements() {
+        let doc = Html::parse_document(
+            "<div class=c><p>第一段</p><div id=qr>扫码</div><p>第二段</p></div>",
+        );
+        let skip = strip_set(&doc, &["#qr".to_string()]).expect("valid");
+        let body = first_block(&doc, ".c", &skip)
+            .expect("valid")
+            .expect("found");
+        assert_eq!(body, "第一段\n第二段");
+    }
+}
