@@ -1,0 +1,96 @@
+//! Per-host politeness: one request at a time per host, at least the pace
+//! apart (a `governor` limiter per host), plus a global concurrency limit.
+//! robots.txt verdicts are cached per host here too.
+
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use texting_robots::Robot;
+use tokio::sync::{Mutex as AsyncMutex, OnceCell, OwnedMutexGuard, Semaphore};
+
+/// A host's robots.txt as understood.
+pub enum RobotsRules {
+    /// No usable robots.txt (404 and other 4xx): everything allowed.
+    AllowAll,
+    /// robots.txt answered 5xx or not at all: nothing allowed this run.
+    DisallowAll(String),
+    Parsed(Box<Robot>),
+}
+
+pub struct HostState {
+    /// Held for a whole exchange: one request at a time per host.
+    lock: Arc<AsyncMutex<()>>,
+    limiter: Mutex<(Duration, Arc<DefaultDirectRateLimiter>)>,
+    pub robots: OnceCell<RobotsRules>,
+}
+
+pub struct Politeness {
+    hosts: Mutex<HashMap<String, Arc<HostState>>>,
+    global: Arc<Semaphore>,
+    enabled: bool,
+}
+
+/// Permission to talk to a host; dropping it lets the next request go.
+pub struct HostPermit {
+    _host: OwnedMutexGuard<()>,
+    _global: Option<tokio::sync::OwnedSemaphorePermit>,
+}
+
+fn limiter(pace: Duration) -> Arc<DefaultDirectRateLimiter> {
+    let quota = Quota::with_period(pace.max(Duration::from_millis(1)))
+        .unwrap_or_else(|| Quota::per_second(nonzero(1000)));
+    Arc::new(RateLimiter::direct(quota.allow_burst(nonzero(1))))
+}
+
+fn nonzero(n: u32) -> std::num::NonZeroU32 {
+    std::num::NonZeroU32::new(n).unwrap_or(std::num::NonZeroU32::MIN)
+}
+
+impl Politeness {
+    /// `enabled = false` (replay) keeps the concurrency limit but drops pacing.
+    pub fn new(concurrency: usize, enabled: bool) -> Self {
+        Politeness {
+            hosts: Mutex::new(HashMap::new()),
+            global: Arc::new(Semaphore::new(concurrency.max(1))),
+            enabled,
+        }
+    }
+
+    pub fn host(&self, host: &str) -> Arc<HostState> {
+        let mut hosts = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
+        hosts
+            .entry(host.to_string())
+            .or_insert_with(|| {
+                Arc::new(HostState {
+                    lock: Arc::new(AsyncMutex::new(())),
+                    limiter: Mutex::new((Duration::ZERO, limiter(Duration::from_millis(1)))),
+                    robots: OnceCell::new(),
+                })
+            })
+            .clone()
+    }
+
+    /// Wait until a request to `host` may start, at least `pace` after the last.
+    pub async fn acquire(&self, host: &HostState, pace: Duration) -> HostPermit {
+        // The semaphore is never closed, so acquiring cannot fail; if it ever
+        // did, going on without the global permit is the harmless outcome.
+        let global = self.global.clone().acquire_owned().await.ok();
+        let guard = host.lock.clone().lock_owned().await;
+        if self.enabled && !pace.is_zero() {
+            let lim = {
+                let mut l = host.limiter.lock().unwrap_or_else(|p| p.into_inner());
+                if pace > l.0 {
+                    // A stricter pace (another source, or a robots Crawl-delay) replaces the limiter.
+                    *l = (pace, limiter(pace));
+                }
+                l.1.clone()
+            };
+            lim.until_ready().await;
+        }
+        HostPermit {
+            _host: guard,
+            _global: global,
+        }
+    }
+}

@@ -1,0 +1,94 @@
+//! Redirects that are not HTTP redirects: `<meta http-equiv=refresh>` and
+//! `location.href = '…'` entry pages, as e-paper front doors use.
+
+use regex::Regex;
+use std::sync::LazyLock;
+use url::Url;
+
+static META_REFRESH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?is)<meta[^>]*http-equiv\s*=\s*["']?refresh["']?[^>]*content\s*=\s*["']\s*(\d*)\s*[;,]?\s*(?:url\s*=\s*)?['"]?([^"'>]+)"#)
+        .expect("static regex")
+});
+static META_REFRESH_REVERSED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?is)<meta[^>]*content\s*=\s*["']\s*(\d*)\s*[;,]?\s*(?:url\s*=\s*)?['"]?([^"'>]+)["'][^>]*http-equiv\s*=\s*["']?refresh"#)
+        .expect("static regex")
+});
+static JS_LOCATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?is)(?:window\.|document\.|top\.|self\.)?location(?:\.href)?\s*=\s*["']([^"']+)["']|location\.replace\(\s*["']([^"']+)["']\s*\)"#)
+        .expect("static regex")
+});
+static TAGS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?is)<script.*?</script>|<style.*?</style>|<[^>]+>").expect("static regex")
+});
+
+/// Visible text length of a page, roughly: what is left without tags and scripts.
+fn visible_chars(html: &str) -> usize {
+    TAGS.replace_all(html, "")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .count()
+}
+
+/// Where an HTML page sends the browser, if it is a redirect page. With `eager`
+/// (entry pages) any meta refresh or JS location is followed; otherwise only on
+/// pages with almost no text of their own.
+pub fn html_redirect(html: &str, base: &Url, eager: bool) -> Option<Url> {
+    let small = visible_chars(html) < 200;
+    let meta = META_REFRESH
+        .captures(html)
+        .or_else(|| META_REFRESH_REVERSED.captures(html));
+    if let Some(c) = meta {
+        let delay: u32 = c.get(1).and_then(|m| m.as_str().parse().ok()).unwrap_or(0);
+        let target = c.get(2).map(|m| m.as_str().trim()).unwrap_or("");
+        if !target.is_empty() && (eager || (small && delay <= 5)) {
+            return base.join(target).ok();
+        }
+    }
+    if eager || small {
+        let c = JS_LOCATION.captures(html)?;
+        let target = c.get(1).or_else(|| c.get(2))?.as_str().trim();
+        if !target.is_empty() && !target.starts_with("javascript:") {
+            return base.join(target).ok();
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Url {
+        Url::parse("http://epaper.example.cn/html/cqrb/").expect("url")
+    }
+
+    #[test]
+    fn meta_refresh_is_followed() {
+        let html = r#"<html><head><meta http-equiv="refresh" content="0; URL=2026-03/04/001/node.htm"></head></html>"#;
+        assert_eq!(
+            html_redirect(html, &base(), false)
+                .map(|u| u.to_string())
+                .as_deref(),
+            Some("http://epaper.example.cn/html/cqrb/2026-03/04/001/node.htm")
+        );
+    }
+
+    #[test]
+    fn js_location_is_followed_on_tiny_pages() {
+        let html =
+            r#"<script>window.location.href='../pc/layout/202603/04/node_01.html';</script>"#;
+        assert_eq!(
+            html_redirect(html, &base(), false)
+                .map(|u| u.to_string())
+                .as_deref(),
+            Some("http://epaper.example.cn/html/pc/layout/202603/04/node_01.html")
+        );
+    }
+
+    #[test]
+    fn script_on_a_real_article_is_not_a_redirect() {
+        let text = "万州城投集团深化国有企业改革，".repeat(30);
+        let html = format!("<p>{text}</p><script>if(mobile){{location.href='m.html'}}</script>");
+        assert_eq!(html_redirect(&html, &base(), false), None);
+    }
+}
