@@ -1,0 +1,101 @@
+//! `radar search`: full-text search of the stored articles from the command
+//! line. Before searching, the index catches up with the store (unless
+//! another process holds the index writer, e.g. a running crawl that keeps
+//! it current itself). Prints ranked hits with highlighted snippets and a
+//! one-line summary, or with `--json` one object
+//! `{total, hits:[{id,url,outlet,title,published,score,snippet}], facets:{outlet,year}}`.
+
+use crate::config::Home;
+use crate::index::{IndexError, SearchIndex, SearchRequest, Sort, render_plain};
+use anyhow::Context;
+use chrono::NaiveDate;
+use std::io::{IsTerminal, Write};
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct SearchArgs {
+    /// Words (all must match), `a OR b`, `-word` to exclude, "exact phrase".
+    pub query: String,
+    /// Only this outlet (e.g. 人民日报).
+    #[arg(long)]
+    pub outlet: Option<String>,
+    /// Only this scoring item (B1, C7, …) or `lead`.
+    #[arg(long)]
+    pub item: Option<String>,
+    /// First publication date (YYYY-MM-DD), included.
+    #[arg(long, value_parser = parse_date)]
+    pub from: Option<NaiveDate>,
+    /// Last publication date (YYYY-MM-DD), included.
+    #[arg(long, value_parser = parse_date)]
+    pub to: Option<NaiveDate>,
+    /// Only articles matched to this enterprise id.
+    #[arg(long)]
+    pub enterprise: Option<i64>,
+    /// Number of hits to show.
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    /// Order: relevance or date (newest first).
+    #[arg(long, default_value = "relevance", value_parser = parse_sort)]
+    pub sort: Sort,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("`{s}` is not a date like 2025-03-04"))
+}
+
+fn parse_sort(s: &str) -> Result<Sort, String> {
+    Sort::parse(s).ok_or_else(|| format!("`{s}`: sort by relevance or date"))
+}
+
+/// Opens the home's index and brings it up to date with the store.
+pub(crate) fn open_current_index(home: &Home) -> anyhow::Result<SearchIndex> {
+    let dir = home.index_dir();
+    let index = SearchIndex::open(&dir)
+        .with_context(|| format!("opening the search index in {}", dir.display()))?;
+    let db = home.db_path();
+    if db.is_file() {
+        let store = crate::store::Store::open(&db)
+            .with_context(|| format!("opening the store {}", db.display()))?;
+        match index.catch_up(&store) {
+            Ok(n) if n > 0 => tracing::info!(articles = n, "search index caught up with the store"),
+            Ok(_) => {}
+            Err(IndexError::Locked(_)) => {
+                tracing::debug!("index writer busy; searching what is committed")
+            }
+            Err(e) => return Err(e).context("bringing the search index up to date"),
+        }
+        index.close_writer().context("finishing index merges")?;
+    }
+    Ok(index)
+}
+
+pub fn run(home: &Home, args: &SearchArgs) -> anyhow::Result<()> {
+    let index = open_current_index(home)?;
+    let req = SearchRequest {
+        query: args.query.clone(),
+        outlet: args.outlet.clone(),
+        item: args.item.clone(),
+        from: args.from,
+        to: args.to,
+        enterprise: args.enterprise,
+        limit: args.limit,
+        sort: args.sort,
+    };
+    let results = match index.search(&req) {
+        Ok(r) => r,
+        Err(IndexError::Query(e)) => anyhow::bail!("{e}"),
+        Err(e) => return Err(e).context("searching"),
+    };
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer(&mut out, &results)?;
+        writeln!(out)?;
+    } else {
+        let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        write!(out, "{}", render_plain(&results, colour))?;
+    }
+    Ok(())
+}
