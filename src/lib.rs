@@ -14,6 +14,7 @@
 pub mod archive;
 pub mod config;
 pub mod crawl;
+pub mod discover;
 pub mod store;
 pub mod extract;
 pub mod index;

@@ -1,0 +1,33 @@
+//! The context a task carries from the page that found it to the page itself:
+//! the date, page label and title seen on the way, and listing pagination state.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TaskContext {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Listing page number (1 = the start page) and the start URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_no: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    /// Follow any meta refresh / JS redirect (entry pages).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub eager: bool,
+}
+
+impl TaskContext {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| "{}".into())
+    }
+    /// A context read back from the store; a corrupt one is an empty one.
+    pub fn from_json(s: &str) -> TaskContext {
+        serde_json::from_str(s).unwrap_or_default()
+    }
+}

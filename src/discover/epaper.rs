@@ -1,0 +1,101 @@
+//! Founder-style e-papers: an edition (one date) → its pages (版) → the
+//! articles on each page. The page label is recorded on every article; a 404
+//! edition is a day without a paper.
+
+use super::links::{compile, element_text, find_links, selector};
+use super::{Discovery, Scope, TaskContext, task};
+use crate::extract::{date_from_url, parse_page_label};
+use crate::model::SourceDef;
+use crate::store::Role;
+use scraper::Html;
+use url::Url;
+
+pub fn seeds(source: &SourceDef, scope: &Scope) -> Vec<crate::store::NewTask> {
+    let Some(spec) = &source.epaper else {
+        return vec![];
+    };
+    let mut out = Vec::new();
+    for date in scope.dates().days() {
+        let Some(t) = spec.editions.iter().find(|t| t.covers(date)) else {
+            continue;
+        };
+        let url = crate::model::fill_date_template(&t.url, date);
+        let ctx = TaskContext {
+            date: Some(date),
+            eager: true,
+            ..Default::default()
+        };
+        out.push(task(source, url, Role::Page, &ctx, !scope.is_settled(date)));
+    }
+    if scope.range.is_none()
+        && let Some(latest) = &spec.latest
+    {
+        let ctx = TaskContext {
+            eager: true,
+            ..Default::default()
+        };
+        out.push(task(source, latest.clone(), Role::Index, &ctx, true));
+    }
+    out
+}
+
+pub fn discover(
+    source: &SourceDef,
+    ctx: &TaskContext,
+    url: &Url,
+    text: &str,
+    scope: &Scope,
+) -> Discovery {
+    let Some(spec) = &source.epaper else {
+        return Discovery::default();
+    };
+    let doc = Html::parse_document(text);
+    let date = ctx.date.or_else(|| date_from_url(url));
+    let same_edition = |u: &Url| match (date, date_from_url(u)) {
+        (Some(d), Some(ld)) => d == ld,
+        _ => true,
+    };
+    let label = spec
+        .page_label
+        .as_deref()
+        .and_then(selector)
+        .and_then(|s| doc.select(&s).map(element_text).find(|t| !t.is_empty()))
+        .and_then(|t| parse_page_label(&t))
+        .or_else(|| ctx.page.clone());
+    let settled = date.is_some_and(|d| scope.is_settled(d));
+    let mut out = Discovery::default();
+    let page_re = compile(spec.page_pattern.as_deref());
+    for (u, title) in find_links(&doc, &spec.page_links, url, page_re.as_ref()) {
+        if !same_edition(&u) || u == *url {
+            continue;
+        }
+        out.links_seen += 1;
+        let c = TaskContext {
+            date,
+            page: parse_page_label(&title),
+            ..Default::default()
+        };
+        out.tasks
+            .push(task(source, u.to_string(), Role::Page, &c, !settled));
+    }
+    let art_re = compile(spec.article_pattern.as_deref());
+    for (u, title) in find_links(&doc, &spec.article_links, url, art_re.as_ref()) {
+        if !same_edition(&u) {
+            continue;
+        }
+        out.links_seen += 1;
+        if spec.skip_titles.iter().any(|s| title.contains(s.as_str())) {
+            continue;
+        }
+        let title = (!title.is_empty()).then_some(title);
+        let c = TaskContext {
+            date,
+            page: label.clone(),
+            title,
+            ..Default::default()
+        };
+        out.tasks
+            .push(task(source, u.to_string(), Role::Article, &c, false));
+    }
+    out
+}
