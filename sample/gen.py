@@ -50,7 +50,7 @@ def load_articles():
         else:
             cur["paras"].append(line)
     for a in arts:
-        assert "c521" in a["flags"] or 3 <= len(a["paras"]) <= 8, (a["source"], a.get("title"))
+        assert a["flags"] & {"c521", "stale"} or 3 <= len(a["paras"]) <= 8, (a["source"], a.get("title"))
     return arts
 
 
@@ -120,7 +120,11 @@ class Source:
         x["published"] = a["date"]
         if page:
             x["page"] = page
-        x["body_start"] = clip_start(paras[0])
+        first = paras[0]
+        for p in BODY_PREFIXES:
+            if first.startswith(p):
+                first = first[len(p):]
+        x["body_start"] = clip_start(first)
         x["body_end"] = clip_end(paras[-1])
         self.expected.append(x)
 
@@ -187,9 +191,17 @@ def plain_paras(a, style=' style="text-indent: 2em;"'):
     return "".join(f"<p{style}>{e(p)}</p>\n" for p in a["paras"])
 
 
+def norm_label(label):
+    """`A01：要闻` → `A01版：要闻`, as the extractor normalises page labels."""
+    return label if "版" in label else label.replace("：", "版：", 1)
+
+
 def page_no(label):
     return re.match(r"[A-Z]?(\d+)", label).group(1)
 
+
+# Broadcaster datelines the extractor removes from the start of the body.
+BODY_PREFIXES = ["央视网消息（新闻联播）："]
 
 # Skins without any byline on the article page.
 NO_BYLINE = {"cqrb", "sxdsb", "wzsb"}
@@ -353,7 +365,7 @@ def guangming(arts, S):
 <h3>{e(a.get("pretitle", ""))}</h3>
 <h1>{e(a["title"])}</h1>
 <h2>{e(a.get("subtitle", ""))}</h2>
-<div class="m-article-info">{au}<span class="m-article-page">《光明日报》（ {cn_date(d)} {e(num)}）</span></div>
+<div class="m-article-info">{au}<span class="m-article-date">{cn_date(d)}</span></div>
 <div class="m-article-main"><div id="ozoom">
 {founder_paras(a)}</div></div>
 </div>
@@ -570,7 +582,7 @@ def sxcm(arts, S, paper, paper_name):
                     S.add(a["_url"], body, ctype="text/html; charset=gbk", encoding="gbk")
                 else:
                     S.add(a["_url"], body)
-                S.expect(a, a["_url"], page=l)
+                S.expect(a, a["_url"], page=norm_label(l))
     S.add(f"{base}/",
           f'<html><head><meta charset="utf-8"><title>{paper_name}</title></head><body><ul><li><a href="202603/04/node_01.html">{cn_date("2026-03-04")}</a></li></ul>'
           '<script>window.location.href="202603/04/node_01.html";</script></body></html>\n', fname="html-entry.html")
@@ -616,11 +628,14 @@ def banyuetan(arts, S):
     for col, items in group(arts, lambda a: a["opts"]["col"]).items():
         lis = []
         for a in items:
+            stale = "stale" in a["flags"]
             a["_url"] = f"http://www.banyuetan.org/{slug[col]}/detail/{ymd(a['date'])}/1000200033{uid('byt', a['title'], digits=18)}_1.html"
             summary = a["paras"][0][:40] + "……"
             lis.append(f'<li><div class="bty_tbtj_img"><a href="{a["_url"]}"><img src="http://www.banyuetan.org/img/{col}.jpg"></a></div>'
                        f'<h3><a href="{a["_url"]}" target="_blank">{e(a["title"])}</a></h3><p>{e(summary)}</p>'
                        f'<span class="tag3">{a["date"]}</span></li>')
+            if stale:
+                continue
             S.add(a["_url"], f'''<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>{e(a["title"])}-半月谈网</title>
 <meta name="keywords" content="半月谈,基层,改革">
@@ -730,6 +745,8 @@ def cctv_news(arts, S):
         items.append({"id": "ARTI" + alnum('cctv', a['title']) + ymd(a['date'])[2:], "title": a["title"],
                       "url": a["_url"], "focus_date": fd, "image": "", "brief": a["paras"][0][:50],
                       "ext_field": "", "keywords": "", "count": "0"})
+        if "stale" in a["flags"]:
+            continue
         page = f'''<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>{e(a["title"])}_新闻频道_央视网(cctv.com)</title></head>
 <body>
@@ -889,7 +906,7 @@ def cq_sasac(arts, S):
         docid = uid("gzw", a["title"], digits=8)
         a["_url"] = f"{base}/{ymd(a['date'])[:6]}/t{ymd(a['date'])}_{docid}.html"
         lis.append(f'<li class="clearfix"><a href="./{ymd(a["date"])[:6]}/t{ymd(a["date"])}_{docid}.html" target="_blank" title="{e(a["title"])}">{e(a["title"])}</a><span>{a["date"]}</span></li>')
-        S.add(a["_url"], trs_article(a, f'<div class="zwxl-article"><h2 class="tit">{e(a["title"])}</h2></div>',
+        S.add(a["_url"], trs_article(a, f'<div class="zwxl-title"><p class="tit">{e(a["title"])}</p></div>',
                                      "重庆市国有资产监督管理委员会", "通知公告"))
         S.expect(a, a["_url"])
     S.add(f"{base}/", f'''<!DOCTYPE html>
