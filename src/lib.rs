@@ -12,10 +12,13 @@
 //! - [`pipeline`]: the only code that knows the order of the stages.
 
 pub mod archive;
+pub mod cli;
 pub mod config;
 pub mod crawl;
+pub mod dedup;
 pub mod discover;
 pub mod store;
 pub mod extract;
 pub mod index;
 pub mod model;
+pub mod pipeline;

@@ -176,6 +176,19 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The context a task was queued with (page label, title, date).
+    pub fn task_context(&self, source: &str, url: &str) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT context FROM frontier WHERE source = ?1 AND url = ?2",
+                params![source, url],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// Was this URL of this source ever fetched to completion?
     pub fn task_done(&self, source: &str, url: &str) -> Result<bool> {
         let n: i64 = self.conn.query_row(

@@ -50,6 +50,27 @@ impl Tx<'_> {
         Ok(self.tx.last_insert_rowid())
     }
 
+    pub fn last_resource_id(&self) -> Result<Option<i64>> {
+        Ok(Some(self.tx.last_insert_rowid()).filter(|id| *id > 0))
+    }
+
+    pub fn validators(&self, url: &str) -> Result<Option<Validators>> {
+        Ok(self
+            .tx
+            .query_row(
+                "SELECT etag, last_modified, payload_sha256 FROM validators WHERE url = ?1",
+                params![url],
+                |r| {
+                    Ok(Validators {
+                        etag: r.get(0)?,
+                        last_modified: r.get(1)?,
+                        payload_sha256: r.get(2)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
     pub fn set_validators(&self, url: &str, v: &Validators) -> Result<()> {
         self.tx.execute(
             "INSERT INTO validators (url, etag, last_modified, payload_sha256) VALUES (?1,?2,?3,?4) \

@@ -1,0 +1,33 @@
+//! `radar check`: validate the whole home and report every problem.
+
+use crate::config::{Home, check_home};
+
+pub fn run(home: &Home) -> anyhow::Result<()> {
+    if !home.exists() {
+        anyhow::bail!(
+            "no home at {} (run `radar init` first)",
+            home.root().display()
+        );
+    }
+    match check_home(home) {
+        Ok(c) => {
+            println!(
+                "ok: {} sources, {} enterprises, {} scoring items",
+                c.sources.len(),
+                c.enterprises.enterprise.len(),
+                c.rules.item.len()
+            );
+            Ok(())
+        }
+        Err(problems) => {
+            for p in &problems.0 {
+                println!("{p}");
+            }
+            anyhow::bail!(
+                "{} problem(s) in {}",
+                problems.0.len(),
+                home.root().display()
+            )
+        }
+    }
+}

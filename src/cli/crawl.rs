@@ -1,0 +1,104 @@
+//! `radar crawl`: crawl sources (network or replay), or backfill a date range.
+
+use super::progress::Bar;
+use crate::config::Home;
+use crate::discover::DateRange;
+use crate::pipeline::{CrawlRequest, CrawlSummary, crawl};
+use chrono::NaiveDate;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct CrawlArgs {
+    /// Only these sources (repeatable); default: every enabled source.
+    #[arg(long = "source")]
+    pub sources: Vec<String>,
+    /// Backfill from this Beijing date (YYYY-MM-DD).
+    #[arg(long)]
+    pub from: Option<NaiveDate>,
+    /// Backfill up to this Beijing date (default: today).
+    #[arg(long)]
+    pub to: Option<NaiveDate>,
+    /// Answer requests from these WARC files instead of the network (repeatable).
+    #[arg(long = "replay")]
+    pub replay: Vec<PathBuf>,
+    /// Pretend today is this Beijing date (for replaying old samples).
+    #[arg(long, hide = true)]
+    pub today: Option<NaiveDate>,
+}
+
+pub fn range(
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    today: NaiveDate,
+) -> anyhow::Result<Option<DateRange>> {
+    match (from, to) {
+        (None, None) => Ok(None),
+        (from, to) => {
+            let to = to.unwrap_or(today);
+            let from = from.unwrap_or(to);
+            anyhow::ensure!(from <= to, "--from {from} is after --to {to}");
+            Ok(Some(DateRange { from, to }))
+        }
+    }
+}
+
+/// Run a crawl with signal handling: the first SIGINT/SIGTERM finishes the
+/// requests in flight and stops; a second one exits at once.
+pub fn run_crawl(home: &Home, req: &CrawlRequest) -> anyhow::Result<CrawlSummary> {
+    let checked = super::load(home)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let shutdown = Arc::new(AtomicBool::new(false));
+    let bar = Bar::new("crawl");
+    let summary = runtime.block_on(async {
+        let flag = shutdown.clone();
+        tokio::spawn(async move {
+            wait_for_signal().await;
+            tracing::warn!("signal received: finishing requests in flight, then stopping");
+            flag.store(true, Ordering::SeqCst);
+            wait_for_signal().await;
+            std::process::exit(130);
+        });
+        crawl(home, &checked, req, &bar, shutdown.clone()).await
+    });
+    bar.finish();
+    Ok(summary?)
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+pub fn run(home: &Home, args: &CrawlArgs) -> anyhow::Result<()> {
+    let today = args.today.unwrap_or_else(crate::model::beijing_today);
+    let req = CrawlRequest {
+        sources: args.sources.clone(),
+        range: range(args.from, args.to, today)?,
+        replay: args.replay.clone(),
+        today: Some(today),
+    };
+    let summary = run_crawl(home, &req)?;
+    println!("{}", summary.line());
+    Ok(())
+}

@@ -1,0 +1,90 @@
+//! The command line: one file per subcommand, each ending with a one-line
+//! summary of what it did. Only this module imports clap.
+
+mod articles;
+mod check;
+mod crawl;
+mod demo;
+mod extract;
+mod init;
+mod progress;
+mod reindex;
+mod reprocess;
+mod search;
+mod sources;
+
+use crate::config::Home;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "radar",
+    version,
+    about = "reform-radar: crawl, archive and search evidence for the SOE reform scorecard"
+)]
+pub struct Cli {
+    /// The deployment home (configuration and data).
+    #[arg(long, global = true, env = "RADAR_HOME")]
+    pub home: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a home from the built-in defaults (existing files are kept).
+    Init,
+    /// Validate the whole home; every problem as file:line: field: what is wrong.
+    Check,
+    /// Crawl sources (or replay archives), storing and archiving everything.
+    Crawl(crawl::CrawlArgs),
+    /// Re-extract every article from the home's own archive.
+    Reprocess,
+    /// List sources with kind, outlet and schedule (and health).
+    Sources(sources::SourcesArgs),
+    /// List stored articles.
+    Articles(articles::ArticlesArgs),
+    /// What radar extracts from saved pages.
+    Extract(extract::ExtractArgs),
+    /// Full-text search of the stored articles.
+    Search(search::SearchArgs),
+    /// Rebuild the search index from the store.
+    Reindex(reindex::ReindexArgs),
+    /// Create a demo home, crawl the bundled sample by replay and show what was found.
+    Demo,
+}
+
+/// Run a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let explicit = cli.home.clone();
+    let home = Home::new(
+        explicit
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("radar-data")),
+    );
+    match &cli.command {
+        Command::Init => init::run(&home),
+        Command::Check => check::run(&home),
+        Command::Crawl(a) => crawl::run(&home, a),
+        Command::Reprocess => reprocess::run(&home),
+        Command::Sources(a) => sources::run(&home, a),
+        Command::Articles(a) => articles::run(&home, a),
+        Command::Extract(a) => extract::run(&home, a),
+        Command::Search(a) => search::run(&home, a),
+        Command::Reindex(a) => reindex::run(&home, a),
+        Command::Demo => demo::run(explicit.unwrap_or_else(|| PathBuf::from("radar-demo"))),
+    }
+}
+
+/// Load and validate a home, or explain how to make one.
+fn load(home: &Home) -> anyhow::Result<crate::config::Checked> {
+    if !home.exists() {
+        anyhow::bail!(
+            "no home at {} (run `radar init --home {}` first)",
+            home.root().display(),
+            home.root().display()
+        );
+    }
+    crate::config::check_home(home).map_err(|p| anyhow::anyhow!("configuration problems:\n{p}"))
+}

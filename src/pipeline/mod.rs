@@ -1,0 +1,32 @@
+//! The pipeline: the only code that knows the order of the stages. A crawl
+//! run seeds the frontier, fetches (through the archive), discovers links,
+//! extracts and stores articles, links syndicated copies and updates the
+//! search index; `reprocess` re-extracts from the archive alone.
+
+mod article;
+mod crawl;
+mod outcome;
+mod reprocess;
+
+pub use article::build_article;
+pub use crawl::{CrawlRequest, Progress, crawl};
+pub use outcome::CrawlSummary;
+pub use reprocess::{ReprocessSummary, reprocess};
+
+use crate::config::Problems;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    #[error("configuration problems:\n{0}")]
+    Config(Problems),
+    #[error("unknown source `{0}` (see `radar sources`)")]
+    UnknownSource(String),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
+    Archive(#[from] crate::archive::ArchiveError),
+    #[error(transparent)]
+    Index(#[from] crate::index::IndexError),
+    #[error("transport: {0}")]
+    Transport(#[from] crate::crawl::TransportError),
+}
