@@ -65,7 +65,15 @@ pub fn discover(
     let settled = date.is_some_and(|d| scope.is_settled(d));
     let mut out = Discovery::default();
     let page_re = compile(spec.page_pattern.as_deref());
-    for (u, title) in find_links(&doc, &spec.page_links, url, page_re.as_ref()) {
+    let pages = find_links(&doc, &spec.page_links, url, page_re.as_ref());
+    // No label on the page itself: the page list's link to this very page has it.
+    let label = label.or_else(|| {
+        pages
+            .iter()
+            .find(|(u, _)| u == url)
+            .and_then(|(_, t)| parse_page_label(t))
+    });
+    for (u, title) in pages {
         if !same_edition(&u) || u == *url {
             continue;
         }

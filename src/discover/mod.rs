@@ -110,6 +110,25 @@ pub fn discover(
     text: &str,
     scope: &Scope,
 ) -> Discovery {
+    let mut found = discover_kind(source, role, ctx, url, text, scope);
+    // Twins of one article on one page (a tracking-parameter copy, a mobile
+    // twin): fetch the first only.
+    let mut seen = std::collections::HashSet::new();
+    found.tasks.retain(|t| {
+        t.role != Role::Article
+            || url::Url::parse(&t.url).map_or(true, |u| seen.insert(canonical_url(&u)))
+    });
+    found
+}
+
+fn discover_kind(
+    source: &SourceDef,
+    role: Role,
+    ctx: &TaskContext,
+    url: &url::Url,
+    text: &str,
+    scope: &Scope,
+) -> Discovery {
     match source.kind {
         SourceKind::Epaper => epaper::discover(source, ctx, url, text, scope),
         SourceKind::Broadcast => broadcast::discover(source, ctx, url, text),
