@@ -1,5 +1,7 @@
 //! The integration test binary: one module per area.
 
+mod fetch;
 mod sample;
 mod search;
+mod server;
 mod support;
