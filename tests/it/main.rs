@@ -1,6 +1,7 @@
 //! The integration test binary: one module per area.
 
 mod fetch;
+mod resume;
 mod sample;
 mod search;
 mod server;

@@ -1,0 +1,140 @@
+//! Killing a crawl: SIGKILL at any point, then the same command again,
+//! finishes with no article lost and none duplicated; SIGINT finishes the
+//! requests in flight and exits cleanly.
+
+use crate::server::{self, ARTICLES, Server};
+use reform_radar::config::Home;
+use reform_radar::store::Store;
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+fn server() -> &'static Server {
+    static S: OnceLock<Server> = OnceLock::new();
+    S.get_or_init(server::start)
+}
+
+/// A home whose only source is a TRS-style listing on the local server.
+fn home() -> (tempfile::TempDir, Home) {
+    let dir = tempfile::tempdir().expect("tmp");
+    let home = Home::new(dir.path().join("home"));
+    home.init().expect("init");
+    let def = format!(
+        r#"id = "wz-local"
+name = "万州区人民政府 (test)"
+outlet = "万州区人民政府"
+item = "lead"
+kind = "listing"
+pace_secs = 0.0
+
+[listing]
+start = ["{start}"]
+page_url = "index_{{n}}.html"
+page_base = 1
+page_count = 'createPage\((\d+)'
+max_pages = 10
+items = "ul.right-list li"
+link = "a.lf"
+date = "span.rt"
+link_pattern = 't\d{{8}}_\d+\.html$'
+
+[fields]
+title = "div.zwxl-title p.tit"
+date = "meta[name=PubDate]"
+body = "div.trs_paper_default"
+"#,
+        start = server().url("/wz/zwxx/index.html")
+    );
+    std::fs::write(home.sources_dir().join("wz-local.toml"), def).expect("write source");
+    (dir, home)
+}
+
+fn spawn(home: &Home) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_radar"))
+        .args(["crawl", "--source", "wz-local", "--home"])
+        .arg(home.root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn radar")
+}
+
+fn article_count(home: &Home) -> u64 {
+    Store::open(&home.db_path())
+        .and_then(|s| s.article_count())
+        .unwrap_or(0)
+}
+
+fn wait_for_articles(home: &Home, n: u64) {
+    let start = Instant::now();
+    while article_count(home) < n {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "crawl made no progress"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn assert_complete(home: &Home) {
+    let store = Store::open(&home.db_path()).expect("store");
+    let rows = store.articles(&[]).expect("articles");
+    assert_eq!(rows.len(), ARTICLES, "every article exactly once");
+    let mut titles: Vec<_> = rows.iter().map(|r| r.article.title.clone()).collect();
+    titles.sort();
+    titles.dedup();
+    assert_eq!(
+        titles.len(),
+        ARTICLES,
+        "no article stored twice under two ids"
+    );
+    assert!(rows.iter().all(|r| r.article.body.contains("万州城投集团")));
+    assert!(
+        store
+            .pending_tasks(&["wz-local".into()], 10)
+            .expect("pending")
+            .is_empty()
+    );
+}
+
+#[test]
+fn sigkill_mid_crawl_then_the_same_command_finishes_exactly() {
+    let (_dir, home) = home();
+    let mut child = spawn(&home);
+    wait_for_articles(&home, 8);
+    child.kill().expect("SIGKILL");
+    child.wait().expect("reaped");
+    let before = article_count(&home);
+    assert!(
+        before < ARTICLES as u64,
+        "killed mid-crawl ({before} stored)"
+    );
+    let out = spawn(&home).wait_with_output().expect("second run");
+    assert!(out.status.success());
+    let line = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        line.contains(&format!("new articles {}", ARTICLES as u64 - before)),
+        "{line}"
+    );
+    assert_complete(&home);
+}
+
+#[test]
+fn sigint_finishes_in_flight_requests_and_exits_cleanly() {
+    let (_dir, home) = home();
+    let child = spawn(&home);
+    wait_for_articles(&home, 4);
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill -INT");
+    assert!(status.success());
+    let out = child.wait_with_output().expect("exit");
+    assert!(out.status.success(), "clean exit on SIGINT");
+    let line = String::from_utf8_lossy(&out.stdout);
+    assert!(line.contains("interrupted"), "{line}");
+    assert!(article_count(&home) < ARTICLES as u64);
+    let again = spawn(&home).wait_with_output().expect("second run");
+    assert!(again.status.success());
+    assert_complete(&home);
+}
