@@ -65,14 +65,18 @@ pub fn strip_set(doc: &Html, strip: &[String]) -> Result<HashSet<NodeId>, Select
 }
 
 /// The first element (alternatives in order) whose inline text is not empty,
-/// with that text.
+/// with that text. A `<meta>` element gives its `content` attribute, so
+/// `meta[name=ArticleTitle]` works as a title selector.
 pub fn first_inline<'a>(
     doc: &'a Html,
     sel: &str,
 ) -> Result<Option<(ElementRef<'a>, String)>, SelectorError> {
     for alt in parse_alternatives(sel)? {
         for el in doc.select(&alt) {
-            let t = clean_inline(&block_text(el, &HashSet::new()));
+            let t = match el.value().name() {
+                "meta" => clean_inline(el.value().attr("content").unwrap_or("")),
+                _ => clean_inline(&block_text(el, &HashSet::new())),
+            };
             if !t.is_empty() {
                 return Ok(Some((el, t)));
             }
@@ -128,6 +132,11 @@ mod tests {
         assert_eq!(t, "正文乙");
         assert!(first_inline(&doc, "#missing").expect("valid").is_none());
         assert!(first_inline(&doc, "div[").is_err());
+        let doc = Html::parse_document("<meta name=ArticleTitle content=\"元标题\"><h1>标题</h1>");
+        let (_, t) = first_inline(&doc, "meta[name=ArticleTitle], h1")
+            .expect("valid")
+            .expect("found");
+        assert_eq!(t, "元标题");
     }
 
     #[test]
