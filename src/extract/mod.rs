@@ -179,10 +179,12 @@ pub fn extract_article(input: &PageInput, fields: &FieldSelectors, hints: &Hints
                 .map(clean_inline)
                 .filter(|t| !t.is_empty())
         });
-    let title = title.unwrap_or_else(|| {
-        run.warnings.push("no title found".into());
-        String::new()
-    });
+    let title = title
+        .map(|t| text::strip_title_prefix(&t))
+        .unwrap_or_else(|| {
+            run.warnings.push("no title found".into());
+            String::new()
+        });
 
     // pre-title, subtitle, author
     let mut pretitle = run

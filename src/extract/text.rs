@@ -212,6 +212,17 @@ pub fn strip_body_prefix(body: &str) -> String {
     body.to_string()
 }
 
+/// Remove a leading `[视频]` / `【视频】` / `[组图]` tag from a title.
+pub fn strip_title_prefix(title: &str) -> String {
+    let t = title.trim_start();
+    for p in ["[视频]", "【视频】", "[组图]", "【组图】", "[图文]"] {
+        if let Some(rest) = t.strip_prefix(p) {
+            return rest.trim_start().to_string();
+        }
+    }
+    t.to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,6 +257,12 @@ mod tests {
             Some("本报记者 李四 王五")
         );
         assert_eq!(clean_author("作者：").as_deref(), None);
+    }
+
+    #[test]
+    fn title_tags_stripped() {
+        assert_eq!(strip_title_prefix("[视频]国资委部署改革"), "国资委部署改革");
+        assert_eq!(strip_title_prefix("国资委[视频]"), "国资委[视频]");
     }
 
     #[test]

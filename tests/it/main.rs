@@ -1,5 +1,6 @@
 //! The integration test binary: one module per area.
 
+mod extract;
 mod fetch;
 mod resume;
 mod sample;
