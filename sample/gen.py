@@ -164,12 +164,12 @@ def tv(v):
 
 def clip_start(p, n=18):
     p = p.strip()
-    return p[:n] if len(p) > n else p
+    return (p[:n] if len(p) > n else p).strip()
 
 
 def clip_end(p, n=18):
     p = p.strip()
-    return p[-n:] if len(p) > n else p
+    return (p[-n:] if len(p) > n else p).strip()
 
 
 def by(arts, sid):
