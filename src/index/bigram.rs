@@ -16,109 +16,175 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 /// Registered name of the bigram tokenizer.
 pub const BIGRAM: &str = "radar_bigram";
 
-#[derive(Debug)]
+/// One CJK character or one word; words keep their folded text in a shared
+/// buffer so that a CJK unit costs no allocation.
+#[derive(Debug, Clone, Copy)]
 struct Unit {
     from: usize,
     to: usize,
-    text: String,
-    word: bool,
+    /// The folded CJK character, or `None` for a word.
+    ch: Option<char>,
+    /// Range of the folded word in the word buffer.
+    word: (usize, usize),
     position: usize,
+    run: usize,
 }
 
-/// Splits text into runs of units (see the module documentation).
-fn runs(text: &str) -> Vec<Vec<Unit>> {
-    let mut runs: Vec<Vec<Unit>> = Vec::new();
-    let mut run: Vec<Unit> = Vec::new();
-    let mut position = 0usize;
-    let mut current_word: Option<Unit> = None;
+/// Cuts text into units (see the module documentation).
+fn units(text: &str) -> (Vec<Unit>, String) {
+    let mut units: Vec<Unit> = Vec::with_capacity(text.len() / 3 + 1);
+    let mut words = String::new();
+    let (mut position, mut run) = (0usize, 0usize);
+    let mut word: Option<Unit> = None;
+    let mut run_open = false;
     for (at, c) in text.char_indices() {
         let f = fold_char(c);
         if is_word_char(f) {
-            match current_word.as_mut() {
+            match word.as_mut() {
                 Some(w) => {
-                    w.text.push(f);
+                    words.push(f);
                     w.to = at + c.len_utf8();
+                    w.word.1 = words.len();
                 }
                 None => {
-                    current_word = Some(Unit {
+                    let start = words.len();
+                    words.push(f);
+                    word = Some(Unit {
                         from: at,
                         to: at + c.len_utf8(),
-                        text: f.to_string(),
-                        word: true,
+                        ch: None,
+                        word: (start, words.len()),
                         position: 0,
-                    })
+                        run: 0,
+                    });
                 }
             }
             continue;
         }
-        if let Some(mut w) = current_word.take() {
+        if let Some(mut w) = word.take() {
             w.position = position;
+            w.run = run;
             position += 1;
-            run.push(w);
+            units.push(w);
+            run_open = true;
         }
         if is_cjk(f) {
-            run.push(Unit {
+            units.push(Unit {
                 from: at,
                 to: at + c.len_utf8(),
-                text: f.to_string(),
-                word: false,
+                ch: Some(f),
+                word: (0, 0),
                 position,
+                run,
             });
             position += 1;
-        } else if !f.is_whitespace() && !run.is_empty() {
-            runs.push(std::mem::take(&mut run));
+            run_open = true;
+        } else if !f.is_whitespace() && run_open {
+            run += 1;
             position += 1;
+            run_open = false;
         }
     }
-    if let Some(mut w) = current_word.take() {
+    if let Some(mut w) = word.take() {
         w.position = position;
-        run.push(w);
+        w.run = run;
+        units.push(w);
     }
-    if !run.is_empty() {
-        runs.push(run);
-    }
-    runs
+    (units, words)
 }
 
-fn join(a: &Unit, b: &Unit) -> String {
-    if a.word && b.word {
-        format!("{} {}", a.text, b.text)
-    } else {
-        format!("{}{}", a.text, b.text)
+/// Bigram tokens, streamed into one reused [`Token`].
+pub struct BigramStream {
+    units: Vec<Unit>,
+    words: String,
+    query: bool,
+    next: usize,
+    /// Whether the unigram of `units[next]` was already considered.
+    unigram_done: bool,
+    token: Token,
+}
+
+impl BigramStream {
+    /// In query mode a word gives a unigram only when it is a run on its own
+    /// (inside a longer run the bigrams already pin it down).
+    pub fn new(text: &str, query: bool) -> BigramStream {
+        let (units, words) = units(text);
+        BigramStream {
+            units,
+            words,
+            query,
+            next: 0,
+            unigram_done: false,
+            token: Token::default(),
+        }
+    }
+
+    fn alone(&self, i: usize) -> bool {
+        let run = self.units[i].run;
+        let before = i > 0 && self.units[i - 1].run == run;
+        let after = self.units.get(i + 1).is_some_and(|n| n.run == run);
+        !before && !after
+    }
+
+    fn push_unit(&mut self, u: Unit) {
+        match u.ch {
+            Some(c) => self.token.text.push(c),
+            None => self.token.text.push_str(&self.words[u.word.0..u.word.1]),
+        }
     }
 }
 
-/// Tokens of a text. In query mode a word gives a unigram only when it is a
-/// run on its own (inside a longer run the bigrams already pin it down).
-pub fn bigram_tokens(text: &str, query: bool) -> Vec<Token> {
-    let mut out = Vec::new();
-    for run in runs(text) {
-        let alone = run.len() == 1;
-        for (i, u) in run.iter().enumerate() {
-            if u.word && (!query || alone) {
-                out.push(Token {
-                    offset_from: u.from,
-                    offset_to: u.to,
-                    position: u.position,
-                    text: u.text.clone(),
-                    position_length: 1,
-                });
+impl TokenStream for BigramStream {
+    fn advance(&mut self) -> bool {
+        while let Some(&u) = self.units.get(self.next) {
+            let i = self.next;
+            if !self.unigram_done {
+                self.unigram_done = true;
+                if u.ch.is_none() && (!self.query || self.alone(i)) {
+                    self.token.text.clear();
+                    self.push_unit(u);
+                    self.token.offset_from = u.from;
+                    self.token.offset_to = u.to;
+                    self.token.position = u.position;
+                    return true;
+                }
             }
-            if let Some(next) = run.get(i + 1) {
-                out.push(Token {
-                    offset_from: u.from,
-                    offset_to: next.to,
-                    position: u.position,
-                    text: join(u, next),
-                    position_length: 1,
-                });
+            self.next += 1;
+            self.unigram_done = false;
+            if let Some(&n) = self.units.get(i + 1).filter(|n| n.run == u.run) {
+                self.token.text.clear();
+                self.push_unit(u);
+                if u.ch.is_none() && n.ch.is_none() {
+                    self.token.text.push(' ');
+                }
+                self.push_unit(n);
+                self.token.offset_from = u.from;
+                self.token.offset_to = n.to;
+                self.token.position = u.position;
+                return true;
             }
         }
+        false
+    }
+    fn token(&self) -> &Token {
+        &self.token
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
+}
+
+/// All tokens of a text (see [`BigramStream::new`] for `query`).
+pub fn bigram_tokens(text: &str, query: bool) -> Vec<Token> {
+    let mut stream = BigramStream::new(text, query);
+    let mut out = Vec::new();
+    while stream.advance() {
+        out.push(stream.token().clone());
     }
     out
 }
 
-/// The tantivy tokenizer over [`bigram_tokens`] in index mode.
+/// The tantivy tokenizer over [`BigramStream`] in index mode.
 #[derive(Clone, Default)]
 pub struct BigramTokenizer;
 
@@ -148,9 +214,9 @@ impl TokenStream for VecTokenStream {
 }
 
 impl Tokenizer for BigramTokenizer {
-    type TokenStream<'a> = VecTokenStream;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        VecTokenStream::new(bigram_tokens(text, false))
+    type TokenStream<'a> = BigramStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> BigramStream {
+        BigramStream::new(text, false)
     }
 }
 

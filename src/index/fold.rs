@@ -9,8 +9,22 @@ use std::sync::LazyLock;
 
 static T2S_TABLE: &str = include_str!("../../index/t2s.txt");
 
-static T2S: LazyLock<HashMap<char, char>> = LazyLock::new(|| {
-    let mut map = HashMap::with_capacity(3000);
+/// First and last code point covered by the direct table.
+const T2S_FIRST: u32 = 0x3400;
+const T2S_LAST: u32 = 0x9FFF;
+
+/// Traditional → Simplified: a direct table over the common CJK blocks and
+/// a map for the rest (the table makes folding a load, not a hash lookup).
+struct T2s {
+    direct: Vec<char>,
+    rest: HashMap<char, char>,
+}
+
+static T2S: LazyLock<T2s> = LazyLock::new(|| {
+    let mut direct: Vec<char> = (T2S_FIRST..=T2S_LAST)
+        .map(|u| char::from_u32(u).unwrap_or('\u{FFFD}'))
+        .collect();
+    let mut rest = HashMap::new();
     for line in T2S_TABLE.lines() {
         let mut parts = line.split_whitespace();
         let (Some(t), Some(s)) = (parts.next(), parts.next()) else {
@@ -18,10 +32,15 @@ static T2S: LazyLock<HashMap<char, char>> = LazyLock::new(|| {
         };
         let (mut t, mut s) = (t.chars(), s.chars());
         if let (Some(t), None, Some(s), None) = (t.next(), t.next(), s.next(), s.next()) {
-            map.insert(t, s);
+            match direct.get_mut((t as u32).wrapping_sub(T2S_FIRST) as usize) {
+                Some(slot) => *slot = s,
+                None => {
+                    rest.insert(t, s);
+                }
+            }
         }
     }
-    map
+    T2s { direct, rest }
 });
 
 /// Folds one character (see the module documentation).
@@ -41,7 +60,10 @@ pub fn fold_char(c: char) -> char {
                 c
             }
         }
-        c => T2S.get(&c).copied().unwrap_or(c),
+        c if (T2S_FIRST..=T2S_LAST).contains(&(c as u32)) => {
+            T2S.direct[(c as u32 - T2S_FIRST) as usize]
+        }
+        c => T2S.rest.get(&c).copied().unwrap_or(c),
     }
 }
 

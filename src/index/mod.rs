@@ -329,4 +329,10 @@ impl SearchIndex {
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults, IndexError> {
         search::run(&self.reader, &self.fields, req)
     }
+
+    /// The store sequence numbers of every article matching `req` (its
+    /// limit and sort are ignored), ascending.
+    pub fn matching_seqs(&self, req: &SearchRequest) -> Result<Vec<i64>, IndexError> {
+        search::seqs(&self.reader, &self.fields, req)
+    }
 }

@@ -4,7 +4,7 @@
 //! either do; `-word` excludes; `"…"` (or `“…”`) is an exact phrase. An
 //! unquoted word is expanded with the synonyms of `index/synonyms.txt` and
 //! matches as an exact substring (bigram phrase) in title or body; a single
-//! CJK character falls back to the jieba field. Jieba words of each form add
+//! CJK character searches the jieba field and the bigrams containing it. Jieba words of each form add
 //! ranking signal without changing what matches.
 
 use super::bigram::bigram_tokens;
@@ -13,7 +13,7 @@ use super::jieba::jieba_words;
 use super::schema::Fields;
 use super::synonyms::Synonyms;
 use tantivy::Term;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 
 /// A query the parser rejects, with a one-line explanation.
@@ -197,7 +197,8 @@ fn form_query(f: &Fields, form: &str) -> Option<Box<dyn Query>> {
         let title: Box<dyn Query> = Box::new(BoostQuery::new(in_field(f.title_bg), 3.0));
         return Some(either(title, in_field(f.body_bg)));
     }
-    // A single CJK character: the jieba field.
+    // A single CJK character: the jieba field where jieba cut it alone, and
+    // the bigrams that start or end with it everywhere else.
     let c = form.chars().find(|c| is_cjk(*c))?;
     let term = |field: Field| -> Box<dyn Query> {
         Box::new(TermQuery::new(
@@ -205,10 +206,16 @@ fn form_query(f: &Fields, form: &str) -> Option<Box<dyn Query>> {
             IndexRecordOption::WithFreqs,
         ))
     };
-    Some(either(
-        Box::new(BoostQuery::new(term(f.title), 3.0)),
-        term(f.body),
-    ))
+    let mut alternatives: Vec<(Occur, Box<dyn Query>)> = vec![
+        (Occur::Should, Box::new(BoostQuery::new(term(f.title), 3.0))),
+        (Occur::Should, term(f.body)),
+    ];
+    for field in [f.title_bg, f.body_bg] {
+        if let Ok(q) = RegexQuery::from_pattern(&format!("{c}.+|.{c}"), field) {
+            alternatives.push((Occur::Should, Box::new(q)));
+        }
+    }
+    Some(Box::new(BooleanQuery::new(alternatives)))
 }
 
 /// Jieba words of a form as optional ranking clauses.

@@ -9,7 +9,7 @@ use super::snippet::snippet;
 use super::synonyms::Synonyms;
 use super::types::{Hit, SearchRequest, SearchResults, Sort};
 use std::ops::Bound;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery,
 };
@@ -40,12 +40,8 @@ fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
         .to_string()
 }
 
-/// Runs one search.
-pub fn run(
-    reader: &IndexReader,
-    f: &Fields,
-    req: &SearchRequest,
-) -> Result<SearchResults, IndexError> {
+/// The query and filters of a request, and the strings to highlight.
+fn build(f: &Fields, req: &SearchRequest) -> Result<(BooleanQuery, Vec<String>), IndexError> {
     let clauses = parse(&req.query)?;
     let compiled = compile(f, Synonyms::shared(), &clauses)?;
     let mut parts: Vec<(Occur, Box<dyn Query>)> = vec![(
@@ -71,7 +67,42 @@ pub fn run(
         };
         parts.push(filter(RangeQuery::new(bound(req.from), bound(req.to))));
     }
-    let query = BooleanQuery::new(parts);
+    Ok((BooleanQuery::new(parts), compiled.needles))
+}
+
+/// Store sequence numbers of every article matching a request (no limit;
+/// for exports and evaluation).
+pub fn seqs(reader: &IndexReader, f: &Fields, req: &SearchRequest) -> Result<Vec<i64>, IndexError> {
+    let (query, _) = build(f, req)?;
+    let searcher = reader.searcher();
+    let docs = searcher.search(&query, &DocSetCollector)?;
+    let mut out = Vec::with_capacity(docs.len());
+    let mut columns = std::collections::HashMap::new();
+    for addr in docs {
+        let column = match columns.entry(addr.segment_ord) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(v) => v.insert(
+                searcher
+                    .segment_reader(addr.segment_ord)
+                    .fast_fields()
+                    .i64("seq")?,
+            ),
+        };
+        if let Some(seq) = column.first(addr.doc_id) {
+            out.push(seq);
+        }
+    }
+    out.sort_unstable();
+    Ok(out)
+}
+
+/// Runs one search.
+pub fn run(
+    reader: &IndexReader,
+    f: &Fields,
+    req: &SearchRequest,
+) -> Result<SearchResults, IndexError> {
+    let (query, needles) = build(f, req)?;
     let searcher = reader.searcher();
     let limit = req.limit.clamp(1, MAX_LIMIT);
     let (top, total, facets): (Vec<(f32, DocAddress)>, usize, _) = match req.sort {
@@ -103,8 +134,7 @@ pub fn run(
         let doc: TantivyDocument = searcher.doc(addr)?;
         let body = text_of(&doc, f.body);
         let title = text_of(&doc, f.title);
-        let text = if compiled.needles.is_empty()
-            || !super::snippet::match_spans(&body, &compiled.needles).is_empty()
+        let text = if needles.is_empty() || !super::snippet::match_spans(&body, &needles).is_empty()
         {
             body
         } else {
@@ -121,7 +151,7 @@ pub fn run(
                 .and_then(date_of)
                 .map(|d| d.format("%Y-%m-%d").to_string()),
             score,
-            snippet: snippet(&text, &compiled.needles),
+            snippet: snippet(&text, &needles),
         });
     }
     Ok(SearchResults {

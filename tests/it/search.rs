@@ -389,10 +389,40 @@ fn traditional_and_full_width_input() {
 }
 
 #[test]
-fn single_characters_fall_back_to_jieba() {
+fn single_characters_match_anywhere() {
     let dir = tempfile::tempdir().expect("tempdir");
     let index = built(dir.path());
-    assert!(ids(&search(&index, "煤")).contains(&id_of("coal")));
+    let c = corpus();
+    // 煤 stands alone in one article (a jieba word) and inside 煤炭 in the other.
+    let mut extra = c[0].clone();
+    extra.id = ArticleId::from_canonical_url("https://example.cn/x/coal2.html");
+    extra.body = "今冬煤炭供应充足。".into();
+    index.upsert(&[(5000, extra.clone())]).expect("upsert");
+    let found = ids(&search(&index, "煤"));
+    assert_eq!(found, BTreeSet::from([id_of("coal"), extra.id.0.clone()]));
+    let r = search(&index, "煤");
+    assert!(
+        r.hits
+            .iter()
+            .any(|h| h.snippet.contains("<mark>煤</mark>炭"))
+    );
+}
+
+#[test]
+fn matching_seqs_cover_every_match() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let index = built(dir.path());
+    let c = corpus();
+    let seqs = index
+        .matching_seqs(&SearchRequest::new("国企"))
+        .expect("seqs");
+    let expected: Vec<i64> = c
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| oracle(&c, &["国企", "国有企业"], |_| true).contains(&a.id.0))
+        .map(|(i, _)| i as i64 + 1)
+        .collect();
+    assert_eq!(seqs, expected);
 }
 
 #[test]

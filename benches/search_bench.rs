@@ -1,0 +1,479 @@
+//! Search benchmark: generates N realistic Chinese articles (default
+//! 100,000, ~2,000 characters each), indexes them with [`SearchIndex`]
+//! (the same `rebuild` path as `radar reindex`) and with SQLite FTS5
+//! (trigram tokenizer), runs 20 fixed queries against both and prints a
+//! Markdown report: documents/s, size on disk, peak memory, latency p50/p99
+//! and, per query, how many of the relevant articles each engine finds.
+//!
+//! `cargo bench --bench search_bench -- --docs 100000 [--runs 10] [--dir D]`
+//!
+//! Relevance is judged by a brute-force oracle over the folded text (see
+//! `QUERIES`): e.g. for 国企 an article is relevant if it says 国企 or
+//! 国有企业, in either script.
+
+#[path = "search/corpus.rs"]
+mod corpus;
+
+use reform_radar::index::{ArticleFeed, FeedError, SearchIndex, SearchRequest, fold};
+use reform_radar::model::Article;
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// (query, FTS5 query, relevant: every group needs one form, none of `not`).
+struct Q {
+    q: &'static str,
+    fts: &'static str,
+    all: &'static [&'static [&'static str]],
+    not: &'static [&'static str],
+}
+
+const QUERIES: &[Q] = &[
+    Q {
+        q: "国企",
+        fts: "\"国企\"",
+        all: &[&["国企", "国有企业"]],
+        not: &[],
+    },
+    Q {
+        q: "国有企业改革",
+        fts: "\"国有企业改革\"",
+        all: &[&["国企改革", "国有企业改革"]],
+        not: &[],
+    },
+    Q {
+        q: "混改",
+        fts: "\"混改\"",
+        all: &[&["混改", "混合所有制改革"]],
+        not: &[],
+    },
+    Q {
+        q: "央视",
+        fts: "\"央视\"",
+        all: &[&["央视", "中央广播电视总台", "cctv", "中央电视台"]],
+        not: &[],
+    },
+    Q {
+        q: "国资委",
+        fts: "\"国资委\"",
+        all: &[&["国资委", "国有资产监督管理委员会"]],
+        not: &[],
+    },
+    Q {
+        q: "重庆三峡银行",
+        fts: "\"重庆三峡银行\"",
+        all: &[&["重庆三峡银行"]],
+        not: &[],
+    },
+    Q {
+        q: "三峡银行",
+        fts: "\"三峡银行\"",
+        all: &[&["三峡银行"]],
+        not: &[],
+    },
+    Q {
+        q: "万州城投",
+        fts: "\"万州城投\"",
+        all: &[&["万州城投"]],
+        not: &[],
+    },
+    Q {
+        q: "渝富集团",
+        fts: "\"渝富集团\"",
+        all: &[&["渝富集团", "重庆渝富控股集团"]],
+        not: &[],
+    },
+    Q {
+        q: "专精特新",
+        fts: "\"专精特新\"",
+        all: &[&["专精特新"]],
+        not: &[],
+    },
+    Q {
+        q: "长安汽车",
+        fts: "\"长安汽车\"",
+        all: &[&["长安汽车"]],
+        not: &[],
+    },
+    Q {
+        q: "重慶三峽銀行",
+        fts: "\"重慶三峽銀行\"",
+        all: &[&["重庆三峡银行"]],
+        not: &[],
+    },
+    Q {
+        q: "科技创新",
+        fts: "\"科技创新\"",
+        all: &[&["科技创新"]],
+        not: &[],
+    },
+    Q {
+        q: "智能制造 两江新区",
+        fts: "\"智能制造\" AND \"两江新区\"",
+        all: &[&["智能制造"], &["两江新区"]],
+        not: &[],
+    },
+    Q {
+        q: "混改 OR 员工持股",
+        fts: "\"混改\" OR \"员工持股\"",
+        all: &[&["混改", "混合所有制改革", "员工持股"]],
+        not: &[],
+    },
+    Q {
+        q: "营商环境 -招商",
+        fts: "\"营商环境\" NOT \"招商\"",
+        all: &[&["营商环境"]],
+        not: &["招商"],
+    },
+    Q {
+        q: "数字经济",
+        fts: "\"数字经济\"",
+        all: &[&["数字经济"]],
+        not: &[],
+    },
+    Q {
+        q: "高质量发展",
+        fts: "\"高质量发展\"",
+        all: &[&["高质量发展"]],
+        not: &[],
+    },
+    Q {
+        q: "煤",
+        fts: "\"煤\"",
+        all: &[&["煤"]],
+        not: &[],
+    },
+    Q {
+        q: "ＣＣＴＶ",
+        fts: "\"ＣＣＴＶ\"",
+        all: &[&["cctv", "央视", "中央广播电视总台", "中央电视台"]],
+        not: &[],
+    },
+];
+
+struct GenFeed {
+    docs: u64,
+    s2t: HashMap<char, char>,
+}
+
+impl ArticleFeed for GenFeed {
+    fn max_article_seq(&self) -> Result<i64, FeedError> {
+        Ok(self.docs as i64)
+    }
+    fn articles_after_seq(
+        &self,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<(i64, Article)>, FeedError> {
+        let from = after.max(0) as u64 + 1;
+        let to = (after.max(0) as u64 + limit as u64).min(self.docs);
+        Ok((from..=to)
+            .map(|n| (n as i64, corpus::article(n, &self.s2t)))
+            .collect())
+    }
+}
+
+fn status_kb(key: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(key))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+fn dir_size(p: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(p) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|e| match e.metadata() {
+            Ok(m) if m.is_dir() => dir_size(&e.path()),
+            Ok(m) => m.len(),
+            Err(_) => 0,
+        })
+        .sum()
+}
+
+fn percentile(v: &mut [f64], p: f64) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    if v.is_empty() {
+        return 0.0;
+    }
+    v[((v.len() as f64 - 1.0) * p).round() as usize]
+}
+
+struct Engine {
+    docs_per_s: f64,
+    index_secs: f64,
+    size: u64,
+    peak_kb: u64,
+    latencies: Vec<f64>,
+    per_query: Vec<(f64, Option<BTreeSet<i64>>)>,
+}
+
+fn arg(name: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
+}
+
+fn run_tantivy(dir: &Path, feed: &GenFeed, runs: usize) -> Engine {
+    let _ = std::fs::remove_dir_all(dir);
+    reset_peak();
+    let index = SearchIndex::open(dir).expect("open index");
+    let started = Instant::now();
+    let step = (feed.docs / 10).max(1);
+    let n = index
+        .rebuild(feed, &|done, total| {
+            if done % step < 500 {
+                eprintln!(
+                    "  tantivy: {done}/{total} in {:.0} s",
+                    started.elapsed().as_secs_f64()
+                );
+            }
+        })
+        .expect("rebuild");
+    let index_secs = started.elapsed().as_secs_f64();
+    index.close_writer().expect("merge");
+    eprintln!(
+        "  tantivy: {n} docs in {index_secs:.1} s (+{:.1} s merging)",
+        started.elapsed().as_secs_f64() - index_secs
+    );
+    let size = dir_size(dir);
+    let index = SearchIndex::open(dir).expect("reopen");
+    let mut latencies = Vec::new();
+    let mut per_query = Vec::new();
+    for q in QUERIES {
+        let req = SearchRequest::new(q.q);
+        let _ = index.search(&req).expect(q.q);
+        let mut mine = Vec::new();
+        for _ in 0..runs {
+            let t = Instant::now();
+            let r = index.search(&req).expect(q.q);
+            mine.push(t.elapsed().as_secs_f64() * 1000.0);
+            std::hint::black_box(r);
+        }
+        let seqs: BTreeSet<i64> = index.matching_seqs(&req).expect(q.q).into_iter().collect();
+        latencies.extend(&mine);
+        per_query.push((percentile(&mut mine, 0.5), Some(seqs)));
+    }
+    Engine {
+        docs_per_s: n as f64 / index_secs,
+        index_secs,
+        size,
+        peak_kb: status_kb("VmHWM:"),
+        latencies,
+        per_query,
+    }
+}
+
+fn run_fts5(path: &Path, feed: &GenFeed, runs: usize) -> Engine {
+    let _ = std::fs::remove_file(path);
+    reset_peak();
+    let mut db = rusqlite::Connection::open(path).expect("sqlite");
+    db.execute_batch(
+        "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;
+         CREATE VIRTUAL TABLE docs USING fts5(title, body, tokenize='trigram');",
+    )
+    .expect("create");
+    let started = Instant::now();
+    let tx = db.transaction().expect("tx");
+    {
+        let mut insert = tx
+            .prepare("INSERT INTO docs(rowid, title, body) VALUES (?1, ?2, ?3)")
+            .expect("prepare");
+        let mut after = 0i64;
+        loop {
+            let batch = feed.articles_after_seq(after, 1000).expect("gen");
+            let Some(last) = batch.last().map(|(s, _)| *s) else {
+                break;
+            };
+            for (seq, a) in &batch {
+                insert
+                    .execute(rusqlite::params![seq, a.title, a.body])
+                    .expect("insert");
+            }
+            after = last;
+        }
+    }
+    tx.commit().expect("commit");
+    db.execute_batch("INSERT INTO docs(docs) VALUES('optimize');")
+        .expect("optimize");
+    let index_secs = started.elapsed().as_secs_f64();
+    eprintln!("  fts5: {} docs in {index_secs:.1} s", feed.docs);
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let mut latencies = Vec::new();
+    let mut per_query = Vec::new();
+    for q in QUERIES {
+        let mut top = db
+            .prepare("SELECT rowid, snippet(docs, 1, '<mark>', '</mark>', '…', 24) FROM docs WHERE docs MATCH ?1 ORDER BY rank LIMIT 20")
+            .expect("prepare");
+        let mut count = db
+            .prepare("SELECT count(*) FROM docs WHERE docs MATCH ?1")
+            .expect("prepare");
+        let once = |top: &mut rusqlite::Statement,
+                    count: &mut rusqlite::Statement|
+         -> rusqlite::Result<usize> {
+            let rows: Vec<(i64, String)> = top
+                .query_map([q.fts], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<_, _>>()?;
+            let n: i64 = count.query_row([q.fts], |r| r.get(0))?;
+            Ok(rows.len() + n as usize)
+        };
+        if let Err(e) = once(&mut top, &mut count) {
+            eprintln!("  fts5: {}: {e}", q.fts);
+            per_query.push((f64::NAN, None));
+            continue;
+        }
+        let mut mine = Vec::new();
+        for _ in 0..runs {
+            let t = Instant::now();
+            std::hint::black_box(once(&mut top, &mut count).ok());
+            mine.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        let mut all = db
+            .prepare("SELECT rowid FROM docs WHERE docs MATCH ?1")
+            .expect("prepare");
+        let seqs: BTreeSet<i64> = all
+            .query_map([q.fts], |r| r.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        latencies.extend(&mine);
+        per_query.push((percentile(&mut mine, 0.5), Some(seqs)));
+    }
+    Engine {
+        docs_per_s: feed.docs as f64 / index_secs,
+        index_secs,
+        size,
+        peak_kb: status_kb("VmHWM:"),
+        latencies,
+        per_query,
+    }
+}
+
+fn oracle(feed: &GenFeed) -> Vec<BTreeSet<i64>> {
+    let mut out = vec![BTreeSet::new(); QUERIES.len()];
+    let folded: Vec<(Vec<Vec<String>>, Vec<String>)> = QUERIES
+        .iter()
+        .map(|q| {
+            (
+                q.all
+                    .iter()
+                    .map(|g| g.iter().map(|f| fold(f)).collect())
+                    .collect(),
+                q.not.iter().map(|f| fold(f)).collect(),
+            )
+        })
+        .collect();
+    for n in 1..=feed.docs {
+        let a = corpus::article(n, &feed.s2t);
+        let (title, body) = (fold(&a.title), fold(&a.body));
+        let has = |f: &String| title.contains(f.as_str()) || body.contains(f.as_str());
+        for (i, (all, not)) in folded.iter().enumerate() {
+            if all.iter().all(|g| g.iter().any(has)) && !not.iter().any(has) {
+                out[i].insert(n as i64);
+            }
+        }
+    }
+    out
+}
+
+fn found(set: &Option<BTreeSet<i64>>, relevant: &BTreeSet<i64>) -> String {
+    match set {
+        None => "error".into(),
+        Some(s) => {
+            let hit = s.intersection(relevant).count();
+            let extra = s.len() - hit;
+            if extra > 0 {
+                format!("{hit} (+{extra} other)")
+            } else {
+                hit.to_string()
+            }
+        }
+    }
+}
+
+fn main() {
+    let docs: u64 = arg("--docs")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100_000);
+    let runs: usize = arg("--runs").and_then(|s| s.parse().ok()).unwrap_or(10);
+    let dir = PathBuf::from(arg("--dir").unwrap_or_else(|| "target/search-bench".into()));
+    std::fs::create_dir_all(&dir).expect("bench dir");
+    let feed = GenFeed {
+        docs,
+        s2t: corpus::s2t(),
+    };
+    let t = Instant::now();
+    let sample = 2000.min(docs);
+    let chars: usize = (1..=sample)
+        .map(|n| corpus::article(n, &feed.s2t).body.chars().count())
+        .sum();
+    let gen_per_s = sample as f64 / t.elapsed().as_secs_f64();
+    eprintln!(
+        "generating {docs} articles (~{} chars each, {gen_per_s:.0}/s)",
+        chars as u64 / sample.max(1)
+    );
+    let tantivy = run_tantivy(&dir.join("tantivy"), &feed, runs);
+    let fts = run_fts5(&dir.join("fts5.sqlite"), &feed, runs);
+    eprintln!("  oracle…");
+    let relevant = oracle(&feed);
+    let mib = |b: u64| b as f64 / (1 << 20) as f64;
+    println!(
+        "## {docs} articles, ~{} characters each, {runs} runs per query\n",
+        chars as u64 / sample.max(1)
+    );
+    println!("| | tantivy (jieba + bigram) | SQLite FTS5 (trigram) |\n|---|---|---|");
+    println!(
+        "| indexing | {:.0} docs/s ({:.1} s) | {:.0} docs/s ({:.1} s) |",
+        tantivy.docs_per_s, tantivy.index_secs, fts.docs_per_s, fts.index_secs
+    );
+    println!(
+        "| size on disk | {:.0} MiB | {:.0} MiB |",
+        mib(tantivy.size),
+        mib(fts.size)
+    );
+    println!(
+        "| peak memory (VmHWM) | {:.0} MiB | {:.0} MiB |",
+        tantivy.peak_kb as f64 / 1024.0,
+        fts.peak_kb as f64 / 1024.0
+    );
+    let (mut a, mut b) = (tantivy.latencies.clone(), fts.latencies.clone());
+    println!(
+        "| latency p50 | {:.2} ms | {:.2} ms |",
+        percentile(&mut a, 0.5),
+        percentile(&mut b, 0.5)
+    );
+    println!(
+        "| latency p99 | {:.2} ms | {:.2} ms |",
+        percentile(&mut a, 0.99),
+        percentile(&mut b, 0.99)
+    );
+    println!(
+        "\n(article generation alone: {gen_per_s:.0} articles/s on one core, included in indexing time)\n"
+    );
+    println!(
+        "| query | relevant | tantivy finds | p50 ms | FTS5 finds | p50 ms |\n|---|---|---|---|---|---|"
+    );
+    for (i, q) in QUERIES.iter().enumerate() {
+        let (tl, ts) = &tantivy.per_query[i];
+        let (fl, fs) = &fts.per_query[i];
+        println!(
+            "| `{}` | {} | {} | {tl:.2} | {} | {fl:.2} |",
+            q.q,
+            relevant[i].len(),
+            found(ts, &relevant[i]),
+            found(fs, &relevant[i])
+        );
+    }
+}
