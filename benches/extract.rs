@@ -5,8 +5,9 @@
 //!
 //! `cargo bench --bench extract` prints pages/s for one pass over 10,000
 //! pages per path, then criterion's figures. With `EXTRACT_BENCH_DUMP=DIR` it
-//! writes the pages and their truth (`truth.jsonl`) to DIR and exits, for the
-//! side-by-side run of trafilatura (`bench/extract-trafilatura.py`).
+//! writes the pages, their truth (`truth.jsonl`) and our output on both paths
+//! (`ours-*.jsonl`) to DIR and exits, for the side-by-side run of trafilatura
+//! (`bench/extract-trafilatura.py`).
 
 use criterion::{Criterion, Throughput};
 use reform_radar::extract::{Hints, PageInput, extract_article};
@@ -70,12 +71,31 @@ fn dump(dir: &str, pages: &[Page]) -> std::io::Result<()> {
     use std::io::Write;
     std::fs::create_dir_all(dir)?;
     let mut truth = std::fs::File::create(format!("{dir}/truth.jsonl"))?;
+    let mut ours_sel = std::fs::File::create(format!("{dir}/ours-selectors.jsonl"))?;
+    let mut ours_gen = std::fs::File::create(format!("{dir}/ours-generic.jsonl"))?;
+    let empty = FieldSelectors::default();
     for (i, p) in pages.iter().enumerate() {
         let name = format!("{i:05}.html");
         std::fs::write(format!("{dir}/{name}"), &p.html)?;
         let row = serde_json::json!({"file": name, "url": p.url, "kind": p.kind, "title": p.title,
             "date": p.date.to_string(), "body": p.body});
         writeln!(truth, "{row}")?;
+        let Ok(url) = url::Url::parse(&p.url) else {
+            continue;
+        };
+        let input = PageInput {
+            url: &url,
+            html: &p.html,
+        };
+        for (out, fields) in [
+            (&mut ours_sel, fields_for(p)),
+            (&mut ours_gen, empty.clone()),
+        ] {
+            let ex = extract_article(&input, &fields, &Hints::default());
+            let row = serde_json::json!({"file": name, "text": ex.body, "title": ex.title,
+                "date": ex.published.map(|d| d.to_string())});
+            writeln!(out, "{row}")?;
+        }
     }
     Ok(())
 }
