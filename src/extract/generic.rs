@@ -6,11 +6,12 @@
 //! (share bars, related lists, comment boxes). Measured on the Chinese
 //! magic-html set, see `bench/EXTRACT.md`.
 
-use super::text::{block_text, clean_inline, clean_text, is_block_tag, is_skipped_tag};
+use super::text::{block_text, clean_text, is_block_tag, is_skipped_tag};
+use super::title::headline;
 use ego_tree::NodeId;
 use ego_tree::iter::Edge;
 use regex::Regex;
-use scraper::{ElementRef, Html, Node, Selector};
+use scraper::{ElementRef, Html, Node};
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
@@ -21,7 +22,6 @@ struct Stats {
     punct: u32,
     tags: u32,
     link_tags: u32,
-    paras: u32,
 }
 
 impl Stats {
@@ -31,7 +31,6 @@ impl Stats {
         self.punct += o.punct;
         self.tags += o.tags;
         self.link_tags += o.link_tags;
-        self.paras += o.paras;
     }
 }
 
@@ -153,9 +152,6 @@ fn gather(doc: &Html) -> Gathered {
                     f.st.tags += 1;
                     if name == "a" {
                         f.st.link_tags += 1;
-                    }
-                    if name == "p" || name == "br" {
-                        f.st.paras += 1;
                     }
                     if let Some(parent) = stack.last_mut() {
                         parent.st.add(&f.st);
@@ -315,29 +311,13 @@ pub fn extract_generic(doc: &Html) -> GenericResult {
     }
 }
 
-/// Ancestors of the heading that repeats the page's `<title>` (parent first):
-/// the article body is usually close to its own headline, which keeps a long
-/// "recommended" story from winning over a short article.
+/// Ancestors of the headline (parent first): the article body is usually
+/// close to its own headline, which keeps a long "recommended" story from
+/// winning over a short article.
 fn title_anchor(doc: &Html) -> Vec<NodeId> {
-    let Some(page_title) = doc
-        .select(&TITLE_ONLY)
-        .next()
-        .map(|t| clean_inline(&t.text().collect::<String>()))
-    else {
-        return Vec::new();
-    };
-    if page_title.is_empty() {
-        return Vec::new();
-    }
-    let short = TITLE_SUFFIX.replace(&page_title, "").to_string();
-    let Some(h) = doc.select(&HEADINGS).find(|h| {
-        let t = clean_inline(&h.text().collect::<String>());
-        (t.chars().count() >= 4 && page_title.contains(&t))
-            || (short.chars().count() >= 6 && t.contains(&short))
-    }) else {
-        return Vec::new();
-    };
-    h.ancestors().take(8).map(|a| a.id()).collect()
+    headline(doc).map_or_else(Vec::new, |h| {
+        h.ancestors().take(8).map(|a| a.id()).collect()
+    })
 }
 
 fn anchor_bonus(doc: &Html, anchor: &[NodeId], id: NodeId) -> f64 {
@@ -360,47 +340,5 @@ fn anchor_bonus(doc: &Html, anchor: &[NodeId], id: NodeId) -> f64 {
 const ANCHOR_NEAR: f64 = 2.0;
 const ANCHOR_FAR: f64 = 1.3;
 
-static TITLE_ONLY: LazyLock<Selector> =
-    LazyLock::new(|| Selector::parse("title").expect("static selector"));
-static HEADINGS: LazyLock<Selector> =
-    LazyLock::new(|| Selector::parse("h1, h2").expect("static selector"));
-
 /// Blocks with fewer direct characters do not vote for a container.
 const MIN_PARA: u32 = 20;
-
-static TITLE_SEL: LazyLock<Selector> =
-    LazyLock::new(|| Selector::parse("h1").expect("static selector"));
-static META_TITLE: LazyLock<Selector> = LazyLock::new(|| {
-    Selector::parse(r#"meta[property="og:title"], meta[name="ArticleTitle"], title"#)
-        .expect("static selector")
-});
-static TITLE_SUFFIX: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\s*[-_|｜—–]+\s*[^-_|｜—–]{1,30}$").expect("static regex"));
-
-/// Guess a title: the first non-empty `<h1>`, else `og:title` /
-/// `ArticleTitle` / `<title>` without a ` - 人民网` style site suffix.
-pub fn guess_title(doc: &Html) -> Option<String> {
-    for h in doc.select(&TITLE_SEL) {
-        let t = clean_inline(&block_text(h, &HashSet::new()));
-        if t.chars().count() >= 4 {
-            return Some(t);
-        }
-    }
-    for m in doc.select(&META_TITLE) {
-        let raw = match m.value().name() {
-            "meta" => m.value().attr("content").unwrap_or("").to_string(),
-            _ => m.text().collect(),
-        };
-        let t = clean_inline(&raw);
-        if t.is_empty() {
-            continue;
-        }
-        let stripped = TITLE_SUFFIX.replace(&t, "").to_string();
-        return Some(if stripped.chars().count() >= 4 {
-            stripped
-        } else {
-            t
-        });
-    }
-    None
-}

@@ -12,13 +12,15 @@ pub mod generic;
 pub mod page_label;
 pub mod selectors;
 pub mod text;
+pub mod title;
 
 pub use challenge::detect_challenge;
 pub use citation::find_citation;
 pub use dates::{date_from_url, labelled_date, parse_date};
 pub use enp::{EnpProperty, parse_enp};
-pub use generic::{extract_generic, guess_title};
+pub use generic::extract_generic;
 pub use page_label::parse_page_label;
+pub use title::guess_title;
 
 use crate::model::{ExtractorKind, FieldSelectors, PrintCitation};
 use chrono::NaiveDate;
