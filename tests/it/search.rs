@@ -1,14 +1,14 @@
-//! Search relevance and consistency on a fixture corpus: the hand-written
-//! articles in `tests/fixtures/search/articles.jsonl` plus a few hundred
-//! generated from templates. Expected sets are computed by a brute-force
-//! substring oracle over the same corpus, so the assertions are exact.
+//! Search tests on a fixture corpus: the hand-written articles in
+//! `tests/fixtures/search/articles.jsonl` plus a few hundred generated from
+//! templates. Expected sets are computed by a brute-force substring oracle
+//! over the same corpus, so the assertions are exact.
+
+mod consistency;
+mod relevance;
 
 use chrono::NaiveDate;
-use reform_radar::index::{
-    IndexError, SearchIndex, SearchRequest, SearchResults, Sort, VecFeed, fold,
-};
+use reform_radar::index::{SearchIndex, SearchRequest, SearchResults, fold};
 use reform_radar::model::{Article, ArticleId, ExtractorKind, SourceId};
-use reform_radar::store::Store;
 use std::collections::BTreeSet;
 
 const FIXTURES: &str = include_str!("../fixtures/search/articles.jsonl");
@@ -25,7 +25,7 @@ struct Fixture {
     body: String,
 }
 
-fn article(
+pub(super) fn article(
     key: &str,
     outlet: &str,
     source: &str,
@@ -55,7 +55,7 @@ fn article(
     }
 }
 
-fn id_of(key: &str) -> String {
+pub(super) fn id_of(key: &str) -> String {
     corpus()
         .into_iter()
         .find(|a| a.url.ends_with(&format!("/{key}.html")))
@@ -64,7 +64,7 @@ fn id_of(key: &str) -> String {
 }
 
 /// The hand-written articles and 300 generated ones.
-fn corpus() -> Vec<Article> {
+pub(super) fn corpus() -> Vec<Article> {
     let mut out: Vec<Article> = FIXTURES
         .lines()
         .filter(|l| !l.trim().is_empty())
@@ -153,7 +153,11 @@ fn corpus() -> Vec<Article> {
 }
 
 /// Ids of the articles whose folded title or body contains any form.
-fn oracle(corpus: &[Article], forms: &[&str], keep: impl Fn(&Article) -> bool) -> BTreeSet<String> {
+pub(super) fn oracle(
+    corpus: &[Article],
+    forms: &[&str],
+    keep: impl Fn(&Article) -> bool,
+) -> BTreeSet<String> {
     corpus
         .iter()
         .filter(|a| keep(a))
@@ -166,7 +170,7 @@ fn oracle(corpus: &[Article], forms: &[&str], keep: impl Fn(&Article) -> bool) -
         .collect()
 }
 
-fn built(dir: &std::path::Path) -> SearchIndex {
+pub(super) fn built(dir: &std::path::Path) -> SearchIndex {
     let index = SearchIndex::open(dir).expect("open index");
     let numbered: Vec<(i64, Article)> = corpus()
         .into_iter()
@@ -179,383 +183,21 @@ fn built(dir: &std::path::Path) -> SearchIndex {
     index
 }
 
-fn search(index: &SearchIndex, q: &str) -> SearchResults {
+pub(super) fn search(index: &SearchIndex, q: &str) -> SearchResults {
     let mut req = SearchRequest::new(q);
     req.limit = 1000;
     index.search(&req).expect(q)
 }
 
-fn ids(r: &SearchResults) -> BTreeSet<String> {
+pub(super) fn ids(r: &SearchResults) -> BTreeSet<String> {
     r.hits.iter().map(|h| h.id.clone()).collect()
 }
 
-fn hit_snippet(r: &SearchResults, key: &str) -> String {
+pub(super) fn hit_snippet(r: &SearchResults, key: &str) -> String {
     let id = id_of(key);
     r.hits
         .iter()
         .find(|h| h.id == id)
         .map(|h| h.snippet.clone())
         .unwrap_or_else(|| panic!("{key} not found"))
-}
-
-#[test]
-fn synonyms_find_both_forms() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let index = built(dir.path());
-    let c = corpus();
-    let r = search(&index, "国企");
-    let expected = oracle(&c, &["国企", "国有企业"], |_| true);
-    assert!(
-        expected.len() > 10,
-        "the corpus should have many 国企 articles"
-    );
-    assert_eq!(ids(&r), expected);
-    assert_eq!(r.total, expected.len() as u64);
-    for key in ["soe-full", "soe-short", "traditional", "undated"] {
-        assert!(ids(&r).contains(&id_of(key)), "{key}");
-    }
-    let r = search(&index, "混改");
-    assert_eq!(
-        ids(&r),
-        BTreeSet::from([id_of("mixed-full"), id_of("mixed-short")])
-    );
-    let r = search(&index, "央视");
-    assert_eq!(ids(&r), BTreeSet::from([id_of("cctv"), id_of("cmg")]));
-    let r = search(&index, "国资委");
-    assert_eq!(ids(&r), BTreeSet::from([id_of("sasac")]));
-}
-
-#[test]
-fn short_names_find_full_names() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let index = built(dir.path());
-    assert_eq!(
-        ids(&search(&index, "万州城投")),
-        BTreeSet::from([id_of("chengtou")])
-    );
-    assert_eq!(
-        ids(&search(&index, "渝富集团")),
-        BTreeSet::from([id_of("yufu")])
-    );
-    assert_eq!(
-        ids(&search(&index, "三峡银行")),
-        BTreeSet::from([
-            id_of("bank-adjacent"),
-            id_of("bank-apart"),
-            id_of("traditional")
-        ])
-    );
-}
-
-#[test]
-fn phrases_need_adjacent_words() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let index = built(dir.path());
-    let adjacent = BTreeSet::from([id_of("bank-adjacent"), id_of("traditional")]);
-    assert_eq!(ids(&search(&index, "重庆三峡银行")), adjacent);
-    assert_eq!(ids(&search(&index, "\"重庆三峡银行\"")), adjacent);
-    assert_eq!(ids(&search(&index, "“重庆 三峡银行”")), adjacent);
-    // Two words: both anywhere.
-    let loose = ids(&search(&index, "重庆 三峡银行"));
-    assert!(loose.contains(&id_of("bank-apart")));
-    assert!(loose.is_superset(&adjacent));
-    // Quoted phrases are not expanded: 国企 alone, not 国有企业.
-    let quoted = ids(&search(&index, "\"国企\""));
-    assert_eq!(quoted, oracle(&corpus(), &["国企"], |_| true));
-}
-
-#[test]
-fn filters_and_date_ranges() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let index = built(dir.path());
-    let c = corpus();
-    let mut req = SearchRequest::new("国企");
-    req.limit = 1000;
-    req.outlet = Some("重庆日报".into());
-    let r = index.search(&req).expect("search");
-    assert_eq!(
-        ids(&r),
-        oracle(&c, &["国企", "国有企业"], |a| a.outlet == "重庆日报")
-    );
-    assert!(r.hits.iter().all(|h| h.outlet == "重庆日报"));
-
-    let mut req = SearchRequest::new("");
-    req.limit = 1000;
-    req.item = Some("b3".into());
-    assert_eq!(
-        ids(&index.search(&req).expect("search")),
-        BTreeSet::from([id_of("bank-adjacent"), id_of("bank-apart")])
-    );
-
-    // Both ends inclusive.
-    let day = NaiveDate::from_ymd_opt(2025, 5, 5);
-    let mut req = SearchRequest::new("银行");
-    req.from = day;
-    req.to = day;
-    assert_eq!(
-        ids(&index.search(&req).expect("search")),
-        BTreeSet::from([id_of("bank-adjacent")])
-    );
-
-    let (from, to) = (
-        NaiveDate::from_ymd_opt(2024, 1, 1),
-        NaiveDate::from_ymd_opt(2024, 12, 31),
-    );
-    let mut req = SearchRequest::new("");
-    req.limit = 1000;
-    req.from = from;
-    req.to = to;
-    let r = index.search(&req).expect("search");
-    let expected: BTreeSet<String> = c
-        .iter()
-        .filter(|a| a.published >= from && a.published <= to && a.published.is_some())
-        .map(|a| a.id.0.clone())
-        .collect();
-    assert!(!expected.is_empty());
-    assert_eq!(ids(&r), expected);
-    assert_eq!(r.facets.year.keys().collect::<Vec<_>>(), vec!["2024"]);
-}
-
-#[test]
-fn enterprise_filter() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let index = built(dir.path());
-    let c = corpus();
-    let yufu = c
-        .iter()
-        .find(|a| a.url.ends_with("/yufu.html"))
-        .expect("yufu");
-    let chengtou = c
-        .iter()
-        .find(|a| a.url.ends_with("/chengtou.html"))
-        .expect("chengtou");
-    index
-        .upsert_matched(&[(1000, yufu, &[42][..]), (1001, chengtou, &[42, 7][..])])
-        .expect("upsert");
-    let mut req = SearchRequest::new("");
-    req.enterprise = Some(42);
-    assert_eq!(
-        ids(&index.search(&req).expect("search")),
-        BTreeSet::from([yufu.id.0.clone(), chengtou.id.0.clone()])
-    );
-    req.enterprise = Some(7);
-    assert_eq!(
-        ids(&index.search(&req).expect("search")),
-        BTreeSet::from([chengtou.id.0.clone()])
-    );
-    assert_eq!(
-        index.num_docs(),
-        c.len() as u64,
-        "re-indexing replaces, never duplicates"
-    );
-}
-
-#[test]
-fn snippets_mark_the_matched_words() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let index = built(dir.path());
-    let r = search(&index, "三峡银行");
-    assert!(
-        hit_snippet(&r, "bank-adjacent").starts_with("重庆<mark>三峡银行</mark>日前发布年度报告")
-    );
-    assert!(hit_snippet(&r, "traditional").starts_with("重慶<mark>三峽銀行</mark>表示"));
-    let r = search(&index, "国企");
-    assert_eq!(
-        hit_snippet(&r, "soe-short"),
-        "市属<mark>国企</mark>聚焦主责主业，推进瘦身健体，<mark>国企</mark>活力不断增强，改革成效持续显现。"
-    );
-    assert!(hit_snippet(&r, "soe-full").contains("深化<mark>国有企业</mark>改革"));
-    let r = search(&index, "ＣＣＴＶ");
-    assert!(hit_snippet(&r, "cctv").starts_with("<mark>CCTV</mark>记者"));
-}
-
-#[test]
-fn traditional_and_full_width_input() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let index = built(dir.path());
-    assert_eq!(
-        ids(&search(&index, "重慶三峽銀行")),
-        BTreeSet::from([id_of("bank-adjacent"), id_of("traditional")])
-    );
-    assert_eq!(ids(&search(&index, "國企")), ids(&search(&index, "国企")));
-    assert_eq!(
-        ids(&search(&index, "ai")),
-        BTreeSet::from([id_of("fullwidth")])
-    );
-    assert_eq!(
-        ids(&search(&index, "5G工厂")),
-        BTreeSet::from([id_of("fullwidth")])
-    );
-}
-
-#[test]
-fn single_characters_match_anywhere() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let index = built(dir.path());
-    let c = corpus();
-    // 煤 stands alone in one article (a jieba word) and inside 煤炭 in the other.
-    let mut extra = c[0].clone();
-    extra.id = ArticleId::from_canonical_url("https://example.cn/x/coal2.html");
-    extra.body = "今冬煤炭供应充足。".into();
-    index.upsert(&[(5000, extra.clone())]).expect("upsert");
-    let found = ids(&search(&index, "煤"));
-    assert_eq!(found, BTreeSet::from([id_of("coal"), extra.id.0.clone()]));
-    let r = search(&index, "煤");
-    assert!(
-        r.hits
-            .iter()
-            .any(|h| h.snippet.contains("<mark>煤</mark>炭"))
-    );
-}
-
-#[test]
-fn matching_seqs_cover_every_match() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let index = built(dir.path());
-    let c = corpus();
-    let seqs = index
-        .matching_seqs(&SearchRequest::new("国企"))
-        .expect("seqs");
-    let expected: Vec<i64> = c
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| oracle(&c, &["国企", "国有企业"], |_| true).contains(&a.id.0))
-        .map(|(i, _)| i as i64 + 1)
-        .collect();
-    assert_eq!(seqs, expected);
-}
-
-#[test]
-fn facets_sort_and_errors() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let index = built(dir.path());
-    let r = search(&index, "国企");
-    assert_eq!(r.facets.outlet.values().sum::<u64>(), r.total);
-    assert_eq!(r.facets.year.values().sum::<u64>(), r.total);
-    assert_eq!(r.facets.year.get("unknown"), Some(&1));
-    let mut req = SearchRequest::new("国企 OR 智能制造");
-    req.sort = Sort::Date;
-    req.limit = 50;
-    let r = index.search(&req).expect("search");
-    assert_eq!(r.hits.len(), 50);
-    let dates: Vec<&str> = r
-        .hits
-        .iter()
-        .filter_map(|h| h.published.as_deref())
-        .collect();
-    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
-    let mut req = SearchRequest::new("三峡银行");
-    req.limit = 2;
-    let r = index.search(&req).expect("search");
-    assert_eq!((r.total, r.hits.len()), (3, 2));
-    assert!(
-        !ids(&r).contains(&id_of("bank-apart")),
-        "the two articles with the name in the title rank first"
-    );
-    assert!(r.hits[0].score >= r.hits[1].score);
-
-    match index.search(&SearchRequest::new("\"国企")) {
-        Err(IndexError::Query(e)) => assert!(!e.to_string().contains('\n')),
-        other => panic!("expected a syntax error, got {other:?}"),
-    }
-    assert!(matches!(
-        index.search(&SearchRequest::new("-国企")),
-        Err(IndexError::Query(_))
-    ));
-    let excluded = ids(&search(&index, "国企 -重庆"));
-    assert!(!excluded.contains(&id_of("traditional")));
-    assert!(excluded.contains(&id_of("soe-full")));
-}
-
-fn store_with(dir: &std::path::Path, articles: &[Article]) -> Store {
-    let mut store = Store::open(&dir.join("radar.db")).expect("store");
-    for a in articles {
-        store.insert_or_update_article(a, None).expect("insert");
-    }
-    store
-}
-
-#[test]
-fn crash_between_store_and_index_then_catch_up() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let c = corpus();
-    let mut store = store_with(dir.path(), &c[..60]);
-    let index_dir = dir.path().join("index");
-    {
-        let index = SearchIndex::open(&index_dir).expect("open");
-        let first = store.articles_after_seq(0, 40).expect("read");
-        index.upsert(&first).expect("upsert");
-        assert_eq!(index.indexed_seq(), first.last().expect("some").0);
-        // The process dies here: 20 stored articles never reach the index.
-    }
-    let index = SearchIndex::open(&index_dir).expect("reopen");
-    assert_eq!(index.num_docs(), 40);
-    assert_eq!(index.catch_up(&store).expect("catch up"), 20);
-    assert_eq!(index.num_docs(), 60);
-    assert_eq!(index.indexed_seq(), store.max_article_seq().expect("max"));
-    assert_eq!(index.catch_up(&store).expect("nothing left"), 0);
-
-    // An update gets a new seq; catching up replaces the old version.
-    let mut changed = c[0].clone();
-    changed.body = "这篇稿件更正后提到了长寿经开区。".into();
-    store
-        .insert_or_update_article(&changed, None)
-        .expect("update");
-    assert_eq!(index.catch_up(&store).expect("catch up"), 1);
-    assert_eq!(index.num_docs(), 60);
-    assert_eq!(
-        ids(&search(&index, "长寿经开区")),
-        BTreeSet::from([changed.id.0.clone()])
-    );
-    assert!(!ids(&search(&index, "国有企业经营效益")).contains(&changed.id.0));
-}
-
-#[test]
-fn reindex_equals_incremental() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let c = corpus();
-    let store = store_with(dir.path(), &c);
-    let incremental = SearchIndex::open(&dir.path().join("a")).expect("open");
-    for step in [50, 170, 400] {
-        let batch = store
-            .articles_after_seq(incremental.indexed_seq(), step)
-            .expect("read");
-        incremental.upsert(&batch).expect("upsert");
-    }
-    incremental.catch_up(&store).expect("catch up");
-    let rebuilt = SearchIndex::open(&dir.path().join("b")).expect("open");
-    let last = std::sync::Mutex::new((0u64, 0u64));
-    let n = rebuilt
-        .rebuild(&store, &|done, total| {
-            *last.lock().expect("lock") = (done, total)
-        })
-        .expect("rebuild");
-    assert_eq!(n, c.len() as u64);
-    let max = store.max_article_seq().expect("max") as u64;
-    assert_eq!(*last.lock().expect("lock"), (max, max));
-    assert_eq!(rebuilt.num_docs(), incremental.num_docs());
-    assert_eq!(rebuilt.indexed_seq(), incremental.indexed_seq());
-    for q in [
-        "国企",
-        "三峡银行",
-        "重庆三峡银行",
-        "智能制造 渝中",
-        "煤",
-        "",
-        "央视 OR 混改",
-    ] {
-        let (a, b) = (search(&incremental, q), search(&rebuilt, q));
-        assert_eq!(ids(&a), ids(&b), "{q}");
-        assert_eq!(a.facets, b.facets, "{q}");
-        assert_eq!(a.total, b.total, "{q}");
-    }
-    // A rebuild from a vector feed gives the same too.
-    let vec_built = SearchIndex::open(&dir.path().join("c")).expect("open");
-    vec_built
-        .rebuild(&VecFeed::new(c.clone()), &|_, _| {})
-        .expect("rebuild");
-    assert_eq!(
-        ids(&search(&vec_built, "国企")),
-        ids(&search(&rebuilt, "国企"))
-    );
 }
