@@ -306,9 +306,23 @@ pub fn extract_generic(doc: &Html) -> GenericResult {
         raw.push_str(&block_text(*part, &skip));
         raw.push('\n');
     }
+    let title = headline(doc).map(|h| clean_text(&block_text(h, &HashSet::new())));
     GenericResult {
-        body: clean_text(&raw),
+        body: drop_stray_lines(&clean_text(&raw), title.as_deref()),
     }
+}
+
+static STAMP_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:\d{4}[-/年.]\d{1,2}[-/月.]\d{1,2}日?\s*\d{1,2}:\d{2}(?::\d{2})?|发布于\s*[：:].{0,12})$")
+        .expect("static regex")
+});
+
+/// Drop the headline when the container repeats it, and bare time stamps.
+fn drop_stray_lines(body: &str, title: Option<&str>) -> String {
+    body.lines()
+        .filter(|l| Some(*l) != title && !STAMP_LINE.is_match(l))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Ancestors of the headline (parent first): the article body is usually
