@@ -217,6 +217,10 @@ struct Engine {
     index_secs: f64,
     size: u64,
     peak_kb: u64,
+    /// Anonymous (heap) RSS right after indexing, excluding mapped files.
+    anon_kb: u64,
+    /// Seconds spent after the commit waiting for background merges.
+    merge_secs: f64,
     latencies: Vec<f64>,
     per_query: Vec<(f64, Option<BTreeSet<i64>>)>,
 }
@@ -245,11 +249,10 @@ fn run_tantivy(dir: &Path, feed: &GenFeed, runs: usize) -> Engine {
         })
         .expect("rebuild");
     let index_secs = started.elapsed().as_secs_f64();
+    let anon_kb = status_kb("RssAnon:");
     index.close_writer().expect("merge");
-    eprintln!(
-        "  tantivy: {n} docs in {index_secs:.1} s (+{:.1} s merging)",
-        started.elapsed().as_secs_f64() - index_secs
-    );
+    let merge_secs = started.elapsed().as_secs_f64() - index_secs;
+    eprintln!("  tantivy: {n} docs in {index_secs:.1} s (+{merge_secs:.1} s merging)");
     let size = dir_size(dir);
     let index = SearchIndex::open(dir).expect("reopen");
     let mut latencies = Vec::new();
@@ -273,6 +276,8 @@ fn run_tantivy(dir: &Path, feed: &GenFeed, runs: usize) -> Engine {
         index_secs,
         size,
         peak_kb: status_kb("VmHWM:"),
+        anon_kb,
+        merge_secs,
         latencies,
         per_query,
     }
@@ -326,6 +331,8 @@ fn main() {
         .unwrap_or(100_000);
     let runs: usize = arg("--runs").and_then(|s| s.parse().ok()).unwrap_or(10);
     let dir = PathBuf::from(arg("--dir").unwrap_or_else(|| "target/search-bench".into()));
+    let load = || std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let load_before = load();
     std::fs::create_dir_all(&dir).expect("bench dir");
     let feed = GenFeed {
         docs,
@@ -361,9 +368,19 @@ fn main() {
         mib(fts.size)
     );
     println!(
+        "| indexing incl. waiting for merges | {:.0} docs/s (+{:.1} s) | same (optimize included) |",
+        docs as f64 / (tantivy.index_secs + tantivy.merge_secs),
+        tantivy.merge_secs
+    );
+    println!(
         "| peak memory (VmHWM) | {:.0} MiB | {:.0} MiB |",
         tantivy.peak_kb as f64 / 1024.0,
         fts.peak_kb as f64 / 1024.0
+    );
+    println!(
+        "| heap after indexing (RssAnon) | {:.0} MiB | {:.0} MiB |",
+        tantivy.anon_kb as f64 / 1024.0,
+        fts.anon_kb as f64 / 1024.0
     );
     let (mut a, mut b) = (tantivy.latencies.clone(), fts.latencies.clone());
     println!(
@@ -375,6 +392,19 @@ fn main() {
         "| latency p99 | {:.2} ms | {:.2} ms |",
         percentile(&mut a, 0.99),
         percentile(&mut b, 0.99)
+    );
+    println!(
+        "\nload average before: {} after: {}",
+        load_before
+            .split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" "),
+        load()
+            .split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
     );
     println!(
         "\n(article generation alone: {gen_per_s:.0} articles/s on one core, included in indexing time)\n"

@@ -41,6 +41,7 @@ pub fn run(path: &Path, feed: &GenFeed, runs: usize) -> Engine {
     db.execute_batch("INSERT INTO docs(docs) VALUES('optimize');")
         .expect("optimize");
     let index_secs = started.elapsed().as_secs_f64();
+    let anon_kb = status_kb("RssAnon:");
     eprintln!("  fts5: {} docs in {index_secs:.1} s", feed.docs);
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let mut latencies = Vec::new();
@@ -88,6 +89,8 @@ pub fn run(path: &Path, feed: &GenFeed, runs: usize) -> Engine {
         index_secs,
         size,
         peak_kb: status_kb("VmHWM:"),
+        anon_kb,
+        merge_secs: 0.0,
         latencies,
         per_query,
     }

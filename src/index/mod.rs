@@ -66,6 +66,12 @@ pub enum IndexError {
     Open(#[from] tantivy::directory::error::OpenDirectoryError),
 }
 
+/// The web UI shares one index between request handlers.
+const _: () = {
+    const fn send_sync<T: Send + Sync>() {}
+    send_sync::<SearchIndex>();
+};
+
 /// The commit payload.
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Payload {
@@ -314,6 +320,14 @@ impl SearchIndex {
             self.commit(w, after)?;
             Ok(count)
         })
+    }
+
+    /// Takes the index writer lock now (it is otherwise taken on the first
+    /// write). A long-running writer such as the crawl pipeline should call
+    /// this at start, so that a `radar search` catching up in between cannot
+    /// hold the lock at the moment the pipeline wants to write.
+    pub fn lock_writer(&self) -> Result<(), IndexError> {
+        self.with_writer(|_| Ok(()))
     }
 
     /// Waits for background merges to finish and releases the writer lock.

@@ -84,6 +84,7 @@ pub struct Hit {
     pub title: String,
     /// `YYYY-MM-DD`, or null when the article has no date.
     pub published: Option<String>,
+    /// Relevance score (BM25 sum); 0 when sorted by date.
     pub score: f32,
     pub snippet: String,
 }

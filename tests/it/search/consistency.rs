@@ -99,3 +99,23 @@ fn reindex_equals_incremental() {
         ids(&search(&rebuilt, "国企"))
     );
 }
+
+#[test]
+fn a_second_writer_gets_a_locked_error_and_search_still_works() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let c = corpus();
+    let first = SearchIndex::open(dir.path()).expect("open");
+    first.upsert(&[(1, c[0].clone())]).expect("upsert");
+    first.lock_writer().expect("lock");
+    let second = SearchIndex::open(dir.path()).expect("open read-only side");
+    match second.upsert(&[(2, c[1].clone())]) {
+        Err(reform_radar::index::IndexError::Locked(p)) => assert_eq!(p, dir.path()),
+        other => panic!("expected Locked, got {other:?}"),
+    }
+    assert_eq!(second.num_docs(), 1);
+    first.close_writer().expect("close");
+    second
+        .upsert(&[(2, c[1].clone())])
+        .expect("lock is free again");
+    assert_eq!(second.num_docs(), 2);
+}
