@@ -168,7 +168,7 @@ fn gather(doc: &Html) -> Gathered {
 }
 
 static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)article|body|content|entry|main|page|post|text|story|zoom|detail|cont|txt|zw|wenzhang|neirong|ozoom|trs_|view")
+    Regex::new(r"(?i)article|body|content|entry|main|page|post|text|story|zoom|detail|cont|txt|zhengwen|wenzhang|neirong|ozoom|trs_|view")
         .expect("static regex")
 });
 
@@ -213,7 +213,19 @@ fn link_density(st: &Stats) -> f64 {
 
 /// Extract the main content of a parsed page.
 pub fn extract_generic(doc: &Html) -> GenericResult {
+    extract_generic_titled(doc, None)
+}
+
+/// Like [`extract_generic`], with the title already known (from selectors or
+/// `enpproperty`): the element showing it anchors the search, and a body
+/// line repeating it is dropped.
+pub fn extract_generic_titled(doc: &Html, title: Option<&str>) -> GenericResult {
     let g = gather(doc);
+    let title = title.filter(|t| !t.trim().is_empty());
+    let head = match title {
+        Some(t) => element_showing(doc, &g, t).or_else(|| headline(doc)),
+        None => headline(doc),
+    };
     let mut scores: HashMap<NodeId, f64> = HashMap::new();
     for &(id, chars, commas) in &g.direct {
         if chars < MIN_PARA {
@@ -243,7 +255,9 @@ pub fn extract_generic(doc: &Html) -> GenericResult {
             cur = n.parent();
         }
     }
-    let anchor = title_anchor(doc);
+    let anchor: Vec<NodeId> = head.map_or_else(Vec::new, |h| {
+        h.ancestors().take(8).map(|a| a.id()).collect()
+    });
     let mut best: Option<(f64, NodeId)> = None;
     for (id, s) in &scores {
         let Some(st) = g.stats.get(id) else { continue };
@@ -306,7 +320,9 @@ pub fn extract_generic(doc: &Html) -> GenericResult {
         raw.push_str(&block_text(*part, &skip));
         raw.push('\n');
     }
-    let title = headline(doc).map(|h| clean_text(&block_text(h, &HashSet::new())));
+    let title = title
+        .map(str::to_string)
+        .or_else(|| head.map(|h| clean_text(&block_text(h, &HashSet::new()))));
     GenericResult {
         body: drop_stray_lines(&clean_text(&raw), title.as_deref()),
     }
@@ -325,13 +341,30 @@ fn drop_stray_lines(body: &str, title: Option<&str>) -> String {
         .join("\n")
 }
 
-/// Ancestors of the headline (parent first): the article body is usually
-/// close to its own headline, which keeps a long "recommended" story from
-/// winning over a short article.
-fn title_anchor(doc: &Html) -> Vec<NodeId> {
-    headline(doc).map_or_else(Vec::new, |h| {
-        h.ancestors().take(8).map(|a| a.id()).collect()
-    })
+/// The first element whose text is `title` (compared without whitespace);
+/// candidates are filtered by character count first, so this stays linear.
+fn element_showing<'a>(doc: &'a Html, g: &Gathered, title: &str) -> Option<ElementRef<'a>> {
+    let want: String = title
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
+        .collect();
+    let n = want.chars().count() as u32;
+    for node in doc.root_element().descendants() {
+        if g.stats.get(&node.id()).is_none_or(|st| st.text != n) {
+            continue;
+        }
+        let Some(el) = ElementRef::wrap(node) else {
+            continue;
+        };
+        let text: String = block_text(el, &HashSet::new())
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '\u{3000}' && *c != '\u{a0}')
+            .collect();
+        if text == want {
+            return Some(el);
+        }
+    }
+    None
 }
 
 fn anchor_bonus(doc: &Html, anchor: &[NodeId], id: NodeId) -> f64 {

@@ -18,7 +18,7 @@ pub use challenge::detect_challenge;
 pub use citation::find_citation;
 pub use dates::{date_from_url, labelled_date, parse_date};
 pub use enp::{EnpProperty, parse_enp};
-pub use generic::extract_generic;
+pub use generic::{extract_generic, extract_generic_titled};
 pub use page_label::parse_page_label;
 pub use title::guess_title;
 
@@ -50,7 +50,7 @@ pub struct Hints {
 }
 
 /// The fields extracted from one page.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Extracted {
     pub title: String,
     pub pretitle: Option<String>,
@@ -152,6 +152,19 @@ fn same_text(a: &str, b: &str) -> bool {
     norm(a) == norm(b)
 }
 
+/// The first date in the 200 characters after the title in the page text
+/// (bylines and date lines sit under the headline; header "today" widgets and
+/// footers do not).
+fn date_near(page_text: &str, title: &str) -> Option<NaiveDate> {
+    if title.is_empty() {
+        return None;
+    }
+    let at = page_text.find(title)? + title.len();
+    let rest = &page_text[at..];
+    let end = rest.char_indices().nth(200).map_or(rest.len(), |(i, _)| i);
+    parse_date(&rest[..end])
+}
+
 /// Extract an article from a page: selectors first, the generic extractor
 /// when they give no body, `enpproperty` and the hints as fallbacks.
 pub fn extract_article(input: &PageInput, fields: &FieldSelectors, hints: &Hints) -> Extracted {
@@ -171,6 +184,8 @@ pub fn extract_article(input: &PageInput, fields: &FieldSelectors, hints: &Hints
         run.warnings
             .push(format!("title differs from enpproperty title `{e}`"));
     }
+    // a title from the page's own markup anchors the generic extractor
+    let known_title = sel_title.clone().or_else(|| enp.title.clone());
     let title = sel_title
         .or_else(|| enp.title.clone())
         .or_else(|| guess_title(&doc))
@@ -234,7 +249,7 @@ pub fn extract_article(input: &PageInput, fields: &FieldSelectors, hints: &Hints
         Some(b) => b,
         None => {
             extractor = ExtractorKind::Generic;
-            extract_generic(&doc).body
+            extract_generic_titled(&doc, known_title.as_deref()).body
         }
     };
     let body = strip_body_prefix(&body);
@@ -262,6 +277,7 @@ pub fn extract_article(input: &PageInput, fields: &FieldSelectors, hints: &Hints
             .or_else(|| labelled_date(&text_of_page()))
             .or(url_date)
             .or(hints.date)
+            .or_else(|| date_near(&text_of_page(), &title))
             .or_else(|| parse_date(&text_of_page()))
     };
     if let (Some(p), Some(e)) = (published, enp.date)

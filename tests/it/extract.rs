@@ -405,3 +405,29 @@ fn empty_page_reports_warnings() {
     assert_eq!(ex.title, "列表标题");
     assert_eq!(ex.published, date(2026, 1, 2));
 }
+
+#[test]
+fn date_under_the_headline_beats_a_header_today_widget() {
+    // no meta, no label, no date in the URL: the date line under the headline
+    // wins over the "今天是" widget at the top of the page
+    let fields = FieldSelectors {
+        title: sel("div.zwxl-title p.tit"),
+        ..Default::default()
+    };
+    let ex = run(
+        "header_today_widget.html",
+        "http://www.wz.gov.cn/zwxx_266/jdtp/a.html",
+        &fields,
+        &Hints::default(),
+    );
+    assert_eq!(ex.title, "三峡库区绿色航运示范区建设启动");
+    assert_eq!(ex.published, date(2026, 3, 1));
+    assert_eq!(ex.extractor, ExtractorKind::Generic);
+    assert!(
+        ex.body
+            .starts_with("3月1日，三峡库区绿色航运示范区建设在万州启动"),
+        "{}",
+        ex.body
+    );
+    assert!(!ex.body.contains("今天是"));
+}
