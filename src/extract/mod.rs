@@ -25,6 +25,7 @@ pub use title::guess_title;
 use crate::model::{ExtractorKind, FieldSelectors, PrintCitation};
 use chrono::NaiveDate;
 use scraper::{Html, Selector};
+use std::cell::OnceCell;
 use std::collections::HashSet;
 use std::sync::LazyLock;
 use text::{block_text, clean_author, clean_inline, clean_text, strip_body_prefix};
@@ -153,8 +154,8 @@ fn same_text(a: &str, b: &str) -> bool {
 }
 
 /// The first date in the 200 characters after the title in the page text
-/// (bylines and date lines sit under the headline; header "today" widgets and
-/// footers do not).
+/// (bylines and `发布时间：` lines sit under the headline; header "today"
+/// widgets and footers do not).
 fn date_near(page_text: &str, title: &str) -> Option<NaiveDate> {
     if title.is_empty() {
         return None;
@@ -262,23 +263,20 @@ pub fn extract_article(input: &PageInput, fields: &FieldSelectors, hints: &Hints
     let sel_date = run
         .inline("date", &fields.date, true)
         .and_then(|d| parse_date(&d));
-    let mut page_text: Option<String> = None;
-    let mut text_of_page = || {
-        page_text
-            .get_or_insert_with(|| clean_text(&block_text(doc.root_element(), &HashSet::new())))
-            .clone()
-    };
+    let page_text = OnceCell::new();
+    let text_of_page =
+        || page_text.get_or_init(|| clean_text(&block_text(doc.root_element(), &HashSet::new())));
     let published = if hints.prefer_url_date && (url_date.is_some() || hints.date.is_some()) {
         url_date.or(hints.date)
     } else {
         sel_date
             .or_else(|| meta_content(&doc, DATE_METAS).and_then(|m| parse_date(&m)))
             .or(enp.date)
-            .or_else(|| labelled_date(&text_of_page()))
+            .or_else(|| date_near(text_of_page(), &title))
             .or(url_date)
             .or(hints.date)
-            .or_else(|| date_near(&text_of_page(), &title))
-            .or_else(|| parse_date(&text_of_page()))
+            .or_else(|| labelled_date(text_of_page()))
+            .or_else(|| parse_date(text_of_page()))
     };
     if let (Some(p), Some(e)) = (published, enp.date)
         && p != e
@@ -290,7 +288,7 @@ pub fn extract_article(input: &PageInput, fields: &FieldSelectors, hints: &Hints
         run.warnings.push("no date found".into());
     }
 
-    let citation = find_citation(&body).or_else(|| find_citation(&text_of_page()));
+    let citation = find_citation(&body).or_else(|| find_citation(text_of_page()));
     let page = hints
         .page
         .as_deref()
