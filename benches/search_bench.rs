@@ -186,6 +186,18 @@ fn status_kb(key: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// CPU seconds (user + system, all threads) used by this process so far.
+pub fn cpu_secs() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which is in parentheses).
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    // `rest` starts at field 3 (state); utime and stime are fields 14 and 15.
+    let field = |i: usize| f.get(i).and_then(|x| x.parse::<u64>().ok()).unwrap_or(0);
+    let ticks = field(11) + field(12);
+    ticks as f64 / 100.0
+}
+
 fn reset_peak() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
@@ -221,6 +233,8 @@ struct Engine {
     anon_kb: u64,
     /// Seconds spent after the commit waiting for background merges.
     merge_secs: f64,
+    /// CPU seconds (all threads) spent indexing, merges included.
+    cpu: f64,
     latencies: Vec<f64>,
     per_query: Vec<(f64, Option<BTreeSet<i64>>)>,
 }
@@ -236,6 +250,7 @@ fn run_tantivy(dir: &Path, feed: &GenFeed, runs: usize) -> Engine {
     let _ = std::fs::remove_dir_all(dir);
     reset_peak();
     let index = SearchIndex::open(dir).expect("open index");
+    let cpu0 = cpu_secs();
     let started = Instant::now();
     let step = (feed.docs / 10).max(1);
     let n = index
@@ -252,6 +267,7 @@ fn run_tantivy(dir: &Path, feed: &GenFeed, runs: usize) -> Engine {
     let anon_kb = status_kb("RssAnon:");
     index.close_writer().expect("merge");
     let merge_secs = started.elapsed().as_secs_f64() - index_secs;
+    let cpu = cpu_secs() - cpu0;
     eprintln!("  tantivy: {n} docs in {index_secs:.1} s (+{merge_secs:.1} s merging)");
     let size = dir_size(dir);
     let index = SearchIndex::open(dir).expect("reopen");
@@ -278,6 +294,7 @@ fn run_tantivy(dir: &Path, feed: &GenFeed, runs: usize) -> Engine {
         peak_kb: status_kb("VmHWM:"),
         anon_kb,
         merge_secs,
+        cpu,
         latencies,
         per_query,
     }
@@ -371,6 +388,13 @@ fn main() {
         "| indexing incl. waiting for merges | {:.0} docs/s (+{:.1} s) | same (optimize included) |",
         docs as f64 / (tantivy.index_secs + tantivy.merge_secs),
         tantivy.merge_secs
+    );
+    println!(
+        "| CPU time for indexing (all threads) | {:.1} s = {:.0} docs per CPU-second | {:.1} s = {:.0} docs per CPU-second |",
+        tantivy.cpu,
+        docs as f64 / tantivy.cpu.max(0.01),
+        fts.cpu,
+        docs as f64 / fts.cpu.max(0.01)
     );
     println!(
         "| peak memory (VmHWM) | {:.0} MiB | {:.0} MiB |",

@@ -2,7 +2,7 @@
 //! table over the same generated articles, the same 20 queries written in
 //! FTS5 syntax, top-20 by bm25 with a snippet plus the match count.
 
-use crate::{Engine, GenFeed, QUERIES, percentile, reset_peak, status_kb};
+use crate::{Engine, GenFeed, QUERIES, cpu_secs, percentile, reset_peak, status_kb};
 use reform_radar::index::ArticleFeed;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -17,6 +17,7 @@ pub fn run(path: &Path, feed: &GenFeed, runs: usize) -> Engine {
          CREATE VIRTUAL TABLE docs USING fts5(title, body, tokenize='trigram');",
     )
     .expect("create");
+    let cpu0 = cpu_secs();
     let started = Instant::now();
     let tx = db.transaction().expect("tx");
     {
@@ -42,6 +43,7 @@ pub fn run(path: &Path, feed: &GenFeed, runs: usize) -> Engine {
         .expect("optimize");
     let index_secs = started.elapsed().as_secs_f64();
     let anon_kb = status_kb("RssAnon:");
+    let cpu = cpu_secs() - cpu0;
     eprintln!("  fts5: {} docs in {index_secs:.1} s", feed.docs);
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let mut latencies = Vec::new();
@@ -91,6 +93,7 @@ pub fn run(path: &Path, feed: &GenFeed, runs: usize) -> Engine {
         peak_kb: status_kb("VmHWM:"),
         anon_kb,
         merge_secs: 0.0,
+        cpu,
         latencies,
         per_query,
     }
