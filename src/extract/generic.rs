@@ -389,3 +389,49 @@ const ANCHOR_FAR: f64 = 1.3;
 
 /// Blocks with fewer direct characters do not vote for a container.
 const MIN_PARA: u32 = 20;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PARA: &str = "会议强调，要坚持问题导向，聚焦主责主业，加快推进国有企业战略性重组和专业化整合，提高国有资本配置效率。";
+
+    #[test]
+    fn short_article_beats_long_recommended_story() {
+        // the story below shares only <body>, 4 levels above the headline
+        let long: String = (0..5).map(|_| format!("<p>{PARA}</p>")).collect();
+        let html = format!(
+            "<html><head><title>库区港口改革提速_某某网</title></head><body>\
+             <div class=a><div class=b><div class=c><div class=head><h1>库区港口改革提速</h1></div>\
+             <div class=txt><p>港口企业完成股权调整，引入战略投资者，吞吐量同比增长一成，运营效率明显提高。</p></div></div></div></div>\
+             <div class=next><div><h2>另一篇推荐文章</h2><div>{long}</div></div></div></body></html>"
+        );
+        let body = extract_generic(&Html::parse_document(&html)).body;
+        assert!(body.starts_with("港口企业完成股权调整"), "{body}");
+        assert!(!body.contains("会议强调"), "{body}");
+    }
+
+    #[test]
+    fn navigation_and_share_bars_pruned() {
+        let html = format!(
+            "<html><body><div class=nav><a href=/>首页</a><a href=/a>新闻</a><a href=/b>政务</a></div>\
+             <div class=main><p>{PARA}</p><p>{PARA}</p><div class=share>分享到：<a href=#>微信</a><a href=#>微博</a></div>\
+             <ul><li><a href=/x>相关阅读一：库区发展新观察</a></li><li><a href=/y>相关阅读二：港口建设加快</a></li></ul></div></body></html>"
+        );
+        let body = extract_generic(&Html::parse_document(&html)).body;
+        assert_eq!(body, format!("{PARA}\n{PARA}"));
+    }
+
+    #[test]
+    fn known_title_dropped_from_body() {
+        let html = format!(
+            "<div class=art><p class=tit>专题会议召开</p><p>{PARA}</p><p>2026-03-01 10:00</p></div>"
+        );
+        let doc = Html::parse_document(&html);
+        assert_eq!(
+            extract_generic_titled(&doc, Some("专题会议召开")).body,
+            PARA
+        );
+        assert_eq!(extract_generic(&Html::parse_document("<p>短</p>")).body, "");
+    }
+}
