@@ -189,14 +189,15 @@ pub fn extract_article(input: &PageInput, fields: &FieldSelectors, hints: &Hints
     let known_title = sel_title.clone().or_else(|| enp.title.clone());
     let title = sel_title
         .or_else(|| enp.title.clone())
-        .or_else(|| guess_title(&doc))
+        .or_else(|| title::markup_title(&doc))
         .or_else(|| {
             hints
                 .title
                 .as_deref()
                 .map(clean_inline)
                 .filter(|t| !t.is_empty())
-        });
+        })
+        .or_else(|| title::document_title(&doc));
     let title = title
         .map(|t| text::strip_title_prefix(&t))
         .unwrap_or_else(|| {

@@ -1,6 +1,7 @@
 //! Titles when no selector gives one: the headline (an `<h1>`/`<h2>` that
 //! repeats the page's `<title>`), else the first substantial `<h1>`, else
-//! `og:title` / `ArticleTitle` / `<title>` without a ` - 人民网` style suffix.
+//! `og:title` / `ArticleTitle`, else `<title>` without a ` - 人民网` style
+//! suffix.
 
 use super::text::{block_text, clean_inline};
 use regex::Regex;
@@ -14,7 +15,7 @@ static HEADINGS: LazyLock<Selector> =
     LazyLock::new(|| Selector::parse("h1, h2").expect("static selector"));
 static H1: LazyLock<Selector> = LazyLock::new(|| Selector::parse("h1").expect("static selector"));
 static META_TITLE: LazyLock<Selector> = LazyLock::new(|| {
-    Selector::parse(r#"meta[property="og:title"], meta[name="ArticleTitle"], title"#)
+    Selector::parse(r#"meta[property="og:title"], meta[name="ArticleTitle"]"#)
         .expect("static selector")
 });
 static TITLE_SUFFIX: LazyLock<Regex> =
@@ -44,6 +45,12 @@ pub fn headline(doc: &Html) -> Option<ElementRef<'_>> {
 
 /// Guess a page's title (see the module note).
 pub fn guess_title(doc: &Html) -> Option<String> {
+    markup_title(doc).or_else(|| document_title(doc))
+}
+
+/// A title the page's body or metas state: the headline, the first
+/// substantial `<h1>`, or `og:title` / `ArticleTitle`.
+pub fn markup_title(doc: &Html) -> Option<String> {
     if let Some(h) = headline(doc) {
         return Some(text_of(h));
     }
@@ -54,21 +61,28 @@ pub fn guess_title(doc: &Html) -> Option<String> {
     {
         return Some(t);
     }
-    doc.select(&META_TITLE).find_map(|m| {
-        let raw = match m.value().name() {
-            "meta" => m.value().attr("content").unwrap_or("").to_string(),
-            _ => m.text().collect(),
-        };
-        let t = clean_inline(&raw);
-        if t.is_empty() {
-            return None;
-        }
-        let stripped = TITLE_SUFFIX.replace(&t, "").to_string();
-        Some(if stripped.chars().count() >= 4 {
-            stripped
-        } else {
-            t
-        })
+    doc.select(&META_TITLE)
+        .filter(|m| m.value().name() == "meta")
+        .find_map(|m| strip_suffix(m.value().attr("content").unwrap_or("")))
+}
+
+/// The document `<title>` without a site suffix; weak (e-paper pages title
+/// every article `人民日报-人民网`), so a listing's title hint comes first.
+pub fn document_title(doc: &Html) -> Option<String> {
+    doc.select(&TITLE_ONLY)
+        .find_map(|t| strip_suffix(&t.text().collect::<String>()))
+}
+
+fn strip_suffix(raw: &str) -> Option<String> {
+    let t = clean_inline(raw);
+    if t.is_empty() {
+        return None;
+    }
+    let stripped = TITLE_SUFFIX.replace(&t, "").to_string();
+    Some(if stripped.chars().count() >= 4 {
+        stripped
+    } else {
+        t
     })
 }
 

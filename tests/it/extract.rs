@@ -431,3 +431,57 @@ fn date_under_the_headline_beats_a_header_today_widget() {
     );
     assert!(!ex.body.contains("今天是"));
 }
+
+#[test]
+fn economic_daily_title_from_page_list_hint() {
+    // only a body selector and no enpproperty: the page-list title beats the
+    // document <title> (`经济日报` on every page)
+    let fields = FieldSelectors {
+        body: sel("div#ozoom"),
+        ..Default::default()
+    };
+    let url = "http://paper.ce.cn/pc/content/202603/04/content_339736.html";
+    let hints = Hints {
+        title: Some("国企加快布局战略性新兴产业".into()),
+        ..epaper_hints(date(2026, 3, 4), "01版：要闻")
+    };
+    let ex = run("jjrb_no_enp.html", url, &fields, &hints);
+    assert_eq!(ex.title, "国企加快布局战略性新兴产业");
+    assert_eq!(ex.published, date(2026, 3, 4));
+    assert_eq!(ex.author, None);
+    assert_eq!(ex.body.lines().count(), 2);
+    assert!(ex.body.starts_with("今年以来，多地国有企业"));
+    assert_eq!(ex.extractor, ExtractorKind::Selectors);
+}
+
+#[test]
+fn founder_chunkiconlist_page_with_prefixed_metadata() {
+    let fields = FieldSelectors {
+        pretitle: sel("p#PreTitle"),
+        title: sel("h3#Title, div.newsdetatit h3"),
+        subtitle: sel("p#SubTitle"),
+        body: sel("div.newsdetatext founder-content, div.newsdetatext"),
+        strip: strip(&["script", "style"]),
+        ..Default::default()
+    };
+    let url = "http://dpaper.sxcm.net/sxdsb/html/202603/04/content_128497.html";
+    let ex = run(
+        "sxdsb_content.html",
+        url,
+        &fields,
+        &epaper_hints(date(2026, 3, 4), "A02：万州新闻"),
+    );
+    assert_eq!(ex.pretitle.as_deref(), Some("改革进行时"));
+    assert_eq!(ex.title, "万州城投集团完成市场化转型");
+    assert_eq!(ex.subtitle.as_deref(), Some("从融资平台到城市综合运营商"));
+    assert_eq!(
+        ex.author.as_deref(),
+        Some("记者 周婷"),
+        "from <founder-author>, the role kept like 本报记者"
+    );
+    assert_eq!(ex.published, date(2026, 3, 4));
+    assert_eq!(ex.page.as_deref(), Some("A02版：万州新闻"));
+    assert_eq!(ex.body.lines().count(), 2);
+    assert!(ex.body.ends_with("三大板块。"));
+    assert!(ex.warnings.is_empty(), "{:?}", ex.warnings);
+}
