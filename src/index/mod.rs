@@ -150,6 +150,8 @@ impl SearchIndex {
         self.reader.searcher().num_docs()
     }
 
+    /// Runs `f` with the writer (taking the lock on first use); on error the
+    /// uncommitted changes are rolled back.
     fn with_writer<T>(
         &self,
         f: impl FnOnce(&mut IndexWriter) -> Result<T, IndexError>,
@@ -169,10 +171,18 @@ impl SearchIndex {
                 })?;
             *guard = Some(writer);
         }
-        match guard.as_mut() {
-            Some(w) => f(w),
-            None => Err(IndexError::Locked(self.dir.clone())),
+        let Some(w) = guard.as_mut() else {
+            return Err(IndexError::Locked(self.dir.clone()));
+        };
+        let out = f(w);
+        if out.is_err() {
+            // Never let a later commit publish half of a failed write.
+            if let Err(e) = w.rollback() {
+                tracing::warn!(error = %e, "rolling back the index writer failed; dropping it");
+                *guard = None;
+            }
         }
+        out
     }
 
     fn document(&self, seq: i64, a: &Article, enterprises: &[i64]) -> TantivyDocument {

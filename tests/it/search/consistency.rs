@@ -119,3 +119,59 @@ fn a_second_writer_gets_a_locked_error_and_search_still_works() {
         .expect("lock is free again");
     assert_eq!(second.num_docs(), 2);
 }
+
+/// A store that fails after handing out some articles.
+struct FailingFeed {
+    inner: VecFeed,
+    fail_after: i64,
+}
+
+impl reform_radar::index::ArticleFeed for FailingFeed {
+    fn max_article_seq(&self) -> Result<i64, reform_radar::index::FeedError> {
+        self.inner.max_article_seq()
+    }
+    fn articles_after_seq(
+        &self,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<(i64, Article)>, reform_radar::index::FeedError> {
+        if after >= self.fail_after {
+            return Err("disk on fire".into());
+        }
+        self.inner.articles_after_seq(after, limit.min(10))
+    }
+}
+
+#[test]
+fn a_failed_rebuild_leaves_the_old_index_and_publishes_nothing() {
+    use reform_radar::index::ArticleFeed;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let c = corpus();
+    let index = SearchIndex::open(dir.path()).expect("open");
+    let first: Vec<(i64, Article)> = c[..10]
+        .iter()
+        .cloned()
+        .enumerate()
+        .map(|(i, a)| (i as i64 + 1, a))
+        .collect();
+    index.upsert(&first).expect("upsert");
+    let feed = FailingFeed {
+        inner: VecFeed::new(c[..30].to_vec()),
+        fail_after: 20,
+    };
+    assert!(feed.max_article_seq().is_ok());
+    match index.rebuild(&feed, &|_, _| {}) {
+        Err(reform_radar::index::IndexError::Store(e)) => {
+            assert!(e.to_string().contains("disk on fire"))
+        }
+        other => panic!("expected a store error, got {other:?}"),
+    }
+    assert_eq!(index.num_docs(), 10);
+    assert_eq!(index.indexed_seq(), 10);
+    index.upsert(&[(11, c[10].clone())]).expect("upsert");
+    assert_eq!(
+        index.num_docs(),
+        11,
+        "the half-done rebuild was rolled back"
+    );
+}
