@@ -28,6 +28,12 @@ static SHARED: LazyLock<Arc<Jieba>> = LazyLock::new(|| {
     Arc::new(jieba)
 });
 
+/// Whether a (folded) word is in jieba's dictionary (default words plus
+/// `index/userdict.txt`).
+pub fn is_jieba_word(word: &str) -> bool {
+    SHARED.has_word(word)
+}
+
 /// Whether jieba's HMM guesses unknown words. Off: it costs more time than
 /// the rest of the analysis, and unknown names are the bigram field's job.
 const HMM: bool = false;
@@ -133,6 +139,14 @@ mod tests {
         assert!(words.contains(&"国有".to_string()), "{words:?}");
         assert!(words.contains(&"改革".to_string()), "{words:?}");
         assert!(!words.iter().any(|w| w.contains('國')));
+    }
+
+    #[test]
+    fn two_character_words_respect_word_boundaries() {
+        assert!(is_jieba_word("国企"));
+        assert!(jieba_words("市属国企改革").contains(&"国企".to_string()));
+        assert!(!jieba_words("中国企业走出去").contains(&"国企".to_string()));
+        assert!(!jieba_words("我国企业").contains(&"国企".to_string()));
     }
 
     #[test]

@@ -3,13 +3,15 @@
 //! Words separated by spaces must all match; `OR` between two words makes
 //! either do; `-word` excludes; `"…"` (or `“…”`) is an exact phrase. An
 //! unquoted word is expanded with the synonyms of `index/synonyms.txt` and
-//! matches as an exact substring (bigram phrase) in title or body; a single
-//! CJK character searches the jieba field and the bigrams containing it. Jieba words of each form add
+//! matches as an exact substring (bigram phrase) in title or body, except a
+//! two-character word jieba knows, which must be a jieba word (国企 does not
+//! match 中国企业; quoted, it does). A single CJK character searches the
+//! jieba field and the bigrams containing it. Jieba words of each form add
 //! ranking signal without changing what matches.
 
 use super::bigram::bigram_tokens;
 use super::fold::{fold, is_cjk};
-use super::jieba::jieba_words;
+use super::jieba::{is_jieba_word, jieba_words};
 use super::schema::Fields;
 use super::synonyms::Synonyms;
 use tantivy::Term;
@@ -176,7 +178,26 @@ fn either(a: Box<dyn Query>, b: Box<dyn Query>) -> Box<dyn Query> {
 
 /// The query matching one form exactly (substring) in title or body, if the
 /// form has anything searchable.
-fn form_query(f: &Fields, form: &str) -> Option<Box<dyn Query>> {
+fn form_query(f: &Fields, form: &str, exact: bool) -> Option<Box<dyn Query>> {
+    // A two-character dictionary word must be a word: jieba knows its
+    // boundaries (国企 is not in 中国企业), the bigram field does not.
+    let mut chars = form.chars();
+    if let (false, Some(a), Some(b), None) = (exact, chars.next(), chars.next(), chars.next())
+        && is_cjk(a)
+        && is_cjk(b)
+        && is_jieba_word(form)
+    {
+        let term = |field: Field| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, form),
+                IndexRecordOption::WithFreqs,
+            ))
+        };
+        return Some(either(
+            Box::new(BoostQuery::new(term(f.title), 3.0)),
+            term(f.body),
+        ));
+    }
     let tokens = bigram_tokens(form, true);
     let in_field = |field: Field| -> Box<dyn Query> {
         if tokens.len() == 1 {
@@ -250,7 +271,7 @@ fn atom_query(
     };
     let mut matchers: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for form in &forms {
-        if let Some(q) = form_query(f, form) {
+        if let Some(q) = form_query(f, form, atom.phrase) {
             matchers.push((Occur::Should, q));
             needles.push(form.clone());
         }

@@ -170,6 +170,23 @@ pub(super) fn oracle(
         .collect()
 }
 
+/// Like [`oracle`] for 国企 / 国有企业 as words: occurrences inside 中国企业
+/// or 我国企业 do not count.
+pub(super) fn soe_oracle(corpus: &[Article], keep: impl Fn(&Article) -> bool) -> BTreeSet<String> {
+    let masked = |t: &str| fold(t).replace("中国企业", "#").replace("我国企业", "#");
+    corpus
+        .iter()
+        .filter(|a| keep(a))
+        .filter(|a| {
+            let (title, body) = (masked(&a.title), masked(&a.body));
+            ["国企", "国有企业"]
+                .iter()
+                .any(|f| title.contains(f) || body.contains(f))
+        })
+        .map(|a| a.id.0.clone())
+        .collect()
+}
+
 pub(super) fn built(dir: &std::path::Path) -> SearchIndex {
     let index = SearchIndex::open(dir).expect("open index");
     let numbered: Vec<(i64, Article)> = corpus()

@@ -1,7 +1,7 @@
 //! What a query finds: synonyms, short names, phrases, filters, dates,
 //! snippets, folding, single characters, facets, sorting and syntax errors.
 
-use super::{built, corpus, hit_snippet, id_of, ids, oracle, search};
+use super::{built, corpus, hit_snippet, id_of, ids, oracle, search, soe_oracle};
 use chrono::NaiveDate;
 use reform_radar::index::{IndexError, SearchRequest, Sort};
 use reform_radar::model::ArticleId;
@@ -13,7 +13,16 @@ fn synonyms_find_both_forms() {
     let index = built(dir.path());
     let c = corpus();
     let r = search(&index, "国企");
-    let expected = oracle(&c, &["国企", "国有企业"], |_| true);
+    let expected = soe_oracle(&c, |_| true);
+    let substring = oracle(&c, &["国企", "国有企业"], |_| true);
+    assert!(
+        substring.contains(&id_of("china-firms")),
+        "the distractor has 国企 as a substring"
+    );
+    assert!(
+        !ids(&r).contains(&id_of("china-firms")),
+        "中国企业 is not 国企"
+    );
     assert!(
         expected.len() > 10,
         "the corpus should have many 国企 articles"
@@ -68,9 +77,11 @@ fn phrases_need_adjacent_words() {
     let loose = ids(&search(&index, "重庆 三峡银行"));
     assert!(loose.contains(&id_of("bank-apart")));
     assert!(loose.is_superset(&adjacent));
-    // Quoted phrases are not expanded: 国企 alone, not 国有企业.
+    // Quoted phrases are literal substrings, not expanded: 国企 (also inside
+    // 中国企业), not 国有企业.
     let quoted = ids(&search(&index, "\"国企\""));
     assert_eq!(quoted, oracle(&corpus(), &["国企"], |_| true));
+    assert!(quoted.contains(&id_of("china-firms")));
 }
 
 #[test]
@@ -82,10 +93,7 @@ fn filters_and_date_ranges() {
     req.limit = 1000;
     req.outlet = Some("重庆日报".into());
     let r = index.search(&req).expect("search");
-    assert_eq!(
-        ids(&r),
-        oracle(&c, &["国企", "国有企业"], |a| a.outlet == "重庆日报")
-    );
+    assert_eq!(ids(&r), soe_oracle(&c, |a| a.outlet == "重庆日报"));
     assert!(r.hits.iter().all(|h| h.outlet == "重庆日报"));
 
     let mut req = SearchRequest::new("");
@@ -228,7 +236,7 @@ fn matching_seqs_cover_every_match() {
     let expected: Vec<i64> = c
         .iter()
         .enumerate()
-        .filter(|(_, a)| oracle(&c, &["国企", "国有企业"], |_| true).contains(&a.id.0))
+        .filter(|(_, a)| soe_oracle(&c, |_| true).contains(&a.id.0))
         .map(|(i, _)| i as i64 + 1)
         .collect();
     assert_eq!(seqs, expected);
