@@ -9,7 +9,7 @@
 //!
 //! Relevance is judged by a brute-force oracle over the folded text (see
 //! `QUERIES`): e.g. for 国企 an article is relevant if it says 国企 or
-//! 国有企业, in either script.
+//! 国有企业, in either script, other than inside 中国企业 or 我国企业.
 
 #[path = "search/corpus.rs"]
 mod corpus;
@@ -28,6 +28,8 @@ struct Q {
     fts: &'static str,
     all: &'static [&'static [&'static str]],
     not: &'static [&'static str],
+    /// Occurrences inside these words do not count (中国企业 is not 国企).
+    mask: &'static [&'static str],
 }
 
 const QUERIES: &[Q] = &[
@@ -36,120 +38,140 @@ const QUERIES: &[Q] = &[
         fts: "\"国企\"",
         all: &[&["国企", "国有企业"]],
         not: &[],
+        mask: &["中国企业", "我国企业"],
     },
     Q {
         q: "国有企业改革",
         fts: "\"国有企业改革\"",
         all: &[&["国企改革", "国有企业改革"]],
         not: &[],
+        mask: &[],
     },
     Q {
         q: "混改",
         fts: "\"混改\"",
         all: &[&["混改", "混合所有制改革"]],
         not: &[],
+        mask: &[],
     },
     Q {
         q: "央视",
         fts: "\"央视\"",
         all: &[&["央视", "中央广播电视总台", "cctv", "中央电视台"]],
         not: &[],
+        mask: &[],
     },
     Q {
         q: "国资委",
         fts: "\"国资委\"",
         all: &[&["国资委", "国有资产监督管理委员会"]],
         not: &[],
+        mask: &[],
     },
     Q {
         q: "重庆三峡银行",
         fts: "\"重庆三峡银行\"",
         all: &[&["重庆三峡银行"]],
         not: &[],
+        mask: &[],
     },
     Q {
         q: "三峡银行",
         fts: "\"三峡银行\"",
         all: &[&["三峡银行"]],
         not: &[],
+        mask: &[],
     },
     Q {
         q: "万州城投",
         fts: "\"万州城投\"",
         all: &[&["万州城投"]],
         not: &[],
+        mask: &[],
     },
     Q {
         q: "渝富集团",
         fts: "\"渝富集团\"",
         all: &[&["渝富集团", "重庆渝富控股集团"]],
         not: &[],
+        mask: &[],
     },
     Q {
         q: "专精特新",
         fts: "\"专精特新\"",
         all: &[&["专精特新"]],
         not: &[],
+        mask: &[],
     },
     Q {
         q: "长安汽车",
         fts: "\"长安汽车\"",
         all: &[&["长安汽车"]],
         not: &[],
+        mask: &[],
     },
     Q {
         q: "重慶三峽銀行",
         fts: "\"重慶三峽銀行\"",
         all: &[&["重庆三峡银行"]],
         not: &[],
+        mask: &[],
     },
     Q {
         q: "科技创新",
         fts: "\"科技创新\"",
         all: &[&["科技创新"]],
         not: &[],
+        mask: &[],
     },
     Q {
         q: "智能制造 两江新区",
         fts: "\"智能制造\" AND \"两江新区\"",
         all: &[&["智能制造"], &["两江新区"]],
         not: &[],
+        mask: &[],
     },
     Q {
         q: "混改 OR 员工持股",
         fts: "\"混改\" OR \"员工持股\"",
         all: &[&["混改", "混合所有制改革", "员工持股"]],
         not: &[],
+        mask: &[],
     },
     Q {
         q: "营商环境 -招商",
         fts: "\"营商环境\" NOT \"招商\"",
         all: &[&["营商环境"]],
         not: &["招商"],
+        mask: &[],
     },
     Q {
         q: "数字经济",
         fts: "\"数字经济\"",
         all: &[&["数字经济"]],
         not: &[],
+        mask: &[],
     },
     Q {
         q: "高质量发展",
         fts: "\"高质量发展\"",
         all: &[&["高质量发展"]],
         not: &[],
+        mask: &[],
     },
     Q {
         q: "煤",
         fts: "\"煤\"",
         all: &[&["煤"]],
         not: &[],
+        mask: &[],
     },
     Q {
         q: "ＣＣＴＶ",
         fts: "\"ＣＣＴＶ\"",
         all: &[&["cctv", "央视", "中央广播电视总台", "中央电视台"]],
         not: &[],
+        mask: &[],
     },
 ];
 
@@ -317,8 +339,13 @@ fn oracle(feed: &GenFeed) -> Vec<BTreeSet<i64>> {
     for n in 1..=feed.docs {
         let a = corpus::article(n, &feed.s2t);
         let (title, body) = (fold(&a.title), fold(&a.body));
-        let has = |f: &String| title.contains(f.as_str()) || body.contains(f.as_str());
         for (i, (all, not)) in folded.iter().enumerate() {
+            let (mut t, mut b) = (title.clone(), body.clone());
+            for m in QUERIES[i].mask {
+                t = t.replace(m, "#");
+                b = b.replace(m, "#");
+            }
+            let has = |f: &String| t.contains(f.as_str()) || b.contains(f.as_str());
             if all.iter().all(|g| g.iter().any(has)) && !not.iter().any(has) {
                 out[i].insert(n as i64);
             }
