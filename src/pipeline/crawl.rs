@@ -48,6 +48,7 @@ pub trait Progress: Sync {
 impl Progress for () {}
 
 const BATCH: usize = 64;
+const INDEX_FLUSH_EVERY: Duration = Duration::from_secs(5);
 
 pub async fn crawl(
     home: &Home,
@@ -105,6 +106,7 @@ pub async fn crawl(
         run_id,
     };
     let concurrency = checked.settings.politeness.concurrency.max(1);
+    let mut last_flush = Instant::now();
     loop {
         let batch = store.pending_tasks(&ids, BATCH)?;
         if batch.is_empty() || shutdown.load(Ordering::SeqCst) {
@@ -125,13 +127,26 @@ pub async fn crawl(
                 (item, report)
             }))
             .buffer_unordered(concurrency * 2);
+        let mut done = Vec::with_capacity(BATCH);
         while let Some((item, report)) = results.next().await {
             progress.advance(&item.url);
-            let source = &sources[&item.source];
-            run.handle(&mut store, source, &scope, item, report)?;
+            done.push((item, report));
         }
         drop(results);
-        run.flush_index(&index)?;
+        // One transaction per batch: every outcome in it is committed, or (a
+        // kill) none is and the batch is fetched again.
+        store.transaction(|tx| {
+            for (item, report) in done {
+                run.handle(tx, &sources[&item.source], &scope, item, report)?;
+            }
+            Ok(())
+        })?;
+        // The index follows the store every few seconds (and at the end); a
+        // crash in between is caught up on the next start.
+        if last_flush.elapsed() >= INDEX_FLUSH_EVERY {
+            run.flush_index(&index)?;
+            last_flush = Instant::now();
+        }
     }
     run.flush_index(&index)?;
     archive.lock().unwrap_or_else(|p| p.into_inner()).sync()?;
@@ -237,15 +252,15 @@ impl Run {
         Ok(())
     }
 
-    /// Record one task's outcome, all in one transaction.
+    /// Record one task's outcome inside the batch's transaction.
     fn handle(
         &mut self,
-        store: &mut Store,
+        tx: &Tx<'_>,
         source: &SourceDef,
         scope: &Scope,
         item: FrontierItem,
         report: FetchReport,
-    ) -> Result<(), PipelineError> {
+    ) -> Result<(), crate::store::StoreError> {
         let FetchReport { journal, result } = report;
         if matches!(result, Err(FetchError::Shutdown)) && journal.is_empty() {
             return Ok(()); // never started: stays pending for the next run
@@ -255,7 +270,7 @@ impl Run {
         let stats = self.stats.entry(source.id.clone()).or_default();
         let summary = &mut self.summary;
         let to_index = &mut self.to_index;
-        store.transaction(|tx| {
+        {
             for j in &journal {
                 tx.insert_resource(&NewResource {
                     run_id: Some(run_id),
@@ -278,15 +293,27 @@ impl Run {
                 Ok(f) => f,
                 Err(FetchError::RobotsDisallowed) => {
                     summary.disallowed += 1;
-                    return tx.finish_task(item.id, TaskState::Done, None, Some("disallowed by robots.txt"));
+                    return tx.finish_task(
+                        item.id,
+                        TaskState::Done,
+                        None,
+                        Some("disallowed by robots.txt"),
+                    );
                 }
                 Err(FetchError::Shutdown) => return Ok(()),
                 Err(e) => {
                     tracing::warn!(url = %item.url, error = %e, "fetch failed");
                     summary.errors += 1;
                     stats.errors += 1;
-                    let state = if e.is_transient() { TaskState::Failed } else { TaskState::Done };
-                    let status = match e { FetchError::Status(s) => Some(s), _ => None };
+                    let state = if e.is_transient() {
+                        TaskState::Failed
+                    } else {
+                        TaskState::Done
+                    };
+                    let status = match e {
+                        FetchError::Status(s) => Some(s),
+                        _ => None,
+                    };
                     return tx.finish_task(item.id, state, status, Some(&e.to_string()));
                 }
             };
@@ -302,25 +329,50 @@ impl Run {
                 summary.challenges += 1;
                 summary.errors += 1;
                 stats.errors += 1;
-                return tx.finish_task(item.id, TaskState::Failed, Some(fetched.status), Some(&format!("challenge page: {why}")));
+                return tx.finish_task(
+                    item.id,
+                    TaskState::Failed,
+                    Some(fetched.status),
+                    Some(&format!("challenge page: {why}")),
+                );
             }
             if matches!(fetched.status, 404 | 410) && item.role != Role::Article {
                 // A day without an edition, or a list page past the end.
                 summary.not_found += 1;
-                let state = if settled { TaskState::Done } else { TaskState::Later };
+                let state = if settled {
+                    TaskState::Done
+                } else {
+                    TaskState::Later
+                };
                 return tx.finish_task(item.id, state, Some(fetched.status), None);
             }
             if !(200..300).contains(&fetched.status) {
                 summary.errors += 1;
                 stats.errors += 1;
-                return tx.finish_task(item.id, TaskState::Failed, Some(fetched.status), Some(&format!("HTTP {}", fetched.status)));
+                return tx.finish_task(
+                    item.id,
+                    TaskState::Failed,
+                    Some(fetched.status),
+                    Some(&format!("HTTP {}", fetched.status)),
+                );
             }
-            let later = if settled { TaskState::Done } else { TaskState::Later };
+            let later = if settled {
+                TaskState::Done
+            } else {
+                TaskState::Later
+            };
             match item.role {
                 Role::Index | Role::Page => {
                     let unchanged = tx_validators_same(store_validators(tx, &item.url)?, &fetched);
                     tx.set_validators(&item.url, &fetched.validators())?;
-                    let found = discover::discover(source, item.role, &ctx, &fetched.final_url, text, scope);
+                    let found = discover::discover(
+                        source,
+                        item.role,
+                        &ctx,
+                        &fetched.final_url,
+                        text,
+                        scope,
+                    );
                     if item.role == Role::Index {
                         stats.listing_pages += 1;
                         if found.links_seen == 0 {
@@ -341,7 +393,11 @@ impl Run {
                     if unchanged && added == 0 {
                         summary.unchanged += 1;
                     }
-                    let state = if item.role == Role::Index && ctx.page_no.is_some() { TaskState::Done } else { later };
+                    let state = if item.role == Role::Index && ctx.page_no.is_some() {
+                        TaskState::Done
+                    } else {
+                        later
+                    };
                     tx.finish_task(item.id, state, Some(fetched.status), None)
                 }
                 Role::Article => {
@@ -355,14 +411,18 @@ impl Run {
                     if article.body.trim().is_empty() && article.title.trim().is_empty() {
                         summary.errors += 1;
                         stats.errors += 1;
-                        return tx.finish_task(item.id, TaskState::Done, Some(fetched.status), Some("no article found on the page"));
+                        return tx.finish_task(
+                            item.id,
+                            TaskState::Done,
+                            Some(fetched.status),
+                            Some("no article found on the page"),
+                        );
                     }
                     store_article(tx, &article, resource_id, summary, stats, to_index)?;
                     tx.finish_task(item.id, TaskState::Done, Some(fetched.status), None)
                 }
             }
-        })?;
-        Ok(())
+        }
     }
 }
 
@@ -447,11 +507,13 @@ fn store_article(
             stats.new_articles += 1;
             to_index.push((seq, article.clone()));
             if hash != 0 {
+                let bands = dedup::bands(hash);
+                tx.set_simhash_bands(article, hash, &bands)?;
                 for (other, h) in
-                    tx.simhash_neighbours(article.source.as_str(), article.published, 3)?
+                    tx.simhash_candidates(article.source.as_str(), &bands, article.published, 3)?
                 {
                     let d = dedup::distance(hash, h);
-                    if h != 0 && d <= dedup::SYNDICATION_DISTANCE {
+                    if d <= dedup::SYNDICATION_DISTANCE {
                         tx.link_syndicated(&article.id, &other, d)?;
                     }
                 }

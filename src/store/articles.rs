@@ -200,27 +200,70 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Simhashes of articles published within `days` of a date, other sources only.
-    pub fn simhash_neighbours(
+    /// Record an article's SimHash bands (for near-duplicate lookups).
+    pub fn set_simhash_bands(&self, a: &Article, simhash: u64, bands: &[(u32, u32)]) -> Result<()> {
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT OR REPLACE INTO simhash_bands (band, value, source, article_id, published, simhash) VALUES (?1,?2,?3,?4,?5,?6)",
+        )?;
+        let published = a.published.map(|d| d.to_string());
+        for (band, value) in bands {
+            stmt.execute(params![
+                band,
+                value,
+                a.source.as_str(),
+                a.id.as_str(),
+                published,
+                simhash as i64
+            ])?;
+        }
+        Ok(())
+    }
+
+    /// Articles of other sources sharing a SimHash band with `bands`, published
+    /// within `days` of `around`: (id, simhash) candidates for syndication.
+    pub fn simhash_candidates(
         &self,
         source: &str,
+        bands: &[(u32, u32)],
         around: Option<chrono::NaiveDate>,
         days: i64,
     ) -> Result<Vec<(ArticleId, u64)>> {
-        let (from, to) = match around {
-            Some(d) => (
-                (d - chrono::Duration::days(days)).to_string(),
-                (d + chrono::Duration::days(days)).to_string(),
-            ),
-            None => (String::from("0000"), String::from("9999")),
-        };
-        let mut stmt = self.tx.prepare_cached(
-            "SELECT id, simhash FROM articles WHERE source != ?1 AND published BETWEEN ?2 AND ?3",
+        // Two range scans around the article's own source (the primary key is
+        // (band, value, source, …)), so a source's own articles cost nothing.
+        let mut below = self.tx.prepare_cached(
+            "SELECT article_id, simhash, published FROM simhash_bands WHERE band = ?1 AND value = ?2 AND source < ?3",
         )?;
-        let rows = stmt.query_map(params![source, from, to], |r| {
-            Ok((ArticleId(r.get(0)?), r.get::<_, i64>(1)? as u64))
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut above = self.tx.prepare_cached(
+            "SELECT article_id, simhash, published FROM simhash_bands WHERE band = ?1 AND value = ?2 AND source > ?3",
+        )?;
+        let mut out: Vec<(ArticleId, u64)> = Vec::new();
+        for (band, value) in bands {
+            let mut rows: Vec<(String, u64, Option<String>)> = Vec::new();
+            for stmt in [&mut below, &mut above] {
+                let found = stmt.query_map(params![band, value, source], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, i64>(1)? as u64,
+                        r.get::<_, Option<String>>(2)?,
+                    ))
+                })?;
+                rows.extend(found.collect::<rusqlite::Result<Vec<_>>>()?);
+            }
+            for row in rows {
+                let (id, hash, published) = row;
+                let near_in_time = match (
+                    around,
+                    published.and_then(|p| chrono::NaiveDate::parse_from_str(&p, "%Y-%m-%d").ok()),
+                ) {
+                    (Some(a), Some(p)) => (a - p).num_days().abs() <= days,
+                    _ => true,
+                };
+                if near_in_time && !out.iter().any(|(o, _)| o.as_str() == id) {
+                    out.push((ArticleId(id), hash));
+                }
+            }
+        }
+        Ok(out)
     }
 }
 

@@ -189,6 +189,18 @@ impl Store {
             .optional()?)
     }
 
+    /// Pending tasks of these sources (the covering index answers it).
+    pub fn pending_count(&self, sources: &[String]) -> Result<u64> {
+        let list =
+            serde_json::to_string(sources).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let n: i64 = self.conn.query_row(
+            "SELECT COUNT(*) FROM frontier WHERE state = 'pending' AND source IN (SELECT value FROM json_each(?1))",
+            params![list],
+            |r| r.get(0),
+        )?;
+        Ok(n as u64)
+    }
+
     /// Was this URL of this source ever fetched to completion?
     pub fn task_done(&self, source: &str, url: &str) -> Result<bool> {
         let n: i64 = self.conn.query_row(

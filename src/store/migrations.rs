@@ -75,6 +75,16 @@ CREATE TABLE articles (
 );
 CREATE INDEX articles_source ON articles(source, published);
 CREATE INDEX articles_title ON articles(source, title);
+CREATE INDEX articles_published ON articles(published);
+CREATE TABLE simhash_bands (
+    band INTEGER NOT NULL,
+    value INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    article_id TEXT NOT NULL REFERENCES articles(id),
+    published TEXT,
+    simhash INTEGER NOT NULL,
+    PRIMARY KEY (band, value, source, article_id)
+) WITHOUT ROWID;
 CREATE TABLE syndication (
     article_id TEXT NOT NULL REFERENCES articles(id),
     copy_id TEXT NOT NULL REFERENCES articles(id),
