@@ -1,6 +1,7 @@
 //! The integration test binary: one module per area.
 
 mod extract;
+mod check;
 mod fetch;
 mod resume;
 mod sample;
