@@ -50,7 +50,7 @@ pub enum IndexError {
     #[error(transparent)]
     Query(#[from] QuerySyntaxError),
     #[error(
-        "the index in {0} is locked by another process (is `radar run` or `radar reindex` running?)"
+        "the index in {0} is locked by another process (is `radar crawl` or `radar reindex` running?)"
     )]
     Locked(PathBuf),
     #[error("index I/O on {path}: {source}")]
