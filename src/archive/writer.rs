@@ -90,10 +90,9 @@ impl ArchiveWriter {
             .current
             .as_ref()
             .is_some_and(|c| c.2 >= self.rotate_bytes)
+            && let Some((f, _, _)) = self.current.take()
         {
-            if let Some((f, _, _)) = self.current.take() {
-                f.sync_all().map_err(|e| ArchiveError::io(&self.dir, e))?;
-            }
+            f.sync_all().map_err(|e| ArchiveError::io(&self.dir, e))?;
         }
         if self.current.is_none() {
             self.serial += 1;
