@@ -5,7 +5,7 @@
 //! Markdown report: documents/s, size on disk, peak memory, latency p50/p99
 //! and, per query, how many of the relevant articles each engine finds.
 //!
-//! `cargo bench --bench search_bench -- --docs 100000 [--runs 10] [--dir D]`
+//! `cargo bench --bench search_bench -- --docs 100000 [--runs 10] [--dir D] [--tantivy-only]`
 //!
 //! Relevance is judged by a brute-force oracle over the folded text (see
 //! `QUERIES`): e.g. for 国企 an article is relevant if it says 国企 or
@@ -393,6 +393,16 @@ fn main() {
         chars as u64 / sample.max(1)
     );
     let tantivy = run_tantivy(&dir.join("tantivy"), &feed, runs);
+    if std::env::args().any(|a| a == "--tantivy-only") {
+        println!(
+            "tantivy: {:.0} docs/s, {:.1} CPU-s, {:.0} MiB, p99 {:.2} ms",
+            tantivy.docs_per_s,
+            tantivy.cpu,
+            tantivy.size as f64 / (1 << 20) as f64,
+            percentile(&mut tantivy.latencies.clone(), 0.99)
+        );
+        return;
+    }
     let fts = fts5::run(&dir.join("fts5.sqlite"), &feed, runs);
     eprintln!("  oracle…");
     let relevant = oracle(&feed);
