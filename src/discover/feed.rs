@@ -23,7 +23,7 @@ pub fn seeds(source: &SourceDef) -> Vec<crate::store::NewTask> {
         .collect()
 }
 
-pub fn discover(source: &SourceDef, _ctx: &TaskContext, text: &str) -> Discovery {
+pub fn discover(source: &SourceDef, _ctx: &TaskContext, url: &url::Url, text: &str) -> Discovery {
     let Some(spec) = &source.feed else {
         return Discovery::default();
     };
@@ -36,7 +36,13 @@ pub fn discover(source: &SourceDef, _ctx: &TaskContext, text: &str) -> Discovery
         }
     };
     for entry in feed.entries {
-        let Some(link) = entry.links.first().map(|l| l.href.clone()) else {
+        // Relative entry links are resolved against the feed's own URL.
+        let Some(link) = entry
+            .links
+            .first()
+            .and_then(|l| url.join(l.href.trim()).ok())
+            .map(|u| u.to_string())
+        else {
             continue;
         };
         out.links_seen += 1;

@@ -133,6 +133,6 @@ fn discover_kind(
         SourceKind::Epaper => epaper::discover(source, ctx, url, text, scope),
         SourceKind::Broadcast => broadcast::discover(source, ctx, url, text),
         SourceKind::Listing => listing::discover(source, role, ctx, url, text, scope),
-        SourceKind::Feed => feed::discover(source, ctx, text),
+        SourceKind::Feed => feed::discover(source, ctx, url, text),
     }
 }

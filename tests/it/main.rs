@@ -2,6 +2,7 @@
 
 mod extract;
 mod check;
+mod feed;
 mod fetch;
 mod resume;
 mod sample;

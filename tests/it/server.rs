@@ -68,6 +68,20 @@ fn article_html(n: usize) -> String {
     )
 }
 
+/// An RSS 2.0 feed of three of the listing's articles.
+fn rss() -> String {
+    let items: String = (0..3)
+        .map(|n| format!(
+            "<item><title>万州区国企改革第{n}篇报道</title><link>/wz/zwxx/202603/t2026030{d}_{n}.html</link>\
+             <pubDate>Mon, 0{d} Mar 2026 01:30:00 GMT</pubDate><description>摘要{n}</description></item>",
+            d = n % 3 + 2
+        ))
+        .collect();
+    format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel><title>万州</title><link>/</link><description>d</description>{items}</channel></rss>"
+    )
+}
+
 fn listing_html(page: usize) -> String {
     let per_page = 10;
     let mut items = String::new();
@@ -128,6 +142,7 @@ async fn route(
             }
         }
         "/paced/a" | "/paced/b" | "/paced/c" => html("<p>ok</p>".into()),
+        "/feed/rss.xml" => ([(header::CONTENT_TYPE, "application/rss+xml; charset=utf-8")], rss()).into_response(),
         p if p.starts_with("/wz/zwxx/index") => {
             let page = p.trim_start_matches("/wz/zwxx/index").trim_start_matches('_').trim_end_matches(".html");
             let page: usize = if page.is_empty() { 0 } else { page.parse().unwrap_or(99) };
