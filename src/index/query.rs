@@ -167,6 +167,18 @@ pub fn parse(text: &str) -> Result<Vec<Clause>, QuerySyntaxError> {
 pub struct Compiled {
     pub query: Option<Box<dyn Query>>,
     pub needles: Vec<String>,
+    /// The needles that match only as whole jieba words (see [`word_form`]).
+    pub words: Vec<String>,
+}
+
+/// Whether an unquoted form is a two-character word jieba knows: such a form
+/// matches as a jieba word, so that 国企 is not found inside 中国企业.
+pub fn word_form(form: &str, exact: bool) -> bool {
+    let mut chars = form.chars();
+    match (exact, chars.next(), chars.next(), chars.next()) {
+        (false, Some(a), Some(b), None) => is_cjk(a) && is_cjk(b) && is_jieba_word(form),
+        _ => false,
+    }
 }
 
 fn either(a: Box<dyn Query>, b: Box<dyn Query>) -> Box<dyn Query> {
@@ -181,12 +193,7 @@ fn either(a: Box<dyn Query>, b: Box<dyn Query>) -> Box<dyn Query> {
 fn form_query(f: &Fields, form: &str, exact: bool) -> Option<Box<dyn Query>> {
     // A two-character dictionary word must be a word: jieba knows its
     // boundaries (国企 is not in 中国企业), the bigram field does not.
-    let mut chars = form.chars();
-    if let (false, Some(a), Some(b), None) = (exact, chars.next(), chars.next(), chars.next())
-        && is_cjk(a)
-        && is_cjk(b)
-        && is_jieba_word(form)
-    {
+    if word_form(form, exact) {
         let term = |field: Field| -> Box<dyn Query> {
             Box::new(TermQuery::new(
                 Term::from_field_text(field, form),
@@ -262,6 +269,7 @@ fn atom_query(
     syn: &Synonyms,
     atom: &Atom,
     needles: &mut Vec<String>,
+    words: &mut Vec<String>,
 ) -> Result<Box<dyn Query>, QuerySyntaxError> {
     let folded = fold(atom.text.trim());
     let forms = if atom.phrase {
@@ -274,6 +282,9 @@ fn atom_query(
         if let Some(q) = form_query(f, form, atom.phrase) {
             matchers.push((Occur::Should, q));
             needles.push(form.clone());
+            if word_form(form, atom.phrase) {
+                words.push(form.clone());
+            }
         }
     }
     if matchers.is_empty() {
@@ -294,18 +305,18 @@ pub fn compile(
     syn: &Synonyms,
     clauses: &[Clause],
 ) -> Result<Compiled, QuerySyntaxError> {
-    let mut needles = Vec::new();
+    let (mut needles, mut words) = (Vec::new(), Vec::new());
     let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for clause in clauses {
-        let mut discard = Vec::new();
-        let sink = if clause.negated {
-            &mut discard
+        let (mut discard, mut discard_words) = (Vec::new(), Vec::new());
+        let (sink, word_sink) = if clause.negated {
+            (&mut discard, &mut discard_words)
         } else {
-            &mut needles
+            (&mut needles, &mut words)
         };
         let mut alts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for atom in &clause.alternatives {
-            alts.push((Occur::Should, atom_query(f, syn, atom, sink)?));
+            alts.push((Occur::Should, atom_query(f, syn, atom, sink, word_sink)?));
         }
         let q: Box<dyn Query> = if alts.len() == 1 {
             alts.remove(0).1
@@ -323,12 +334,18 @@ pub fn compile(
     }
     needles.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
     needles.dedup();
+    words.sort();
+    words.dedup();
     let query = if parts.is_empty() {
         None
     } else {
         Some(Box::new(BooleanQuery::new(parts)) as Box<dyn Query>)
     };
-    Ok(Compiled { query, needles })
+    Ok(Compiled {
+        query,
+        needles,
+        words,
+    })
 }
 
 #[cfg(test)]
@@ -388,5 +405,6 @@ mod tests {
             compiled.needles,
             vec!["国有企业".to_string(), "国企".to_string()]
         );
+        assert_eq!(compiled.words, vec!["国企".to_string()]);
     }
 }

@@ -41,7 +41,10 @@ fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
 }
 
 /// The query and filters of a request, and the strings to highlight.
-fn build(f: &Fields, req: &SearchRequest) -> Result<(BooleanQuery, Vec<String>), IndexError> {
+fn build(
+    f: &Fields,
+    req: &SearchRequest,
+) -> Result<(BooleanQuery, Vec<String>, Vec<String>), IndexError> {
     let clauses = parse(&req.query)?;
     let compiled = compile(f, Synonyms::shared(), &clauses)?;
     let mut parts: Vec<(Occur, Box<dyn Query>)> = vec![(
@@ -67,13 +70,13 @@ fn build(f: &Fields, req: &SearchRequest) -> Result<(BooleanQuery, Vec<String>),
         };
         parts.push(filter(RangeQuery::new(bound(req.from), bound(req.to))));
     }
-    Ok((BooleanQuery::new(parts), compiled.needles))
+    Ok((BooleanQuery::new(parts), compiled.needles, compiled.words))
 }
 
 /// Store sequence numbers of every article matching a request (no limit;
 /// for exports and evaluation).
 pub fn seqs(reader: &IndexReader, f: &Fields, req: &SearchRequest) -> Result<Vec<i64>, IndexError> {
-    let (query, _) = build(f, req)?;
+    let (query, _, _) = build(f, req)?;
     let searcher = reader.searcher();
     let docs = searcher.search(&query, &DocSetCollector)?;
     let mut out = Vec::with_capacity(docs.len());
@@ -102,7 +105,7 @@ pub fn run(
     f: &Fields,
     req: &SearchRequest,
 ) -> Result<SearchResults, IndexError> {
-    let (query, needles) = build(f, req)?;
+    let (query, needles, words) = build(f, req)?;
     let searcher = reader.searcher();
     let limit = req.limit.clamp(1, MAX_LIMIT);
     let (top, total, facets): (Vec<(f32, DocAddress)>, usize, _) = match req.sort {
@@ -134,7 +137,8 @@ pub fn run(
         let doc: TantivyDocument = searcher.doc(addr)?;
         let body = text_of(&doc, f.body);
         let title = text_of(&doc, f.title);
-        let text = if needles.is_empty() || !super::snippet::match_spans(&body, &needles).is_empty()
+        let text = if needles.is_empty()
+            || !super::snippet::match_spans(&body, &needles, &words).is_empty()
         {
             body
         } else {
@@ -151,7 +155,7 @@ pub fn run(
                 .and_then(date_of)
                 .map(|d| d.format("%Y-%m-%d").to_string()),
             score,
-            snippet: snippet(&text, &needles),
+            snippet: snippet(&text, &needles, &words),
         });
     }
     Ok(SearchResults {

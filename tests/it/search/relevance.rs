@@ -182,6 +182,11 @@ fn snippets_mark_the_matched_words() {
         "市属<mark>国企</mark>聚焦主责主业，推进瘦身健体，<mark>国企</mark>活力不断增强，改革成效持续显现。"
     );
     assert!(hit_snippet(&r, "soe-full").contains("深化<mark>国有企业</mark>改革"));
+    // 国企 is marked where it is a word, not inside 中国企业.
+    assert_eq!(
+        hit_snippet(&r, "both"),
+        "多家中国企业与市属<mark>国企</mark>签约合作。"
+    );
     let r = search(&index, "ＣＣＴＶ");
     assert!(hit_snippet(&r, "cctv").starts_with("<mark>CCTV</mark>记者"));
 }
