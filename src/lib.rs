@@ -22,3 +22,4 @@ pub mod extract;
 pub mod index;
 pub mod model;
 pub mod pipeline;
+pub mod schedule;

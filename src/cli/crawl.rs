@@ -54,18 +54,23 @@ pub fn run_crawl(home: &Home, req: &CrawlRequest) -> anyhow::Result<CrawlSummary
     let shutdown = Arc::new(AtomicBool::new(false));
     let bar = Bar::new("crawl");
     let summary = runtime.block_on(async {
-        let flag = shutdown.clone();
-        tokio::spawn(async move {
-            wait_for_signal().await;
-            tracing::warn!("signal received: finishing requests in flight, then stopping");
-            flag.store(true, Ordering::SeqCst);
-            wait_for_signal().await;
-            std::process::exit(130);
-        });
+        watch_signals(shutdown.clone());
         crawl(home, &checked, req, &bar, shutdown.clone()).await
     });
     bar.finish();
     Ok(summary?)
+}
+
+/// The first SIGINT/SIGTERM raises `flag` (finish what is in flight, then
+/// stop); a second one exits at once.
+pub fn watch_signals(flag: Arc<AtomicBool>) {
+    tokio::spawn(async move {
+        wait_for_signal().await;
+        tracing::warn!("signal received: finishing requests in flight, then stopping");
+        flag.store(true, Ordering::SeqCst);
+        wait_for_signal().await;
+        std::process::exit(130);
+    });
 }
 
 async fn wait_for_signal() {

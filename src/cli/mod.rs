@@ -11,6 +11,7 @@ mod progress;
 mod reindex;
 mod reprocess;
 mod search;
+mod serve;
 mod sources;
 
 use crate::config::Home;
@@ -51,6 +52,8 @@ pub enum Command {
     Search(search::SearchArgs),
     /// Rebuild the search index from the store.
     Reindex(reindex::ReindexArgs),
+    /// Run every source on its cron schedule (Beijing time); `--once` runs what is due.
+    Serve(serve::ServeArgs),
     /// Create a demo home, crawl the bundled sample by replay and show what was found.
     Demo,
 }
@@ -73,6 +76,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Extract(a) => extract::run(&home, a),
         Command::Search(a) => search::run(&home, a),
         Command::Reindex(a) => reindex::run(&home, a),
+        Command::Serve(a) => serve::run(&home, a),
         Command::Demo => demo::run(explicit.unwrap_or_else(|| PathBuf::from("radar-demo"))),
     }
 }

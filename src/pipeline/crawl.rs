@@ -99,9 +99,13 @@ pub async fn crawl(
         }
         Ok(())
     })?;
+    // Every selected source gets a row for this run, even one with nothing to do.
     let mut run = Run {
         summary: CrawlSummary::default(),
-        stats: HashMap::new(),
+        stats: ids
+            .iter()
+            .map(|id| (id.clone(), SourceRunStats::default()))
+            .collect::<HashMap<_, _>>(),
         to_index: Vec::new(),
         run_id,
     };

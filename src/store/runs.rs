@@ -152,6 +152,25 @@ impl Store {
         Ok(h)
     }
 
+    /// When the last run that included this source started (UTC, RFC 3339).
+    pub fn last_run_started(&self, source: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+        let s: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT MAX(r.started_at) FROM runs r JOIN source_runs s ON s.run_id = r.id WHERE s.source = ?1",
+                params![source],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        s.map(|s| {
+            chrono::DateTime::parse_from_rfc3339(&s)
+                .map(|d| d.with_timezone(&chrono::Utc))
+                .map_err(|e| super::StoreError::Corrupt(format!("run start `{s}`: {e}")))
+        })
+        .transpose()
+    }
+
     pub fn run_count(&self) -> Result<u64> {
         Ok(self
             .conn

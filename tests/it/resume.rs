@@ -26,6 +26,7 @@ outlet = "万州区人民政府"
 item = "lead"
 kind = "listing"
 pace_secs = 0.0
+schedule = "0 0 0 1 1 *"
 
 [listing]
 start = ["{start}"]
@@ -136,5 +137,37 @@ fn sigint_finishes_in_flight_requests_and_exits_cleanly() {
     assert!(article_count(&home) < ARTICLES as u64);
     let again = spawn(&home).wait_with_output().expect("second run");
     assert!(again.status.success());
+    assert_complete(&home);
+}
+
+#[test]
+fn serve_once_runs_what_is_due_then_nothing_until_the_next_slot() {
+    let (_dir, home) = home();
+    // Only the local source: the shipped ones would reach the internet.
+    for entry in std::fs::read_dir(home.sources_dir()).expect("sources") {
+        let path = entry.expect("entry").path();
+        if path.file_stem().is_some_and(|s| s != "wz-local") {
+            std::fs::remove_file(path).expect("remove");
+        }
+    }
+    let serve = || {
+        Command::new(env!("CARGO_BIN_EXE_radar"))
+            .args(["serve", "--once", "--home"])
+            .arg(home.root())
+            .output()
+            .expect("serve")
+    };
+    let first = serve();
+    assert!(first.status.success());
+    let out = String::from_utf8_lossy(&first.stdout);
+    assert!(
+        out.contains("wz-local: fetched")
+            && out.contains(&format!("serve: 1 run(s), {ARTICLES} new articles")),
+        "{out}"
+    );
+    // The yearly slot (1 January) passed before this run: nothing is due now.
+    let second = serve();
+    let out = String::from_utf8_lossy(&second.stdout);
+    assert!(out.contains("serve: 0 run(s), 0 new articles"), "{out}");
     assert_complete(&home);
 }

@@ -1,0 +1,110 @@
+//! `radar serve`: run every enabled source on its own cron schedule (Beijing
+//! time) until a signal stops it; `--once` runs what is due and exits.
+
+use super::crawl::watch_signals;
+use super::progress::Bar;
+use crate::config::Home;
+use crate::pipeline::{CrawlRequest, crawl};
+use crate::schedule::SourceSchedule;
+use crate::store::Store;
+use chrono::Utc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// Run the sources that are due now, then exit.
+    #[arg(long)]
+    pub once: bool,
+}
+
+/// The sources due at this moment.
+fn due(home: &Home, schedules: &[SourceSchedule]) -> anyhow::Result<Vec<String>> {
+    let store = Store::open(&home.db_path())?;
+    let now = Utc::now();
+    let mut out = Vec::new();
+    for s in schedules {
+        if s.is_due(store.last_run_started(&s.source)?, now) {
+            out.push(s.source.clone());
+        }
+    }
+    Ok(out)
+}
+
+pub fn run(home: &Home, args: &ServeArgs) -> anyhow::Result<()> {
+    let checked = super::load(home)?;
+    let schedules: Vec<SourceSchedule> = checked
+        .sources
+        .iter()
+        .filter(|s| s.enabled)
+        .map(|s| {
+            SourceSchedule::new(
+                &s.id,
+                s.schedule
+                    .as_deref()
+                    .unwrap_or(&checked.settings.schedule.default),
+            )
+        })
+        .collect::<Result<_, _>>()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let shutdown = Arc::new(AtomicBool::new(false));
+    let (mut runs, mut new_articles, mut errors) = (0u64, 0u64, 0u64);
+    runtime.block_on(async {
+        watch_signals(shutdown.clone());
+        loop {
+            let sources = due(home, &schedules)?;
+            if !sources.is_empty() {
+                tracing::info!(?sources, "running due sources");
+                let bar = Bar::new("serve");
+                let req = CrawlRequest {
+                    sources: sources.clone(),
+                    ..Default::default()
+                };
+                match crawl(home, &checked, &req, &bar, shutdown.clone()).await {
+                    Ok(summary) => {
+                        runs += 1;
+                        new_articles += summary.new_articles;
+                        errors += summary.errors;
+                        println!(
+                            "{} {}: {}",
+                            Utc::now().format("%Y-%m-%d %H:%M:%S UTC"),
+                            sources.join(","),
+                            summary.line()
+                        );
+                    }
+                    Err(e) => {
+                        errors += 1;
+                        tracing::error!(error = %e, "scheduled run failed");
+                    }
+                }
+                bar.finish();
+            }
+            if args.once || shutdown.load(Ordering::SeqCst) {
+                break;
+            }
+            let now = Utc::now();
+            let next = schedules.iter().filter_map(|s| s.next_after(now)).min();
+            let wait = next.map_or(Duration::from_secs(3600), |n| {
+                (n - now).to_std().unwrap_or(Duration::ZERO)
+            });
+            tracing::info!(?next, "sleeping until the next scheduled run");
+            // Sleep in short steps so that a signal ends the wait promptly.
+            let until = tokio::time::Instant::now() + wait;
+            while tokio::time::Instant::now() < until && !shutdown.load(Ordering::SeqCst) {
+                tokio::time::sleep(
+                    Duration::from_millis(500).min(until - tokio::time::Instant::now()),
+                )
+                .await;
+            }
+            if shutdown.load(Ordering::SeqCst) {
+                break;
+            }
+        }
+        anyhow::Ok(())
+    })?;
+    println!("serve: {runs} run(s), {new_articles} new articles, {errors} errors");
+    Ok(())
+}
