@@ -4,6 +4,7 @@ mod extract;
 mod check;
 mod feed;
 mod fetch;
+mod outlets;
 mod resume;
 mod sample;
 mod search;

@@ -1,0 +1,209 @@
+//! The real outlets' hard cases, asserted one by one on the bundled sample:
+//! an edition spanning several pages, a day without an edition, GBK pages,
+//! the generic extractor when selectors fail; and the layout-change alarm.
+
+use crate::support::*;
+use reform_radar::model::ExtractorKind;
+use reform_radar::pipeline::CrawlRequest;
+use reform_radar::store::Store;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+fn crawl_sample(
+    sources: &[&str],
+) -> (
+    tempfile::TempDir,
+    reform_radar::config::Home,
+    reform_radar::pipeline::CrawlSummary,
+) {
+    let (dir, home) = new_home();
+    let warc = sample_warc(&dir.path().join("sample"));
+    let req = CrawlRequest {
+        sources: sources.iter().map(|s| s.to_string()).collect(),
+        range: Some(sample_range()),
+        replay: vec![warc],
+        today: Some(date("2026-04-01")),
+    };
+    let summary = run_crawl(&home, &req);
+    (dir, home, summary)
+}
+
+#[test]
+fn an_edition_spans_several_pages_and_a_day_without_edition_is_not_an_error() {
+    let (_dir, home, summary) = crawl_sample(&["people-daily", "guangming-daily"]);
+    assert_eq!(summary.errors, 0, "{summary:?}");
+    assert!(
+        summary.not_found >= 1,
+        "光明日报 has no edition on 2026-03-02: {summary:?}"
+    );
+    let store = Store::open(&home.db_path()).expect("store");
+    let rows = store.articles(&[]).expect("articles");
+    let pages: BTreeSet<_> = rows
+        .iter()
+        .filter(|r| {
+            r.article.source.as_str() == "people-daily"
+                && r.article.published == Some(date("2026-03-03"))
+        })
+        .filter_map(|r| r.article.page.clone())
+        .collect();
+    assert!(
+        pages.len() >= 3,
+        "人民日报 2026-03-03 spans several pages: {pages:?}"
+    );
+    assert!(pages.iter().all(|p| p.contains("版：")), "{pages:?}");
+    assert!(
+        !rows
+            .iter()
+            .any(|r| r.article.source.as_str() == "guangming-daily"
+                && r.article.published == Some(date("2026-03-02")))
+    );
+}
+
+#[test]
+fn gbk_pages_are_stored_as_clean_utf8_and_selector_failures_fall_back_to_generic() {
+    let (_dir, home, _) = crawl_sample(&["wzsb", "wz-gov"]);
+    let store = Store::open(&home.db_path()).expect("store");
+    let rows = store.articles(&[]).expect("articles");
+    for url_part in ["content_554697", "t20260303_15718195"] {
+        let a = &rows
+            .iter()
+            .find(|r| r.article.url.contains(url_part))
+            .unwrap_or_else(|| panic!("GBK page {url_part} stored"))
+            .article;
+        assert!(
+            !a.body.contains('\u{FFFD}') && !a.title.contains('\u{FFFD}'),
+            "{url_part} decoded: {}",
+            a.title
+        );
+        assert!(
+            a.body
+                .chars()
+                .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+                .count()
+                > 50
+        );
+    }
+    let generic = &rows
+        .iter()
+        .find(|r| r.article.url.contains("t20260302_91022149"))
+        .expect("special-topic page")
+        .article;
+    assert_eq!(generic.extractor, ExtractorKind::Generic);
+    assert!(generic.body.chars().count() > 100, "{}", generic.body);
+    assert!(
+        rows.iter()
+            .filter(|r| r.article.source.as_str() == "wz-gov")
+            .any(|r| r.article.extractor == ExtractorKind::Selectors)
+    );
+}
+
+const LISTING: &str = "http://www.wz.gov.cn/zwxx_266/test/index.html";
+
+fn list_page(items: &[(&str, &str)]) -> String {
+    let lis: String = items
+        .iter()
+        .map(|(href, title)| format!("<li class=\"clearfix\"><a class=\"lf\" href=\"{href}\">{title}</a><span class=\"rt\">2026-03-03</span></li>"))
+        .collect();
+    format!("<html><body><ul class=\"right-list\">{lis}</ul></body></html>")
+}
+
+fn article_page(title: Option<&str>, n: usize) -> String {
+    let head = title
+        .map(|t| format!("<div class=\"zwxl-title\"><p class=\"tit\">{t}</p></div>"))
+        .unwrap_or_default();
+    format!(
+        "<html><head><meta name=\"PubDate\" content=\"2026-03-03 10:00\"></head><body>{head}\
+         <div class=\"view TRS_UEDITOR trs_paper_default\"><p>　　第{n}篇：万州区国有企业改革持续深化，区属企业完善法人治理结构，推进三项制度改革。</p>\
+         <p>　　改革举措落地见效，企业经营效益稳步提升，服务全区发展大局的能力不断增强。</p></div></body></html>"
+    )
+}
+
+/// Pack one version of the site (listing plus article pages) into a WARC.
+fn site_version(
+    dir: &Path,
+    name: &str,
+    listing: String,
+    articles: &[(String, String)],
+) -> std::path::PathBuf {
+    let folder = dir.join(name);
+    std::fs::create_dir_all(&folder).expect("dir");
+    let mut manifest = format!("[[page]]\nurl = \"{LISTING}\"\nfile = \"index.html\"\n");
+    std::fs::write(folder.join("index.html"), listing).expect("write");
+    for (i, (url, body)) in articles.iter().enumerate() {
+        manifest.push_str(&format!(
+            "[[page]]\nurl = \"{url}\"\nfile = \"a{i}.html\"\n"
+        ));
+        std::fs::write(folder.join(format!("a{i}.html")), body).expect("write");
+    }
+    std::fs::write(folder.join("manifest.toml"), manifest).expect("manifest");
+    reform_radar::archive::pack_sample_dir(&folder, &dir.join(format!("{name}-warc")))
+        .expect("pack")
+        .0
+}
+
+#[test]
+fn a_listing_that_stops_yielding_links_or_fields_raises_the_layout_alarm() {
+    let (dir, home) = new_home();
+    let def = format!(
+        "id = \"wz-layout\"\nname = \"t\"\noutlet = \"万州区人民政府\"\nitem = \"lead\"\nkind = \"listing\"\npace_secs = 0.0\n\n\
+         [listing]\nstart = [\"{LISTING}\"]\nitems = \"ul.right-list li\"\nlink = \"a.lf\"\ndate = \"span.rt\"\n\n\
+         [fields]\ntitle = \"div.zwxl-title p.tit\"\nbody = \"div.trs_paper_default\"\n"
+    );
+    std::fs::write(home.sources_dir().join("wz-layout.toml"), def).expect("source");
+    let art = |n: usize| format!("http://www.wz.gov.cn/zwxx_266/test/202603/t20260303_{n}.html");
+    let run = |warc| {
+        let req = CrawlRequest {
+            sources: vec!["wz-layout".into()],
+            replay: vec![warc],
+            ..Default::default()
+        };
+        run_crawl(&home, &req)
+    };
+    let health = || {
+        Store::open(&home.db_path())
+            .expect("store")
+            .source_health("wz-layout", 10)
+            .expect("health")
+    };
+    // Run 1: the layout as configured.
+    let a: Vec<_> = (0..3)
+        .map(|n| (art(n), article_page(Some(&format!("万州改革报道{n}")), n)))
+        .collect();
+    let v1 = site_version(
+        dir.path(),
+        "v1",
+        list_page(&[
+            ("./202603/t20260303_0.html", "报道0"),
+            ("./202603/t20260303_1.html", "报道1"),
+            ("./202603/t20260303_2.html", "报道2"),
+        ]),
+        &a,
+    );
+    assert_eq!(run(v1).new_articles, 3);
+    assert!(health().alarms.is_empty(), "{:?}", health().alarms);
+    // Run 2: the list was redesigned; the configured selectors find no links.
+    let v2 = site_version(dir.path(), "v2", "<html><body><div class=\"newlist\"><a href=\"./202603/t20260303_9.html\">新版</a></div></body></html>".into(), &[]);
+    assert_eq!(run(v2).new_articles, 0);
+    let alarms = health().alarms;
+    assert!(
+        alarms.iter().any(|a| a.contains("yielded no links")),
+        "{alarms:?}"
+    );
+    // Run 3: links again, but article pages lost the title element.
+    let c: Vec<_> = (3..5).map(|n| (art(n), article_page(None, n))).collect();
+    let v3 = site_version(
+        dir.path(),
+        "v3",
+        list_page(&[
+            ("./202603/t20260303_3.html", "报道3"),
+            ("./202603/t20260303_4.html", "报道4"),
+        ]),
+        &c,
+    );
+    assert_eq!(run(v3).new_articles, 2);
+    let alarms = health().alarms;
+    assert!(
+        alarms.iter().any(|a| a.contains("`title` came back empty")),
+        "{alarms:?}"
+    );
+}
