@@ -5,6 +5,7 @@ mod check;
 mod feed;
 mod fetch;
 mod outlets;
+mod pipeline;
 mod resume;
 mod sample;
 mod search;
