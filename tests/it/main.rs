@@ -2,6 +2,7 @@
 
 mod extract;
 mod check;
+mod cli;
 mod feed;
 mod fetch;
 mod outlets;

@@ -1,0 +1,97 @@
+//! The command line as an operator uses it: the demo, `articles --json`
+//! fields, `sources`, and `extract` over several files.
+
+use crate::support::repo;
+use std::process::Command;
+
+fn radar(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_radar"))
+        .args(args)
+        .output()
+        .expect("run radar")
+}
+
+#[test]
+fn demo_then_articles_json_has_the_contract_fields() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let home = dir.path().join("demo");
+    let home = home.to_str().expect("utf-8 path");
+    let demo = radar(&["demo", "--home", home]);
+    let out = String::from_utf8_lossy(&demo.stdout);
+    assert!(demo.status.success(), "{out}");
+    let last = out.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("demo: ") && last.contains("new articles"),
+        "one-line summary: {last}"
+    );
+    let json = radar(&[
+        "articles",
+        "--home",
+        home,
+        "--json",
+        "--source",
+        "people-daily",
+    ]);
+    assert!(json.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).expect("one JSON array");
+    let list = v.as_array().expect("array");
+    assert!(list.len() >= 10);
+    for a in list {
+        for key in [
+            "id",
+            "url",
+            "source",
+            "outlet",
+            "title",
+            "published",
+            "page",
+            "author",
+            "body",
+        ] {
+            assert!(a.get(key).is_some(), "article lacks `{key}`: {a}");
+        }
+        assert_eq!(a["outlet"], "人民日报");
+        let published = a["published"].as_str().expect("date");
+        assert!(
+            chrono::NaiveDate::parse_from_str(published, "%Y-%m-%d").is_ok(),
+            "{published}"
+        );
+        assert!(
+            a["evidence"]["payload_sha256"]
+                .as_str()
+                .is_some_and(|s| s.len() == 64)
+        );
+    }
+    let sources = radar(&["sources", "--home", home]);
+    let text = String::from_utf8_lossy(&sources.stdout);
+    assert!(
+        text.contains("people-daily")
+            && text.contains("epaper")
+            && text.contains("0 40 7,11 * * *"),
+        "{text}"
+    );
+}
+
+#[test]
+fn extract_over_a_folder_prints_one_json_object_a_line_with_the_file() {
+    let dir = repo().join("tests/fixtures/extract");
+    let out = radar(&["extract", dir.to_str().expect("path"), "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON object per line"))
+        .collect();
+    assert!(lines.len() >= 5);
+    for l in &lines {
+        assert!(
+            l["file"].as_str().is_some_and(|f| f.ends_with(".html")),
+            "{l}"
+        );
+        assert!(l["extractor"] == "selectors" || l["extractor"] == "generic");
+    }
+}
