@@ -805,15 +805,22 @@ def sasac(arts, S, col, colname):
 </body></html>
 ''')
         S.expect(a, a["_url"])
-    S.add(f"http://www.sasac.gov.cn/n2588025/{col}/index.html", f'''<!DOCTYPE html>
+    # Two list pages: SASAC numbers further pages downward from maxPageNum,
+    # so with two pages the second is index_{pagID}_1.html.
+    pag = col[1:]
+    pages = [lis[:-2], lis[-2:]]
+    for k, items in enumerate(pages):
+        url = (f"http://www.sasac.gov.cn/n2588025/{col}/index.html" if k == 0
+               else f"http://www.sasac.gov.cn/n2588025/{col}/index_{pag}_{len(pages) - k}.html")
+        S.add(url, f'''<!DOCTYPE html>
 <html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8"><title>{colname}</title></head>
 <body>
 <div class="zsy_top"><a href="http://www.sasac.gov.cn/">国务院国有资产监督管理委员会</a></div>
 <div class="zsy_conlist"><ul><span>
-{chr(10).join(lis)}
+{chr(10).join(items)}
 </span></ul></div>
-<table><tr><td class="pages" id="pag_{col[1:]}"></td></tr></table>
-<script>var maxPageNum = 1;</script>
+<table><tr><td class="pages" id="pag_{pag}"></td></tr></table>
+<script>var maxPageNum = {len(pages)};</script>
 <div class="zsy_footer">国务院国有资产监督管理委员会 版权所有 Copyright © 2026</div>
 </body></html>
 ''')

@@ -257,6 +257,21 @@ fn check_source(def: &SourceDef, path: &Path, text: &str, rules: &Rules, problem
     if let Some(l) = &def.listing {
         c.regex("listing", "link_pattern", l.link_pattern.as_deref());
         c.regex("listing", "page_count", l.page_count.as_deref());
+        c.regex("listing", "page_id", l.page_id.as_deref());
+        if l.descending && l.page_count.is_none() {
+            c.bad(
+                "listing",
+                "descending",
+                "descending page numbers need `page_count`".into(),
+            );
+        }
+        if l.page_url.as_deref().is_some_and(|u| u.contains("{id}")) && l.page_id.is_none() {
+            c.bad(
+                "listing",
+                "page_url",
+                "`{id}` in page_url needs `page_id`".into(),
+            );
+        }
         c.css("listing", "items", l.items.as_deref());
         c.css("listing", "link", l.link.as_deref());
         c.css("listing", "date", l.date.as_deref());

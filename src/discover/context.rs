@@ -17,6 +17,11 @@ pub struct TaskContext {
     pub page_no: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub column: Option<String>,
+    /// Page count and page id read from a listing's first page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_count: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_id: Option<String>,
     /// Follow any meta refresh / JS redirect (entry pages).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub eager: bool,

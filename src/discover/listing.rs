@@ -190,20 +190,37 @@ fn next_page(
     if page_no >= limit {
         return None;
     }
-    if let Some(re) = compile(spec.page_count.as_deref())
-        && let Some(count) = re
-            .captures(text)
-            .and_then(|c| c.get(1))
-            .and_then(|m| m.as_str().parse::<u32>().ok())
-        && page_no >= count
-    {
+    let capture = |re: Option<&str>| {
+        compile(re).and_then(|re| {
+            re.captures(text)
+                .and_then(|c| c.get(1))
+                .map(|m| m.as_str().to_string())
+        })
+    };
+    // Count and id come from the first page and travel with the later ones.
+    let count = ctx
+        .page_count
+        .or_else(|| capture(spec.page_count.as_deref()).and_then(|c| c.parse::<u32>().ok()));
+    let page_id = ctx
+        .page_id
+        .clone()
+        .or_else(|| capture(spec.page_id.as_deref()));
+    if count.is_some_and(|c| page_no >= c) {
         return None;
     }
     let column = ctx.column.clone().unwrap_or_else(|| url.to_string());
     let next_url = if let Some(template) = &spec.page_url {
-        let n = spec.page_base + page_no - 1;
+        let n = if spec.descending {
+            count? - page_no
+        } else {
+            spec.page_base + page_no - 1
+        };
+        let mut path = template.replace("{n}", &n.to_string());
+        if path.contains("{id}") {
+            path = path.replace("{id}", page_id.as_deref()?);
+        }
         let base = Url::parse(&column).ok()?;
-        base.join(&template.replace("{n}", &n.to_string())).ok()?
+        base.join(&path).ok()?
     } else if let (Some(css), Some(doc)) = (&spec.next, doc) {
         let sel = selector(css)?;
         let el = doc.select(&sel).next()?;
@@ -214,6 +231,8 @@ fn next_page(
     let c = TaskContext {
         page_no: Some(page_no + 1),
         column: Some(column),
+        page_count: count,
+        page_id,
         ..Default::default()
     };
     Some(task(

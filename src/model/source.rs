@@ -126,6 +126,14 @@ pub struct ListingSpec {
     /// (e.g. `createPage\((\d+)`).
     #[serde(default)]
     pub page_count: Option<String>,
+    /// Regex with one group read from the first page and put in `page_url` as
+    /// `{id}` (SASAC: `id="pag_(\d+)"` for `index_{id}_{n}.html`).
+    #[serde(default)]
+    pub page_id: Option<String>,
+    /// Further pages are numbered downward from the page count (SASAC: page 2
+    /// is `{n}` = count - 1, page 3 is count - 2, …). Needs `page_count`.
+    #[serde(default)]
+    pub descending: bool,
     /// Pages per column on a scheduled run (backfill walks until `--from`).
     #[serde(default = "three")]
     pub max_pages: u32,
