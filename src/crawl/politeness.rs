@@ -5,7 +5,7 @@
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use texting_robots::Robot;
 use tokio::sync::{Mutex as AsyncMutex, OnceCell, OwnedMutexGuard, Semaphore};
 
@@ -19,8 +19,9 @@ pub enum RobotsRules {
 }
 
 pub struct HostState {
-    /// Held for a whole exchange: one request at a time per host.
-    lock: Arc<AsyncMutex<()>>,
+    /// Held for a whole exchange: one request at a time per host. It holds
+    /// when the host's last exchange ended.
+    lock: Arc<AsyncMutex<Option<Instant>>>,
     limiter: Mutex<(Duration, Arc<DefaultDirectRateLimiter>)>,
     pub robots: OnceCell<RobotsRules>,
 }
@@ -31,10 +32,17 @@ pub struct Politeness {
     enabled: bool,
 }
 
-/// Permission to talk to a host; dropping it lets the next request go.
+/// Permission to talk to a host; dropping it (the exchange is over) records
+/// the time and lets the next request wait its turn.
 pub struct HostPermit {
-    _host: OwnedMutexGuard<()>,
+    host: OwnedMutexGuard<Option<Instant>>,
     _global: Option<tokio::sync::OwnedSemaphorePermit>,
+}
+
+impl Drop for HostPermit {
+    fn drop(&mut self) {
+        *self.host = Some(Instant::now());
+    }
 }
 
 fn limiter(pace: Duration) -> Arc<DefaultDirectRateLimiter> {
@@ -63,7 +71,7 @@ impl Politeness {
             .entry(host.to_string())
             .or_insert_with(|| {
                 Arc::new(HostState {
-                    lock: Arc::new(AsyncMutex::new(())),
+                    lock: Arc::new(AsyncMutex::new(None)),
                     limiter: Mutex::new((Duration::ZERO, limiter(Duration::from_millis(1)))),
                     robots: OnceCell::new(),
                 })
@@ -71,7 +79,9 @@ impl Politeness {
             .clone()
     }
 
-    /// Wait until a request to `host` may start, at least `pace` after the last.
+    /// Wait until a request to `host` may start: at least `pace` after the
+    /// last one started (the `governor` limiter) and after the last one's
+    /// response ended, so the host never sees two requests closer than `pace`.
     pub async fn acquire(&self, host: &HostState, pace: Duration) -> HostPermit {
         // The semaphore is never closed, so acquiring cannot fail; if it ever
         // did, going on without the global permit is the harmless outcome.
@@ -87,9 +97,12 @@ impl Politeness {
                 l.1.clone()
             };
             lim.until_ready().await;
+            if let Some(last_end) = *guard {
+                tokio::time::sleep_until((last_end + pace).into()).await;
+            }
         }
         HostPermit {
-            _host: guard,
+            host: guard,
             _global: global,
         }
     }
