@@ -241,15 +241,8 @@ fn check_source(def: &SourceDef, path: &Path, text: &str, rules: &Rules, problem
         }
     }
     let f = &def.fields;
-    for (k, v) in [
-        ("title", &f.title),
-        ("pretitle", &f.pretitle),
-        ("subtitle", &f.subtitle),
-        ("author", &f.author),
-        ("date", &f.date),
-        ("body", &f.body),
-    ] {
-        c.css("fields", k, v.as_deref());
+    for (k, v) in f.named() {
+        c.css("fields", k, v);
     }
     for s in &f.strip {
         c.css("fields", "strip", Some(s));

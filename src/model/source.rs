@@ -94,6 +94,20 @@ pub struct FieldSelectors {
     pub strip: Vec<String>,
 }
 
+impl FieldSelectors {
+    /// Every field selector by name (`strip` aside).
+    pub fn named(&self) -> [(&'static str, Option<&str>); 6] {
+        [
+            ("title", self.title.as_deref()),
+            ("pretitle", self.pretitle.as_deref()),
+            ("subtitle", self.subtitle.as_deref()),
+            ("author", self.author.as_deref()),
+            ("date", self.date.as_deref()),
+            ("body", self.body.as_deref()),
+        ]
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FeedSpec {

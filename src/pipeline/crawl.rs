@@ -307,8 +307,7 @@ impl Run {
                 Err(FetchError::Shutdown) => return Ok(()),
                 Err(e) => {
                     tracing::warn!(url = %item.url, error = %e, "fetch failed");
-                    summary.errors += 1;
-                    stats.errors += 1;
+                    count_error(summary, stats);
                     let state = if e.is_transient() {
                         TaskState::Failed
                     } else {
@@ -331,8 +330,7 @@ impl Run {
             if let Some(why) = detect_challenge(fetched.status, text) {
                 tracing::warn!(url = %item.url, status = fetched.status, %why, "script challenge page, not stored");
                 summary.challenges += 1;
-                summary.errors += 1;
-                stats.errors += 1;
+                count_error(summary, stats);
                 return tx.finish_task(
                     item.id,
                     TaskState::Failed,
@@ -351,8 +349,7 @@ impl Run {
                 return tx.finish_task(item.id, state, Some(fetched.status), None);
             }
             if !(200..300).contains(&fetched.status) {
-                summary.errors += 1;
-                stats.errors += 1;
+                count_error(summary, stats);
                 return tx.finish_task(
                     item.id,
                     TaskState::Failed,
@@ -413,8 +410,7 @@ impl Run {
                         stats.empty_fields.entry(f.to_string()).or_default().0 += 1;
                     }
                     if article.body.trim().is_empty() && article.title.trim().is_empty() {
-                        summary.errors += 1;
-                        stats.errors += 1;
+                        count_error(summary, stats);
                         return tx.finish_task(
                             item.id,
                             TaskState::Done,
@@ -428,6 +424,11 @@ impl Run {
             }
         }
     }
+}
+
+fn count_error(summary: &mut CrawlSummary, stats: &mut SourceRunStats) {
+    summary.errors += 1;
+    stats.errors += 1;
 }
 
 fn last_resource_id(
@@ -454,19 +455,13 @@ fn tx_validators_same(old: Option<crate::store::Validators>, f: &Fetched) -> boo
 }
 
 fn configured_fields(source: &SourceDef) -> Vec<&'static str> {
-    let f = &source.fields;
-    [
-        ("title", &f.title),
-        ("pretitle", &f.pretitle),
-        ("subtitle", &f.subtitle),
-        ("author", &f.author),
-        ("date", &f.date),
-        ("body", &f.body),
-    ]
-    .into_iter()
-    .filter(|(_, v)| v.is_some())
-    .map(|(k, _)| k)
-    .collect()
+    source
+        .fields
+        .named()
+        .into_iter()
+        .filter(|(_, v)| v.is_some())
+        .map(|(k, _)| k)
+        .collect()
 }
 
 fn feed_article(source: &SourceDef, e: discover::FeedEntry) -> Article {

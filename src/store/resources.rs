@@ -83,20 +83,7 @@ impl Tx<'_> {
 
 impl Store {
     pub fn validators(&self, url: &str) -> Result<Option<Validators>> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT etag, last_modified, payload_sha256 FROM validators WHERE url = ?1",
-                params![url],
-                |r| {
-                    Ok(Validators {
-                        etag: r.get(0)?,
-                        last_modified: r.get(1)?,
-                        payload_sha256: r.get(2)?,
-                    })
-                },
-            )
-            .optional()?)
+        Tx { tx: &self.conn }.validators(url)
     }
 
     pub fn resource(&self, id: i64) -> Result<Option<ResourceLocation>> {

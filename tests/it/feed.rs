@@ -5,11 +5,9 @@ use crate::server::{self, Server};
 use crate::support::{new_home, run_crawl};
 use reform_radar::pipeline::CrawlRequest;
 use reform_radar::store::Store;
-use std::sync::OnceLock;
 
 fn server() -> &'static Server {
-    static S: OnceLock<Server> = OnceLock::new();
-    S.get_or_init(server::start)
+    server::shared()
 }
 
 #[test]

@@ -11,12 +11,11 @@ use reform_radar::crawl::{
 };
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 fn server() -> &'static Server {
-    static S: OnceLock<Server> = OnceLock::new();
-    S.get_or_init(server::start)
+    server::shared()
 }
 
 fn fetcher(dir: &Path, tweak: impl FnOnce(&mut Settings)) -> Fetcher {

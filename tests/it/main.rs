@@ -1,8 +1,8 @@
 //! The integration test binary: one module per area.
 
-mod extract;
 mod check;
 mod cli;
+mod extract;
 mod feed;
 mod fetch;
 mod outlets;

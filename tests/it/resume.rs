@@ -6,12 +6,10 @@ use crate::server::{self, ARTICLES, Server};
 use reform_radar::config::Home;
 use reform_radar::store::Store;
 use std::process::{Child, Command, Stdio};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 fn server() -> &'static Server {
-    static S: OnceLock<Server> = OnceLock::new();
-    S.get_or_init(server::start)
+    server::shared()
 }
 
 /// A home whose only source is a TRS-style listing on the local server.

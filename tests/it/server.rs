@@ -165,8 +165,14 @@ async fn root(state: State<Arc<Mutex<Log>>>, headers: HeaderMap) -> Response {
     route(state, Path(String::new()), headers).await
 }
 
+/// The one server all tests of this binary share (started on first use).
+pub fn shared() -> &'static Server {
+    static S: std::sync::OnceLock<Server> = std::sync::OnceLock::new();
+    S.get_or_init(start)
+}
+
 /// Start the server on a thread of its own; it lives as long as the process.
-pub fn start() -> Server {
+fn start() -> Server {
     let log = Arc::new(Mutex::new(Log::default()));
     let (tx, rx) = std::sync::mpsc::channel();
     let state = log.clone();
