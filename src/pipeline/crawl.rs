@@ -62,7 +62,15 @@ pub async fn crawl(
     let ids: Vec<String> = sources.keys().cloned().collect();
     let mut store = Store::open(&home.db_path())?;
     let index = SearchIndex::open(&home.index_dir())?;
-    index.catch_up(&store)?;
+    hold_index_writer(&index).await;
+    match index.catch_up(&store) {
+        Err(crate::index::IndexError::Locked(dir)) => {
+            tracing::warn!(index = %dir.display(), "index busy: catching up on a later run")
+        }
+        other => {
+            other?;
+        }
+    }
     for s in sources.values() {
         store.register_source(&s.id, s.kind.as_str(), &s.outlet, &s.item, &s.name)?;
     }
@@ -183,6 +191,24 @@ pub async fn crawl(
     Ok(summary)
 }
 
+/// Take the index writer for the whole run, waiting a little for another
+/// process (a `radar search` catching up) to let go of it.
+async fn hold_index_writer(index: &SearchIndex) {
+    for _ in 0..20 {
+        match index.lock_writer() {
+            Ok(()) => return,
+            Err(crate::index::IndexError::Locked(_)) => {
+                tokio::time::sleep(Duration::from_millis(250)).await
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "index writer unavailable");
+                return;
+            }
+        }
+    }
+    tracing::warn!("index writer still busy; articles are indexed on a later run");
+}
+
 fn select_sources(
     checked: &Checked,
     wanted: &[String],
@@ -248,12 +274,24 @@ struct Run {
 }
 
 impl Run {
+    /// Hand stored articles to the index. A busy index (another process holds
+    /// its writer) is not an error: the articles stay queued, and the store
+    /// remains the truth the index catches up with.
     fn flush_index(&mut self, index: &SearchIndex) -> Result<(), PipelineError> {
-        if !self.to_index.is_empty() {
-            index.upsert(&self.to_index)?;
-            self.to_index.clear();
+        if self.to_index.is_empty() {
+            return Ok(());
         }
-        Ok(())
+        match index.upsert(&self.to_index) {
+            Ok(()) => {
+                self.to_index.clear();
+                Ok(())
+            }
+            Err(crate::index::IndexError::Locked(dir)) => {
+                tracing::warn!(index = %dir.display(), queued = self.to_index.len(), "index busy; will retry");
+                Ok(())
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Record one task's outcome inside the batch's transaction.

@@ -45,10 +45,11 @@ impl Store {
             path: path.display().to_string(),
             source,
         })?;
+        // Wait for other processes (a crawl, a search) instead of failing at once.
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
         migrations::migrations().to_latest(&mut conn)?;
         Ok(Store { conn })
     }

@@ -123,11 +123,10 @@ fn sigint_finishes_in_flight_requests_and_exits_cleanly() {
     let (_dir, home) = home();
     let child = spawn(&home);
     wait_for_articles(&home, 4);
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill -INT");
-    assert!(status.success());
+    let pid = i32::try_from(child.id()).expect("pid");
+    // SAFETY: signalling our own child, which has not been reaped yet.
+    let rc = unsafe { libc::kill(pid, libc::SIGINT) };
+    assert_eq!(rc, 0, "SIGINT sent");
     let out = child.wait_with_output().expect("exit");
     assert!(out.status.success(), "clean exit on SIGINT");
     let line = String::from_utf8_lossy(&out.stdout);
