@@ -280,3 +280,59 @@ fn http_response_head(
     out.push_str(&format!("Content-Length: {len}\r\n\r\n"));
     out.into_bytes()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exchange<'a>(url: &'a str, body: &'a [u8], headers: &'a [(String, String)]) -> Exchange<'a> {
+        Exchange {
+            url,
+            method: "GET",
+            request_headers: &[],
+            status: Some(200),
+            reason: "OK",
+            response_headers: headers,
+            body,
+            truncated: false,
+            error: None,
+            fetched_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn files_rotate_by_size_and_every_record_reads_back() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let mut w = ArchiveWriter::open(dir.path(), 2_000).expect("open");
+        let headers = vec![(
+            "Content-Type".to_string(),
+            "text/html; charset=utf-8".to_string(),
+        )];
+        let mut locations = Vec::new();
+        for n in 0..12 {
+            let body = format!(
+                "<p>第{n}篇：万州区国企改革，{}</p>",
+                "深化改革".repeat(n * 20)
+            );
+            let url = format!("http://www.wz.gov.cn/zwxx/t20260303_{n}.html");
+            locations.push((
+                w.write_exchange(&exchange(&url, body.as_bytes(), &headers))
+                    .expect("write"),
+                body,
+            ));
+        }
+        w.sync().expect("sync");
+        let files: std::collections::BTreeSet<_> =
+            locations.iter().map(|(l, _)| l.file.clone()).collect();
+        assert!(files.len() > 1, "rotated into several files: {files:?}");
+        for (loc, body) in &locations {
+            let rec = crate::archive::read_record_at(&dir.path().join(&loc.file), loc.offset)
+                .expect("read");
+            assert_eq!(rec.body, body.as_bytes());
+            assert_eq!(
+                loc.payload_sha256.as_deref(),
+                Some(sha256_hex(body.as_bytes()).as_str())
+            );
+        }
+    }
+}

@@ -12,9 +12,15 @@ pub fn seeds(source: &SourceDef, scope: &Scope) -> Vec<crate::store::NewTask> {
     let Some(spec) = &source.broadcast else {
         return vec![];
     };
+    // Today's list is incomplete until the programme is over: leave it to a later run.
+    let complete_after = spec
+        .complete_after
+        .as_deref()
+        .and_then(|t| chrono::NaiveTime::parse_from_str(t, "%H:%M").ok());
     scope
         .dates()
         .days()
+        .filter(|date| !(*date == scope.today && complete_after.is_some_and(|t| scope.time < t)))
         .map(|date| {
             let url = crate::model::fill_date_template(&spec.day, date);
             let ctx = TaskContext {
@@ -86,4 +92,77 @@ pub fn discover(source: &SourceDef, ctx: &TaskContext, url: &Url, text: &str) ->
             .push(task(source, u.to_string(), Role::Article, &c, false));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{BroadcastSpec, FieldSelectors, SourceKind};
+    use chrono::{NaiveDate, NaiveTime};
+
+    fn xwlb() -> SourceDef {
+        SourceDef {
+            id: "xwlb".into(),
+            name: "新闻联播".into(),
+            outlet: "中央广播电视总台".into(),
+            item: "B5".into(),
+            kind: SourceKind::Broadcast,
+            schedule: None,
+            pace_secs: None,
+            enabled: true,
+            notes: None,
+            headers: Default::default(),
+            feed: None,
+            listing: None,
+            epaper: None,
+            broadcast: Some(BroadcastSpec {
+                day: "https://tv.cctv.com/lm/xwlb/day/{yyyymmdd}.shtml".into(),
+                items: "li".into(),
+                link: None,
+                skip_prefixes: vec!["《新闻联播》".into()],
+                strip_prefixes: vec!["[视频]".into()],
+                complete_after: Some("21:00".into()),
+            }),
+            fields: FieldSelectors::default(),
+        }
+    }
+
+    fn scope(time: &str) -> Scope {
+        Scope {
+            range: None,
+            today: NaiveDate::from_ymd_opt(2026, 3, 4).expect("date"),
+            time: NaiveTime::parse_from_str(time, "%H:%M").expect("time"),
+        }
+    }
+
+    #[test]
+    fn todays_list_waits_until_the_programme_is_over() {
+        let early: Vec<_> = seeds(&xwlb(), &scope("19:30"))
+            .into_iter()
+            .map(|t| t.url)
+            .collect();
+        assert_eq!(
+            early,
+            vec!["https://tv.cctv.com/lm/xwlb/day/20260303.shtml"]
+        );
+        let late = seeds(&xwlb(), &scope("21:30"));
+        assert_eq!(late.len(), 2);
+        assert!(late[1].url.ends_with("20260304.shtml"));
+    }
+
+    #[test]
+    fn the_full_programme_is_skipped_and_titles_cleaned() {
+        let html = r#"<li><a href="https://tv.cctv.com/2026/03/04/VIDEa.shtml" title="[视频]《新闻联播》 20260304 19:00">x</a></li>
+<li><a href="https://tv.cctv.com/2026/03/04/VIDEb.shtml" title="[视频]万州港口改革见成效">x</a></li>"#;
+        let ctx = TaskContext {
+            date: NaiveDate::from_ymd_opt(2026, 3, 4),
+            ..Default::default()
+        };
+        let url = Url::parse("https://tv.cctv.com/lm/xwlb/day/20260304.shtml").expect("url");
+        let found = discover(&xwlb(), &ctx, &url, html);
+        assert_eq!(found.tasks.len(), 1);
+        let c = TaskContext::from_json(&found.tasks[0].context);
+        assert_eq!(c.title.as_deref(), Some("万州港口改革见成效"));
+        assert_eq!(c.date, NaiveDate::from_ymd_opt(2026, 3, 4));
+    }
 }

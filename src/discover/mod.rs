@@ -40,6 +40,8 @@ impl DateRange {
 pub struct Scope {
     pub range: Option<DateRange>,
     pub today: NaiveDate,
+    /// Beijing time of day the run started (end of day when `today` is pinned).
+    pub time: chrono::NaiveTime,
 }
 
 impl Scope {

@@ -93,9 +93,16 @@ pub async fn crawl(
         archive.clone(),
         shutdown.clone(),
     );
+    let now = crate::model::beijing_now();
     let scope = Scope {
         range: req.range,
         today: req.today.unwrap_or_else(beijing_today),
+        time: match req.today {
+            Some(d) if d != now.date_naive() => {
+                chrono::NaiveTime::from_hms_opt(23, 59, 59).unwrap_or_default()
+            }
+            _ => now.time(),
+        },
     };
     let run_id = store.start_run(&format!("crawl {}", ids.join(",")))?;
     store.requeue(&ids)?;
