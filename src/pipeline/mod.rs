@@ -7,6 +7,7 @@ mod article;
 mod crawl;
 mod outcome;
 mod reprocess;
+mod task;
 
 pub use article::build_article;
 pub use crawl::{CrawlRequest, Progress, crawl};
