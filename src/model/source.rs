@@ -195,9 +195,9 @@ pub struct JsonItems {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DateTemplate {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "toml_date::optional")]
     pub from: Option<NaiveDate>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "toml_date::optional")]
     pub until: Option<NaiveDate>,
     pub url: String,
 }
@@ -279,4 +279,52 @@ pub fn fill_date_template(template: &str, date: NaiveDate) -> String {
         .replace("{yyyy}", &date.format("%Y").to_string())
         .replace("{mm}", &date.format("%m").to_string())
         .replace("{dd}", &date.format("%d").to_string())
+}
+
+/// Dates in source files may be TOML dates (`from = 2024-12-01`) or strings
+/// (`from = "2024-12-01"`).
+mod toml_date {
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Deserializer};
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Toml(toml::value::Datetime),
+        Text(String),
+    }
+
+    pub fn optional<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+        let text = match Option::<Raw>::deserialize(d)? {
+            None => return Ok(None),
+            Some(Raw::Toml(dt)) => match dt.date {
+                Some(date) => format!("{:04}-{:02}-{:02}", date.year, date.month, date.day),
+                None => return Err(serde::de::Error::custom("a date needs year, month and day")),
+            },
+            Some(Raw::Text(s)) => s,
+        };
+        NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+            .map(Some)
+            .map_err(|e| {
+                serde::de::Error::custom(format!("`{text}` is not a date (YYYY-MM-DD): {e}"))
+            })
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use crate::model::DateTemplate;
+
+        #[test]
+        fn toml_dates_and_strings_both_work() {
+            let a: DateTemplate =
+                toml::from_str("from = 2024-12-01\nurl = \"http://a.cn/{yyyymm}\"")
+                    .expect("toml date");
+            let b: DateTemplate =
+                toml::from_str("from = \"2024-12-01\"\nurl = \"http://a.cn/{yyyymm}\"")
+                    .expect("string date");
+            assert_eq!(a.from, b.from);
+            assert_eq!(a.from.map(|d| d.to_string()).as_deref(), Some("2024-12-01"));
+            assert!(toml::from_str::<DateTemplate>("from = \"2024-13-01\"\nurl = \"u\"").is_err());
+        }
+    }
 }
