@@ -24,20 +24,59 @@ pub struct ExtractArgs {
     pub json: bool,
 }
 
-fn find_source(home: &Home, id: &str) -> anyhow::Result<SourceDef> {
+/// The home's sources if there is a home, else the built-in definitions.
+fn all_sources(home: &Home) -> Vec<SourceDef> {
     if home.exists()
         && let Ok(sources) = crate::config::load_sources(home)
-        && let Some(s) = sources.into_iter().find(|s| s.id == id)
     {
-        return Ok(s);
+        return sources;
     }
-    let file = crate::config::DEFAULT_SOURCES
-        .get_file(format!("{id}.toml"))
-        .ok_or_else(|| anyhow::anyhow!("unknown source `{id}`"))?;
-    let text = file
-        .contents_utf8()
-        .ok_or_else(|| anyhow::anyhow!("source `{id}` is not UTF-8"))?;
-    Ok(toml::from_str(text)?)
+    crate::config::DEFAULT_SOURCES
+        .files()
+        .filter_map(|f| toml::from_str::<SourceDef>(f.contents_utf8()?).ok())
+        .collect()
+}
+
+fn find_source(home: &Home, id: &str) -> anyhow::Result<SourceDef> {
+    all_sources(home)
+        .into_iter()
+        .find(|s| s.id == id)
+        .ok_or_else(|| anyhow::anyhow!("unknown source `{id}` (see `radar sources`)"))
+}
+
+/// Every URL a source definition names: entry pages, templates, feeds.
+fn source_urls(s: &SourceDef) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(e) = &s.epaper {
+        out.extend(e.editions.iter().map(|t| t.url.clone()));
+        out.extend(e.latest.clone());
+    }
+    if let Some(l) = &s.listing {
+        out.extend(l.start.clone());
+    }
+    if let Some(b) = &s.broadcast {
+        out.push(b.day.clone());
+    }
+    if let Some(f) = &s.feed {
+        out.extend(f.urls.clone());
+    }
+    out
+}
+
+/// The source whose pages live on the URL's host (the first, if several do).
+fn source_for_url(home: &Home, url: &url::Url) -> Option<SourceDef> {
+    let host = url.host_str()?.trim_start_matches("www.").to_string();
+    all_sources(home).into_iter().find(|s| {
+        source_urls(s).iter().any(|u| {
+            url::Url::parse(&crate::model::fill_date_template(
+                u,
+                chrono::NaiveDate::default(),
+            ))
+            .ok()
+            .and_then(|p| p.host_str().map(|h| h.trim_start_matches("www.") == host))
+            .unwrap_or(false)
+        })
+    })
 }
 
 fn generic_source() -> SourceDef {
@@ -88,6 +127,7 @@ fn one(path: &Path, source: &SourceDef, url: &url::Url) -> anyhow::Result<serde_
     Ok(serde_json::json!({
         "file": path.file_name().map(|f| f.to_string_lossy().into_owned()),
         "url": url.as_str(),
+        "source": source.id,
         "encoding": decoded.encoding,
         "title": article.title,
         "pretitle": article.pretitle,
@@ -104,9 +144,11 @@ fn one(path: &Path, source: &SourceDef, url: &url::Url) -> anyhow::Result<serde_
 }
 
 pub fn run(home: &Home, args: &ExtractArgs) -> anyhow::Result<()> {
-    let source = match &args.source {
-        Some(id) => find_source(home, id)?,
-        None => generic_source(),
+    let given_url = args.url.as_deref().map(url::Url::parse).transpose()?;
+    let source = match (&args.source, &given_url) {
+        (Some(id), _) => find_source(home, id)?,
+        (None, Some(u)) => source_for_url(home, u).unwrap_or_else(generic_source),
+        (None, None) => generic_source(),
     };
     let files = collect(&args.files)?;
     let many = files.len() > 1 || args.files.iter().any(|p| p.is_dir());

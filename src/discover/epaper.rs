@@ -2,7 +2,7 @@
 //! articles on each page. The page label is recorded on every article; a 404
 //! edition is a day without a paper.
 
-use super::links::{compile, element_text, find_links, selector};
+use super::links::{compile, element_text, find_links_or_pattern, selector};
 use super::{Discovery, Scope, TaskContext, task};
 use crate::extract::{date_from_url, parse_page_label};
 use crate::model::SourceDef;
@@ -39,6 +39,21 @@ pub fn seeds(source: &SourceDef, scope: &Scope) -> Vec<crate::store::NewTask> {
     out
 }
 
+/// The page (版) label shown on a page, by the source's `page_label` selector.
+fn label_in(spec: &crate::model::EpaperSpec, doc: &Html) -> Option<String> {
+    let sel = selector(spec.page_label.as_deref()?)?;
+    doc.select(&sel)
+        .map(element_text)
+        .find(|t| !t.is_empty())
+        .and_then(|t| parse_page_label(&t))
+}
+
+/// The page label on an e-paper article page (its shell repeats the page's
+/// label), for articles reached without a page list (`radar extract`).
+pub fn page_label_of(source: &SourceDef, html: &str) -> Option<String> {
+    label_in(source.epaper.as_ref()?, &Html::parse_document(html))
+}
+
 pub fn discover(
     source: &SourceDef,
     ctx: &TaskContext,
@@ -55,17 +70,11 @@ pub fn discover(
         (Some(d), Some(ld)) => d == ld,
         _ => true,
     };
-    let label = spec
-        .page_label
-        .as_deref()
-        .and_then(selector)
-        .and_then(|s| doc.select(&s).map(element_text).find(|t| !t.is_empty()))
-        .and_then(|t| parse_page_label(&t))
-        .or_else(|| ctx.page.clone());
+    let label = label_in(spec, &doc).or_else(|| ctx.page.clone());
     let settled = date.is_some_and(|d| scope.is_settled(d));
     let mut out = Discovery::default();
     let page_re = compile(spec.page_pattern.as_deref());
-    let pages = find_links(&doc, &spec.page_links, url, page_re.as_ref());
+    let pages = find_links_or_pattern(&doc, &spec.page_links, url, page_re.as_ref());
     // No label on the page itself: the page list's link to this very page has it.
     let label = label.or_else(|| {
         pages
@@ -87,7 +96,7 @@ pub fn discover(
             .push(task(source, u.to_string(), Role::Page, &c, !settled));
     }
     let art_re = compile(spec.article_pattern.as_deref());
-    for (u, title) in find_links(&doc, &spec.article_links, url, art_re.as_ref()) {
+    for (u, title) in find_links_or_pattern(&doc, &spec.article_links, url, art_re.as_ref()) {
         if !same_edition(&u) {
             continue;
         }

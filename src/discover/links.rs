@@ -139,6 +139,25 @@ pub fn find_links(
     out
 }
 
+/// `find_links`, and when the configured selector finds nothing (the site's
+/// markup moved) but a URL pattern is known, every link matching the pattern.
+pub fn find_links_or_pattern(
+    doc: &Html,
+    css: &str,
+    base: &Url,
+    pattern: Option<&regex::Regex>,
+) -> Vec<(Url, String)> {
+    let found = find_links(doc, css, base, pattern);
+    if !found.is_empty() || pattern.is_none() {
+        return found;
+    }
+    let fallback = find_links(doc, "a[href], area[href]", base, pattern);
+    if !fallback.is_empty() {
+        tracing::warn!(selector = css, page = %base, links = fallback.len(), "selector found nothing; links taken by URL pattern");
+    }
+    fallback
+}
+
 pub fn compile(re: Option<&str>) -> Option<regex::Regex> {
     re.and_then(|r| regex::Regex::new(r).ok())
 }

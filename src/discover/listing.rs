@@ -2,7 +2,9 @@
 //! by CSS selectors, or JSON/JSONP lists. A backfill walks pages until the
 //! items are older than the range.
 
-use super::links::{compile, element_text, find_links, link_target, link_title, selector};
+use super::links::{
+    compile, element_text, find_links, find_links_or_pattern, link_target, link_title, selector,
+};
 use super::{Discovery, Scope, TaskContext, task};
 use crate::extract::parse_date;
 use crate::model::{ListingFormat, ListingSpec, SourceDef};
@@ -127,7 +129,23 @@ pub fn discover(
     };
     let doc = (spec.format == ListingFormat::Html).then(|| Html::parse_document(text));
     let items = match &doc {
-        Some(doc) => html_items(spec, doc, url),
+        Some(doc) => {
+            let found = html_items(spec, doc, url);
+            let pattern = compile(spec.link_pattern.as_deref());
+            if found.is_empty() && pattern.is_some() {
+                // The list markup moved: take every link that looks like an article.
+                find_links_or_pattern(doc, "a[href]", url, pattern.as_ref())
+                    .into_iter()
+                    .map(|(url, title)| Item {
+                        url,
+                        title,
+                        date: None,
+                    })
+                    .collect()
+            } else {
+                found
+            }
+        }
         None => json_items(spec, text, url),
     };
     let pattern = compile(spec.link_pattern.as_deref());
@@ -145,6 +163,11 @@ pub fn discover(
             continue;
         }
         out.links_seen += 1;
+        // No date in the list: the article URL often has one (t20260303_1.html).
+        let it = Item {
+            date: it.date.or_else(|| crate::extract::date_from_url(&it.url)),
+            ..it
+        };
         if let Some(d) = it.date {
             oldest = Some(oldest.map_or(d, |o| o.min(d)));
             if scope.range.is_some_and(|r| !r.contains(d)) {

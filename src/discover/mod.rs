@@ -11,6 +11,7 @@ mod links;
 mod listing;
 
 pub use context::TaskContext;
+pub use epaper::page_label_of;
 pub use links::canonical_url;
 
 use crate::model::{SourceDef, SourceKind};

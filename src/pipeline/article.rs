@@ -33,7 +33,11 @@ pub fn build_article(
         subtitle: ex.subtitle.clone(),
         author: ex.author.clone(),
         published: ex.published.or(ctx.date),
-        page: ex.page.clone().or_else(|| ctx.page.clone()),
+        page: ex
+            .page
+            .clone()
+            .or_else(|| ctx.page.clone())
+            .or_else(|| crate::discover::page_label_of(source, html)),
         body: ex.body.clone(),
         extractor: ex.extractor,
         citation: ex.citation.clone(),

@@ -95,3 +95,27 @@ fn extract_over_a_folder_prints_one_json_object_a_line_with_the_file() {
         assert!(l["extractor"] == "selectors" || l["extractor"] == "generic");
     }
 }
+
+#[test]
+fn extract_picks_the_source_from_the_url_and_reads_the_page_label() {
+    let file = repo().join("sample/people-daily/rmrb-pc-content-202603-03-content_35028216.html");
+    let url = "http://paper.people.com.cn/rmrb/pc/content/202603/03/content_35028216.html";
+    let out = radar(&[
+        "extract",
+        file.to_str().expect("path"),
+        "--url",
+        url,
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    assert_eq!(v["source"], "people-daily");
+    assert_eq!(v["page"], "06版：经济");
+    assert_eq!(v["published"], "2026-03-03");
+    assert_eq!(v["extractor"], "selectors");
+    assert_eq!(v["title"], "万州：国企改革激活一池春水");
+}
