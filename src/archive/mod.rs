@@ -8,7 +8,7 @@ mod replay;
 mod sample;
 mod writer;
 
-pub use reader::{ArchivedResponse, read_record_at, scan_file};
+pub use reader::{ArchivedResponse, Scanned, read_record_at, read_record_nth, scan_file};
 pub use replay::ReplayIndex;
 pub use sample::{SampleError, pack_sample_dir};
 pub use writer::{ArchiveWriter, Exchange, RecordLocation, sha256_hex};

@@ -1,13 +1,13 @@
 //! The replay index: URL → the last response archived for it, across the given
 //! WARC files. Replay answers requests from it instead of the network.
 
-use super::{ArchiveError, ArchivedResponse, read_record_at, scan_file};
+use super::{ArchiveError, ArchivedResponse, read_record_nth, scan_file};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Default)]
 pub struct ReplayIndex {
-    map: HashMap<String, (usize, u64)>,
+    map: HashMap<String, (usize, u64, usize)>,
     files: Vec<PathBuf>,
 }
 
@@ -18,9 +18,9 @@ impl ReplayIndex {
         for path in files {
             let n = idx.files.len();
             idx.files.push(path.clone());
-            for (offset, _, rec) in scan_file(path)? {
-                if rec.record_type == "response" {
-                    idx.map.insert(rec.url.clone(), (n, offset));
+            for s in scan_file(path)? {
+                if s.record.record_type == "response" {
+                    idx.map.insert(s.record.url.clone(), (n, s.offset, s.nth));
                 }
             }
         }
@@ -41,10 +41,76 @@ impl ReplayIndex {
 
     /// The archived response for a URL, read from disk.
     pub fn get(&self, url: &str) -> Result<Option<ArchivedResponse>, ArchiveError> {
-        let Some((file, offset)) = self.map.get(url) else {
+        let Some((file, offset, nth)) = self.map.get(url) else {
             return Ok(None);
         };
         let path: &Path = &self.files[*file];
-        read_record_at(path, *offset).map(Some)
+        read_record_nth(path, *offset, *nth).map(Some)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// A WARC/1.0 response record as other tools write it.
+    fn record(uri: &str, http: &[u8]) -> Vec<u8> {
+        let mut r = format!(
+            "WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {uri}\r\nWARC-Date: 2026-03-04T00:00:00Z\r\n\
+             WARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-000000000000>\r\nContent-Type: application/http;msgtype=response\r\n\
+             Content-Length: {}\r\n\r\n",
+            http.len()
+        )
+        .into_bytes();
+        r.extend_from_slice(http);
+        r.extend_from_slice(b"\r\n\r\n");
+        r
+    }
+
+    fn foreign_warc() -> Vec<u8> {
+        let body = "<p>万州港口集团</p>".as_bytes();
+        let mut plain =
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n".to_vec();
+        plain.extend_from_slice(body);
+        let mut chunked =
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n"
+                .to_vec();
+        chunked.extend_from_slice(format!("{:x}\r\n", 8).as_bytes());
+        chunked.extend_from_slice(&body[..8]);
+        chunked.extend_from_slice(format!("\r\n{:x}\r\n", body.len() - 8).as_bytes());
+        chunked.extend_from_slice(&body[8..]);
+        chunked.extend_from_slice(b"\r\n0\r\n\r\n");
+        let mut warc = record("<http://a.example.cn/plain.html>", &plain);
+        warc.extend(record("http://a.example.cn/chunked.html", &chunked));
+        warc
+    }
+
+    #[test]
+    fn plain_and_whole_file_gzip_warcs_from_other_tools_replay() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let plain = dir.path().join("other.warc");
+        std::fs::write(&plain, foreign_warc()).expect("write");
+        let gz = dir.path().join("other-whole.warc.gz");
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        enc.write_all(&foreign_warc()).expect("gzip");
+        std::fs::write(&gz, enc.finish().expect("finish")).expect("write");
+        for file in [plain, gz] {
+            let idx = ReplayIndex::build(std::slice::from_ref(&file)).expect("index");
+            assert_eq!(idx.len(), 2, "{}", file.display());
+            for url in [
+                "http://a.example.cn/plain.html",
+                "http://a.example.cn/chunked.html",
+            ] {
+                let rec = idx.get(url).expect("read").expect("found");
+                assert_eq!(
+                    rec.body,
+                    "<p>万州港口集团</p>".as_bytes(),
+                    "{url} in {}",
+                    file.display()
+                );
+                assert!(rec.header("transfer-encoding").is_none());
+            }
+        }
     }
 }
