@@ -39,9 +39,21 @@ impl ReplayIndex {
         self.map.keys().map(String::as_str)
     }
 
-    /// The archived response for a URL, read from disk.
+    /// The archived response for a URL, read from disk. A URL archived under
+    /// the other scheme (http/https) also answers: sites move between them
+    /// and archives from other tools record whichever they used.
     pub fn get(&self, url: &str) -> Result<Option<ArchivedResponse>, ArchiveError> {
-        let Some((file, offset, nth)) = self.map.get(url) else {
+        let other = if let Some(rest) = url.strip_prefix("http://") {
+            Some(format!("https://{rest}"))
+        } else {
+            url.strip_prefix("https://")
+                .map(|rest| format!("http://{rest}"))
+        };
+        let found = self
+            .map
+            .get(url)
+            .or_else(|| other.as_ref().and_then(|o| self.map.get(o)));
+        let Some((file, offset, nth)) = found else {
             return Ok(None);
         };
         let path: &Path = &self.files[*file];
