@@ -72,6 +72,7 @@ pub async fn crawl(
         &home.archive_dir(),
         checked.settings.archive.rotate_bytes,
     )?));
+    let mut range = req.range;
     let transport = if req.replay.is_empty() {
         let p = &checked.settings.politeness;
         Transport::network(&NetworkOptions {
@@ -79,7 +80,14 @@ pub async fn crawl(
             read_timeout: Duration::from_secs_f64(p.read_timeout_secs),
         })?
     } else {
-        Transport::Replay(Arc::new(ReplayIndex::build(&req.replay)?))
+        let index = ReplayIndex::build(&req.replay)?;
+        if range.is_none() {
+            range = archive_dates(&index);
+            if let Some(r) = range {
+                tracing::info!(from = %r.from, to = %r.to, "replay without a range: the archives' dates");
+            }
+        }
+        Transport::Replay(Arc::new(index))
     };
     let fetcher = Fetcher::new(
         transport,
@@ -89,7 +97,7 @@ pub async fn crawl(
     );
     let now = crate::model::beijing_now();
     let scope = Scope {
-        range: req.range,
+        range,
         today: req.today.unwrap_or_else(beijing_today),
         time: match req.today {
             Some(d) if d != now.date_naive() => {
@@ -190,6 +198,21 @@ pub async fn crawl(
     let mut summary = run.summary;
     summary.elapsed = started.elapsed();
     Ok(summary)
+}
+
+/// Replaying without `--from`/`--to` means "everything in these archives":
+/// the range spans the dates found in the archived URLs (at most a year back
+/// from the newest, so one stray old URL does not enumerate decades).
+fn archive_dates(index: &ReplayIndex) -> Option<DateRange> {
+    let dates: Vec<_> = index
+        .urls()
+        .filter_map(|u| url::Url::parse(u).ok())
+        .filter_map(|u| crate::extract::date_from_url(&u))
+        .collect();
+    let to = *dates.iter().max()?;
+    let floor = to - chrono::Duration::days(366);
+    let from = dates.iter().copied().filter(|d| *d >= floor).min()?;
+    Some(DateRange { from, to })
 }
 
 /// Take the index writer for the whole run, waiting a little for another

@@ -76,3 +76,36 @@ fn reprocess_applies_a_fixed_definition_without_fetching() {
         assert_eq!(Some(&now.article.title), r.article.subtitle.as_ref());
     }
 }
+
+#[test]
+fn replay_without_a_range_covers_the_dates_in_the_archive() {
+    let (dir, home) = new_home();
+    let warc = sample_warc(&dir.path().join("sample"));
+    let req = CrawlRequest {
+        sources: vec![],
+        range: None,
+        replay: vec![warc],
+        today: Some(date("2026-11-26")),
+    };
+    run_crawl(&home, &req);
+    let (dir2, ranged) = new_home();
+    let warc2 = sample_warc(&dir2.path().join("sample"));
+    let req2 = CrawlRequest {
+        range: Some(sample_range()),
+        replay: vec![warc2],
+        ..req
+    };
+    run_crawl(&ranged, &req2);
+    let count = |h: &reform_radar::config::Home| {
+        Store::open(&h.db_path())
+            .expect("store")
+            .article_count()
+            .expect("count")
+    };
+    assert!(count(&ranged) > 100);
+    assert_eq!(
+        count(&home),
+        count(&ranged),
+        "everything in the archive, as with the explicit range"
+    );
+}
