@@ -29,7 +29,7 @@ pub struct SearchArgs {
     pub to: Option<NaiveDate>,
     /// Only articles matched to this enterprise id.
     #[arg(long)]
-    pub enterprise: Option<i64>,
+    pub enterprise: Option<String>,
     /// Number of hits to show.
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
@@ -80,7 +80,7 @@ pub fn run(home: &Home, args: &SearchArgs) -> anyhow::Result<()> {
         item: args.item.clone(),
         from: args.from,
         to: args.to,
-        enterprise: args.enterprise,
+        enterprise: args.enterprise.clone(),
         limit: args.limit,
         sort: args.sort,
     };

@@ -185,7 +185,7 @@ impl SearchIndex {
         out
     }
 
-    fn document(&self, seq: i64, a: &Article, enterprises: &[i64]) -> TantivyDocument {
+    fn document(&self, seq: i64, a: &Article, enterprises: &[String]) -> TantivyDocument {
         let f = &self.fields;
         let mut doc = TantivyDocument::new();
         doc.add_text(f.id, a.id.as_str());
@@ -213,7 +213,7 @@ impl SearchIndex {
             doc.add_text(f.page, p);
         }
         for e in enterprises {
-            doc.add_i64(f.enterprise, *e);
+            doc.add_text(f.enterprise, e);
         }
         doc.add_i64(f.seq, seq);
         doc
@@ -232,14 +232,17 @@ impl SearchIndex {
     /// Adds or replaces articles (by article id) and commits, recording the
     /// highest sequence number as the commit payload.
     pub fn upsert(&self, articles: &[(i64, Article)]) -> Result<(), IndexError> {
-        let with: Vec<(i64, &Article, &[i64])> =
+        let with: Vec<(i64, &Article, &[String])> =
             articles.iter().map(|(s, a)| (*s, a, &[][..])).collect();
         self.upsert_matched(&with)
     }
 
     /// Like [`upsert`](Self::upsert), with the enterprise ids each article was
     /// matched to.
-    pub fn upsert_matched(&self, articles: &[(i64, &Article, &[i64])]) -> Result<(), IndexError> {
+    pub fn upsert_matched(
+        &self,
+        articles: &[(i64, &Article, &[String])],
+    ) -> Result<(), IndexError> {
         if articles.is_empty() {
             return Ok(());
         }

@@ -11,15 +11,15 @@ use super::fold::fold;
 use super::jieba::{JIEBA, JiebaFoldTokenizer};
 use chrono::{Datelike, NaiveDate};
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, FAST, Field, INDEXED, IndexRecordOption, STORED, STRING,
-    Schema, TextFieldIndexing, TextOptions,
+    DateOptions, DateTimePrecision, FAST, Field, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{Token, Tokenizer};
 use tantivy::{DateTime, Index};
 
 /// Bumped whenever the schema or the analysis changes; an index on disk with
 /// another version is rebuilt from the store.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Registered name of the keyword tokenizer (whole value, folded).
 pub const KEYWORD: &str = "radar_keyword";
@@ -82,7 +82,7 @@ pub fn build_schema() -> (Schema, Fields) {
         body_bg: b.add_text_field("body_bg", bigram),
         published: b.add_date_field("published", date),
         page: b.add_text_field("page", STORED),
-        enterprise: b.add_i64_field("enterprise", INDEXED | FAST),
+        enterprise: b.add_text_field("enterprise", STRING),
         seq: b.add_i64_field("seq", STORED | FAST),
     };
     (b.build(), fields)

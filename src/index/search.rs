@@ -57,9 +57,9 @@ fn build(
     if let Some(item) = req.item.as_deref().filter(|s| !s.trim().is_empty()) {
         parts.push(filter(keyword(f.item, item)));
     }
-    if let Some(e) = req.enterprise {
+    if let Some(e) = req.enterprise.as_deref().filter(|s| !s.trim().is_empty()) {
         parts.push(filter(TermQuery::new(
-            Term::from_field_i64(f.enterprise, e),
+            Term::from_field_text(f.enterprise, e.trim()),
             IndexRecordOption::Basic,
         )));
     }

@@ -47,7 +47,7 @@ pub struct SearchRequest {
     pub to: Option<NaiveDate>,
     /// Only articles matched to this enterprise.
     #[serde(default)]
-    pub enterprise: Option<i64>,
+    pub enterprise: Option<String>,
     #[serde(default = "default_limit")]
     pub limit: usize,
     #[serde(default)]

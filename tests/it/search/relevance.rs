@@ -147,15 +147,22 @@ fn enterprise_filter() {
         .find(|a| a.url.ends_with("/chengtou.html"))
         .expect("chengtou");
     index
-        .upsert_matched(&[(1000, yufu, &[42][..]), (1001, chengtou, &[42, 7][..])])
+        .upsert_matched(&[
+            (1000, yufu, &["cq-yufu".to_string()][..]),
+            (
+                1001,
+                chengtou,
+                &["cq-yufu".to_string(), "wz-ctjt".to_string()][..],
+            ),
+        ])
         .expect("upsert");
     let mut req = SearchRequest::new("");
-    req.enterprise = Some(42);
+    req.enterprise = Some("cq-yufu".into());
     assert_eq!(
         ids(&index.search(&req).expect("search")),
         BTreeSet::from([yufu.id.0.clone(), chengtou.id.0.clone()])
     );
-    req.enterprise = Some(7);
+    req.enterprise = Some("wz-ctjt".into());
     assert_eq!(
         ids(&index.search(&req).expect("search")),
         BTreeSet::from([chengtou.id.0.clone()])
