@@ -63,12 +63,15 @@ impl Run {
         let summary = &mut self.summary;
         let to_index = &mut self.to_index;
         {
+            // Every exchange of the fetch (redirect hops, retries) records where
+            // the fetch ended up.
+            let final_url = result.as_ref().ok().map(|f| f.final_url.to_string());
             for j in &journal {
                 tx.insert_resource(&NewResource {
                     run_id: Some(run_id),
                     source: Some(source.id.clone()),
                     url: j.url.clone(),
-                    final_url: j.url.clone(),
+                    final_url: final_url.clone().unwrap_or_else(|| j.url.clone()),
                     status: j.status,
                     content_type: j.content_type.clone(),
                     fetched_at: j.fetched_at.clone(),
