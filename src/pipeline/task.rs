@@ -71,7 +71,10 @@ impl Run {
                     run_id: Some(run_id),
                     source: Some(source.id.clone()),
                     url: j.url.clone(),
-                    final_url: final_url.clone().unwrap_or_else(|| j.url.clone()),
+                    final_url: match &final_url {
+                        Some(f) if !j.url.ends_with("/robots.txt") => f.clone(),
+                        _ => j.url.clone(),
+                    },
                     status: j.status,
                     content_type: j.content_type.clone(),
                     fetched_at: j.fetched_at.clone(),
