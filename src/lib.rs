@@ -9,7 +9,11 @@
 //! - [`crawl`]: the polite fetcher (transport, pacing, robots, retries, redirects, charsets).
 //! - [`discover`]: source kinds turning pages into links and article hints.
 //! - [`extract`]: article fields from HTML (selectors, generic extractor, dates, citations).
+//! - [`dedup`]: SimHash near-duplicate detection (syndicated copies).
+//! - [`index`]: Chinese full-text search (tantivy); the only module that imports it.
 //! - [`pipeline`]: the only code that knows the order of the stages.
+//! - [`schedule`]: per-source cron schedules in Beijing time.
+//! - [`cli`]: the `radar` command line; the only module that imports clap.
 
 pub mod archive;
 pub mod cli;
