@@ -12,3 +12,4 @@ mod sample;
 mod search;
 mod server;
 mod support;
+mod tidy;
