@@ -74,7 +74,8 @@ pub fn discover(
     let settled = date.is_some_and(|d| scope.is_settled(d));
     let mut out = Discovery::default();
     let page_re = compile(spec.page_pattern.as_deref());
-    let pages = find_links_or_pattern(&doc, &spec.page_links, url, page_re.as_ref());
+    let (pages, pages_by_pattern) =
+        find_links_or_pattern(&doc, &spec.page_links, url, page_re.as_ref());
     // No label on the page itself: the page list's link to this very page has it.
     let label = label.or_else(|| {
         pages
@@ -96,7 +97,10 @@ pub fn discover(
             .push(task(source, u.to_string(), Role::Page, &c, !settled));
     }
     let art_re = compile(spec.article_pattern.as_deref());
-    for (u, title) in find_links_or_pattern(&doc, &spec.article_links, url, art_re.as_ref()) {
+    let (articles, articles_by_pattern) =
+        find_links_or_pattern(&doc, &spec.article_links, url, art_re.as_ref());
+    out.by_pattern = pages_by_pattern || articles_by_pattern;
+    for (u, title) in articles {
         if !same_edition(&u) {
             continue;
         }

@@ -141,21 +141,23 @@ pub fn find_links(
 
 /// `find_links`, and when the configured selector finds nothing (the site's
 /// markup moved) but a URL pattern is known, every link matching the pattern.
+/// The flag tells whether the pattern had to stand in for the selector.
 pub fn find_links_or_pattern(
     doc: &Html,
     css: &str,
     base: &Url,
     pattern: Option<&regex::Regex>,
-) -> Vec<(Url, String)> {
+) -> (Vec<(Url, String)>, bool) {
     let found = find_links(doc, css, base, pattern);
     if !found.is_empty() || pattern.is_none() {
-        return found;
+        return (found, false);
     }
     let fallback = find_links(doc, "a[href], area[href]", base, pattern);
-    if !fallback.is_empty() {
-        tracing::warn!(selector = css, page = %base, links = fallback.len(), "selector found nothing; links taken by URL pattern");
+    if fallback.is_empty() {
+        return (fallback, false);
     }
-    fallback
+    tracing::warn!(selector = css, page = %base, links = fallback.len(), "selector found nothing; links taken by URL pattern");
+    (fallback, true)
 }
 
 pub fn compile(re: Option<&str>) -> Option<regex::Regex> {

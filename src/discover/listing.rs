@@ -2,9 +2,7 @@
 //! by CSS selectors, or JSON/JSONP lists. A backfill walks pages until the
 //! items are older than the range.
 
-use super::links::{
-    compile, element_text, find_links, find_links_or_pattern, link_target, link_title, selector,
-};
+use super::links::{compile, element_text, find_links, link_target, link_title, selector};
 use super::{Discovery, Scope, TaskContext, task};
 use crate::extract::parse_date;
 use crate::model::{ListingFormat, ListingSpec, SourceDef};
@@ -128,13 +126,19 @@ pub fn discover(
         return Discovery::default();
     };
     let doc = (spec.format == ListingFormat::Html).then(|| Html::parse_document(text));
+    let pattern = compile(spec.link_pattern.as_deref());
+    let mut by_pattern = false;
     let items = match &doc {
         Some(doc) => {
             let found = html_items(spec, doc, url);
-            let pattern = compile(spec.link_pattern.as_deref());
             if found.is_empty() && pattern.is_some() {
                 // The list markup moved: take every link that looks like an article.
-                find_links_or_pattern(doc, "a[href]", url, pattern.as_ref())
+                let links = find_links(doc, "a[href]", url, pattern.as_ref());
+                by_pattern = !links.is_empty();
+                if by_pattern {
+                    tracing::warn!(source = %source.id, page = %url, "list selectors found nothing; links taken by URL pattern");
+                }
+                links
                     .into_iter()
                     .map(|(url, title)| Item {
                         url,
@@ -148,8 +152,10 @@ pub fn discover(
         }
         None => json_items(spec, text, url),
     };
-    let pattern = compile(spec.link_pattern.as_deref());
-    let mut out = Discovery::default();
+    let mut out = Discovery {
+        by_pattern,
+        ..Default::default()
+    };
     let mut oldest: Option<NaiveDate> = None;
     let mut seen = std::collections::HashSet::new();
     for it in items {

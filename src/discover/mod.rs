@@ -67,6 +67,8 @@ pub struct Discovery {
     pub entries: Vec<FeedEntry>,
     /// Links seen on an index page (for the layout-change alarm).
     pub links_seen: usize,
+    /// The configured selectors found nothing; links were taken by URL pattern.
+    pub by_pattern: bool,
 }
 
 /// A feed entry taken as the article itself.

@@ -175,6 +175,9 @@ impl Run {
                         }
                     }
                     stats.links += found.links_seen as u64;
+                    if found.by_pattern {
+                        stats.pattern_fallbacks += 1;
+                    }
                     let mut added = 0;
                     for t in &found.tasks {
                         if tx.enqueue(t)? {

@@ -4,8 +4,9 @@
 use rusqlite_migration::{M, Migrations};
 
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(
-        r#"
+    Migrations::new(vec![
+        M::up(
+            r#"
 CREATE TABLE sources (
     id TEXT PRIMARY KEY,
     kind TEXT NOT NULL,
@@ -120,7 +121,10 @@ CREATE TABLE source_runs (
     PRIMARY KEY (run_id, source)
 );
 "#,
-    )])
+        ),
+        // 2: index pages whose links had to be taken by URL pattern.
+        M::up("ALTER TABLE source_runs ADD COLUMN pattern_fallbacks INTEGER NOT NULL DEFAULT 0;"),
+    ])
 }
 
 #[cfg(test)]

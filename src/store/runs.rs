@@ -23,6 +23,8 @@ pub struct SourceRunStats {
     /// Index pages fetched, and how many of them yielded no links at all.
     pub listing_pages: u64,
     pub empty_listings: u64,
+    /// Index pages whose configured selectors found nothing, links taken by URL pattern.
+    pub pattern_fallbacks: u64,
     /// Per field: (articles extracted, articles where the field's selector came back empty).
     pub empty_fields: BTreeMap<String, (u64, u64)>,
 }
@@ -76,10 +78,11 @@ impl Store {
     /// Health of a source from its last `window` runs.
     pub fn source_health(&self, source: &str, window: usize) -> Result<SourceHealth> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT finished_at, fetched, links, new_articles, errors, listing_pages, empty_listings, empty_fields \
+            "SELECT finished_at, fetched, links, new_articles, errors, listing_pages, empty_listings, empty_fields, \
+             pattern_fallbacks \
              FROM source_runs WHERE source = ?1 ORDER BY run_id DESC LIMIT ?2",
         )?;
-        type Row = (String, i64, i64, i64, i64, i64, i64, String);
+        type Row = (String, i64, i64, i64, i64, i64, i64, String, i64);
         let rows: Vec<Row> = stmt
             .query_map(params![source, window as i64], |r| {
                 Ok((
@@ -91,6 +94,7 @@ impl Store {
                     r.get(5)?,
                     r.get(6)?,
                     r.get(7)?,
+                    r.get(8)?,
                 ))
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -131,7 +135,14 @@ impl Store {
                 latest.5
             ));
         }
-        // Alarm 2: a field that earlier runs filled came back empty on every article now.
+        // Alarm 2: the selectors found nothing and links were taken by URL pattern.
+        if latest.8 > 0 {
+            h.alarms.push(format!(
+                "layout change? the selectors found no links on {} index page(s); links were taken by URL pattern (fix the source's selectors)",
+                latest.8
+            ));
+        }
+        // Alarm 3: a field that earlier runs filled came back empty on every article now.
         let fields_now: BTreeMap<String, (u64, u64)> =
             serde_json::from_str(&latest.7).unwrap_or_default();
         for (field, (seen, empty)) in &fields_now {
@@ -183,12 +194,12 @@ impl Tx<'_> {
         let fields = serde_json::to_string(&s.empty_fields).unwrap_or_else(|_| "{}".into());
         self.tx.execute(
             "INSERT INTO source_runs (run_id, source, finished_at, fetched, links, new_articles, errors, listing_pages, \
-             empty_listings, empty_fields) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10) \
+             empty_listings, empty_fields, pattern_fallbacks) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11) \
              ON CONFLICT(run_id, source) DO UPDATE SET finished_at=?3, fetched=fetched+?4, links=links+?5, \
              new_articles=new_articles+?6, errors=errors+?7, listing_pages=listing_pages+?8, \
-             empty_listings=empty_listings+?9, empty_fields=?10",
+             empty_listings=empty_listings+?9, empty_fields=?10, pattern_fallbacks=pattern_fallbacks+?11",
             params![run_id, source, now_utc(), s.fetched as i64, s.links as i64, s.new_articles as i64,
-                s.errors as i64, s.listing_pages as i64, s.empty_listings as i64, fields],
+                s.errors as i64, s.listing_pages as i64, s.empty_listings as i64, fields, s.pattern_fallbacks as i64],
         )?;
         Ok(())
     }

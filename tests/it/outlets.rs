@@ -207,3 +207,52 @@ fn a_listing_that_stops_yielding_links_or_fields_raises_the_layout_alarm() {
         "{alarms:?}"
     );
 }
+
+#[test]
+fn links_taken_by_url_pattern_still_raise_the_alarm() {
+    let (dir, home) = new_home();
+    let def = format!(
+        "id = \"wz-pattern\"\nname = \"t\"\noutlet = \"万州区人民政府\"\nitem = \"lead\"\nkind = \"listing\"\npace_secs = 0.0\n\n\
+         [listing]\nstart = [\"{LISTING}\"]\nitems = \"ul.right-list li\"\nlink = \"a.lf\"\nlink_pattern = 't\\d{{8}}_\\d+\\.html$'\n\n\
+         [fields]\ntitle = \"div.zwxl-title p.tit\"\nbody = \"div.trs_paper_default\"\n"
+    );
+    std::fs::write(home.sources_dir().join("wz-pattern.toml"), def).expect("source");
+    let art = |n: usize| format!("http://www.wz.gov.cn/zwxx_266/test/202603/t20260303_{n}.html");
+    let run = |warc| {
+        let req = CrawlRequest {
+            sources: vec!["wz-pattern".into()],
+            replay: vec![warc],
+            ..Default::default()
+        };
+        run_crawl(&home, &req)
+    };
+    let a: Vec<_> = (0..2)
+        .map(|n| (art(n), article_page(Some(&format!("万州改革报道{n}")), n)))
+        .collect();
+    let v1 = site_version(
+        dir.path(),
+        "p1",
+        list_page(&[
+            ("./202603/t20260303_0.html", "报道0"),
+            ("./202603/t20260303_1.html", "报道1"),
+        ]),
+        &a,
+    );
+    assert_eq!(run(v1).new_articles, 2);
+    // The list is redesigned, but article links still look like articles.
+    let b: Vec<_> = (2..4)
+        .map(|n| (art(n), article_page(Some(&format!("万州改革报道{n}")), n)))
+        .collect();
+    let redesigned = "<html><body><div class=\"newlist\"><a href=\"./202603/t20260303_2.html\">报道2</a><a href=\"./202603/t20260303_3.html\">报道3</a><a href=\"/about.html\">关于</a></div></body></html>";
+    let v2 = site_version(dir.path(), "p2", redesigned.into(), &b);
+    assert_eq!(run(v2).new_articles, 2, "the articles are still found");
+    let alarms = Store::open(&home.db_path())
+        .expect("store")
+        .source_health("wz-pattern", 10)
+        .expect("health")
+        .alarms;
+    assert!(
+        alarms.iter().any(|a| a.contains("taken by URL pattern")),
+        "{alarms:?}"
+    );
+}
