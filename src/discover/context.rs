@@ -22,6 +22,10 @@ pub struct TaskContext {
     pub page_count: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_id: Option<String>,
+    /// Other URLs for the same page, tried in order if this one answers 404
+    /// (an e-paper whose URL scheme changed around this date).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alternates: Vec<String>,
     /// Follow any meta refresh / JS redirect (entry pages).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub eager: bool,

@@ -16,13 +16,20 @@ pub fn seeds(source: &SourceDef, scope: &Scope) -> Vec<crate::store::NewTask> {
     };
     let mut out = Vec::new();
     for date in scope.dates().days() {
-        let Some(t) = spec.editions.iter().find(|t| t.covers(date)) else {
+        // Templates may overlap around a change of URL scheme: the first one
+        // covering the date is tried first, the others if it answers 404.
+        let mut urls = spec
+            .editions
+            .iter()
+            .filter(|t| t.covers(date))
+            .map(|t| crate::model::fill_date_template(&t.url, date));
+        let Some(url) = urls.next() else {
             continue;
         };
-        let url = crate::model::fill_date_template(&t.url, date);
         let ctx = TaskContext {
             date: Some(date),
             eager: true,
+            alternates: urls.collect(),
             ..Default::default()
         };
         out.push(task(source, url, Role::Page, &ctx, !scope.is_settled(date)));

@@ -133,6 +133,26 @@ impl Run {
                 );
             }
             if matches!(fetched.status, 404 | 410) && item.role != Role::Article {
+                if let Some((next, rest)) = ctx.alternates.split_first() {
+                    // The old (or new) URL scheme may have this date.
+                    let c = TaskContext {
+                        alternates: rest.to_vec(),
+                        ..ctx.clone()
+                    };
+                    tx.enqueue(&crate::store::NewTask {
+                        source: source.id.clone(),
+                        url: next.clone(),
+                        role: item.role,
+                        context: c.to_json(),
+                        recheck: !settled,
+                    })?;
+                    return tx.finish_task(
+                        item.id,
+                        TaskState::Done,
+                        Some(fetched.status),
+                        Some("tried the next URL template"),
+                    );
+                }
                 // A day without an edition, or a list page past the end.
                 summary.not_found += 1;
                 let state = if settled {

@@ -256,3 +256,41 @@ fn links_taken_by_url_pattern_still_raise_the_alarm() {
         "{alarms:?}"
     );
 }
+
+#[test]
+fn an_edition_missing_under_the_new_url_scheme_is_tried_under_the_old_one() {
+    let (dir, home) = new_home();
+    // 光明日报 in the cut-over gap: the new template answers 404, the legacy one has the paper.
+    let folder = dir.path().join("gmrb-gap");
+    std::fs::create_dir_all(&folder).expect("dir");
+    let page = "<html><body><div id=\"pageList\"><ul><li><a id=\"pageLink\" href=\"nbs.D110000gmrb_01.htm\">01版：头版</a></li></ul></div>\
+        <div id=\"titleList\"><ul><li><a href=\"nw.D110000gmrb_20251120_1-01.htm\">万州国企改革走深走实</a></li></ul></div></body></html>";
+    let article = "<html><body><h1>万州国企改革走深走实</h1><div id=\"ozoom\"><p>　　本报重庆11月20日电 万州区属国有企业深化改革，推进混合所有制改革，完善现代企业制度，企业活力持续增强。</p></div></body></html>";
+    std::fs::write(folder.join("page.html"), page).expect("write");
+    std::fs::write(folder.join("article.html"), article).expect("write");
+    std::fs::write(
+        folder.join("manifest.toml"),
+        "[[page]]\nurl = \"https://epaper.gmw.cn/gmrb/html/2025-11/20/nbs.D110000gmrb_01.htm\"\nfile = \"page.html\"\n\
+         [[page]]\nurl = \"https://epaper.gmw.cn/gmrb/html/2025-11/20/nw.D110000gmrb_20251120_1-01.htm\"\nfile = \"article.html\"\n",
+    )
+    .expect("manifest");
+    let warc = reform_radar::archive::pack_sample_dir(&folder, &dir.path().join("gap-warc"))
+        .expect("pack")
+        .0;
+    let day = date("2025-11-20");
+    let req = CrawlRequest {
+        sources: vec!["guangming-daily".into()],
+        range: Some(reform_radar::discover::DateRange { from: day, to: day }),
+        replay: vec![warc],
+        today: Some(date("2026-03-01")),
+    };
+    let summary = run_crawl(&home, &req);
+    assert_eq!(summary.new_articles, 1, "{summary:?}");
+    let rows = Store::open(&home.db_path())
+        .expect("store")
+        .articles(&[])
+        .expect("articles");
+    assert_eq!(rows[0].article.title, "万州国企改革走深走实");
+    assert_eq!(rows[0].article.published, Some(day));
+    assert_eq!(rows[0].article.page.as_deref(), Some("01版：头版"));
+}
