@@ -124,6 +124,7 @@ impl Run {
             if let Some(why) = detect_challenge(fetched.status, text) {
                 tracing::warn!(url = %item.url, status = fetched.status, %why, "script challenge page, not stored");
                 summary.challenges += 1;
+                stats.challenges += 1;
                 count_error(summary, stats);
                 return tx.finish_task(
                     item.id,

@@ -122,8 +122,12 @@ CREATE TABLE source_runs (
 );
 "#,
         ),
-        // 2: index pages whose links had to be taken by URL pattern.
-        M::up("ALTER TABLE source_runs ADD COLUMN pattern_fallbacks INTEGER NOT NULL DEFAULT 0;"),
+        // 2: index pages whose links had to be taken by URL pattern, and
+        // script-challenge pages, per source and run (health alarms).
+        M::up(
+            "ALTER TABLE source_runs ADD COLUMN pattern_fallbacks INTEGER NOT NULL DEFAULT 0;
+             ALTER TABLE source_runs ADD COLUMN challenges INTEGER NOT NULL DEFAULT 0;",
+        ),
     ])
 }
 

@@ -25,6 +25,8 @@ pub struct SourceRunStats {
     pub empty_listings: u64,
     /// Index pages whose configured selectors found nothing, links taken by URL pattern.
     pub pattern_fallbacks: u64,
+    /// Pages answered with a script challenge (an anti-bot wall).
+    pub challenges: u64,
     /// Per field: (articles extracted, articles where the field's selector came back empty).
     pub empty_fields: BTreeMap<String, (u64, u64)>,
 }
@@ -79,10 +81,10 @@ impl Store {
     pub fn source_health(&self, source: &str, window: usize) -> Result<SourceHealth> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT finished_at, fetched, links, new_articles, errors, listing_pages, empty_listings, empty_fields, \
-             pattern_fallbacks \
+             pattern_fallbacks, challenges \
              FROM source_runs WHERE source = ?1 ORDER BY run_id DESC LIMIT ?2",
         )?;
-        type Row = (String, i64, i64, i64, i64, i64, i64, String, i64);
+        type Row = (String, i64, i64, i64, i64, i64, i64, String, i64, i64);
         let rows: Vec<Row> = stmt
             .query_map(params![source, window as i64], |r| {
                 Ok((
@@ -95,6 +97,7 @@ impl Store {
                     r.get(6)?,
                     r.get(7)?,
                     r.get(8)?,
+                    r.get(9)?,
                 ))
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -142,7 +145,14 @@ impl Store {
                 latest.8
             ));
         }
-        // Alarm 3: a field that earlier runs filled came back empty on every article now.
+        // Alarm 3: the site answers with script challenges (it is blocking us).
+        if latest.9 > 0 {
+            h.alarms.push(format!(
+                "blocked? {} page(s) answered with a script challenge (521/412 anti-bot wall); nothing was stored from them",
+                latest.9
+            ));
+        }
+        // Alarm 4: a field that earlier runs filled came back empty on every article now.
         let fields_now: BTreeMap<String, (u64, u64)> =
             serde_json::from_str(&latest.7).unwrap_or_default();
         for (field, (seen, empty)) in &fields_now {
@@ -194,12 +204,12 @@ impl Tx<'_> {
         let fields = serde_json::to_string(&s.empty_fields).unwrap_or_else(|_| "{}".into());
         self.tx.execute(
             "INSERT INTO source_runs (run_id, source, finished_at, fetched, links, new_articles, errors, listing_pages, \
-             empty_listings, empty_fields, pattern_fallbacks) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11) \
+             empty_listings, empty_fields, pattern_fallbacks, challenges) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12) \
              ON CONFLICT(run_id, source) DO UPDATE SET finished_at=?3, fetched=fetched+?4, links=links+?5, \
              new_articles=new_articles+?6, errors=errors+?7, listing_pages=listing_pages+?8, \
-             empty_listings=empty_listings+?9, empty_fields=?10, pattern_fallbacks=pattern_fallbacks+?11",
+             empty_listings=empty_listings+?9, empty_fields=?10, pattern_fallbacks=pattern_fallbacks+?11, challenges=challenges+?12",
             params![run_id, source, now_utc(), s.fetched as i64, s.links as i64, s.new_articles as i64,
-                s.errors as i64, s.listing_pages as i64, s.empty_listings as i64, fields, s.pattern_fallbacks as i64],
+                s.errors as i64, s.listing_pages as i64, s.empty_listings as i64, fields, s.pattern_fallbacks as i64, s.challenges as i64],
         )?;
         Ok(())
     }

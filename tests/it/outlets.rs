@@ -294,3 +294,25 @@ fn an_edition_missing_under_the_new_url_scheme_is_tried_under_the_old_one() {
     assert_eq!(rows[0].article.published, Some(day));
     assert_eq!(rows[0].article.page.as_deref(), Some("01版：头版"));
 }
+
+#[test]
+fn a_challenge_page_is_reported_in_source_health_not_stored() {
+    let (_dir, home, summary) = crawl_sample(&["cq-gov-docs"]);
+    assert_eq!(summary.challenges, 1, "{summary:?}");
+    let store = Store::open(&home.db_path()).expect("store");
+    assert!(
+        !store
+            .articles(&[])
+            .expect("articles")
+            .iter()
+            .any(|r| r.article.url.contains("t20260304_77215352"))
+    );
+    let alarms = store
+        .source_health("cq-gov-docs", 10)
+        .expect("health")
+        .alarms;
+    assert!(
+        alarms.iter().any(|a| a.contains("script challenge")),
+        "{alarms:?}"
+    );
+}
