@@ -883,27 +883,50 @@ def cq_gov_docs(arts, S):
 
 
 def cq_gazette(arts, S):
-    base = "https://www.cq.gov.cn/zwgk/zfxxgkml/zfgb/2026/d5q_435001"
+    # Root (latest issue's first items + year links) -> year page (issue links)
+    # -> issue page (every article of the issue): the year -> issue -> article walk.
+    root = "https://www.cq.gov.cn/zwgk/zfxxgkml/zfgb/"
+    base = root + "2026/d5q_435001"
     lis = []
     for a in arts:
         docid = uid("zfgb", a["title"], digits=8)
         a["_url"] = f"{base}/{ymd(a['date'])[:6]}/t{ymd(a['date'])}_{docid}.html"
-        lis.append(f'<li><a href="./2026/d5q_435001/{ymd(a["date"])[:6]}/t{ymd(a["date"])}_{docid}.html" target="_blank">{e(a["title"])}</a></li>')
+        lis.append((f'./{ymd(a["date"])[:6]}/t{ymd(a["date"])}_{docid}.html', a["title"]))
         S.add(a["_url"], trs_article(a, f'<div class="document mt-1 mt-12"><h1 class="title">{e(a["title"])}</h1></div>',
                                      "重庆市人民政府网", "2026年第5期", source="重庆市人民政府公报"))
         S.expect(a, a["_url"])
-    S.add("https://www.cq.gov.cn/zwgk/zfxxgkml/zfgb/", f'''<!DOCTYPE html>
+    root_items = "\n".join(f'<li><a href="./2026/d5q_435001/{h[2:]}" target="_blank">{e(t)}</a></li>' for h, t in lis[:2])
+    S.add(root, f'''<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>政府公报_重庆市人民政府网</title></head>
 <body>
 <div class="header"><a href="https://www.cq.gov.cn/">重庆市人民政府网</a></div>
 <div class="gb-year"><a href="./2026/">2026年</a> <a href="./2025/">2025年</a></div>
 <div class="gb-issue"><p class="gb-tit">重庆市人民政府公报 2026年第5期（总第857期）</p>
 <ul>
-{chr(10).join(lis)}
-</ul></div>
+{root_items}
+</ul><a class="more" href="./2026/d5q_435001/">本期目录</a></div>
 <div class="footer">主办：重庆市人民政府办公厅 Copyright © 2026</div>
 </body></html>
 ''', fname="zfgb-index.html")
+    S.add(root + "2026/", f'''<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>2026年政府公报_重庆市人民政府网</title></head>
+<body>
+<div class="gb-qs"><ul>
+<li><a href="./d5q_435001/">2026年第5期</a></li>
+<li><a href="./d4q_434870/">2026年第4期</a></li>
+</ul></div>
+</body></html>
+''', fname="zfgb-2026.html")
+    issue_items = "\n".join(f'<li><a href="{h}" target="_blank">{e(t)}</a></li>' for h, t in lis)
+    S.add(base + "/", f'''<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>2026年第5期_重庆市人民政府公报</title></head>
+<body>
+<div class="gb-issue"><p class="gb-tit">重庆市人民政府公报 2026年第5期（总第857期）</p>
+<ul>
+{issue_items}
+</ul></div>
+</body></html>
+''', fname="zfgb-2026-d5q.html")
 
 
 def cq_sasac(arts, S):

@@ -251,6 +251,7 @@ fn check_source(def: &SourceDef, path: &Path, text: &str, rules: &Rules, problem
         c.regex("listing", "link_pattern", l.link_pattern.as_deref());
         c.regex("listing", "page_count", l.page_count.as_deref());
         c.regex("listing", "page_id", l.page_id.as_deref());
+        c.regex("listing", "sublist_pattern", l.sublist_pattern.as_deref());
         if l.descending && l.page_count.is_none() {
             c.bad(
                 "listing",

@@ -7,7 +7,7 @@ use super::{Discovery, Scope, TaskContext, task};
 use crate::extract::parse_date;
 use crate::model::{ListingFormat, ListingSpec, SourceDef};
 use crate::store::Role;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use scraper::Html;
 use url::Url;
 
@@ -189,6 +189,9 @@ pub fn discover(
         out.tasks
             .push(task(source, it.url.to_string(), Role::Article, &c, false));
     }
+    if let Some(doc) = &doc {
+        out.tasks.extend(sublists(source, spec, doc, url, scope));
+    }
     if let Some(next) = next_page(source, spec, ctx, url, doc.as_ref(), text, scope, oldest) {
         out.tasks.push(next);
     }
@@ -271,4 +274,46 @@ fn next_page(
         &c,
         page_no < spec.max_pages,
     ))
+}
+
+/// Links to further listings (a gazette's years and issues), as index tasks.
+fn sublists(
+    source: &SourceDef,
+    spec: &ListingSpec,
+    doc: &Html,
+    url: &Url,
+    scope: &Scope,
+) -> Vec<crate::store::NewTask> {
+    let Some(re) = compile(spec.sublist_pattern.as_deref()) else {
+        return vec![];
+    };
+    let years = scope.dates();
+    let (first, last) = match scope.range {
+        Some(r) => (r.from.year(), r.to.year()),
+        None => (years.to.year(), years.to.year()),
+    };
+    let year_re = regex::Regex::new(r"/((?:19|20)\d{2})/").ok();
+    find_links(doc, "a[href]", url, Some(&re))
+        .into_iter()
+        .filter(|(u, _)| u != url)
+        .filter(|(u, _)| {
+            let year = year_re
+                .as_ref()
+                .and_then(|y| y.captures(u.path()))
+                .and_then(|c| c[1].parse::<i32>().ok());
+            year.is_none_or(|y| y >= first && y <= last)
+        })
+        .map(|(u, _)| {
+            let ctx = TaskContext {
+                page_no: Some(1),
+                column: Some(u.to_string()),
+                ..Default::default()
+            };
+            // Listings of past years do not change; this year's do.
+            let recheck = scope
+                .range
+                .is_none_or(|r| r.to >= scope.today - chrono::Duration::days(1));
+            task(source, u.to_string(), Role::Index, &ctx, recheck)
+        })
+        .collect()
 }

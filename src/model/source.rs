@@ -166,6 +166,11 @@ pub struct ListingSpec {
     /// Regex an article URL must match.
     #[serde(default)]
     pub link_pattern: Option<String>,
+    /// Regex for links to further listings on a listing page (the gazette's
+    /// year → issue → articles walk). They are followed as listings of their
+    /// own; one whose URL names a year outside the run's years is skipped.
+    #[serde(default)]
+    pub sublist_pattern: Option<String>,
     /// JSON/JSONP lists: where the items are and which keys hold url, title, date.
     #[serde(default)]
     pub json_items: Option<JsonItems>,
