@@ -72,40 +72,14 @@ pub async fn crawl(
         &home.archive_dir(),
         checked.settings.archive.rotate_bytes,
     )?));
-    let mut range = req.range;
-    let transport = if req.replay.is_empty() {
-        let p = &checked.settings.politeness;
-        Transport::network(&NetworkOptions {
-            connect_timeout: Duration::from_secs_f64(p.connect_timeout_secs),
-            read_timeout: Duration::from_secs_f64(p.read_timeout_secs),
-        })?
-    } else {
-        let index = ReplayIndex::build(&req.replay)?;
-        if range.is_none() {
-            range = archive_dates(&index);
-            if let Some(r) = range {
-                tracing::info!(from = %r.from, to = %r.to, "replay without a range: the archives' dates");
-            }
-        }
-        Transport::Replay(Arc::new(index))
-    };
+    let (transport, range) = open_transport(checked, req)?;
     let fetcher = Fetcher::new(
         transport,
         checked.settings.clone(),
         archive.clone(),
         shutdown.clone(),
     );
-    let now = crate::model::beijing_now();
-    let scope = Scope {
-        range,
-        today: req.today.unwrap_or_else(beijing_today),
-        time: match req.today {
-            Some(d) if d != now.date_naive() => {
-                chrono::NaiveTime::from_hms_opt(23, 59, 59).unwrap_or_default()
-            }
-            _ => now.time(),
-        },
-    };
+    let scope = scope_for(req, range);
     let run_id = store.start_run(&format!("crawl {}", ids.join(",")))?;
     store.requeue(&ids)?;
     store.transaction(|tx| {
@@ -198,6 +172,48 @@ pub async fn crawl(
     let mut summary = run.summary;
     summary.elapsed = started.elapsed();
     Ok(summary)
+}
+
+/// The network, or a replay of the given archives; with the range to crawl
+/// (a replay without one covers the archives' dates).
+fn open_transport(
+    checked: &Checked,
+    req: &CrawlRequest,
+) -> Result<(Transport, Option<DateRange>), PipelineError> {
+    if req.replay.is_empty() {
+        let p = &checked.settings.politeness;
+        let transport = Transport::network(&NetworkOptions {
+            connect_timeout: Duration::from_secs_f64(p.connect_timeout_secs),
+            read_timeout: Duration::from_secs_f64(p.read_timeout_secs),
+        })?;
+        return Ok((transport, req.range));
+    }
+    let index = ReplayIndex::build(&req.replay)?;
+    let range = req.range.or_else(|| {
+        let r = archive_dates(&index);
+        if let Some(r) = r {
+            tracing::info!(from = %r.from, to = %r.to, "replay without a range: the archives' dates");
+        }
+        r
+    });
+    Ok((Transport::Replay(Arc::new(index)), range))
+}
+
+/// What the run covers, in Beijing time. A pinned "today" other than the
+/// real one is taken as complete (end of day).
+fn scope_for(req: &CrawlRequest, range: Option<DateRange>) -> Scope {
+    let now = crate::model::beijing_now();
+    let time = match req.today {
+        Some(d) if d != now.date_naive() => {
+            chrono::NaiveTime::from_hms_opt(23, 59, 59).unwrap_or_default()
+        }
+        _ => now.time(),
+    };
+    Scope {
+        range,
+        today: req.today.unwrap_or_else(beijing_today),
+        time,
+    }
 }
 
 /// Replaying without `--from`/`--to` means "everything in these archives":
