@@ -5,6 +5,7 @@ mod articles;
 mod check;
 mod crawl;
 mod demo;
+mod evidence;
 mod extract;
 mod init;
 mod progress;
@@ -46,6 +47,8 @@ pub enum Command {
     Sources(sources::SourcesArgs),
     /// List stored articles.
     Articles(articles::ArticlesArgs),
+    /// The archived response behind an article, digest-checked (the proof).
+    Evidence(evidence::EvidenceArgs),
     /// What radar extracts from saved pages.
     Extract(extract::ExtractArgs),
     /// Full-text search of the stored articles.
@@ -73,6 +76,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Reprocess => reprocess::run(&home),
         Command::Sources(a) => sources::run(&home, a),
         Command::Articles(a) => articles::run(&home, a),
+        Command::Evidence(a) => evidence::run(&home, a),
         Command::Extract(a) => extract::run(&home, a),
         Command::Search(a) => search::run(&home, a),
         Command::Reindex(a) => reindex::run(&home, a),

@@ -62,6 +62,35 @@ fn demo_then_articles_json_has_the_contract_fields() {
                 .is_some_and(|s| s.len() == 64)
         );
     }
+    // The proof behind the first article: exact bytes, digest checked.
+    let id = list[0]["id"].as_str().expect("id");
+    let out_file = dir.path().join("evidence.html");
+    let ev = radar(&[
+        "evidence",
+        "--home",
+        home,
+        id,
+        "--json",
+        "--out",
+        out_file.to_str().expect("path"),
+    ]);
+    assert!(
+        ev.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ev.stderr)
+    );
+    let meta: serde_json::Value = serde_json::from_slice(&ev.stdout).expect("evidence JSON");
+    assert_eq!(meta["verified"], true);
+    assert_eq!(
+        meta["payload_sha256"],
+        list[0]["evidence"]["payload_sha256"]
+    );
+    let bytes = std::fs::read(&out_file).expect("payload written");
+    assert_eq!(
+        reform_radar::archive::sha256_hex(&bytes),
+        meta["payload_sha256"].as_str().expect("digest")
+    );
+    assert!(String::from_utf8_lossy(&bytes).contains(list[0]["title"].as_str().expect("title")));
     let sources = radar(&["sources", "--home", home]);
     let text = String::from_utf8_lossy(&sources.stdout);
     assert!(
