@@ -1,5 +1,7 @@
 //! Re-extract every stored article from the home's own archive, with the
-//! current source definitions, fetching nothing.
+//! current source definitions, fetching nothing; and run discovery again on
+//! the archived index pages, queueing article links a fixed definition now
+//! finds (the next crawl fetches them).
 
 use super::PipelineError;
 use super::article::build_article;
@@ -17,14 +19,23 @@ pub struct ReprocessSummary {
     pub updated: u64,
     pub unchanged: u64,
     pub errors: u64,
+    /// Article links found again on archived index pages and newly queued.
+    pub queued: u64,
 }
 
 impl ReprocessSummary {
     pub fn line(&self) -> String {
-        format!(
+        let mut line = format!(
             "reprocessed {} articles: {} updated, {} unchanged, {} errors",
             self.articles, self.updated, self.unchanged, self.errors
-        )
+        );
+        if self.queued > 0 {
+            line.push_str(&format!(
+                "; {} new article links queued (run `radar crawl` to fetch them)",
+                self.queued
+            ));
+        }
+        line
     }
 }
 
@@ -99,5 +110,59 @@ pub fn reprocess(
         }
     }
     index.upsert(&to_index)?;
+    out.queued = rediscover(home, checked, &mut store)?;
     Ok(out)
+}
+
+/// Discovery again over every archived index and page answer, queueing the
+/// article links that are new to the frontier. Returns how many.
+fn rediscover(home: &Home, checked: &Checked, store: &mut Store) -> Result<u64, PipelineError> {
+    let today = crate::model::beijing_today();
+    let scope = crate::discover::Scope {
+        range: None,
+        today,
+        time: chrono::NaiveTime::from_hms_opt(23, 59, 59).unwrap_or_default(),
+    };
+    let mut queued = 0;
+    for source in &checked.sources {
+        let mut tasks = Vec::new();
+        for item in store.done_link_tasks(&source.id)? {
+            let Some(loc) = store.latest_answer(&source.id, &item.url)? else {
+                continue;
+            };
+            let Ok(rec) = read_record_at(&home.archive_dir().join(&loc.warc_file), loc.warc_offset)
+            else {
+                continue;
+            };
+            let Ok(body) = decode_content(
+                &rec.body,
+                rec.header("content-encoding"),
+                checked.settings.politeness.max_body_bytes,
+            ) else {
+                continue;
+            };
+            let Ok(url) = url::Url::parse(&loc.url) else {
+                continue;
+            };
+            let text = decode_html(&body, rec.header("content-type")).text;
+            let ctx = TaskContext::from_json(&item.context);
+            let found = crate::discover::discover(source, item.role, &ctx, &url, &text, &scope);
+            tasks.extend(
+                found
+                    .tasks
+                    .into_iter()
+                    .filter(|t| t.role == crate::store::Role::Article),
+            );
+        }
+        queued += store.transaction(|tx| {
+            let mut n = 0;
+            for t in &tasks {
+                if tx.enqueue(t)? {
+                    n += 1;
+                }
+            }
+            Ok(n)
+        })?;
+    }
+    Ok(queued)
 }

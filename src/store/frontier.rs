@@ -78,6 +78,39 @@ pub struct FrontierItem {
 /// Failed tasks are retried by this many runs, then left for an operator.
 pub const MAX_ATTEMPTS: u32 = 3;
 
+type ItemRow = (i64, String, String, String, String, u32);
+
+fn item_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ItemRow> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+    ))
+}
+
+fn collect_items(
+    rows: impl Iterator<Item = rusqlite::Result<ItemRow>>,
+) -> Result<Vec<FrontierItem>> {
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, source, url, role, context, attempts) = row?;
+        let role = Role::parse(&role)
+            .ok_or_else(|| StoreError::Corrupt(format!("frontier {id}: role `{role}`")))?;
+        out.push(FrontierItem {
+            id,
+            source,
+            url,
+            role,
+            context,
+            attempts,
+        });
+    }
+    Ok(out)
+}
+
 impl Tx<'_> {
     /// Add a task unless the source already has this URL. Returns whether it was added.
     pub fn enqueue(&self, t: &NewTask) -> Result<bool> {
@@ -136,31 +169,8 @@ impl Store {
             "SELECT id, source, url, role, context, attempts FROM frontier \
              WHERE state = 'pending' AND source IN (SELECT value FROM json_each(?1)) ORDER BY id LIMIT ?2",
         )?;
-        let rows = stmt.query_map(params![list, limit as i64], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, u32>(5)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, source, url, role, context, attempts) = row?;
-            let role = Role::parse(&role)
-                .ok_or_else(|| StoreError::Corrupt(format!("frontier {id}: role `{role}`")))?;
-            out.push(FrontierItem {
-                id,
-                source,
-                url,
-                role,
-                context,
-                attempts,
-            });
-        }
-        Ok(out)
+        let rows = stmt.query_map(params![list, limit as i64], item_row)?;
+        collect_items(rows)
     }
 
     /// Count of frontier tasks per state for these sources.
@@ -187,6 +197,17 @@ impl Store {
                 |r| r.get(0),
             )
             .optional()?)
+    }
+
+    /// Index and page tasks of a source fetched to completion: the pages whose
+    /// archived copies `reprocess` runs discovery on again.
+    pub fn done_link_tasks(&self, source: &str) -> Result<Vec<FrontierItem>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, source, url, role, context, attempts FROM frontier \
+             WHERE source = ?1 AND state IN ('done', 'later') AND role IN ('index', 'page') ORDER BY id",
+        )?;
+        let rows = stmt.query_map(params![source], item_row)?;
+        collect_items(rows)
     }
 
     /// Pending tasks of these sources (the covering index answers it).

@@ -104,26 +104,39 @@ impl Store {
             .optional()?)
     }
 
-    /// Every successful (2xx) resource of a source, oldest first: the input of `radar reprocess`.
-    pub fn resources_of(&self, source: &str) -> Result<Vec<(i64, ResourceLocation)>> {
+    /// The last archived 2xx answer to a source's URL, following the fetch to
+    /// its final URL when the answer was a redirect.
+    pub fn latest_answer(&self, source: &str, url: &str) -> Result<Option<ResourceLocation>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, url, status, warc_file, warc_offset, warc_length, payload_sha256 FROM resources \
-             WHERE source = ?1 AND status BETWEEN 200 AND 299 ORDER BY id",
+            "SELECT url, status, warc_file, warc_offset, warc_length, payload_sha256, final_url FROM resources \
+             WHERE source = ?1 AND url = ?2 ORDER BY id DESC LIMIT 1",
         )?;
-        let rows = stmt.query_map(params![source], |r| {
-            Ok((
-                r.get(0)?,
-                ResourceLocation {
-                    url: r.get(1)?,
-                    status: r.get(2)?,
-                    warc_file: r.get(3)?,
-                    warc_offset: r.get::<_, i64>(4)? as u64,
-                    warc_length: r.get::<_, i64>(5)? as u64,
-                    payload_sha256: r.get(6)?,
-                },
-            ))
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut target = url.to_string();
+        for _ in 0..2 {
+            let row = stmt
+                .query_row(params![source, target], |r| {
+                    Ok((
+                        ResourceLocation {
+                            url: r.get(0)?,
+                            status: r.get(1)?,
+                            warc_file: r.get(2)?,
+                            warc_offset: r.get::<_, i64>(3)? as u64,
+                            warc_length: r.get::<_, i64>(4)? as u64,
+                            payload_sha256: r.get(5)?,
+                        },
+                        r.get::<_, String>(6)?,
+                    ))
+                })
+                .optional()?;
+            match row {
+                Some((loc, _)) if loc.status.is_some_and(|s| (200..300).contains(&s)) => {
+                    return Ok(Some(loc));
+                }
+                Some((_, final_url)) if final_url != target => target = final_url,
+                _ => return Ok(None),
+            }
+        }
+        Ok(None)
     }
 
     pub fn resource_count(&self) -> Result<u64> {

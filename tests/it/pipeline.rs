@@ -109,3 +109,27 @@ fn replay_without_a_range_covers_the_dates_in_the_archive() {
         "everything in the archive, as with the explicit range"
     );
 }
+
+#[test]
+fn reprocess_rediscovers_links_a_fixed_definition_finds() {
+    let (dir, home) = new_home();
+    let warc = sample_warc(&dir.path().join("sample"));
+    let path = home.sources_dir().join("people-daily.toml");
+    let good = std::fs::read_to_string(&path).expect("read");
+    let broken = good.replace("article_pattern = '", "article_pattern = 'nothing-matches|");
+    let broken = broken.replace("nothing-matches|(", "nothing-matches(");
+    assert_ne!(good, broken);
+    std::fs::write(&path, &broken).expect("break the definition");
+    let first = run_crawl(&home, &people_daily_backfill(warc.clone()));
+    assert_eq!(
+        first.new_articles, 0,
+        "the broken pattern finds no article: {first:?}"
+    );
+    std::fs::write(&path, &good).expect("fix the definition");
+    let checked = check_home(&home).expect("checks");
+    let summary = reprocess(&home, &checked, &()).expect("reprocess");
+    assert!(summary.queued >= 10, "{summary:?}");
+    assert!(summary.line().contains("new article links queued"));
+    let second = run_crawl(&home, &people_daily_backfill(warc));
+    assert_eq!(second.new_articles, summary.queued, "{second:?}");
+}
