@@ -219,9 +219,17 @@ pub struct Scanned {
 /// member per record), a whole-file gzip, or a plain `.warc`. A cut record at
 /// the end (a killed writer) ends the scan without error.
 pub fn scan_file(path: &Path) -> Result<Vec<Scanned>, ArchiveError> {
+    let mut out = Vec::new();
+    scan_file_with(path, |s| out.push(s))?;
+    Ok(out)
+}
+
+/// `scan_file`, handing each record to `visit` as it is read, so that a large
+/// archive is never held in memory at once (the replay index keeps only URLs
+/// and offsets).
+pub fn scan_file_with(path: &Path, mut visit: impl FnMut(Scanned)) -> Result<(), ArchiveError> {
     if !is_gzip(path)? {
         let raw = std::fs::read(path).map_err(|e| ArchiveError::io(path, e))?;
-        let mut out = Vec::new();
         let mut rest: &[u8] = &raw;
         loop {
             while rest.first().is_some_and(|b| b.is_ascii_whitespace()) {
@@ -233,7 +241,7 @@ pub fn scan_file(path: &Path) -> Result<Vec<Scanned>, ArchiveError> {
             let offset = (raw.len() - rest.len()) as u64;
             match parse_one(rest, path, offset) {
                 Ok((tail, record)) => {
-                    out.push(Scanned {
+                    visit(Scanned {
                         offset,
                         length: (rest.len() - tail.len()) as u64,
                         nth: 0,
@@ -247,7 +255,7 @@ pub fn scan_file(path: &Path) -> Result<Vec<Scanned>, ArchiveError> {
                 }
             }
         }
-        return Ok(out);
+        return Ok(());
     }
     let file = File::open(path).map_err(|e| ArchiveError::io(path, e))?;
     let total = file
@@ -255,7 +263,6 @@ pub fn scan_file(path: &Path) -> Result<Vec<Scanned>, ArchiveError> {
         .map_err(|e| ArchiveError::io(path, e))?
         .len();
     let mut reader = BufReader::with_capacity(1 << 16, file);
-    let mut out = Vec::new();
     let mut offset = 0u64;
     while offset < total {
         let mut raw = Vec::new();
@@ -270,7 +277,7 @@ pub fn scan_file(path: &Path) -> Result<Vec<Scanned>, ArchiveError> {
             break;
         }
         for (nth, record) in parse_records(&raw, path, offset)?.into_iter().enumerate() {
-            out.push(Scanned {
+            visit(Scanned {
                 offset,
                 length: used,
                 nth,
@@ -279,7 +286,7 @@ pub fn scan_file(path: &Path) -> Result<Vec<Scanned>, ArchiveError> {
         }
         offset += used;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// A BufRead that counts the bytes its user consumed.

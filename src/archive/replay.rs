@@ -1,7 +1,7 @@
 //! The replay index: URL → the last response archived for it, across the given
 //! WARC files. Replay answers requests from it instead of the network.
 
-use super::{ArchiveError, ArchivedResponse, read_record_nth, scan_file};
+use super::{ArchiveError, ArchivedResponse, read_record_nth, scan_file_with};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -18,11 +18,11 @@ impl ReplayIndex {
         for path in files {
             let n = idx.files.len();
             idx.files.push(path.clone());
-            for s in scan_file(path)? {
+            scan_file_with(path, |s| {
                 if s.record.record_type == "response" {
-                    idx.map.insert(s.record.url.clone(), (n, s.offset, s.nth));
+                    idx.map.insert(s.record.url, (n, s.offset, s.nth));
                 }
-            }
+            })?;
         }
         Ok(idx)
     }
