@@ -84,10 +84,21 @@ pub fn line_of_key(text: &str, table: &str, key: &str) -> Option<usize> {
     None
 }
 
-/// Turn a TOML deserialisation error into a problem at its line, naming the field.
+/// The `[table]` (or `[[array]]`) a byte offset of a TOML text is in, if any.
+fn table_at(text: &str, offset: usize) -> Option<String> {
+    text[..offset.min(text.len())]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('['))
+        .map(|l| l.trim_matches(|c| c == '[' || c == ']').trim().to_string())
+}
+
+/// Turn a TOML deserialisation error into a problem at its line, naming the
+/// field with its table (`politeness.pace_secs`).
 pub fn from_toml_error(file: &Path, text: &str, err: &toml::de::Error) -> Problem {
     let line = err.span().map(|s| line_of_offset(text, s.start));
-    let field = err
+    let key = err
         .span()
         .and_then(|s| text.get(s.clone()))
         .map(|s| {
@@ -98,8 +109,12 @@ pub fn from_toml_error(file: &Path, text: &str, err: &toml::de::Error) -> Proble
                 .trim_matches('"')
                 .to_string()
         })
-        .filter(|s| !s.is_empty() && s.len() < 60 && !s.contains('\n'))
-        .unwrap_or_else(|| "(syntax)".to_string());
+        .filter(|s| !s.is_empty() && s.len() < 60 && !s.contains('\n'));
+    let field = match (key, err.span().and_then(|s| table_at(text, s.start))) {
+        (Some(k), Some(t)) if !k.starts_with('[') => format!("{t}.{k}"),
+        (Some(k), _) => k,
+        (None, _) => "(syntax)".to_string(),
+    };
     Problem {
         file: file.to_path_buf(),
         line,
@@ -111,6 +126,20 @@ pub fn from_toml_error(file: &Path, text: &str, err: &toml::de::Error) -> Proble
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn toml_errors_name_the_table_and_line() {
+        let text = "user_agent = \"x@y\"\n[politeness]\npace_secs = 1.0\nfoo = 1\n";
+        let err = toml::from_str::<crate::config::Settings>(text).expect_err("unknown key");
+        let p = from_toml_error(Path::new("radar.toml"), text, &err);
+        assert_eq!(p.line, Some(4));
+        assert_eq!(p.field, "politeness.foo");
+        assert!(
+            p.to_string()
+                .starts_with("radar.toml:4: politeness.foo: unknown field `foo`"),
+            "{p}"
+        );
+    }
 
     #[test]
     fn finds_key_lines_in_tables() {
