@@ -5,7 +5,7 @@
 use crate::config::Home;
 use crate::crawl::decode::decode_html;
 use crate::discover::TaskContext;
-use crate::model::{FieldSelectors, SourceDef, SourceKind};
+use crate::model::{SourceDef, SourceKind};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, clap::Args)]
@@ -80,23 +80,7 @@ fn source_for_url(home: &Home, url: &url::Url) -> Option<SourceDef> {
 }
 
 fn generic_source() -> SourceDef {
-    SourceDef {
-        id: "generic".into(),
-        name: "generic".into(),
-        outlet: String::new(),
-        item: "lead".into(),
-        kind: SourceKind::Listing,
-        schedule: None,
-        pace_secs: None,
-        enabled: true,
-        notes: None,
-        headers: Default::default(),
-        feed: None,
-        listing: None,
-        epaper: None,
-        broadcast: None,
-        fields: FieldSelectors::default(),
-    }
+    SourceDef::bare("generic", SourceKind::Listing)
 }
 
 fn collect(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {

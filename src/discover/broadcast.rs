@@ -97,24 +97,13 @@ pub fn discover(source: &SourceDef, ctx: &TaskContext, url: &Url, text: &str) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{BroadcastSpec, FieldSelectors, SourceKind};
+    use crate::model::{BroadcastSpec, SourceKind};
     use chrono::{NaiveDate, NaiveTime};
 
     fn xwlb() -> SourceDef {
         SourceDef {
-            id: "xwlb".into(),
-            name: "新闻联播".into(),
             outlet: "中央广播电视总台".into(),
             item: "B5".into(),
-            kind: SourceKind::Broadcast,
-            schedule: None,
-            pace_secs: None,
-            enabled: true,
-            notes: None,
-            headers: Default::default(),
-            feed: None,
-            listing: None,
-            epaper: None,
             broadcast: Some(BroadcastSpec {
                 day: "https://tv.cctv.com/lm/xwlb/day/{yyyymmdd}.shtml".into(),
                 items: "li".into(),
@@ -123,7 +112,7 @@ mod tests {
                 strip_prefixes: vec!["[视频]".into()],
                 complete_after: Some("21:00".into()),
             }),
-            fields: FieldSelectors::default(),
+            ..SourceDef::bare("xwlb", SourceKind::Broadcast)
         }
     }
 

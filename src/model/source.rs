@@ -78,6 +78,30 @@ fn yes() -> bool {
     true
 }
 
+impl SourceDef {
+    /// A definition with only an id and a kind: a lead with no selectors and
+    /// no kind table (the generic extractor's stand-in, and tests' start).
+    pub fn bare(id: &str, kind: SourceKind) -> SourceDef {
+        SourceDef {
+            id: id.into(),
+            name: id.into(),
+            outlet: String::new(),
+            item: "lead".into(),
+            kind,
+            schedule: None,
+            pace_secs: None,
+            enabled: true,
+            notes: None,
+            headers: BTreeMap::new(),
+            feed: None,
+            listing: None,
+            epaper: None,
+            broadcast: None,
+            fields: FieldSelectors::default(),
+        }
+    }
+}
+
 /// CSS selectors for the fields of an article page. A selector may list
 /// alternatives separated by commas; the first element with text wins.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

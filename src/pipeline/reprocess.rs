@@ -11,7 +11,7 @@ use crate::crawl::decode::decode_html;
 use crate::crawl::decode_content;
 use crate::discover::TaskContext;
 use crate::index::SearchIndex;
-use crate::store::{Store, StoredArticle};
+use crate::store::{ResourceLocation, Store, StoredArticle};
 
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct ReprocessSummary {
@@ -70,23 +70,10 @@ pub fn reprocess(
             out.errors += 1;
             continue;
         };
-        let rec = match read_record_at(&home.archive_dir().join(&loc.warc_file), loc.warc_offset) {
-            Ok(r) => r,
-            Err(e) => {
-                tracing::warn!(article = %row.article.id, error = %e, "archive record unreadable");
-                out.errors += 1;
-                continue;
-            }
-        };
-        let Ok(body) = decode_content(
-            &rec.body,
-            rec.header("content-encoding"),
-            checked.settings.politeness.max_body_bytes,
-        ) else {
+        let Some(text) = archived_text(home, checked, &loc) else {
             out.errors += 1;
             continue;
         };
-        let text = decode_html(&body, rec.header("content-type")).text;
         let ctx = TaskContext::from_json(
             &store
                 .task_context(source.id.as_str(), &row.article.url)?
@@ -130,21 +117,12 @@ fn rediscover(home: &Home, checked: &Checked, store: &mut Store) -> Result<u64, 
             let Some(loc) = store.latest_answer(&source.id, &item.url)? else {
                 continue;
             };
-            let Ok(rec) = read_record_at(&home.archive_dir().join(&loc.warc_file), loc.warc_offset)
-            else {
-                continue;
-            };
-            let Ok(body) = decode_content(
-                &rec.body,
-                rec.header("content-encoding"),
-                checked.settings.politeness.max_body_bytes,
-            ) else {
+            let Some(text) = archived_text(home, checked, &loc) else {
                 continue;
             };
             let Ok(url) = url::Url::parse(&loc.url) else {
                 continue;
             };
-            let text = decode_html(&body, rec.header("content-type")).text;
             let ctx = TaskContext::from_json(&item.context);
             let found = crate::discover::discover(source, item.role, &ctx, &url, &text, &scope);
             tasks.extend(
@@ -165,4 +143,22 @@ fn rediscover(home: &Home, checked: &Checked, store: &mut Store) -> Result<u64, 
         })?;
     }
     Ok(queued)
+}
+
+/// The text of an archived answer, decoded as the fetcher would have.
+fn archived_text(home: &Home, checked: &Checked, loc: &ResourceLocation) -> Option<String> {
+    let rec = match read_record_at(&home.archive_dir().join(&loc.warc_file), loc.warc_offset) {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::warn!(url = %loc.url, error = %e, "archive record unreadable");
+            return None;
+        }
+    };
+    let body = decode_content(
+        &rec.body,
+        rec.header("content-encoding"),
+        checked.settings.politeness.max_body_bytes,
+    )
+    .ok()?;
+    Some(decode_html(&body, rec.header("content-type")).text)
 }

@@ -39,6 +39,19 @@ pub struct ResourceLocation {
     pub payload_sha256: Option<String>,
 }
 
+/// A `ResourceLocation` from columns url, status, warc_file, warc_offset,
+/// warc_length, payload_sha256 (in that order).
+fn location_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ResourceLocation> {
+    Ok(ResourceLocation {
+        url: r.get(0)?,
+        status: r.get(1)?,
+        warc_file: r.get(2)?,
+        warc_offset: r.get::<_, i64>(3)? as u64,
+        warc_length: r.get::<_, i64>(4)? as u64,
+        payload_sha256: r.get(5)?,
+    })
+}
+
 impl Tx<'_> {
     pub fn insert_resource(&self, r: &NewResource) -> Result<i64> {
         self.tx.execute(
@@ -92,14 +105,7 @@ impl Store {
             .query_row(
                 "SELECT url, status, warc_file, warc_offset, warc_length, payload_sha256 FROM resources WHERE id = ?1",
                 params![id],
-                |r| Ok(ResourceLocation {
-                    url: r.get(0)?,
-                    status: r.get(1)?,
-                    warc_file: r.get(2)?,
-                    warc_offset: r.get::<_, i64>(3)? as u64,
-                    warc_length: r.get::<_, i64>(4)? as u64,
-                    payload_sha256: r.get(5)?,
-                }),
+                location_row,
             )
             .optional()?)
     }
@@ -115,17 +121,7 @@ impl Store {
         for _ in 0..2 {
             let row = stmt
                 .query_row(params![source, target], |r| {
-                    Ok((
-                        ResourceLocation {
-                            url: r.get(0)?,
-                            status: r.get(1)?,
-                            warc_file: r.get(2)?,
-                            warc_offset: r.get::<_, i64>(3)? as u64,
-                            warc_length: r.get::<_, i64>(4)? as u64,
-                            payload_sha256: r.get(5)?,
-                        },
-                        r.get::<_, String>(6)?,
-                    ))
+                    Ok((location_row(r)?, r.get::<_, String>(6)?))
                 })
                 .optional()?;
             match row {
