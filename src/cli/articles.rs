@@ -38,6 +38,8 @@ pub fn run(home: &Home, args: &ArticlesArgs) -> anyhow::Result<()> {
             out.push(v);
         }
         println!("{}", serde_json::to_string_pretty(&out)?);
+        // The summary goes to stderr so that stdout stays one JSON array.
+        eprintln!("{} article(s)", rows.len());
         return Ok(());
     }
     for r in &rows {

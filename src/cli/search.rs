@@ -93,6 +93,12 @@ pub fn run(home: &Home, args: &SearchArgs) -> anyhow::Result<()> {
     if args.json {
         serde_json::to_writer(&mut out, &results)?;
         writeln!(out)?;
+        // The summary goes to stderr so that stdout stays one JSON object.
+        eprintln!(
+            "{} matching articles, {} shown",
+            results.total,
+            results.hits.len()
+        );
     } else {
         let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
         write!(out, "{}", render_plain(&results, colour))?;

@@ -73,15 +73,15 @@ pub fn run(home: &Home, args: &SourcesArgs) -> anyhow::Result<()> {
         }
     }
     let enabled = checked.sources.iter().filter(|s| s.enabled).count();
+    let mut summary = format!("{} sources ({} enabled)", checked.sources.len(), enabled);
     if args.health {
-        println!(
-            "{} sources ({} enabled), {} alarm(s)",
-            checked.sources.len(),
-            enabled,
-            alarms
-        );
+        summary.push_str(&format!(", {alarms} alarm(s)"));
+    }
+    if args.json {
+        // stdout stays one JSON array.
+        eprintln!("{summary}");
     } else {
-        println!("{} sources ({} enabled)", checked.sources.len(), enabled);
+        println!("{summary}");
     }
     Ok(())
 }

@@ -91,6 +91,13 @@ fn demo_then_articles_json_has_the_contract_fields() {
         meta["payload_sha256"].as_str().expect("digest")
     );
     assert!(String::from_utf8_lossy(&bytes).contains(list[0]["title"].as_str().expect("title")));
+    let health = radar(&["sources", "--home", home, "--health", "--json"]);
+    let health: serde_json::Value =
+        serde_json::from_slice(&health.stdout).expect("sources --json is one JSON array");
+    assert!(health.as_array().is_some_and(|a| {
+        a.iter()
+            .any(|s| s["id"] == "people-daily" && s["health"]["runs"] == 1)
+    }));
     let sources = radar(&["sources", "--home", home]);
     let text = String::from_utf8_lossy(&sources.stdout);
     assert!(
