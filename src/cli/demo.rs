@@ -61,6 +61,22 @@ pub fn run(root: PathBuf) -> anyhow::Result<()> {
             println!("        {t}");
         }
     }
+    // A taste of search: the central-media reports of district SOE reform.
+    let index = crate::index::SearchIndex::open(&home.index_dir())?;
+    let found = index.search(&crate::index::SearchRequest {
+        limit: 5,
+        ..crate::index::SearchRequest::new("万州 国企改革")
+    })?;
+    println!();
+    println!("search 「万州 国企改革」: {} articles", found.total);
+    for h in &found.hits {
+        println!(
+            "        {} {} 《{}》",
+            h.published.as_deref().unwrap_or("----------"),
+            h.outlet,
+            h.title
+        );
+    }
     println!();
     println!(
         "home: {} (try `radar articles --home {}` or `radar search --home {} 国企改革`)",
