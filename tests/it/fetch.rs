@@ -300,3 +300,37 @@ fn archived_exchanges_read_back_byte_exactly_and_pass_warcio() {
         );
     }
 }
+
+#[test]
+fn a_huge_body_is_cut_at_the_limit_and_archived_as_truncated() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let f = fetcher(dir.path(), |s| s.politeness.max_body_bytes = 1 << 20);
+    let report = rt().block_on(f.fetch(&server().url("/huge"), &FetchOptions::default()));
+    assert_eq!(
+        report.result.err(),
+        Some(FetchError::Body(BodyError::TooLarge(1 << 20)))
+    );
+    f.archive().lock().expect("archive").sync().expect("sync");
+    let j = report
+        .journal
+        .iter()
+        .find(|j| j.url.ends_with("/huge"))
+        .expect("archived");
+    let rec =
+        read_record_at(&dir.path().join(&j.location.file), j.location.offset).expect("record");
+    assert_eq!(
+        rec.body.len(),
+        1 << 20,
+        "only the first MiB was read and kept"
+    );
+    let check = std::process::Command::new("warcio")
+        .arg("check")
+        .arg(dir.path().join(&j.location.file))
+        .output()
+        .expect("warcio");
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+}

@@ -132,6 +132,7 @@ async fn route(
         "/moved" => (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, "/entry.html")]).into_response(),
         "/entry.html" => html("<html><head><meta http-equiv=\"refresh\" content=\"0; URL=edition/202603/04/node_01.html\"></head><body></body></html>".into()),
         "/edition/202603/04/node_01.html" => html("<html><body><p>01版：要闻</p></body></html>".into()),
+        "/huge" => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], "万".repeat(1_000_000)).into_response(),
         "/gbk.html" => ([(header::CONTENT_TYPE, "text/html")], gbk_page()).into_response(),
         "/bomb" => ([(header::CONTENT_TYPE, "text/html"), (header::CONTENT_ENCODING, "gzip")], gzip_bomb()).into_response(),
         "/index.html" => {
