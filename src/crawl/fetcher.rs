@@ -298,17 +298,7 @@ impl Fetcher {
                     .exchange_with_retries(&robots_url, &headers, pace, journal)
                     .await
                 {
-                    Ok(r) if (200..300).contains(&r.status) => {
-                        let body =
-                            decode_content(&r.body, r.header("content-encoding"), 512 * 1024)
-                                .unwrap_or_default();
-                        match texting_robots::Robot::new(&self.robots_agent(), &body) {
-                            Ok(robot) => RobotsRules::Parsed(Box::new(robot)),
-                            Err(_) => RobotsRules::AllowAll,
-                        }
-                    }
-                    Ok(r) if (400..500).contains(&r.status) => RobotsRules::AllowAll,
-                    Ok(r) => RobotsRules::DisallowAll(format!("HTTP {}", r.status)),
+                    Ok(r) => self.robots_rules(r.status, &r.body, r.header("content-encoding")),
                     Err(e) => RobotsRules::DisallowAll(e.to_string()),
                 }
             })
@@ -319,6 +309,40 @@ impl Fetcher {
             RobotsRules::Parsed(robot) if robot.allowed(url.as_str()) => Ok(()),
             RobotsRules::Parsed(_) => Err(FetchError::RobotsDisallowed),
         }
+    }
+
+    /// What a robots.txt answer means: 2xx is parsed, 4xx allows everything,
+    /// 5xx disallows the host for this run.
+    fn robots_rules(&self, status: u16, raw: &[u8], content_encoding: Option<&str>) -> RobotsRules {
+        match status {
+            200..=299 => {
+                let body = decode_content(raw, content_encoding, 512 * 1024).unwrap_or_default();
+                match texting_robots::Robot::new(&self.robots_agent(), &body) {
+                    Ok(robot) => RobotsRules::Parsed(Box::new(robot)),
+                    Err(_) => RobotsRules::AllowAll,
+                }
+            }
+            400..=499 => RobotsRules::AllowAll,
+            s => RobotsRules::DisallowAll(format!("HTTP {s}")),
+        }
+    }
+
+    /// Use a robots.txt answer archived by an earlier run (recent enough) instead
+    /// of fetching it again. Ignored if this host's robots.txt is already known.
+    pub fn preload_robots(
+        &self,
+        robots_url: &str,
+        status: u16,
+        body: &[u8],
+        content_encoding: Option<&str>,
+    ) {
+        let Ok(url) = Url::parse(robots_url) else {
+            return;
+        };
+        let host = self.politeness.host(&host_key(&url));
+        let _ = host
+            .robots
+            .set(self.robots_rules(status, body, content_encoding));
     }
 
     /// The product token robots.txt groups are matched against.

@@ -80,6 +80,9 @@ pub async fn crawl(
         shutdown.clone(),
     );
     let scope = scope_for(req, range);
+    if req.replay.is_empty() {
+        preload_robots(home, &store, &fetcher)?;
+    }
     let run_id = store.start_run(&format!("crawl {}", ids.join(",")))?;
     store.requeue(&ids)?;
     store.transaction(|tx| {
@@ -172,6 +175,30 @@ pub async fn crawl(
     let mut summary = run.summary;
     summary.elapsed = started.elapsed();
     Ok(summary)
+}
+
+/// How long a robots.txt answer is trusted across runs.
+const ROBOTS_TTL: chrono::Duration = chrono::Duration::hours(24);
+
+/// Hand the fetcher the robots.txt answers archived in the last day, so that
+/// scheduled runs do not fetch robots.txt again every time.
+fn preload_robots(home: &Home, store: &Store, fetcher: &Fetcher) -> Result<(), PipelineError> {
+    let since = (chrono::Utc::now() - ROBOTS_TTL).to_rfc3339();
+    for loc in store.recent_robots(&since)? {
+        let Some(status) = loc.status else { continue };
+        match crate::archive::read_record_at(
+            &home.archive_dir().join(&loc.warc_file),
+            loc.warc_offset,
+        ) {
+            Ok(rec) => {
+                fetcher.preload_robots(&loc.url, status, &rec.body, rec.header("content-encoding"))
+            }
+            Err(e) => {
+                tracing::warn!(url = %loc.url, error = %e, "archived robots.txt unreadable; fetching it again")
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The network, or a replay of the given archives; with the range to crawl

@@ -135,6 +135,18 @@ impl Store {
         Ok(None)
     }
 
+    /// The latest robots.txt answer per host fetched since `since` (RFC 3339):
+    /// the archive doubles as the robots cache across runs.
+    pub fn recent_robots(&self, since: &str) -> Result<Vec<ResourceLocation>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT url, status, warc_file, warc_offset, warc_length, payload_sha256 FROM resources \
+             WHERE id IN (SELECT MAX(id) FROM resources WHERE url LIKE '%/robots.txt' AND status IS NOT NULL \
+             AND fetched_at >= ?1 GROUP BY url)",
+        )?;
+        let rows = stmt.query_map(params![since], location_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     pub fn resource_count(&self) -> Result<u64> {
         Ok(self
             .conn

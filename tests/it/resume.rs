@@ -12,8 +12,13 @@ fn server() -> &'static Server {
     server::shared()
 }
 
-/// A home whose only source is a TRS-style listing on the local server.
+/// A home whose only source is a TRS-style listing on the shared local server.
 fn home() -> (tempfile::TempDir, Home) {
+    home_on(server())
+}
+
+/// The same, on a given server.
+fn home_on(server: &Server) -> (tempfile::TempDir, Home) {
     let dir = tempfile::tempdir().expect("tmp");
     let home = Home::new(dir.path().join("home"));
     home.init().expect("init");
@@ -42,7 +47,7 @@ title = "div.zwxl-title p.tit"
 date = "meta[name=PubDate]"
 body = "div.trs_paper_default"
 "#,
-        start = server().url("/wz/zwxx/index.html")
+        start = server.url("/wz/zwxx/index.html")
     );
     std::fs::write(home.sources_dir().join("wz-local.toml"), def).expect("write source");
     (dir, home)
@@ -166,5 +171,21 @@ fn serve_once_runs_what_is_due_then_nothing_until_the_next_slot() {
     let second = serve();
     let out = String::from_utf8_lossy(&second.stdout);
     assert!(out.contains("serve: 0 run(s), 0 new articles"), "{out}");
+    assert_complete(&home);
+}
+
+#[test]
+fn robots_txt_is_fetched_once_a_day_not_every_run() {
+    let own = server::start();
+    let (_dir, home) = home_on(&own);
+    let run = || spawn(&home).wait_with_output().expect("run");
+    assert!(run().status.success());
+    assert_eq!(own.hits("/robots.txt").len(), 1);
+    assert!(run().status.success());
+    assert_eq!(
+        own.hits("/robots.txt").len(),
+        1,
+        "the archived answer of the last day is reused"
+    );
     assert_complete(&home);
 }

@@ -172,8 +172,9 @@ pub fn shared() -> &'static Server {
     S.get_or_init(start)
 }
 
-/// Start the server on a thread of its own; it lives as long as the process.
-fn start() -> Server {
+/// Start a server of its own on a thread; it lives as long as the process.
+/// Tests that count requests use one of their own.
+pub fn start() -> Server {
     let log = Arc::new(Mutex::new(Log::default()));
     let (tx, rx) = std::sync::mpsc::channel();
     let state = log.clone();
