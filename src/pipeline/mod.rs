@@ -16,6 +16,26 @@ pub use reprocess::{ReprocessSummary, reprocess};
 
 use crate::config::Problems;
 
+/// Hand stored articles to the index. A busy index (another process holds
+/// its writer) is not an error: the store stays the truth, and the index
+/// catches up from it on its next start. Returns whether they were indexed.
+fn index_unless_busy(
+    index: &crate::index::SearchIndex,
+    articles: &[(i64, crate::model::Article)],
+) -> Result<bool, PipelineError> {
+    if articles.is_empty() {
+        return Ok(true);
+    }
+    match index.upsert(articles) {
+        Ok(()) => Ok(true),
+        Err(crate::index::IndexError::Locked(dir)) => {
+            tracing::warn!(index = %dir.display(), queued = articles.len(), "index busy; it catches up later");
+            Ok(false)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum PipelineError {
     #[error("configuration problems:\n{0}")]

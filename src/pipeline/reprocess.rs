@@ -96,7 +96,7 @@ pub fn reprocess(
             _ => out.unchanged += 1,
         }
     }
-    index.upsert(&to_index)?;
+    super::index_unless_busy(&index, &to_index)?;
     out.queued = rediscover(home, checked, &mut store)?;
     Ok(out)
 }

@@ -24,24 +24,12 @@ pub(super) struct Run {
 }
 
 impl Run {
-    /// Hand stored articles to the index. A busy index (another process holds
-    /// its writer) is not an error: the articles stay queued, and the store
-    /// remains the truth the index catches up with.
+    /// Hand the run's stored articles to the index; while it is busy they stay queued.
     pub(super) fn flush_index(&mut self, index: &SearchIndex) -> Result<(), PipelineError> {
-        if self.to_index.is_empty() {
-            return Ok(());
+        if super::index_unless_busy(index, &self.to_index)? {
+            self.to_index.clear();
         }
-        match index.upsert(&self.to_index) {
-            Ok(()) => {
-                self.to_index.clear();
-                Ok(())
-            }
-            Err(crate::index::IndexError::Locked(dir)) => {
-                tracing::warn!(index = %dir.display(), queued = self.to_index.len(), "index busy; will retry");
-                Ok(())
-            }
-            Err(e) => Err(e.into()),
-        }
+        Ok(())
     }
 
     /// Record one task's outcome inside the batch's transaction.
