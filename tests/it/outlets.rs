@@ -316,3 +316,35 @@ fn a_challenge_page_is_reported_in_source_health_not_stored() {
         "{alarms:?}"
     );
 }
+
+#[test]
+fn dated_url_templates_follow_the_site_changes() {
+    let text = std::fs::read_to_string(repo().join("sources/people-daily.toml")).expect("read");
+    let def: reform_radar::model::SourceDef = toml::from_str(&text).expect("parse");
+    let seeds_for = |from: &str, to: &str| {
+        let scope = reform_radar::discover::Scope {
+            range: Some(reform_radar::discover::DateRange {
+                from: date(from),
+                to: date(to),
+            }),
+            today: date("2026-11-26"),
+            time: chrono::NaiveTime::from_hms_opt(12, 0, 0).expect("time"),
+        };
+        reform_radar::discover::seeds(&def, &scope)
+            .into_iter()
+            .map(|t| t.url)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        seeds_for("2024-11-30", "2024-12-01"),
+        vec![
+            "http://paper.people.com.cn/rmrb/html/2024-11/30/nbs.D110000renmrb_01.htm".to_string(),
+            "http://paper.people.com.cn/rmrb/pc/layout/202412/01/node_01.html".to_string(),
+        ]
+    );
+    assert_eq!(
+        seeds_for("2026-01-01", "2026-03-31").len(),
+        90,
+        "one edition a day, every day of the range"
+    );
+}
