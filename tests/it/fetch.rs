@@ -4,6 +4,7 @@
 //! checked by warcio.
 
 use crate::server::{self, Server};
+use crate::support::warcio;
 use reform_radar::archive::{ArchiveWriter, read_record_at};
 use reform_radar::config::Settings;
 use reform_radar::crawl::{
@@ -274,12 +275,7 @@ fn archived_exchanges_read_back_byte_exactly_and_pass_warcio() {
         Some(reform_radar::archive::sha256_hex(&server::gbk_page()).as_str())
     );
     for file in warc_files(dir.path()) {
-        let check = std::process::Command::new("warcio")
-            .arg("check")
-            .arg("-v")
-            .arg(&file)
-            .output()
-            .expect("warcio is installed (pip install warcio)");
+        let check = warcio(&["check", "-v"], &file);
         let out = String::from_utf8_lossy(&check.stdout);
         assert!(
             check.status.success(),
@@ -287,11 +283,7 @@ fn archived_exchanges_read_back_byte_exactly_and_pass_warcio() {
             file.display()
         );
         assert!(out.contains("digest pass"), "{out}");
-        let index = std::process::Command::new("warcio")
-            .arg("index")
-            .arg(&file)
-            .output()
-            .expect("warcio index");
+        let index = warcio(&["index"], &file);
         let idx = String::from_utf8_lossy(&index.stdout);
         assert!(index.status.success());
         assert!(
@@ -323,11 +315,7 @@ fn a_huge_body_is_cut_at_the_limit_and_archived_as_truncated() {
         1 << 20,
         "only the first MiB was read and kept"
     );
-    let check = std::process::Command::new("warcio")
-        .arg("check")
-        .arg(dir.path().join(&j.location.file))
-        .output()
-        .expect("warcio");
+    let check = warcio(&["check"], &dir.path().join(&j.location.file));
     assert!(
         check.status.success(),
         "{}",

@@ -53,3 +53,17 @@ pub fn run_crawl(home: &Home, req: &CrawlRequest) -> CrawlSummary {
     ))
     .expect("crawl")
 }
+
+/// Run Python's warcio (`pip install warcio`) on a file, through its module so
+/// that no console script has to be on PATH.
+pub fn warcio(args: &[&str], file: &Path) -> std::process::Output {
+    std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sys; from warcio.cli import main; main(sys.argv[1:])",
+        ])
+        .args(args)
+        .arg(file)
+        .output()
+        .expect("python3 runs")
+}
