@@ -3,6 +3,7 @@
 
 mod articles;
 mod check;
+mod coverage;
 mod crawl;
 mod demo;
 mod evidence;
@@ -41,6 +42,8 @@ pub enum Command {
     Check,
     /// Crawl sources (or replay archives), storing and archiving everything.
     Crawl(crawl::CrawlArgs),
+    /// Day-by-day coverage per source: editions fetched, absent or still open.
+    Coverage(coverage::CoverageArgs),
     /// Re-extract every article from the home's own archive.
     Reprocess,
     /// List sources with kind, outlet and schedule (and health).
@@ -73,6 +76,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Init => init::run(&home),
         Command::Check => check::run(&home),
         Command::Crawl(a) => crawl::run(&home, a),
+        Command::Coverage(a) => coverage::run(&home, a),
         Command::Reprocess => reprocess::run(&home),
         Command::Sources(a) => sources::run(&home, a),
         Command::Articles(a) => articles::run(&home, a),

@@ -4,6 +4,7 @@
 //! and per-run source statistics.
 
 mod articles;
+mod coverage;
 mod frontier;
 mod migrations;
 mod resources;
@@ -13,6 +14,7 @@ use rusqlite::Connection;
 use std::path::Path;
 
 pub use articles::{ArticleRow, StoredArticle};
+pub use coverage::DayCoverage;
 pub use frontier::{FrontierItem, NewTask, Role, TaskState};
 pub use resources::{NewResource, ResourceLocation, Validators};
 pub use runs::{RunCounts, SourceHealth, SourceRunStats};

@@ -133,3 +133,48 @@ fn reprocess_rediscovers_links_a_fixed_definition_finds() {
     let second = run_crawl(&home, &people_daily_backfill(warc));
     assert_eq!(second.new_articles, summary.queued, "{second:?}");
 }
+
+#[test]
+fn coverage_shows_fetched_absent_and_open_days() {
+    let (dir, home) = new_home();
+    let warc = sample_warc(&dir.path().join("sample"));
+    let req = CrawlRequest {
+        sources: vec!["guangming-daily".into()],
+        ..people_daily_backfill(warc)
+    };
+    // Stopped before any fetch: every day of the range is open.
+    let checked = check_home(&home).expect("checks");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let stopped = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let s = rt
+        .block_on(reform_radar::pipeline::crawl(
+            &home,
+            &checked,
+            &req,
+            &(),
+            stopped,
+        ))
+        .expect("crawl");
+    assert!(s.interrupted, "{s:?}");
+    let store = Store::open(&home.db_path()).expect("store");
+    let range = sample_range();
+    let open: Vec<_> = store
+        .coverage("guangming-daily", range.from, range.to)
+        .expect("coverage")
+        .iter()
+        .map(|d| d.status())
+        .collect();
+    assert_eq!(open, vec!["open", "open", "open"]);
+    // Finished: 光明日报 has no edition on 03-02.
+    run_crawl(&home, &req);
+    let days = store
+        .coverage("guangming-daily", range.from, range.to)
+        .expect("coverage");
+    let status: Vec<_> = days.iter().map(|d| d.status()).collect();
+    assert_eq!(status, vec!["none", "fetched", "fetched"]);
+    assert_eq!(days[0].articles, 0);
+    assert!(days[1].articles > 0 && days[2].articles > 0);
+}
