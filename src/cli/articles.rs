@@ -8,6 +8,18 @@ pub struct ArticlesArgs {
     /// Only these sources (repeatable).
     #[arg(long = "source")]
     pub sources: Vec<String>,
+    /// Only this scoring item (`B1`, …) or `lead`.
+    #[arg(long)]
+    pub item: Option<String>,
+    /// Only this outlet (e.g. `人民日报`).
+    #[arg(long)]
+    pub outlet: Option<String>,
+    /// Published on or after this Beijing date.
+    #[arg(long)]
+    pub from: Option<chrono::NaiveDate>,
+    /// Published on or before this Beijing date.
+    #[arg(long)]
+    pub to: Option<chrono::NaiveDate>,
     /// Print one JSON array.
     #[arg(long)]
     pub json: bool,
@@ -15,7 +27,16 @@ pub struct ArticlesArgs {
 
 pub fn run(home: &Home, args: &ArticlesArgs) -> anyhow::Result<()> {
     let store = Store::open(&home.db_path())?;
-    let rows = store.articles(&args.sources)?;
+    let mut rows = store.articles(&args.sources)?;
+    rows.retain(|r| {
+        let a = &r.article;
+        args.item.as_ref().is_none_or(|i| &a.item == i)
+            && args.outlet.as_ref().is_none_or(|o| &a.outlet == o)
+            && args
+                .from
+                .is_none_or(|f| a.published.is_some_and(|p| p >= f))
+            && args.to.is_none_or(|t| a.published.is_some_and(|p| p <= t))
+    });
     if args.json {
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {

@@ -91,6 +91,25 @@ fn demo_then_articles_json_has_the_contract_fields() {
         meta["payload_sha256"].as_str().expect("digest")
     );
     assert!(String::from_utf8_lossy(&bytes).contains(list[0]["title"].as_str().expect("title")));
+    let b1 = radar(&[
+        "articles",
+        "--home",
+        home,
+        "--json",
+        "--item",
+        "B1",
+        "--from",
+        "2026-03-03",
+        "--to",
+        "2026-03-03",
+    ]);
+    let b1: serde_json::Value = serde_json::from_slice(&b1.stdout).expect("filtered JSON");
+    let b1 = b1.as_array().expect("array");
+    assert!(!b1.is_empty() && b1.len() < list.len());
+    assert!(
+        b1.iter()
+            .all(|a| a["item"] == "B1" && a["published"] == "2026-03-03")
+    );
     let health = radar(&["sources", "--home", home, "--health", "--json"]);
     let health: serde_json::Value =
         serde_json::from_slice(&health.stdout).expect("sources --json is one JSON array");
