@@ -32,7 +32,11 @@ pub fn build_article(
         pretitle: ex.pretitle.clone(),
         subtitle: ex.subtitle.clone(),
         author: ex.author.clone(),
-        published: ex.published.or(ctx.date),
+        // A broadcast item's date is the broadcast's, whatever its page says.
+        published: match source.kind {
+            SourceKind::Broadcast => ctx.date.or(ex.published),
+            _ => ex.published.or(ctx.date),
+        },
         page: ex
             .page
             .clone()

@@ -348,3 +348,27 @@ fn dated_url_templates_follow_the_site_changes() {
         "one edition a day, every day of the range"
     );
 }
+
+#[test]
+fn a_broadcast_item_is_dated_by_its_broadcast() {
+    let text = std::fs::read_to_string(repo().join("sources/xwlb.toml")).expect("read");
+    let def: reform_radar::model::SourceDef = toml::from_str(&text).expect("parse");
+    // Published on the site after midnight; broadcast the evening before.
+    let url = url::Url::parse("https://tv.cctv.com/2026/03/05/VIDEk3Wz9mAbCdEf260305.shtml")
+        .expect("url");
+    let html = "<html><head><title>万州港口改革见成效</title></head><body><h3>万州港口改革见成效</h3>\
+        <div class=\"info\">2026年03月05日 00:15</div><div id=\"content_area\"><p>央视网消息（新闻联播）：重庆万州港口集团深化改革，\
+        引入战略投资者，港口作业效率明显提升，集装箱吞吐量同比增长。</p></div></body></html>";
+    let ctx = reform_radar::discover::TaskContext {
+        date: Some(date("2026-03-04")),
+        ..Default::default()
+    };
+    let (article, _) = reform_radar::pipeline::build_article(&def, &ctx, &url, html);
+    assert_eq!(article.published, Some(date("2026-03-04")));
+    assert_eq!(article.title, "万州港口改革见成效");
+    assert!(
+        article.body.starts_with("重庆万州港口集团"),
+        "{}",
+        article.body
+    );
+}
