@@ -252,6 +252,8 @@ impl Fetcher {
                         Some(d) if d.as_secs() > p.max_retry_after_secs => {
                             return Err(FetchError::RetryAfterTooLong(d.as_secs()));
                         }
+                        // At least what the server asked for; the backoff (capped
+                        // one base above it) adds jitter so retries do not align.
                         Some(d) => d.max(backoff(base, attempt + 1).min(d + base)),
                         None => backoff(base, attempt + 1),
                     }
