@@ -8,9 +8,7 @@ mod replay;
 mod sample;
 mod writer;
 
-pub use reader::{
-    ArchivedResponse, Scanned, read_record_at, read_record_nth, scan_file, scan_file_with,
-};
+pub use reader::{ArchivedResponse, Scanned, read_record_at, read_record_nth, scan_file_with};
 pub use replay::ReplayIndex;
 pub use sample::{SampleError, pack_sample_dir};
 pub use writer::{ArchiveWriter, Exchange, RecordLocation, sha256_hex};

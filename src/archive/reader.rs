@@ -215,18 +215,10 @@ pub struct Scanned {
     pub record: ArchivedResponse,
 }
 
-/// Every record of a WARC file with its location: our own `.warc.gz` (one gzip
-/// member per record), a whole-file gzip, or a plain `.warc`. A cut record at
-/// the end (a killed writer) ends the scan without error.
-pub fn scan_file(path: &Path) -> Result<Vec<Scanned>, ArchiveError> {
-    let mut out = Vec::new();
-    scan_file_with(path, |s| out.push(s))?;
-    Ok(out)
-}
-
-/// `scan_file`, handing each record to `visit` as it is read, so that a large
-/// archive is never held in memory at once (the replay index keeps only URLs
-/// and offsets).
+/// Every record of a WARC file with its location, handed to `visit` as it is
+/// read so that a large archive is never held in memory at once: our own
+/// `.warc.gz` (one gzip member per record), a whole-file gzip, or a plain
+/// `.warc`. A cut record at the end (a killed writer) ends the scan without error.
 pub fn scan_file_with(path: &Path, mut visit: impl FnMut(Scanned)) -> Result<(), ArchiveError> {
     if !is_gzip(path)? {
         let raw = std::fs::read(path).map_err(|e| ArchiveError::io(path, e))?;

@@ -110,7 +110,7 @@ pub async fn crawl(
         if batch.is_empty() || shutdown.load(Ordering::SeqCst) {
             break;
         }
-        progress.set_total(pending_total(&store, &ids)? + run.summary.fetched);
+        progress.set_total(store.pending_count(&ids)? + run.summary.fetched);
         let fetcher = &fetcher;
         let jobs: Vec<_> = batch
             .into_iter()
@@ -295,15 +295,6 @@ fn select_sources(
         }
     }
     Ok(out)
-}
-
-fn pending_total(store: &Store, ids: &[String]) -> Result<u64, PipelineError> {
-    Ok(store
-        .frontier_counts(ids)?
-        .into_iter()
-        .filter(|(s, _)| s == "pending")
-        .map(|(_, n)| n)
-        .sum())
 }
 
 fn fetch_options(

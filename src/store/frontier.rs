@@ -173,19 +173,6 @@ impl Store {
         collect_items(rows)
     }
 
-    /// Count of frontier tasks per state for these sources.
-    pub fn frontier_counts(&self, sources: &[String]) -> Result<Vec<(String, u64)>> {
-        let list =
-            serde_json::to_string(sources).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT state, COUNT(*) FROM frontier WHERE source IN (SELECT value FROM json_each(?1)) GROUP BY state ORDER BY state",
-        )?;
-        let rows = stmt.query_map(params![list], |r| {
-            Ok((r.get(0)?, r.get::<_, i64>(1)? as u64))
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
     /// The context a task was queued with (page label, title, date).
     pub fn task_context(&self, source: &str, url: &str) -> Result<Option<String>> {
         use rusqlite::OptionalExtension;
@@ -220,15 +207,5 @@ impl Store {
             |r| r.get(0),
         )?;
         Ok(n as u64)
-    }
-
-    /// Was this URL of this source ever fetched to completion?
-    pub fn task_done(&self, source: &str, url: &str) -> Result<bool> {
-        let n: i64 = self.conn.query_row(
-            "SELECT COUNT(*) FROM frontier WHERE source = ?1 AND url = ?2 AND state = 'done'",
-            params![source, url],
-            |r| r.get(0),
-        )?;
-        Ok(n > 0)
     }
 }

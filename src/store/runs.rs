@@ -191,12 +191,6 @@ impl Store {
         })
         .transpose()
     }
-
-    pub fn run_count(&self) -> Result<u64> {
-        Ok(self
-            .conn
-            .query_row("SELECT COUNT(*) FROM runs", [], |r| r.get::<_, i64>(0))? as u64)
-    }
 }
 
 impl Tx<'_> {
