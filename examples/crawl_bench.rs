@@ -132,6 +132,7 @@ fn main() -> anyhow::Result<()> {
         range: None,
         replay: vec![warc],
         today: None,
+        retry_failed: false,
     };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

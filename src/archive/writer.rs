@@ -148,8 +148,15 @@ impl ArchiveWriter {
         let (file, name, size) = self.file()?;
         let offset = *size;
         // One write call per record: a kill leaves whole records behind it.
-        file.write_all(&member)
-            .map_err(|e| ArchiveError::io(&dir, e))?;
+        if let Err(e) = file.write_all(&member) {
+            // A partial record (a full disk) must not shift the records after
+            // it: cut it off if possible, and write the next record to a new
+            // file either way.
+            let _ = file.set_len(offset);
+            let path = dir.join(name.as_str());
+            self.current = None;
+            return Err(ArchiveError::io(&path, e));
+        }
         *size += member.len() as u64;
         Ok((name.clone(), offset, member.len() as u64))
     }

@@ -26,7 +26,15 @@ pub struct CrawlArgs {
     /// Pretend today is this Beijing date (for replaying old samples).
     #[arg(long, hide = true)]
     pub today: Option<NaiveDate>,
+    /// Give tasks that failed on every allowed attempt (3 runs) another chance.
+    #[arg(long)]
+    pub retry_failed: bool,
 }
+
+/// Exit status of a crawl stopped by a signal before its frontier was empty
+/// (the shell's convention for SIGINT): scripts and supervisors can tell an
+/// interrupted run from a finished one.
+pub const EXIT_INTERRUPTED: i32 = 130;
 
 pub fn range(
     from: Option<NaiveDate>,
@@ -69,7 +77,7 @@ pub fn watch_signals(flag: Arc<AtomicBool>) {
         tracing::warn!("signal received: finishing requests in flight, then stopping");
         flag.store(true, Ordering::SeqCst);
         wait_for_signal().await;
-        std::process::exit(130);
+        std::process::exit(EXIT_INTERRUPTED);
     });
 }
 
@@ -102,8 +110,14 @@ pub fn run(home: &Home, args: &CrawlArgs) -> anyhow::Result<()> {
         range: range(args.from, args.to, today)?,
         replay: args.replay.clone(),
         today: Some(today),
+        retry_failed: args.retry_failed,
     };
     let summary = run_crawl(home, &req)?;
     println!("{}", summary.line());
+    if summary.interrupted {
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+        std::process::exit(EXIT_INTERRUPTED);
+    }
     Ok(())
 }

@@ -43,6 +43,7 @@ pub fn run(root: PathBuf) -> anyhow::Result<()> {
         range: Some(range),
         replay: vec![warc],
         today: Some(range.to + chrono::Duration::days(30)),
+        retry_failed: false,
     };
     let summary = run_crawl(&home, &req)?;
     let store = Store::open(&home.db_path())?;

@@ -1,5 +1,6 @@
 //! `radar reindex`: rebuild the search index from the store with a progress
-//! bar. The old index stays searchable until the rebuild commits.
+//! bar, whatever state the index folder is in. A readable old index stays
+//! searchable until the rebuild commits; a damaged one is replaced.
 
 use crate::config::Home;
 use crate::index::SearchIndex;
@@ -11,11 +12,12 @@ use std::time::Instant;
 pub struct ReindexArgs {}
 
 pub fn run(home: &Home, _args: &ReindexArgs) -> anyhow::Result<()> {
+    let _lock = crate::store::HomeLock::acquire(home.root(), "radar reindex")?;
     let db = home.db_path();
     let store = crate::store::Store::open(&db)
         .with_context(|| format!("opening the store {}", db.display()))?;
     let dir = home.index_dir();
-    let index = SearchIndex::open(&dir)
+    let index = SearchIndex::open_or_recreate(&dir)
         .with_context(|| format!("opening the search index in {}", dir.display()))?;
     let bar = ProgressBar::new(0);
     bar.set_style(
@@ -26,12 +28,34 @@ pub fn run(home: &Home, _args: &ReindexArgs) -> anyhow::Result<()> {
         .progress_chars("=> "),
     );
     let started = Instant::now();
-    let count = index
-        .rebuild(&store, &|done, total| {
-            bar.set_length(total);
-            bar.set_position(done);
-        })
-        .context("rebuilding the search index")?;
+    let progress = |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    };
+    let count = match index.rebuild(&store, &progress) {
+        Ok(n) => n,
+        Err(e) => {
+            // Readable enough to open, not to rewrite (a missing segment):
+            // start from nothing.
+            tracing::warn!(error = %e, "rebuilding in place failed; recreating the index");
+            drop(index);
+            std::fs::remove_dir_all(&dir)
+                .with_context(|| format!("removing the damaged index {}", dir.display()))?;
+            let fresh = SearchIndex::open(&dir)
+                .with_context(|| format!("creating the search index in {}", dir.display()))?;
+            let n = fresh
+                .rebuild(&store, &progress)
+                .context("rebuilding the search index")?;
+            bar.finish_and_clear();
+            fresh.close_writer().context("finishing index merges")?;
+            println!(
+                "reindexed {n} articles in {:.1} s into {} (the old index was damaged and replaced)",
+                started.elapsed().as_secs_f64(),
+                dir.display()
+            );
+            return Ok(());
+        }
+    };
     bar.finish_and_clear();
     index.close_writer().context("finishing index merges")?;
     println!(

@@ -12,6 +12,41 @@ use std::sync::LazyLock;
 pub struct Decoded {
     pub text: String,
     pub encoding: &'static str,
+    /// What was not clean (invalid bytes replaced), for the article's warnings.
+    pub warnings: Vec<String>,
+}
+
+/// Share of invalid sequences (among non-ASCII characters) below which
+/// UTF-8 bytes are taken as UTF-8 with damage, not as another encoding.
+const MOSTLY_UTF8: f64 = 0.05;
+
+/// Decode as UTF-8 with replacement if the damage is small: returns the text
+/// and the number of invalid sequences.
+fn mostly_utf8(bytes: &[u8]) -> Option<(String, usize)> {
+    let text = String::from_utf8_lossy(bytes);
+    let bad = text.chars().filter(|c| *c == char::REPLACEMENT_CHARACTER).count();
+    let non_ascii = text.chars().filter(|c| !c.is_ascii()).count();
+    (non_ascii > 0 && (bad as f64) <= MOSTLY_UTF8 * non_ascii as f64)
+        .then(|| (text.into_owned(), bad))
+}
+
+fn decoded(text: String, enc: &'static Encoding) -> Decoded {
+    Decoded {
+        text,
+        encoding: enc.name(),
+        warnings: vec![],
+    }
+}
+
+fn damaged_utf8(text: String, bad: usize) -> Decoded {
+    tracing::warn!(invalid = bad, "UTF-8 page with invalid bytes; decoded with replacement");
+    Decoded {
+        text,
+        encoding: UTF_8.name(),
+        warnings: vec![format!(
+            "{bad} invalid UTF-8 byte sequence(s) replaced with U+FFFD"
+        )],
+    }
 }
 
 static META_CHARSET: LazyLock<Regex> = LazyLock::new(|| {
@@ -47,19 +82,19 @@ pub fn decode_html(bytes: &[u8], content_type: Option<&str>) -> Decoded {
     // A byte-order mark is the strongest signal of all.
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         let (text, _) = enc.decode_without_bom_handling(&bytes[bom_len..]);
-        return Decoded {
-            text: text.into_owned(),
-            encoding: enc.name(),
-        };
+        return decoded(text.into_owned(), enc);
     }
+    let declared_utf8 = |enc: &'static Encoding| enc == UTF_8;
     if let Some(enc) = content_type.and_then(header_charset).and_then(lookup) {
         // The header is trusted, but a header claiming UTF-8 over GBK bytes is
         // common enough on old sites to check.
         if let Some(text) = clean_decode(enc, bytes) {
-            return Decoded {
-                text,
-                encoding: enc.name(),
-            };
+            return decoded(text, enc);
+        }
+        if declared_utf8(enc)
+            && let Some((text, bad)) = mostly_utf8(bytes)
+        {
+            return damaged_utf8(text, bad);
         }
     }
     let valid_utf8 = std::str::from_utf8(bytes).is_ok();
@@ -74,22 +109,23 @@ pub fn decode_html(bytes: &[u8], content_type: Option<&str>) -> Decoded {
         && (enc == UTF_8 || !valid_utf8 || bytes.is_ascii())
         && let Some(text) = clean_decode(enc, bytes)
     {
-        return Decoded {
-            text,
-            encoding: enc.name(),
-        };
+        return decoded(text, enc);
     }
     if valid_utf8 {
-        let text = String::from_utf8_lossy(bytes).into_owned();
-        return Decoded {
-            text,
-            encoding: UTF_8.name(),
-        };
+        return decoded(String::from_utf8_lossy(bytes).into_owned(), UTF_8);
+    }
+    if let Some(text) = clean_decode(GB18030, bytes) {
+        return decoded(text, GB18030);
+    }
+    // Neither decodes cleanly: a few stray bytes in UTF-8 beat mojibake.
+    if let Some((text, bad)) = mostly_utf8(bytes) {
+        return damaged_utf8(text, bad);
     }
     let (text, _) = GB18030.decode_without_bom_handling(bytes);
     Decoded {
         text: text.into_owned(),
         encoding: GB18030.name(),
+        warnings: vec!["neither UTF-8 nor GB18030 decodes cleanly; read as GB18030".into()],
     }
 }
 
@@ -139,5 +175,28 @@ mod tests {
         let d = decode_html(&gbk(html), Some("text/html"));
         assert_eq!(d.encoding, "gb18030");
         assert!(d.text.contains("三峡水务"));
+    }
+
+    #[test]
+    fn one_stray_byte_in_declared_utf8_stays_utf8_with_a_warning() {
+        let mut html = "<html><head><meta charset=\"utf-8\"></head><body><p>无效字节之后仍是万州城投集团的改革报道。</p>".as_bytes().to_vec();
+        html.push(0xFF);
+        html.extend_from_slice("<p>深化国有企业改革，推进混合所有制改革。</p></body></html>".as_bytes());
+        for ct in [Some("text/html; charset=utf-8"), None] {
+            let d = decode_html(&html, ct);
+            assert_eq!(d.encoding, "UTF-8", "{ct:?}");
+            assert!(d.text.contains("万州城投集团的改革报道"), "{}", d.text);
+            assert!(d.text.contains("推进混合所有制改革"));
+            assert_eq!(d.warnings.len(), 1, "{:?}", d.warnings);
+        }
+    }
+
+    #[test]
+    fn gbk_under_a_utf8_header_is_still_gbk() {
+        let html = "<html><body><p>万州区国资委召开国企改革推进会，部署三项制度改革。</p></body></html>";
+        let d = decode_html(&gbk(html), Some("text/html; charset=utf-8"));
+        assert_eq!(d.encoding, "gb18030");
+        assert!(d.text.contains("部署三项制度改革"));
+        assert!(d.warnings.is_empty());
     }
 }

@@ -1,16 +1,22 @@
 //! The fetcher: one `fetch` call turns a URL into a decoded page, obeying
-//! robots.txt, pacing, retries, HTTP and HTML redirects, conditional GET and
-//! body limits, and archiving every exchange it makes on the way.
+//! robots.txt ([`super::robots`]), pacing ([`super::politeness`]), retries
+//! ([`super::retry`]), HTTP and HTML redirects ([`super::redirect`]),
+//! conditional GET and body limits, and archiving every exchange it makes on
+//! the way ([`super::archiving`]).
 
+use super::archiving::archive_exchange;
 use super::body::{BodyError, decode_content};
-use super::decode::{Decoded, decode_html};
-use super::politeness::{Politeness, RobotsRules};
-use super::redirect::html_redirect;
-use super::retry::{backoff, retry_after, retryable_status};
-use super::transport::{RawResponse, Transport, TransportError};
-use crate::archive::{ArchiveWriter, Exchange, RecordLocation};
+use super::decode::decode_html;
+use super::fetched::{
+    FetchError, FetchOptions, FetchReport, Fetched, Journaled, RobotsAnswer, host_key,
+};
+use super::politeness::Politeness;
+use super::redirect::{html_redirect, http_redirect_target};
+use super::retry::{NextStep, RetryFailure, RetryPolicy};
+use super::robots::{self, MAX_ROBOTS_REDIRECTS, RobotsRules};
+use super::transport::{RawResponse, Transport};
+use crate::archive::ArchiveWriter;
 use crate::config::Settings;
-use crate::store::Validators;
 use chrono::Utc;
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -18,112 +24,12 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use url::Url;
 
-/// Per-request options.
-#[derive(Debug, Clone, Default)]
-pub struct FetchOptions {
-    /// Minimum gap between requests to the URL's host.
-    pub pace: Duration,
-    /// Validators for a conditional GET (index pages).
-    pub validators: Option<Validators>,
-    pub headers: Vec<(String, String)>,
-    /// Follow any meta refresh or JS location (entry pages).
-    pub eager_html_redirects: bool,
-}
-
-/// One archived exchange, for the store's resources table.
-#[derive(Debug, Clone)]
-pub struct Journaled {
-    pub url: String,
-    pub status: Option<u16>,
-    pub content_type: Option<String>,
-    pub fetched_at: String,
-    pub location: RecordLocation,
-    pub error: Option<String>,
-}
-
-/// A fetched page.
-#[derive(Debug, Clone)]
-pub struct Fetched {
-    pub final_url: Url,
-    pub status: u16,
-    pub headers: Vec<(String, String)>,
-    /// Decoded body bytes (content-decoded, not charset-decoded).
-    pub body: Vec<u8>,
-    /// The body as text, for text content types.
-    pub text: Option<Decoded>,
-    /// 304 to a conditional GET.
-    pub not_modified: bool,
-    /// Where the final response is archived.
-    pub location: RecordLocation,
-}
-
-impl Fetched {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-    pub fn validators(&self) -> Validators {
-        Validators {
-            etag: self.header("etag").map(str::to_string),
-            last_modified: self.header("last-modified").map(str::to_string),
-            payload_sha256: self.location.payload_sha256.clone(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum FetchError {
-    #[error("disallowed by robots.txt")]
-    RobotsDisallowed,
-    #[error("robots.txt unavailable ({0}); host skipped this run")]
-    RobotsUnavailable(String),
-    #[error(transparent)]
-    Transport(#[from] TransportError),
-    #[error("HTTP {0}")]
-    Status(u16),
-    #[error("Retry-After of {0} s is longer than the configured maximum")]
-    RetryAfterTooLong(u64),
-    #[error("redirect loop at {0}")]
-    RedirectLoop(String),
-    #[error("more than {0} redirects")]
-    TooManyRedirects(u32),
-    #[error(transparent)]
-    Body(#[from] BodyError),
-    #[error("archive: {0}")]
-    Archive(String),
-    #[error("not a valid URL: {0}")]
-    BadUrl(String),
-    #[error("shutting down")]
-    Shutdown,
-}
-
-impl FetchError {
-    /// Worth trying again on a later run.
-    pub fn is_transient(&self) -> bool {
-        matches!(
-            self,
-            FetchError::Transport(_)
-                | FetchError::RetryAfterTooLong(_)
-                | FetchError::RobotsUnavailable(_)
-                | FetchError::Shutdown
-        ) || matches!(self, FetchError::Status(s) if retryable_status(*s))
-    }
-}
-
 pub struct Fetcher {
     transport: Transport,
     settings: Settings,
     politeness: Politeness,
     archive: Arc<Mutex<ArchiveWriter>>,
     shutdown: Arc<AtomicBool>,
-}
-
-/// What a fetch did: the archived exchanges (always) and the outcome.
-pub struct FetchReport {
-    pub journal: Vec<Journaled>,
-    pub result: Result<Fetched, FetchError>,
 }
 
 impl Fetcher {
@@ -172,6 +78,15 @@ impl Fetcher {
         h
     }
 
+    fn retry_policy(&self) -> RetryPolicy {
+        let p = &self.settings.politeness;
+        RetryPolicy {
+            retries: p.retries,
+            base: Duration::from_millis(p.backoff_base_ms),
+            max_retry_after: Duration::from_secs(p.max_retry_after_secs),
+        }
+    }
+
     /// One exchange with a host: pacing, the transport, the archive.
     async fn exchange(
         &self,
@@ -187,49 +102,7 @@ impl Fetcher {
             .transport
             .get(url, headers, self.settings.politeness.max_body_bytes)
             .await;
-        let (status, error) = match &res {
-            Ok(r) => (Some(r.status), None),
-            Err(e) => (None, Some(e.to_string())),
-        };
-        let empty = Vec::new();
-        let (resp_headers, body, reason, truncated) = match &res {
-            Ok(r) => (
-                &r.headers,
-                r.body.as_slice(),
-                r.reason.as_str(),
-                r.truncated,
-            ),
-            Err(_) => (&empty, &[][..], "", false),
-        };
-        let location = {
-            let mut archive = self.archive.lock().unwrap_or_else(|p| p.into_inner());
-            archive
-                .write_exchange(&Exchange {
-                    url: url.as_str(),
-                    method: "GET",
-                    request_headers: headers,
-                    status,
-                    reason,
-                    response_headers: resp_headers,
-                    body,
-                    truncated,
-                    error: error.as_deref(),
-                    fetched_at,
-                })
-                .map_err(|e| FetchError::Archive(e.to_string()))?
-        };
-        journal.push(Journaled {
-            url: url.to_string(),
-            status,
-            content_type: res
-                .as_ref()
-                .ok()
-                .and_then(|r| r.header("content-type"))
-                .map(str::to_string),
-            fetched_at: fetched_at.to_rfc3339(),
-            location,
-            error,
-        });
+        archive_exchange(&self.archive, url, headers, &res, fetched_at, journal)?;
         Ok(res?)
     }
 
@@ -241,120 +114,138 @@ impl Fetcher {
         pace: Duration,
         journal: &mut Vec<Journaled>,
     ) -> Result<RawResponse, FetchError> {
-        let p = &self.settings.politeness;
-        let base = Duration::from_millis(p.backoff_base_ms);
+        let policy = self.retry_policy();
         let mut attempt = 0;
         loop {
+            attempt += 1;
             let res = self.exchange(url, headers, pace, journal).await;
-            let wait = match &res {
-                Ok(r) if retryable_status(r.status) => {
-                    match r.header("retry-after").and_then(retry_after) {
-                        Some(d) if d.as_secs() > p.max_retry_after_secs => {
-                            return Err(FetchError::RetryAfterTooLong(d.as_secs()));
-                        }
-                        // At least what the server asked for; the backoff (capped
-                        // one base above it) adds jitter so retries do not align.
-                        Some(d) => d.max(backoff(base, attempt + 1).min(d + base)),
-                        None => backoff(base, attempt + 1),
+            let answer = match &res {
+                Ok(r) => Some((r.status, r.header("retry-after"))),
+                Err(FetchError::Transport(_)) => None,
+                Err(_) => return res,
+            };
+            match policy.after(attempt, answer) {
+                NextStep::Accept => return res,
+                NextStep::GiveUp(RetryFailure::Status(s)) => return Err(FetchError::Status(s)),
+                NextStep::GiveUp(RetryFailure::RetryAfterTooLong(s)) => {
+                    return Err(FetchError::RetryAfterTooLong(s));
+                }
+                NextStep::GiveUp(RetryFailure::NoAnswer) => return res,
+                NextStep::RetryAfter(wait) => {
+                    if self.shutdown.load(Ordering::SeqCst) {
+                        return Err(FetchError::Shutdown);
+                    }
+                    tracing::debug!(%url, attempt, ?wait, "retrying");
+                    if !self.transport.is_replay() {
+                        tokio::time::sleep(wait).await;
                     }
                 }
-                Err(FetchError::Transport(_)) => backoff(base, attempt + 1),
-                _ => return res,
-            };
-            attempt += 1;
-            if attempt > p.retries {
-                return match res {
-                    Ok(r) => Err(FetchError::Status(r.status)),
-                    Err(e) => Err(e),
-                };
-            }
-            if self.shutdown.load(Ordering::SeqCst) {
-                return Err(FetchError::Shutdown);
-            }
-            tracing::debug!(%url, attempt, ?wait, "retrying");
-            if !self.transport.is_replay() {
-                tokio::time::sleep(wait).await;
             }
         }
     }
 
-    /// robots.txt of the URL's host, fetched once per host and archived.
+    /// robots.txt of the URL's host: fetched once per host per run (or taken
+    /// from an earlier run's answer, see [`Fetcher::preload_robots`]) and
+    /// archived. Returns the answer when it was fetched now and is definitive.
     async fn robots_allows(
         &self,
         url: &Url,
         pace: Duration,
         journal: &mut Vec<Journaled>,
-    ) -> Result<(), FetchError> {
+    ) -> Result<Option<RobotsAnswer>, FetchError> {
         if !self.settings.politeness.obey_robots || url.path() == "/robots.txt" {
-            return Ok(());
+            return Ok(None);
         }
-        let host = self.politeness.host(&host_key(url));
+        let key = host_key(url);
+        let host = self.politeness.host(&key);
+        let mut learnt = None;
         let rules = host
             .robots
-            .get_or_init(|| async {
-                let Ok(robots_url) = url.join("/robots.txt") else {
-                    return RobotsRules::AllowAll;
-                };
-                let headers = self.request_headers(&FetchOptions::default());
-                match self
-                    .exchange_with_retries(&robots_url, &headers, pace, journal)
-                    .await
-                {
-                    Ok(r) => self.robots_rules(r.status, &r.body, r.header("content-encoding")),
-                    Err(e) => RobotsRules::DisallowAll(e.to_string()),
-                }
+            .get_or_try_init(|| async {
+                let (rules, answer) = self.fetch_robots(url, &key, pace, journal).await?;
+                learnt = answer;
+                Ok::<_, FetchError>(rules)
             })
-            .await;
+            .await?;
         match rules {
-            RobotsRules::AllowAll => Ok(()),
+            RobotsRules::AllowAll => Ok(learnt),
             RobotsRules::DisallowAll(why) => Err(FetchError::RobotsUnavailable(why.clone())),
-            RobotsRules::Parsed(robot) if robot.allowed(url.as_str()) => Ok(()),
+            RobotsRules::Parsed(robot) if robot.allowed(url.as_str()) => Ok(learnt),
             RobotsRules::Parsed(_) => Err(FetchError::RobotsDisallowed),
         }
     }
 
-    /// What a robots.txt answer means: 2xx is parsed, 4xx allows everything,
-    /// 5xx disallows the host for this run.
-    fn robots_rules(&self, status: u16, raw: &[u8], content_encoding: Option<&str>) -> RobotsRules {
-        match status {
-            200..=299 => {
-                let body = decode_content(raw, content_encoding, 512 * 1024).unwrap_or_default();
-                match texting_robots::Robot::new(&self.robots_agent(), &body) {
-                    Ok(robot) => RobotsRules::Parsed(Box::new(robot)),
-                    Err(_) => RobotsRules::AllowAll,
+    /// Fetch and interpret a host's robots.txt, following up to five
+    /// redirects (to any host, RFC 9309 §2.3.1.2).
+    async fn fetch_robots(
+        &self,
+        url: &Url,
+        key: &str,
+        pace: Duration,
+        journal: &mut Vec<Journaled>,
+    ) -> Result<(RobotsRules, Option<RobotsAnswer>), FetchError> {
+        let Ok(first) = url.join("/robots.txt") else {
+            return Ok((RobotsRules::AllowAll, None));
+        };
+        let headers = self.request_headers(&FetchOptions::default());
+        let agent = robots::agent_token(&self.settings.user_agent).to_string();
+        let mut current = first.clone();
+        let mut hops = 0;
+        let raw = loop {
+            let raw = match self
+                .exchange_with_retries(&current, &headers, pace, journal)
+                .await
+            {
+                Ok(r) => r,
+                Err(e @ (FetchError::Archive(_) | FetchError::Shutdown)) => return Err(e),
+                Err(e) => return Ok((RobotsRules::DisallowAll(e.to_string()), None)),
+            };
+            if (300..400).contains(&raw.status) && hops < MAX_ROBOTS_REDIRECTS {
+                if let Ok(Some(next)) = http_redirect_target(&current, raw.header("location")) {
+                    hops += 1;
+                    current = next;
+                    continue;
                 }
             }
-            400..=499 => RobotsRules::AllowAll,
-            s => RobotsRules::DisallowAll(format!("HTTP {s}")),
-        }
+            break raw;
+        };
+        let rules = robots::rules_from_answer(
+            &agent,
+            raw.status,
+            &raw.body,
+            raw.header("content-encoding"),
+        );
+        let answer = rules
+            .is_definitive()
+            .then(|| journal.last().map(|j| j.location.clone()))
+            .flatten()
+            .map(|location| RobotsAnswer {
+                host: key.to_string(),
+                url: first.to_string(),
+                status: raw.status,
+                location,
+            });
+        Ok((rules, answer))
     }
 
     /// Use a robots.txt answer archived by an earlier run (recent enough) instead
     /// of fetching it again. Ignored if this host's robots.txt is already known.
     pub fn preload_robots(
         &self,
-        robots_url: &str,
+        host: &str,
         status: u16,
         body: &[u8],
         content_encoding: Option<&str>,
     ) {
-        let Ok(url) = Url::parse(robots_url) else {
-            return;
-        };
-        let host = self.politeness.host(&host_key(&url));
-        let _ = host
-            .robots
-            .set(self.robots_rules(status, body, content_encoding));
-    }
-
-    /// The product token robots.txt groups are matched against.
-    fn robots_agent(&self) -> String {
-        self.settings
-            .user_agent
-            .split(['/', ' '])
-            .next()
-            .unwrap_or("reform-radar")
-            .to_string()
+        let rules = robots::rules_from_answer(
+            robots::agent_token(&self.settings.user_agent),
+            status,
+            body,
+            content_encoding,
+        );
+        if rules.is_definitive() {
+            let _ = self.politeness.host(host).robots.set(rules);
+        }
     }
 
     /// Crawl-delay asked by robots.txt, if any, for this host.
@@ -363,6 +254,7 @@ impl Fetcher {
         match host.robots.get()? {
             RobotsRules::Parsed(r) => r
                 .delay
+                .filter(|d| d.is_finite())
                 .map(|d| Duration::from_secs_f32(d.clamp(0.0, 600.0))),
             _ => None,
         }
@@ -371,8 +263,15 @@ impl Fetcher {
     /// Fetch a URL: robots, pacing, retries, redirects, decoding, archiving.
     pub async fn fetch(&self, url: &str, opts: &FetchOptions) -> FetchReport {
         let mut journal = Vec::new();
-        let result = self.fetch_inner(url, opts, &mut journal).await;
-        FetchReport { journal, result }
+        let mut robots = None;
+        let result = self
+            .fetch_inner(url, opts, &mut journal, &mut robots)
+            .await;
+        FetchReport {
+            journal,
+            robots,
+            result,
+        }
     }
 
     async fn fetch_inner(
@@ -380,6 +279,7 @@ impl Fetcher {
         url: &str,
         opts: &FetchOptions,
         journal: &mut Vec<Journaled>,
+        robots: &mut Option<RobotsAnswer>,
     ) -> Result<Fetched, FetchError> {
         if self.shutdown.load(Ordering::SeqCst) {
             return Err(FetchError::Shutdown);
@@ -392,11 +292,12 @@ impl Fetcher {
             if !seen.insert(current.to_string()) {
                 return Err(FetchError::RedirectLoop(current.to_string()));
             }
-            let base_pace = opts.pace;
-            self.robots_allows(&current, base_pace, journal).await?;
+            if let Some(answer) = self.robots_allows(&current, opts.pace, journal).await? {
+                *robots = Some(answer);
+            }
             let pace = self
                 .crawl_delay(&current)
-                .map_or(base_pace, |d| d.max(base_pace));
+                .map_or(opts.pace, |d| d.max(opts.pace));
             let mut headers = self.request_headers(opts);
             if hops == 0
                 && let Some(v) = &opts.validators
@@ -416,9 +317,9 @@ impl Fetcher {
                 .map(|j| j.location.clone())
                 .ok_or_else(|| FetchError::Archive("no record".into()))?;
             if (300..400).contains(&raw.status) && raw.status != 304 {
-                let Some(target) = raw.header("location").and_then(|l| current.join(l).ok()) else {
-                    return Err(FetchError::Status(raw.status));
-                };
+                let target = http_redirect_target(&current, raw.header("location"))
+                    .map_err(FetchError::UnsupportedRedirect)?
+                    .ok_or(FetchError::Status(raw.status))?;
                 hops += 1;
                 if hops > max {
                     return Err(FetchError::TooManyRedirects(max));
@@ -475,16 +376,9 @@ impl Fetcher {
     }
 }
 
-/// Pacing and robots are per host and port.
-fn host_key(url: &Url) -> String {
-    format!(
-        "{}:{}",
-        url.host_str().unwrap_or(""),
-        url.port_or_known_default().unwrap_or(0)
-    )
-}
-
-fn is_text(content_type: Option<&str>, body: &[u8]) -> bool {
+/// Whether a body is text worth decoding: a text-like content type, or no
+/// type and no NUL byte.
+pub fn is_text(content_type: Option<&str>, body: &[u8]) -> bool {
     match content_type {
         Some(ct) => {
             let ct = ct.to_ascii_lowercase();

@@ -2,15 +2,21 @@
 //! robots.txt, retries, redirects (HTTP, meta refresh and JS), body limits and
 //! charset decoding. Every exchange is handed to the archive.
 
+mod archiving;
 mod body;
 pub mod decode;
+mod fetched;
 mod fetcher;
 mod politeness;
 mod redirect;
 mod retry;
+mod robots;
 mod transport;
 
 pub use body::{BodyError, decode_content};
-pub use fetcher::{FetchError, FetchOptions, FetchReport, Fetched, Fetcher, Journaled};
+pub use fetched::{
+    FetchError, FetchOptions, FetchReport, Fetched, Journaled, RobotsAnswer, host_key,
+};
+pub use fetcher::{Fetcher, is_text};
 pub use redirect::html_redirect;
 pub use transport::{NetworkOptions, RawResponse, Transport, TransportError};

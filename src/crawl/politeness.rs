@@ -1,22 +1,15 @@
 //! Per-host politeness: one request at a time per host, at least the pace
-//! apart (a `governor` limiter per host), plus a global concurrency limit.
+//! apart (a `governor` limiter per host), plus a global limit on exchanges
+//! in progress, taken only once the host's turn has come (so a request
+//! waiting for its host's pace never holds a slot another host could use).
 //! robots.txt verdicts are cached per host here too.
 
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use texting_robots::Robot;
+use super::robots::RobotsRules;
 use tokio::sync::{Mutex as AsyncMutex, OnceCell, OwnedMutexGuard, Semaphore};
-
-/// A host's robots.txt as understood.
-pub enum RobotsRules {
-    /// No usable robots.txt (404 and other 4xx): everything allowed.
-    AllowAll,
-    /// robots.txt answered 5xx or not at all: nothing allowed this run.
-    DisallowAll(String),
-    Parsed(Box<Robot>),
-}
 
 pub struct HostState {
     /// Held for a whole exchange: one request at a time per host. It holds
@@ -83,9 +76,6 @@ impl Politeness {
     /// last one started (the `governor` limiter) and after the last one's
     /// response ended, so the host never sees two requests closer than `pace`.
     pub async fn acquire(&self, host: &HostState, pace: Duration) -> HostPermit {
-        // The semaphore is never closed, so acquiring cannot fail; if it ever
-        // did, going on without the global permit is the harmless outcome.
-        let global = self.global.clone().acquire_owned().await.ok();
         let guard = host.lock.clone().lock_owned().await;
         if self.enabled && !pace.is_zero() {
             let lim = {
@@ -101,6 +91,9 @@ impl Politeness {
                 tokio::time::sleep_until((last_end + pace).into()).await;
             }
         }
+        // The semaphore is never closed, so acquiring cannot fail; if it ever
+        // did, going on without the global permit is the harmless outcome.
+        let global = self.global.clone().acquire_owned().await.ok();
         HostPermit {
             host: guard,
             _global: global,

@@ -29,6 +29,26 @@ fn visible_chars(html: &str) -> usize {
         .count()
 }
 
+/// The target of an HTTP redirect (3xx other than 304) from `current`.
+/// None when the answer names no usable Location; an error for a target
+/// that is not http(s) (ftp:, file:, javascript:, data:), which no retry
+/// will ever fetch.
+pub fn http_redirect_target(current: &Url, location: Option<&str>) -> Result<Option<Url>, String> {
+    let Some(target) = location.and_then(|l| current.join(l.trim()).ok()) else {
+        return Ok(None);
+    };
+    if is_fetchable(&target) {
+        Ok(Some(target))
+    } else {
+        Err(target.as_str().chars().take(200).collect())
+    }
+}
+
+/// Only http and https are fetched.
+pub fn is_fetchable(url: &Url) -> bool {
+    matches!(url.scheme(), "http" | "https") && url.host_str().is_some()
+}
+
 /// Where an HTML page sends the browser, if it is a redirect page. With `eager`
 /// (entry pages) any meta refresh or JS location is followed; otherwise only on
 /// pages with almost no text of their own.
@@ -41,14 +61,14 @@ pub fn html_redirect(html: &str, base: &Url, eager: bool) -> Option<Url> {
         let delay: u32 = c.get(1).and_then(|m| m.as_str().parse().ok()).unwrap_or(0);
         let target = c.get(2).map(|m| m.as_str().trim()).unwrap_or("");
         if !target.is_empty() && (eager || (small && delay <= 5)) {
-            return base.join(target).ok();
+            return base.join(target).ok().filter(is_fetchable);
         }
     }
     if eager || small {
         let c = JS_LOCATION.captures(html)?;
         let target = c.get(1).or_else(|| c.get(2))?.as_str().trim();
-        if !target.is_empty() && !target.starts_with("javascript:") {
-            return base.join(target).ok();
+        if !target.is_empty() {
+            return base.join(target).ok().filter(is_fetchable);
         }
     }
     None
@@ -83,6 +103,21 @@ mod tests {
                 .as_deref(),
             Some("http://epaper.example.cn/html/pc/layout/202603/04/node_01.html")
         );
+    }
+
+    #[test]
+    fn redirects_leave_http_only() {
+        let u = base();
+        assert!(http_redirect_target(&u, Some("ftp://files.example.cn/a.pdf")).is_err());
+        assert!(http_redirect_target(&u, Some("file:///etc/passwd")).is_err());
+        assert!(http_redirect_target(&u, Some("javascript:void(0)")).is_err());
+        assert_eq!(
+            http_redirect_target(&u, Some("/b.html")).ok().flatten().map(|u| u.to_string()),
+            Some("http://epaper.example.cn/b.html".to_string())
+        );
+        assert_eq!(http_redirect_target(&u, None), Ok(None));
+        let html = r#"<meta http-equiv="refresh" content="0; URL=ftp://x.example.cn/a">"#;
+        assert_eq!(html_redirect(html, &u, true), None);
     }
 
     #[test]

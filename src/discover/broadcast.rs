@@ -4,11 +4,11 @@
 use super::links::{element_text, link_target, selector};
 use super::{Discovery, Scope, TaskContext, task};
 use crate::model::SourceDef;
-use crate::store::Role;
+use crate::model::Role;
 use scraper::Html;
 use url::Url;
 
-pub fn seeds(source: &SourceDef, scope: &Scope) -> Vec<crate::store::NewTask> {
+pub fn seeds(source: &SourceDef, scope: &Scope) -> Vec<crate::model::NewTask> {
     let Some(spec) = &source.broadcast else {
         return vec![];
     };

@@ -6,11 +6,11 @@ use super::links::{compile, element_text, find_links_or_pattern, selector};
 use super::{Discovery, Scope, TaskContext, task};
 use crate::extract::{date_from_url, parse_page_label};
 use crate::model::SourceDef;
-use crate::store::Role;
+use crate::model::Role;
 use scraper::Html;
 use url::Url;
 
-pub fn seeds(source: &SourceDef, scope: &Scope) -> Vec<crate::store::NewTask> {
+pub fn seeds(source: &SourceDef, scope: &Scope) -> Vec<crate::model::NewTask> {
     let Some(spec) = &source.epaper else {
         return vec![];
     };

@@ -3,9 +3,9 @@
 
 use super::{Discovery, FeedEntry, TaskContext, task};
 use crate::model::{BEIJING, SourceDef};
-use crate::store::Role;
+use crate::model::Role;
 
-pub fn seeds(source: &SourceDef) -> Vec<crate::store::NewTask> {
+pub fn seeds(source: &SourceDef) -> Vec<crate::model::NewTask> {
     let Some(spec) = &source.feed else {
         return vec![];
     };

@@ -6,12 +6,12 @@ use super::links::{compile, element_text, find_links, link_target, link_title, s
 use super::{Discovery, Scope, TaskContext, task};
 use crate::extract::parse_date;
 use crate::model::{ListingFormat, ListingSpec, SourceDef};
-use crate::store::Role;
+use crate::model::Role;
 use chrono::{Datelike, NaiveDate};
 use scraper::Html;
 use url::Url;
 
-pub fn seeds(source: &SourceDef, _scope: &Scope) -> Vec<crate::store::NewTask> {
+pub fn seeds(source: &SourceDef, _scope: &Scope) -> Vec<crate::model::NewTask> {
     let Some(spec) = &source.listing else {
         return vec![];
     };
@@ -208,7 +208,7 @@ fn next_page(
     text: &str,
     scope: &Scope,
     oldest: Option<NaiveDate>,
-) -> Option<crate::store::NewTask> {
+) -> Option<crate::model::NewTask> {
     let page_no = ctx.page_no.unwrap_or(1);
     let limit = match scope.range {
         Some(r) => {
@@ -283,7 +283,7 @@ fn sublists(
     doc: &Html,
     url: &Url,
     scope: &Scope,
-) -> Vec<crate::store::NewTask> {
+) -> Vec<crate::model::NewTask> {
     let Some(re) = compile(spec.sublist_pattern.as_deref()) else {
         return vec![];
     };

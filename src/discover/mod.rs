@@ -15,7 +15,7 @@ pub use epaper::page_label_of;
 pub use links::canonical_url;
 
 use crate::model::{SourceDef, SourceKind};
-use crate::store::{NewTask, Role};
+use crate::model::{NewTask, Role};
 use chrono::NaiveDate;
 
 /// A date range, both ends inclusive (Beijing dates).

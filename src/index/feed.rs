@@ -1,6 +1,6 @@
 //! Where the index reads articles from: the store, or anything else that
 //! hands out articles by sequence number (the benchmark and tests use a
-//! vector). Every insert or update of an article in the store gets a new,
+//! vector; the pipeline implements it for the store). Every insert or update of an article in the store gets a new,
 //! larger sequence number, so "everything after seq N" is exactly what an
 //! index committed at N is missing.
 
@@ -19,19 +19,6 @@ pub trait ArticleFeed {
         after: i64,
         limit: usize,
     ) -> Result<Vec<(i64, Article)>, FeedError>;
-}
-
-impl ArticleFeed for crate::store::Store {
-    fn max_article_seq(&self) -> Result<i64, FeedError> {
-        Ok(crate::store::Store::max_article_seq(self)?)
-    }
-    fn articles_after_seq(
-        &self,
-        after: i64,
-        limit: usize,
-    ) -> Result<Vec<(i64, Article)>, FeedError> {
-        Ok(crate::store::Store::articles_after_seq(self, after, limit)?)
-    }
 }
 
 /// Articles held in memory, numbered 1, 2, … in order.

@@ -64,6 +64,10 @@ pub enum IndexError {
     Tantivy(#[from] tantivy::TantivyError),
     #[error("opening the index: {0}")]
     Open(#[from] tantivy::directory::error::OpenDirectoryError),
+    #[error(
+        "the search index in {dir} is damaged ({detail}); run `radar reindex` to rebuild it from the store (a crawl also rebuilds it)"
+    )]
+    Damaged { dir: PathBuf, detail: String },
 }
 
 /// The web UI shares one index between request handlers.
@@ -97,7 +101,8 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
 }
 
 impl SearchIndex {
-    /// Opens the index in `dir`, creating it if needed. An index written with
+    /// Opens the index in `dir`, creating it if needed; an index that cannot
+    /// be read is [`IndexError::Damaged`]. An index written with
     /// another schema version is discarded and recreated empty (its payload
     /// then says 0, so [`catch_up`](Self::catch_up) indexes everything).
     pub fn open(dir: &Path) -> Result<SearchIndex, IndexError> {
@@ -112,8 +117,12 @@ impl SearchIndex {
             std::fs::create_dir_all(dir).map_err(io_err(dir))?;
         }
         let (schema, fields) = schema::build_schema();
+        let damaged = |e: &dyn std::fmt::Display| IndexError::Damaged {
+            dir: dir.to_path_buf(),
+            detail: e.to_string(),
+        };
         let index = if has_index && current {
-            Index::open_in_dir(dir)?
+            Index::open_in_dir(dir).map_err(|e| damaged(&e))?
         } else {
             let index = Index::create_in_dir(dir, schema)?;
             std::fs::write(&version_path, SCHEMA_VERSION.to_string())
@@ -121,12 +130,14 @@ impl SearchIndex {
             index
         };
         schema::register_tokenizers(&index);
-        let reader = index
+        let reader: IndexReader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::OnCommitWithDelay)
-            .try_into()?;
+            .try_into()
+            .map_err(|e: tantivy::TantivyError| damaged(&e))?;
         let payload: Payload = index
-            .load_metas()?
+            .load_metas()
+            .map_err(|e| damaged(&e))?
             .payload
             .and_then(|p| serde_json::from_str(&p).ok())
             .unwrap_or_default();
@@ -350,6 +361,19 @@ impl SearchIndex {
             w.wait_merging_threads()?;
         }
         Ok(())
+    }
+
+    /// Opens the index in `dir` for a rebuild, whatever state the folder is
+    /// in: a damaged index is removed and an empty one created.
+    pub fn open_or_recreate(dir: &Path) -> Result<SearchIndex, IndexError> {
+        match SearchIndex::open(dir) {
+            Err(IndexError::Damaged { detail, .. }) => {
+                tracing::warn!(dir = %dir.display(), %detail, "damaged index removed");
+                std::fs::remove_dir_all(dir).map_err(io_err(dir))?;
+                SearchIndex::open(dir)
+            }
+            other => other,
+        }
     }
 
     /// Runs a search (see [`SearchRequest`]).

@@ -4,6 +4,7 @@
 mod article;
 mod ids;
 mod source;
+mod task;
 mod time;
 
 pub use article::{Article, ExtractorKind, PrintCitation};
@@ -12,4 +13,5 @@ pub use source::{
     BroadcastSpec, DateTemplate, EpaperSpec, FeedSpec, FieldSelectors, JsonItems, ListingFormat,
     ListingSpec, ScoringItem, SourceDef, SourceKind, fill_date_template,
 };
+pub use task::{NewTask, Role, Validators};
 pub use time::{BEIJING, beijing_now, beijing_today};

@@ -1,21 +1,26 @@
-//! A crawl run: seed the frontier, then fetch pending tasks (concurrently,
-//! politely) and process each answer in one store transaction, until the
-//! frontier of the chosen sources is empty or a signal asks to stop. Killed at
-//! any point, the same command resumes: tasks stay pending until their
-//! outcome is committed, and articles are keyed by their stable id.
+//! A crawl run: take the home's writer lock, seed the frontier, then fetch
+//! pending tasks (every host at once, each at its own pace; see
+//! [`super::scheduler`]) and commit their outcomes in small batches, until
+//! the frontier of the chosen sources is empty or a signal asks to stop.
+//! Killed at any point, the same command resumes: tasks stay pending until
+//! their outcome is committed, and articles are keyed by their stable id.
+//! An archive write that fails stops the run with nothing unarchived
+//! recorded.
 
 use super::PipelineError;
 use super::outcome::CrawlSummary;
-use super::task::Run;
+use super::scheduler::Window;
+use super::task::{Run, Step};
 use crate::archive::{ArchiveWriter, ReplayIndex};
 use crate::config::{Checked, Home};
-use crate::crawl::{FetchOptions, Fetcher, NetworkOptions, Transport};
+use crate::crawl::{FetchOptions, FetchReport, Fetcher, NetworkOptions, Transport};
 use crate::discover::{self, DateRange, Scope, TaskContext};
 use crate::index::SearchIndex;
-use crate::model::{SourceDef, beijing_today};
-use crate::store::{FrontierItem, Role, SourceRunStats, Store};
+use crate::model::{Role, SourceDef, beijing_today};
+use crate::store::{FrontierItem, HomeLock, Store};
 use futures_util::StreamExt;
-use std::collections::{BTreeMap, HashMap};
+use futures_util::stream::FuturesUnordered;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -31,6 +36,8 @@ pub struct CrawlRequest {
     pub replay: Vec<PathBuf>,
     /// "Today" in Beijing (tests pin it).
     pub today: Option<chrono::NaiveDate>,
+    /// Give tasks that failed on every attempt another chance.
+    pub retry_failed: bool,
 }
 
 /// Progress reporting (a terminal bar, or nothing).
@@ -41,7 +48,17 @@ pub trait Progress: Sync {
 
 impl Progress for () {}
 
+/// Outcomes committed in one transaction at most.
 const BATCH: usize = 64;
+/// Outcomes are committed at least this often while fetches complete.
+const COMMIT_EVERY: Duration = Duration::from_millis(250);
+/// An index or e-paper page's links are committed (and so fetchable) this soon.
+const COMMIT_LINKS_AFTER: Duration = Duration::from_millis(20);
+/// Pending tasks read into the scheduler's window at a time.
+const WINDOW: usize = 1024;
+/// Fetches in flight at most on the network (each waits for its own host;
+/// the configured concurrency bounds the exchanges actually in progress).
+const MAX_IN_FLIGHT: usize = 256;
 const INDEX_FLUSH_EVERY: Duration = Duration::from_secs(5);
 
 pub async fn crawl(
@@ -54,17 +71,17 @@ pub async fn crawl(
     let started = Instant::now();
     let sources = select_sources(checked, &req.sources)?;
     let ids: Vec<String> = sources.keys().cloned().collect();
+    let _lock = HomeLock::acquire(home.root(), "radar crawl")?;
     let mut store = Store::open(&home.db_path())?;
-    let index = SearchIndex::open(&home.index_dir())?;
-    hold_index_writer(&index).await;
-    match index.catch_up(&store) {
-        Err(crate::index::IndexError::Locked(dir)) => {
-            tracing::warn!(index = %dir.display(), "index busy: catching up on a later run")
-        }
-        other => {
-            other?;
-        }
+    let dead = store.mark_dead_runs()?;
+    if dead > 0 {
+        tracing::warn!(runs = dead, "runs left `running` by a killed process marked `killed`");
     }
+    let mut index = super::follow::open_index(home);
+    if let Some(i) = &index {
+        hold_index_writer(i).await;
+    }
+    super::follow::catch_up(&mut index, &store);
     for s in sources.values() {
         store.register_source(&s.id, s.kind.as_str(), &s.outlet, &s.item, &s.name)?;
     }
@@ -85,69 +102,98 @@ pub async fn crawl(
     }
     let run_id = store.start_run(&format!("crawl {}", ids.join(",")))?;
     store.requeue(&ids)?;
+    if req.retry_failed {
+        let n = store.retry_failed(&ids)?;
+        tracing::info!(tasks = n, "failed tasks given another chance");
+    }
     store.transaction(|tx| {
         for s in sources.values() {
             for t in discover::seeds(s, &scope) {
-                tx.enqueue(&t)?;
+                tx.enqueue(&t, run_id)?;
             }
         }
         Ok(())
     })?;
-    // Every selected source gets a row for this run, even one with nothing to do.
-    let mut run = Run {
-        summary: CrawlSummary::default(),
-        stats: ids
-            .iter()
-            .map(|id| (id.clone(), SourceRunStats::default()))
-            .collect::<HashMap<_, _>>(),
-        to_index: Vec::new(),
-        run_id,
-    };
+    let mut run = Run::new(run_id, &ids);
     let concurrency = checked.settings.politeness.concurrency.max(1);
+    let replay = fetcher.is_replay();
+    let (per_host, max_in_flight) = if replay {
+        (concurrency * 2, concurrency * 2)
+    } else {
+        (1, MAX_IN_FLIGHT)
+    };
+    let mut window = Window::new(per_host);
+    let mut in_flight = FuturesUnordered::new();
+    let mut done: Vec<(FrontierItem, FetchReport)> = Vec::with_capacity(BATCH);
+    let mut stale = true;
+    let mut stop: Option<String> = None;
+    let mut last_commit = Instant::now();
     let mut last_flush = Instant::now();
+    let fetcher = &fetcher;
     loop {
-        let batch = store.pending_tasks(&ids, BATCH)?;
-        if batch.is_empty() || shutdown.load(Ordering::SeqCst) {
-            break;
+        let stopping = stop.is_some() || shutdown.load(Ordering::SeqCst);
+        if !stopping && stale {
+            // New pending tasks appear only by a commit (or the seeding).
+            let pending = store.pending_tasks(&ids, window.claimed() + WINDOW)?;
+            window.refill(pending);
+            stale = false;
+            progress.set_total(store.pending_count(&ids)? + run.summary.fetched);
         }
-        progress.set_total(store.pending_count(&ids)? + run.summary.fetched);
-        let fetcher = &fetcher;
-        let jobs: Vec<_> = batch
-            .into_iter()
-            .map(|item| {
-                let opts = fetch_options(&store, &sources[&item.source], &item, &checked.settings);
-                (item, opts)
-            })
-            .collect();
-        let mut results =
-            futures_util::stream::iter(jobs.into_iter().map(|(item, opts)| async move {
+        while !stopping && in_flight.len() < max_in_flight {
+            let Some(item) = window.next_ready() else {
+                break;
+            };
+            let opts = fetch_options(&store, &sources[&item.source], &item, &checked.settings);
+            in_flight.push(async move {
                 let report = fetcher.fetch(&item.url, &opts).await;
                 (item, report)
-            }))
-            .buffer_unordered(concurrency * 2);
-        let mut done = Vec::with_capacity(BATCH);
-        while let Some((item, report)) = results.next().await {
-            progress.advance(&item.url);
-            done.push((item, report));
+            });
         }
-        drop(results);
-        // One transaction per batch: every outcome in it is committed, or (a
-        // kill) none is and the batch is fetched again.
-        store.transaction(|tx| {
-            for (item, report) in done {
-                run.handle(tx, &sources[&item.source], &scope, item, report)?;
+        if in_flight.is_empty() && done.is_empty() {
+            break;
+        }
+        if !in_flight.is_empty() {
+            let wait = COMMIT_EVERY.saturating_sub(last_commit.elapsed());
+            if let Ok(Some((item, report))) = tokio::time::timeout(wait, in_flight.next()).await {
+                progress.advance(&item.url);
+                window.fetched(&item);
+                done.push((item, report));
             }
-            Ok(())
-        })?;
+        }
+        let since = last_commit.elapsed();
+        let links_waiting = done.iter().any(|(i, _)| i.role != Role::Article);
+        let due = done.len() >= BATCH
+            || in_flight.is_empty()
+            || since >= COMMIT_EVERY
+            || (links_waiting && since >= COMMIT_LINKS_AFTER);
+        if !done.is_empty() && due {
+            let batch = std::mem::take(&mut done);
+            let ids_done: Vec<i64> = batch.iter().map(|(i, _)| i.id).collect();
+            if let Some(why) = commit(&mut store, &archive, &mut run, &sources, &scope, batch)? {
+                if stop.is_none() {
+                    tracing::error!(error = %why, "archive write failed; stopping the run (nothing unarchived is recorded)");
+                }
+                stop.get_or_insert(why);
+                shutdown.store(true, Ordering::SeqCst);
+            }
+            for id in ids_done {
+                window.committed(id);
+            }
+            stale = true;
+            last_commit = Instant::now();
+        }
         // The index follows the store every few seconds (and at the end); a
         // crash in between is caught up on the next start.
         if last_flush.elapsed() >= INDEX_FLUSH_EVERY {
-            run.flush_index(&index)?;
+            super::follow::catch_up(&mut index, &store);
             last_flush = Instant::now();
         }
     }
-    run.flush_index(&index)?;
-    archive.lock().unwrap_or_else(|p| p.into_inner()).sync()?;
+    super::follow::catch_up(&mut index, &store);
+    if let Some(why) = &stop {
+        store.finish_run(run_id, counts(&run.summary), "failed")?;
+        return Err(PipelineError::ArchiveWrite(why.clone()));
+    }
     run.summary.interrupted =
         shutdown.load(Ordering::SeqCst) && !store.pending_tasks(&ids, 1)?.is_empty();
     let Run { summary, stats, .. } = &run;
@@ -157,15 +203,9 @@ pub async fn crawl(
         }
         Ok(())
     })?;
-    let counts = crate::store::RunCounts {
-        fetched: summary.fetched,
-        new_articles: summary.new_articles,
-        unchanged: summary.unchanged,
-        errors: summary.errors,
-    };
     store.finish_run(
         run_id,
-        counts,
+        counts(summary),
         if summary.interrupted {
             "interrupted"
         } else {
@@ -177,6 +217,43 @@ pub async fn crawl(
     Ok(summary)
 }
 
+fn counts(summary: &CrawlSummary) -> crate::store::RunCounts {
+    crate::store::RunCounts {
+        fetched: summary.fetched,
+        new_articles: summary.new_articles,
+        unchanged: summary.unchanged,
+        errors: summary.errors,
+    }
+}
+
+/// Commit a batch of outcomes in one transaction, the archive synced to disk
+/// first so that no committed row points at bytes a power cut could lose.
+/// Returns why the run must stop, if an outcome says so.
+fn commit(
+    store: &mut Store,
+    archive: &Mutex<ArchiveWriter>,
+    run: &mut Run,
+    sources: &BTreeMap<String, SourceDef>,
+    scope: &Scope,
+    batch: Vec<(FrontierItem, FetchReport)>,
+) -> Result<Option<String>, PipelineError> {
+    let synced = archive.lock().unwrap_or_else(|p| p.into_inner()).sync();
+    if let Err(e) = synced {
+        // Nothing of this batch is committed: its tasks stay pending.
+        return Ok(Some(e.to_string()));
+    }
+    let stop = store.transaction(|tx| {
+        let mut stop = None;
+        for (item, report) in batch {
+            if let Step::StopRun(why) = run.apply(tx, &sources[&item.source], scope, &item, report)? {
+                stop.get_or_insert(why);
+            }
+        }
+        Ok(stop)
+    })?;
+    Ok(stop)
+}
+
 /// How long a robots.txt answer is trusted across runs.
 const ROBOTS_TTL: chrono::Duration = chrono::Duration::hours(24);
 
@@ -184,14 +261,14 @@ const ROBOTS_TTL: chrono::Duration = chrono::Duration::hours(24);
 /// scheduled runs do not fetch robots.txt again every time.
 fn preload_robots(home: &Home, store: &Store, fetcher: &Fetcher) -> Result<(), PipelineError> {
     let since = (chrono::Utc::now() - ROBOTS_TTL).to_rfc3339();
-    for loc in store.recent_robots(&since)? {
+    for (host, loc) in store.recent_robots(&since)? {
         let Some(status) = loc.status else { continue };
         match crate::archive::read_record_at(
             &home.archive_dir().join(&loc.warc_file),
             loc.warc_offset,
         ) {
             Ok(rec) => {
-                fetcher.preload_robots(&loc.url, status, &rec.body, rec.header("content-encoding"))
+                fetcher.preload_robots(&host, status, &rec.body, rec.header("content-encoding"))
             }
             Err(e) => {
                 tracing::warn!(url = %loc.url, error = %e, "archived robots.txt unreadable; fetching it again")

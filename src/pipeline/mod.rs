@@ -5,8 +5,10 @@
 
 mod article;
 mod crawl;
+mod follow;
 mod outcome;
 mod reprocess;
+mod scheduler;
 mod task;
 
 pub use article::build_article;
@@ -15,26 +17,6 @@ pub use outcome::CrawlSummary;
 pub use reprocess::{ReprocessSummary, reprocess};
 
 use crate::config::Problems;
-
-/// Hand stored articles to the index. A busy index (another process holds
-/// its writer) is not an error: the store stays the truth, and the index
-/// catches up from it on its next start. Returns whether they were indexed.
-fn index_unless_busy(
-    index: &crate::index::SearchIndex,
-    articles: &[(i64, crate::model::Article)],
-) -> Result<bool, PipelineError> {
-    if articles.is_empty() {
-        return Ok(true);
-    }
-    match index.upsert(articles) {
-        Ok(()) => Ok(true),
-        Err(crate::index::IndexError::Locked(dir)) => {
-            tracing::warn!(index = %dir.display(), queued = articles.len(), "index busy; it catches up later");
-            Ok(false)
-        }
-        Err(e) => Err(e.into()),
-    }
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum PipelineError {
@@ -48,6 +30,12 @@ pub enum PipelineError {
     Archive(#[from] crate::archive::ArchiveError),
     #[error(transparent)]
     Index(#[from] crate::index::IndexError),
+    #[error(transparent)]
+    Lock(#[from] crate::store::LockError),
+    #[error(
+        "archive write failed: {0}; the run stopped with nothing unarchived recorded (free disk space and run it again)"
+    )]
+    ArchiveWrite(String),
     #[error("transport: {0}")]
     Transport(#[from] crate::crawl::TransportError),
 }

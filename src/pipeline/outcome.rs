@@ -19,6 +19,8 @@ pub struct CrawlSummary {
     pub disallowed: u64,
     /// Script-challenge pages detected (not stored as articles).
     pub challenges: u64,
+    /// Article links that answered with no article (an empty page, a PDF).
+    pub not_articles: u64,
     /// Stopped by a signal before the frontier was empty.
     pub interrupted: bool,
     #[serde(skip)]
@@ -40,6 +42,7 @@ impl CrawlSummary {
             (self.not_found, "not found"),
             (self.disallowed, "disallowed by robots.txt"),
             (self.challenges, "challenge pages"),
+            (self.not_articles, "not articles"),
         ] {
             if n > 0 {
                 s.push_str(&format!(", {n} {what}"));

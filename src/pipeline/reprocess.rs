@@ -10,7 +10,6 @@ use crate::config::{Checked, Home};
 use crate::crawl::decode::decode_html;
 use crate::crawl::decode_content;
 use crate::discover::TaskContext;
-use crate::index::SearchIndex;
 use crate::store::{ResourceLocation, Store, StoredArticle};
 
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -44,12 +43,12 @@ pub fn reprocess(
     checked: &Checked,
     progress: &dyn super::Progress,
 ) -> Result<ReprocessSummary, PipelineError> {
+    let _lock = crate::store::HomeLock::acquire(home.root(), "radar reprocess")?;
     let mut store = Store::open(&home.db_path())?;
-    let index = SearchIndex::open(&home.index_dir())?;
+    let mut index = super::follow::open_index(home);
     let rows = store.articles(&[])?;
     progress.set_total(rows.len() as u64);
     let mut out = ReprocessSummary::default();
-    let mut to_index = Vec::new();
     for row in rows {
         progress.advance(&row.article.url);
         out.articles += 1;
@@ -89,14 +88,11 @@ pub fn reprocess(
         article.canonical_url = row.article.canonical_url.clone();
         let hash = crate::dedup::simhash(&article.body);
         match store.transaction(|tx| tx.upsert_article(&article, row.resource_id, hash))? {
-            StoredArticle::Updated(seq) => {
-                out.updated += 1;
-                to_index.push((seq, article));
-            }
+            StoredArticle::Updated(_) => out.updated += 1,
             _ => out.unchanged += 1,
         }
     }
-    super::index_unless_busy(&index, &to_index)?;
+    super::follow::catch_up(&mut index, &store);
     out.queued = rediscover(home, checked, &mut store)?;
     Ok(out)
 }
@@ -129,13 +125,13 @@ fn rediscover(home: &Home, checked: &Checked, store: &mut Store) -> Result<u64, 
                 found
                     .tasks
                     .into_iter()
-                    .filter(|t| t.role == crate::store::Role::Article),
+                    .filter(|t| t.role == crate::model::Role::Article),
             );
         }
         queued += store.transaction(|tx| {
             let mut n = 0;
             for t in &tasks {
-                if tx.enqueue(t)? {
+                if tx.enqueue(t, 0)? {
                     n += 1;
                 }
             }

@@ -1,234 +1,425 @@
-//! One task's outcome applied to the store: resources for every archived
-//! exchange, the task's new state, discovered links, extracted articles
-//! (with syndication links) and the run's counters. Runs inside the batch's
-//! transaction; knows nothing of fetching.
+//! One task's outcome applied to the store, as a small state machine:
+//! [`classify`] turns a fetch report into a [`Step`] (pure, unit-tested),
+//! and [`Run::apply`] carries the step out inside the batch's transaction:
+//! resources for every archived exchange, the task's new state, discovered
+//! links, extracted articles (with syndication links) and the run's counters.
+//! Knows nothing of fetching.
 
-use super::PipelineError;
 use super::article::build_article;
 use super::outcome::CrawlSummary;
 use crate::crawl::{FetchError, FetchReport, Fetched};
 use crate::dedup;
 use crate::discover::{self, Scope, TaskContext};
 use crate::extract::detect_challenge;
-use crate::index::SearchIndex;
-use crate::model::{Article, SourceDef};
-use crate::store::{FrontierItem, NewResource, Role, SourceRunStats, StoredArticle, TaskState, Tx};
+use crate::model::{Article, NewTask, Role, SourceDef, Validators};
+use crate::store::{
+    FrontierItem, NewResource, SourceRunStats, StoreError, StoredArticle, TaskState, Tx,
+};
 use std::collections::HashMap;
+
+/// What one fetch outcome means for its task.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Step {
+    /// Stopped before any exchange: the task stays pending.
+    NotStarted,
+    /// The archive could not be written: the task stays pending and the run stops.
+    StopRun(String),
+    /// robots.txt says no: done, never fetched.
+    Disallowed,
+    /// The fetch failed; transient failures are retried by later runs.
+    FetchFailed {
+        transient: bool,
+        status: Option<u16>,
+        why: String,
+    },
+    /// 304 to a conditional GET.
+    NotModified,
+    /// An anti-bot script wall: nothing stored, retried later.
+    Challenge(String),
+    /// A dated URL template found nothing: try the next template.
+    TryAlternate(String),
+    /// A day without an edition, or a list page past the end.
+    NoEdition,
+    /// Any other non-2xx answer.
+    HttpError(u16),
+    /// An article link answered with something that is no article.
+    NotArticle(String),
+    /// An index or e-paper page: discover links.
+    Links,
+    /// An article page: extract and store.
+    Article,
+}
+
+/// Decide what a fetch report means for a task of `role` with context `ctx`.
+pub(super) fn classify(role: Role, ctx: &TaskContext, report: &FetchReport) -> Step {
+    let f = match &report.result {
+        Err(FetchError::Shutdown) if report.journal.is_empty() => return Step::NotStarted,
+        Err(FetchError::Shutdown) => return Step::NotStarted,
+        Err(FetchError::Archive(why)) => return Step::StopRun(why.clone()),
+        Err(FetchError::RobotsDisallowed) => return Step::Disallowed,
+        Err(e) => {
+            return Step::FetchFailed {
+                transient: e.is_transient(),
+                status: match e {
+                    FetchError::Status(s) => Some(*s),
+                    _ => None,
+                },
+                why: e.to_string(),
+            };
+        }
+        Ok(f) => f,
+    };
+    if f.not_modified {
+        return Step::NotModified;
+    }
+    let text = f.text.as_ref().map(|d| d.text.as_str()).unwrap_or("");
+    if let Some(why) = detect_challenge(f.status, text) {
+        return Step::Challenge(why.to_string());
+    }
+    if matches!(f.status, 404 | 410) && role != Role::Article {
+        return match ctx.alternates.first() {
+            Some(next) => Step::TryAlternate(next.clone()),
+            None => Step::NoEdition,
+        };
+    }
+    if !(200..300).contains(&f.status) {
+        return Step::HttpError(f.status);
+    }
+    match role {
+        Role::Index | Role::Page => Step::Links,
+        Role::Article => match not_an_article(f) {
+            Some(why) => Step::NotArticle(why),
+            None => Step::Article,
+        },
+    }
+}
+
+/// Why a 2xx answer to an article link is no article: no text at all, or a
+/// type that is not a page (a PDF, an image).
+fn not_an_article(f: &Fetched) -> Option<String> {
+    let Some(text) = &f.text else {
+        let ct = f.content_type().unwrap_or("no content type");
+        return Some(format!("not an article: {ct}"));
+    };
+    if text.text.trim().is_empty() {
+        return Some("not an article: empty body".into());
+    }
+    None
+}
 
 /// The running state of a crawl.
 pub(super) struct Run {
     pub(super) summary: CrawlSummary,
     pub(super) stats: HashMap<String, SourceRunStats>,
-    pub(super) to_index: Vec<(i64, Article)>,
     pub(super) run_id: i64,
 }
 
 impl Run {
-    /// Hand the run's stored articles to the index; while it is busy they stay queued.
-    pub(super) fn flush_index(&mut self, index: &SearchIndex) -> Result<(), PipelineError> {
-        if super::index_unless_busy(index, &self.to_index)? {
-            self.to_index.clear();
+    pub(super) fn new(run_id: i64, sources: &[String]) -> Run {
+        Run {
+            summary: CrawlSummary::default(),
+            // Every selected source gets a row for this run, even one with nothing to do.
+            stats: sources
+                .iter()
+                .map(|id| (id.clone(), SourceRunStats::default()))
+                .collect(),
+            run_id,
         }
-        Ok(())
     }
 
-    /// Record one task's outcome inside the batch's transaction.
-    pub(super) fn handle(
+    /// Record one task's outcome inside the batch's transaction. Returns the
+    /// step taken (a [`Step::StopRun`] asks the caller to stop the run).
+    pub(super) fn apply(
         &mut self,
         tx: &Tx<'_>,
         source: &SourceDef,
         scope: &Scope,
-        item: FrontierItem,
+        item: &FrontierItem,
         report: FetchReport,
-    ) -> Result<(), crate::store::StoreError> {
-        let FetchReport { journal, result } = report;
-        if matches!(result, Err(FetchError::Shutdown)) && journal.is_empty() {
-            return Ok(()); // never started: stays pending for the next run
-        }
+    ) -> Result<Step, StoreError> {
         let ctx = TaskContext::from_json(&item.context);
-        let run_id = self.run_id;
+        let step = classify(item.role, &ctx, &report);
+        if step == Step::NotStarted && report.journal.is_empty() {
+            return Ok(step);
+        }
+        let resource_id = self.record_resources(tx, source, &report)?;
+        let settled = ctx.date.is_none_or(|d| scope.is_settled(d));
+        let later = if settled {
+            TaskState::Done
+        } else {
+            TaskState::Later
+        };
+        let run = self.run_id;
+        let finish = |state, status: Option<u16>, error: Option<&str>| {
+            tx.finish_task(item.id, run, state, status, error)
+        };
         let stats = self.stats.entry(source.id.clone()).or_default();
         let summary = &mut self.summary;
-        let to_index = &mut self.to_index;
-        {
-            // Every exchange of the fetch (redirect hops, retries) records where
-            // the fetch ended up.
-            let final_url = result.as_ref().ok().map(|f| f.final_url.to_string());
-            for j in &journal {
-                tx.insert_resource(&NewResource {
-                    run_id: Some(run_id),
-                    source: Some(source.id.clone()),
-                    url: j.url.clone(),
-                    final_url: match &final_url {
-                        Some(f) if !j.url.ends_with("/robots.txt") => f.clone(),
-                        _ => j.url.clone(),
-                    },
-                    status: j.status,
-                    content_type: j.content_type.clone(),
-                    fetched_at: j.fetched_at.clone(),
-                    warc_file: j.location.file.clone(),
-                    warc_offset: j.location.offset,
-                    warc_length: j.location.length,
-                    payload_sha256: j.location.payload_sha256.clone(),
-                    error: j.error.clone(),
-                })?;
+        let status = report.result.as_ref().ok().map(|f| f.status);
+        match &step {
+            Step::NotStarted | Step::StopRun(_) => {}
+            Step::Disallowed => {
+                summary.disallowed += 1;
+                finish(TaskState::Done, None, Some("disallowed by robots.txt"))?;
             }
-            let resource_id = last_resource_id(tx, &journal)?;
-            let settled = ctx.date.is_none_or(|d| scope.is_settled(d));
-            let fetched = match result {
-                Ok(f) => f,
-                Err(FetchError::RobotsDisallowed) => {
-                    summary.disallowed += 1;
-                    return tx.finish_task(
-                        item.id,
-                        TaskState::Done,
-                        None,
-                        Some("disallowed by robots.txt"),
-                    );
-                }
-                Err(FetchError::Shutdown) => return Ok(()),
-                Err(e) => {
-                    tracing::warn!(url = %item.url, error = %e, "fetch failed");
-                    count_error(summary, stats);
-                    let state = if e.is_transient() {
-                        TaskState::Failed
-                    } else {
-                        TaskState::Done
-                    };
-                    let status = match e {
-                        FetchError::Status(s) => Some(s),
-                        _ => None,
-                    };
-                    return tx.finish_task(item.id, state, status, Some(&e.to_string()));
-                }
-            };
-            summary.fetched += 1;
-            stats.fetched += 1;
-            if fetched.not_modified {
+            Step::FetchFailed {
+                transient,
+                status,
+                why,
+            } => {
+                tracing::warn!(url = %item.url, error = %why, "fetch failed");
+                count_error(summary, stats);
+                let state = if *transient {
+                    TaskState::Failed
+                } else {
+                    TaskState::Done
+                };
+                finish(state, *status, Some(why))?;
+            }
+            Step::NotModified => {
+                summary.fetched += 1;
+                stats.fetched += 1;
                 summary.unchanged += 1;
-                return tx.finish_task(item.id, TaskState::Done, Some(304), None);
+                finish(TaskState::Done, Some(304), None)?;
             }
-            let text = fetched.text.as_ref().map(|d| d.text.as_str()).unwrap_or("");
-            if let Some(why) = detect_challenge(fetched.status, text) {
-                tracing::warn!(url = %item.url, status = fetched.status, %why, "script challenge page, not stored");
+            Step::Challenge(why) => {
+                tracing::warn!(url = %item.url, ?status, %why, "script challenge page, not stored");
+                summary.fetched += 1;
+                stats.fetched += 1;
                 summary.challenges += 1;
                 stats.challenges += 1;
                 count_error(summary, stats);
-                return tx.finish_task(
-                    item.id,
+                finish(
                     TaskState::Failed,
-                    Some(fetched.status),
+                    status,
                     Some(&format!("challenge page: {why}")),
-                );
+                )?;
             }
-            if matches!(fetched.status, 404 | 410) && item.role != Role::Article {
-                if let Some((next, rest)) = ctx.alternates.split_first() {
-                    // The old (or new) URL scheme may have this date.
-                    let c = TaskContext {
-                        alternates: rest.to_vec(),
-                        ..ctx.clone()
-                    };
-                    tx.enqueue(&crate::store::NewTask {
+            Step::TryAlternate(next) => {
+                summary.fetched += 1;
+                stats.fetched += 1;
+                // The old (or new) URL scheme may have this date.
+                let c = TaskContext {
+                    alternates: ctx.alternates[1..].to_vec(),
+                    ..ctx.clone()
+                };
+                tx.enqueue(
+                    &NewTask {
                         source: source.id.clone(),
                         url: next.clone(),
                         role: item.role,
                         context: c.to_json(),
                         recheck: !settled,
-                    })?;
-                    return tx.finish_task(
-                        item.id,
-                        TaskState::Done,
-                        Some(fetched.status),
-                        Some("tried the next URL template"),
-                    );
-                }
-                // A day without an edition, or a list page past the end.
+                    },
+                    run,
+                )?;
+                finish(TaskState::Done, status, Some("tried the next URL template"))?;
+            }
+            Step::NoEdition => {
+                summary.fetched += 1;
+                stats.fetched += 1;
                 summary.not_found += 1;
-                let state = if settled {
-                    TaskState::Done
-                } else {
-                    TaskState::Later
-                };
-                return tx.finish_task(item.id, state, Some(fetched.status), None);
+                finish(later, status, None)?;
             }
-            if !(200..300).contains(&fetched.status) {
+            Step::HttpError(s) => {
+                summary.fetched += 1;
+                stats.fetched += 1;
                 count_error(summary, stats);
-                return tx.finish_task(
-                    item.id,
-                    TaskState::Failed,
-                    Some(fetched.status),
-                    Some(&format!("HTTP {}", fetched.status)),
-                );
+                finish(TaskState::Failed, Some(*s), Some(&format!("HTTP {s}")))?;
             }
-            let later = if settled {
-                TaskState::Done
-            } else {
-                TaskState::Later
-            };
-            match item.role {
-                Role::Index | Role::Page => {
-                    let unchanged = tx_validators_same(store_validators(tx, &item.url)?, &fetched);
-                    tx.set_validators(&item.url, &fetched.validators())?;
-                    let found = discover::discover(
-                        source,
-                        item.role,
-                        &ctx,
-                        &fetched.final_url,
-                        text,
-                        scope,
-                    );
-                    if item.role == Role::Index {
-                        stats.listing_pages += 1;
-                        if found.links_seen == 0 {
-                            stats.empty_listings += 1;
-                        }
-                    }
-                    stats.links += found.links_seen as u64;
-                    if found.by_pattern {
-                        stats.pattern_fallbacks += 1;
-                    }
-                    let mut added = 0;
-                    for t in &found.tasks {
-                        if tx.enqueue(t)? {
-                            added += 1;
-                        }
-                    }
-                    for e in found.entries {
-                        let article = feed_article(source, e);
-                        store_article(tx, &article, resource_id, summary, stats, to_index)?;
-                    }
-                    if unchanged && added == 0 {
-                        summary.unchanged += 1;
-                    }
-                    let state = if item.role == Role::Index && ctx.page_no.is_some() {
+            Step::NotArticle(why) => {
+                tracing::warn!(url = %item.url, %why, "article link answered with no article");
+                summary.fetched += 1;
+                stats.fetched += 1;
+                summary.not_articles += 1;
+                stats.not_articles += 1;
+                finish(TaskState::Done, status, Some(why))?;
+            }
+            Step::Links | Step::Article => {
+                summary.fetched += 1;
+                stats.fetched += 1;
+                let Ok(fetched) = &report.result else {
+                    return Ok(step);
+                };
+                let mut out = Outputs {
+                    tx,
+                    run,
+                    summary,
+                    stats,
+                    resource_id,
+                };
+                let state = if step == Step::Links {
+                    out.links(source, scope, item, &ctx, fetched)?;
+                    // Pagination pages are final; entry pages follow the date.
+                    if item.role == Role::Index && ctx.page_no.is_some() {
                         TaskState::Done
                     } else {
                         later
-                    };
-                    tx.finish_task(item.id, state, Some(fetched.status), None)
-                }
-                Role::Article => {
-                    let (article, ex) = build_article(source, &ctx, &fetched.final_url, text);
-                    for f in &ex.empty_fields {
-                        stats.empty_fields.entry((*f).to_string()).or_default().1 += 1;
                     }
-                    for f in configured_fields(source) {
-                        stats.empty_fields.entry(f.to_string()).or_default().0 += 1;
-                    }
-                    if article.body.trim().is_empty() && article.title.trim().is_empty() {
-                        count_error(summary, stats);
-                        return tx.finish_task(
-                            item.id,
-                            TaskState::Done,
-                            Some(fetched.status),
-                            Some("no article found on the page"),
-                        );
-                    }
-                    store_article(tx, &article, resource_id, summary, stats, to_index)?;
-                    tx.finish_task(item.id, TaskState::Done, Some(fetched.status), None)
-                }
+                } else {
+                    out.article(source, item, &ctx, fetched)?;
+                    TaskState::Done
+                };
+                finish(state, status, None)?;
             }
         }
+        Ok(step)
+    }
+
+    /// A resource row for every exchange of the fetch (redirect hops,
+    /// retries, robots.txt), each recording where the fetch ended up, and the
+    /// robots.txt answer learnt. Returns the last resource's id.
+    fn record_resources(
+        &self,
+        tx: &Tx<'_>,
+        source: &SourceDef,
+        report: &FetchReport,
+    ) -> Result<Option<i64>, StoreError> {
+        let final_url = report
+            .result
+            .as_ref()
+            .ok()
+            .map(|f| f.final_url.to_string());
+        let mut last = None;
+        for j in &report.journal {
+            let id = tx.insert_resource(&NewResource {
+                run_id: Some(self.run_id),
+                source: Some(source.id.clone()),
+                url: j.url.clone(),
+                final_url: match &final_url {
+                    Some(f) if !j.url.ends_with("/robots.txt") => f.clone(),
+                    _ => j.url.clone(),
+                },
+                status: j.status,
+                content_type: j.content_type.clone(),
+                fetched_at: j.fetched_at.clone(),
+                warc_file: j.location.file.clone(),
+                warc_offset: j.location.offset,
+                warc_length: j.location.length,
+                payload_sha256: j.location.payload_sha256.clone(),
+                error: j.error.clone(),
+            })?;
+            if let Some(r) = &report.robots
+                && r.location == j.location
+            {
+                tx.record_robots(&r.host, &r.url, r.status, id)?;
+            }
+            last = Some(id);
+        }
+        Ok(last)
+    }
+}
+
+/// Where a page's products go: the store, within the batch's transaction.
+struct Outputs<'a, 't> {
+    tx: &'a Tx<'t>,
+    run: i64,
+    summary: &'a mut CrawlSummary,
+    stats: &'a mut SourceRunStats,
+    resource_id: Option<i64>,
+}
+
+impl Outputs<'_, '_> {
+    /// Links (and feed entries) from an index or e-paper page.
+    fn links(
+        &mut self,
+        source: &SourceDef,
+        scope: &Scope,
+        item: &FrontierItem,
+        ctx: &TaskContext,
+        fetched: &Fetched,
+    ) -> Result<(), StoreError> {
+        let text = fetched.text.as_ref().map(|d| d.text.as_str()).unwrap_or("");
+        let unchanged = same_payload(self.tx.validators(&item.url)?, fetched);
+        self.tx.set_validators(&item.url, &fetched.validators())?;
+        let found = discover::discover(source, item.role, ctx, &fetched.final_url, text, scope);
+        if item.role == Role::Index {
+            self.stats.listing_pages += 1;
+            if found.links_seen == 0 {
+                self.stats.empty_listings += 1;
+            }
+        }
+        self.stats.links += found.links_seen as u64;
+        if found.by_pattern {
+            self.stats.pattern_fallbacks += 1;
+        }
+        let mut added = 0;
+        for t in &found.tasks {
+            if self.tx.enqueue(t, self.run)? {
+                added += 1;
+            }
+        }
+        for e in found.entries {
+            let article = feed_article(source, e);
+            self.store_article(&article)?;
+        }
+        if unchanged && added == 0 {
+            self.summary.unchanged += 1;
+        }
+        Ok(())
+    }
+
+    /// The article on an article page.
+    fn article(
+        &mut self,
+        source: &SourceDef,
+        item: &FrontierItem,
+        ctx: &TaskContext,
+        fetched: &Fetched,
+    ) -> Result<(), StoreError> {
+        let Some(text) = &fetched.text else {
+            return Ok(());
+        };
+        let (mut article, ex) = build_article(source, ctx, &fetched.final_url, &text.text);
+        article.warnings.extend(text.warnings.iter().cloned());
+        for f in &ex.empty_fields {
+            self.stats
+                .empty_fields
+                .entry((*f).to_string())
+                .or_default()
+                .1 += 1;
+        }
+        for f in configured_fields(source) {
+            self.stats.empty_fields.entry(f.to_string()).or_default().0 += 1;
+        }
+        if article.body.trim().is_empty() && article.title.trim().is_empty() {
+            tracing::warn!(url = %item.url, "no article found on the page");
+            count_error(self.summary, self.stats);
+            return Ok(());
+        }
+        self.store_article(&article)
+    }
+
+    /// Store an article and link syndicated copies in other outlets. The
+    /// index follows the store by `seq` (see `pipeline::crawl`).
+    fn store_article(&mut self, article: &Article) -> Result<(), StoreError> {
+        let tx = self.tx;
+        let hash = dedup::simhash(&article.body);
+        match tx.upsert_article(article, self.resource_id, hash)? {
+            StoredArticle::New(_) => {
+                self.summary.new_articles += 1;
+                self.stats.new_articles += 1;
+                if hash != 0 {
+                    let bands = dedup::bands(hash);
+                    tx.set_simhash_bands(article, hash, &bands)?;
+                    for (other, h) in tx.simhash_candidates(
+                        article.source.as_str(),
+                        &bands,
+                        article.published,
+                        3,
+                    )? {
+                        let d = dedup::distance(hash, h);
+                        if d <= dedup::SYNDICATION_DISTANCE {
+                            tx.link_syndicated(&article.id, &other, d)?;
+                        }
+                    }
+                }
+            }
+            StoredArticle::Updated(_) => {}
+            StoredArticle::Unchanged => self.summary.unchanged += 1,
+            StoredArticle::Duplicate(_) => self.summary.duplicates += 1,
+        }
+        Ok(())
     }
 }
 
@@ -237,26 +428,9 @@ fn count_error(summary: &mut CrawlSummary, stats: &mut SourceRunStats) {
     stats.errors += 1;
 }
 
-fn last_resource_id(
-    tx: &Tx<'_>,
-    journal: &[crate::crawl::Journaled],
-) -> Result<Option<i64>, crate::store::StoreError> {
-    if journal.is_empty() {
-        return Ok(None);
-    }
-    tx.last_resource_id()
-}
-
-fn store_validators(
-    tx: &Tx<'_>,
-    url: &str,
-) -> Result<Option<crate::store::Validators>, crate::store::StoreError> {
-    tx.validators(url)
-}
-
 /// The page is byte-identical to the last time (by digest, which a server's
 /// stale ETag cannot fake).
-fn tx_validators_same(old: Option<crate::store::Validators>, f: &Fetched) -> bool {
+fn same_payload(old: Option<Validators>, f: &Fetched) -> bool {
     old.is_some_and(|o| o.payload_sha256.is_some() && o.payload_sha256 == f.location.payload_sha256)
 }
 
@@ -296,37 +470,115 @@ fn feed_article(source: &SourceDef, e: discover::FeedEntry) -> Article {
     }
 }
 
-/// Store an article, link syndicated copies in other outlets, queue it for the index.
-fn store_article(
-    tx: &Tx<'_>,
-    article: &Article,
-    resource_id: Option<i64>,
-    summary: &mut CrawlSummary,
-    stats: &mut SourceRunStats,
-    to_index: &mut Vec<(i64, Article)>,
-) -> Result<(), crate::store::StoreError> {
-    let hash = dedup::simhash(&article.body);
-    match tx.upsert_article(article, resource_id, hash)? {
-        StoredArticle::New(seq) => {
-            summary.new_articles += 1;
-            stats.new_articles += 1;
-            to_index.push((seq, article.clone()));
-            if hash != 0 {
-                let bands = dedup::bands(hash);
-                tx.set_simhash_bands(article, hash, &bands)?;
-                for (other, h) in
-                    tx.simhash_candidates(article.source.as_str(), &bands, article.published, 3)?
-                {
-                    let d = dedup::distance(hash, h);
-                    if d <= dedup::SYNDICATION_DISTANCE {
-                        tx.link_syndicated(&article.id, &other, d)?;
-                    }
-                }
-            }
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::archive::RecordLocation;
+    use crate::crawl::decode::Decoded;
+
+    fn fetched(status: u16, content_type: Option<&str>, text: Option<&str>) -> Fetched {
+        Fetched {
+            final_url: url::Url::parse("http://paper.people.com.cn/rmrb/x.html").expect("url"),
+            status,
+            headers: content_type
+                .map(|c| vec![("Content-Type".to_string(), c.to_string())])
+                .unwrap_or_default(),
+            body: text.unwrap_or("").as_bytes().to_vec(),
+            text: text.map(|t| Decoded {
+                text: t.to_string(),
+                encoding: "UTF-8",
+                warnings: vec![],
+            }),
+            not_modified: false,
+            location: RecordLocation {
+                file: "a.warc.gz".into(),
+                offset: 0,
+                length: 1,
+                payload_sha256: None,
+            },
         }
-        StoredArticle::Updated(seq) => to_index.push((seq, article.clone())),
-        StoredArticle::Unchanged => summary.unchanged += 1,
-        StoredArticle::Duplicate(_) => summary.duplicates += 1,
     }
-    Ok(())
+
+    fn report(result: Result<Fetched, FetchError>) -> FetchReport {
+        FetchReport {
+            journal: vec![],
+            robots: None,
+            result,
+        }
+    }
+
+    const PAGE: &str = "<html><body><h1>万州</h1><p>国企改革</p></body></html>";
+
+    #[test]
+    fn answers_map_to_steps() {
+        let ctx = TaskContext::default();
+        let ok = |role, f| classify(role, &ctx, &report(Ok(f)));
+        assert_eq!(
+            ok(Role::Article, fetched(200, Some("text/html"), Some(PAGE))),
+            Step::Article
+        );
+        assert_eq!(
+            ok(Role::Page, fetched(200, Some("text/html"), Some(PAGE))),
+            Step::Links
+        );
+        assert_eq!(
+            ok(Role::Page, fetched(404, Some("text/html"), Some(""))),
+            Step::NoEdition
+        );
+        assert_eq!(
+            ok(Role::Article, fetched(404, Some("text/html"), Some(""))),
+            Step::HttpError(404)
+        );
+        assert_eq!(
+            ok(Role::Article, fetched(200, Some("application/pdf"), None)),
+            Step::NotArticle("not an article: application/pdf".into())
+        );
+        assert_eq!(
+            ok(Role::Article, fetched(200, Some("text/html"), Some("  \n"))),
+            Step::NotArticle("not an article: empty body".into())
+        );
+    }
+
+    #[test]
+    fn a_missing_template_tries_the_next() {
+        let ctx = TaskContext {
+            alternates: vec!["http://paper.people.com.cn/old/x.html".into()],
+            ..Default::default()
+        };
+        assert_eq!(
+            classify(
+                Role::Page,
+                &ctx,
+                &report(Ok(fetched(404, Some("text/html"), Some(""))))
+            ),
+            Step::TryAlternate("http://paper.people.com.cn/old/x.html".into())
+        );
+    }
+
+    #[test]
+    fn failures_map_to_steps() {
+        let ctx = TaskContext::default();
+        let err = |e| classify(Role::Article, &ctx, &report(Err(e)));
+        assert_eq!(err(FetchError::Shutdown), Step::NotStarted);
+        assert_eq!(
+            err(FetchError::Archive("disk full".into())),
+            Step::StopRun("disk full".into())
+        );
+        assert_eq!(err(FetchError::RobotsDisallowed), Step::Disallowed);
+        assert!(matches!(
+            err(FetchError::Status(503)),
+            Step::FetchFailed {
+                transient: true,
+                status: Some(503),
+                ..
+            }
+        ));
+        assert!(matches!(
+            err(FetchError::UnsupportedRedirect("ftp://x/".into())),
+            Step::FetchFailed {
+                transient: false,
+                ..
+            }
+        ));
+    }
 }

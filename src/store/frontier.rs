@@ -2,36 +2,8 @@
 //! lives in the store so that a killed crawl resumes where it stopped.
 
 use super::{Result, Store, StoreError, Tx, now_utc};
+use crate::model::{NewTask, Role};
 use rusqlite::params;
-
-/// What a frontier URL is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    /// A listing, feed, day list or e-paper entry: yields links.
-    Index,
-    /// An e-paper page (版): yields other pages and articles.
-    Page,
-    /// An article page.
-    Article,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Index => "index",
-            Role::Page => "page",
-            Role::Article => "article",
-        }
-    }
-    fn parse(s: &str) -> Option<Role> {
-        match s {
-            "index" => Some(Role::Index),
-            "page" => Some(Role::Page),
-            "article" => Some(Role::Article),
-            _ => None,
-        }
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TaskState {
@@ -52,17 +24,6 @@ impl TaskState {
             TaskState::Later => "later",
         }
     }
-}
-
-/// A task to add. `recheck` tasks (first listing pages, feeds, latest-edition
-/// entries) are fetched again on every run; others once.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NewTask {
-    pub source: String,
-    pub url: String,
-    pub role: Role,
-    pub context: String,
-    pub recheck: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -112,34 +73,39 @@ fn collect_items(
 }
 
 impl Tx<'_> {
-    /// Add a task unless the source already has this URL. Returns whether it was added.
-    pub fn enqueue(&self, t: &NewTask) -> Result<bool> {
+    /// Add a task unless the source already has this URL. A `recheck` task
+    /// seen before is made due again, once per run: not when this run has
+    /// already handled it (pages of an open edition all link to each other).
+    /// Returns whether it was added.
+    pub fn enqueue(&self, t: &NewTask, run: i64) -> Result<bool> {
         let n = self.tx.execute(
             "INSERT OR IGNORE INTO frontier (source, url, role, context, recheck, updated_at) VALUES (?1,?2,?3,?4,?5,?6)",
             params![t.source, t.url, t.role.as_str(), t.context, t.recheck, now_utc()],
         )?;
         if n == 0 && t.recheck {
-            // A seed seen before: due again on this run.
             self.tx.execute(
                 "UPDATE frontier SET state = 'pending', context = ?3, updated_at = ?4 \
-                 WHERE source = ?1 AND url = ?2 AND state != 'pending'",
-                params![t.source, t.url, t.context, now_utc()],
+                 WHERE source = ?1 AND url = ?2 AND state != 'pending' \
+                 AND (last_run IS NULL OR last_run != ?5)",
+                params![t.source, t.url, t.context, now_utc(), run],
             )?;
         }
         Ok(n > 0)
     }
 
-    /// Record the outcome of a task.
+    /// Record the outcome of a task in run `run`.
     pub fn finish_task(
         &self,
         id: i64,
+        run: i64,
         state: TaskState,
         status: Option<u16>,
         error: Option<&str>,
     ) -> Result<()> {
         self.tx.execute(
-            "UPDATE frontier SET state = ?2, attempts = attempts + 1, last_status = ?3, last_error = ?4, updated_at = ?5 WHERE id = ?1",
-            params![id, state.as_str(), status, error, now_utc()],
+            "UPDATE frontier SET state = ?2, attempts = attempts + 1, last_status = ?3, last_error = ?4, \
+             updated_at = ?5, last_run = ?6 WHERE id = ?1",
+            params![id, state.as_str(), status, error, now_utc(), run],
         )?;
         Ok(())
     }
@@ -161,16 +127,36 @@ impl Store {
         })
     }
 
-    /// Pending tasks of these sources, oldest first.
+    /// Pending tasks of these sources, oldest first, taking the sources in
+    /// turn (the first task of each source, then the second of each…) so
+    /// that a long queue of one host never hides the others'.
     pub fn pending_tasks(&self, sources: &[String], limit: usize) -> Result<Vec<FrontierItem>> {
         let list =
             serde_json::to_string(sources).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, source, url, role, context, attempts FROM frontier \
-             WHERE state = 'pending' AND source IN (SELECT value FROM json_each(?1)) ORDER BY id LIMIT ?2",
+            "SELECT id, source, url, role, context, attempts FROM ( \
+               SELECT id, source, url, role, context, attempts, \
+                      ROW_NUMBER() OVER (PARTITION BY source ORDER BY id) AS turn FROM frontier \
+               WHERE state = 'pending' AND source IN (SELECT value FROM json_each(?1))) \
+             ORDER BY turn, id LIMIT ?2",
         )?;
         let rows = stmt.query_map(params![list, limit as i64], item_row)?;
         collect_items(rows)
+    }
+
+    /// Give tasks that failed on every allowed attempt another chance
+    /// (`radar crawl --retry-failed`). Returns how many.
+    pub fn retry_failed(&mut self, sources: &[String]) -> Result<usize> {
+        self.transaction(|tx| {
+            let mut n = 0;
+            for s in sources {
+                n += tx.tx.execute(
+                    "UPDATE frontier SET state = 'pending', attempts = 0 WHERE source = ?1 AND state = 'failed'",
+                    params![s],
+                )?;
+            }
+            Ok(n)
+        })
     }
 
     /// The context a task was queued with (page label, title, date).

@@ -128,6 +128,20 @@ CREATE TABLE source_runs (
             "ALTER TABLE source_runs ADD COLUMN pattern_fallbacks INTEGER NOT NULL DEFAULT 0;
              ALTER TABLE source_runs ADD COLUMN challenges INTEGER NOT NULL DEFAULT 0;",
         ),
+        // 3: the run that last handled a task (a recheck task is due once per
+        // run, not again for every page linking to it); article links that
+        // answered with no article; robots.txt answers kept per host.
+        M::up(
+            "ALTER TABLE frontier ADD COLUMN last_run INTEGER;
+             ALTER TABLE source_runs ADD COLUMN not_articles INTEGER NOT NULL DEFAULT 0;
+             CREATE TABLE robots (
+                 host TEXT PRIMARY KEY,
+                 url TEXT NOT NULL,
+                 status INTEGER NOT NULL,
+                 resource_id INTEGER NOT NULL REFERENCES resources(id),
+                 fetched_at TEXT NOT NULL
+             );",
+        ),
     ])
 }
 

@@ -6,6 +6,7 @@
 mod articles;
 mod coverage;
 mod frontier;
+mod lock;
 mod migrations;
 mod resources;
 mod runs;
@@ -15,8 +16,9 @@ use std::path::Path;
 
 pub use articles::{ArticleRow, StoredArticle};
 pub use coverage::DayCoverage;
-pub use frontier::{FrontierItem, NewTask, Role, TaskState};
-pub use resources::{NewResource, ResourceLocation, Validators};
+pub use frontier::{FrontierItem, TaskState};
+pub use lock::{HomeLock, LOCK_FILE, LockError};
+pub use resources::{NewResource, ResourceLocation};
 pub use runs::{RunCounts, SourceHealth, SourceRunStats};
 
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +32,8 @@ pub enum StoreError {
     Migration(#[from] rusqlite_migration::Error),
     #[error("database: {0}")]
     Sql(#[from] rusqlite::Error),
+    #[error("database lock: {0}")]
+    Lock(String),
     #[error("stored value is corrupt: {0}")]
     Corrupt(String),
 }
@@ -52,7 +56,18 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Two processes opening a new home at once must not both create the
+        // tables: migrations run under an exclusive lock beside the database.
+        let lock_path = path.with_extension("migrate.lock");
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .and_then(|f| f.lock().map(|()| f))
+            .map_err(|e| StoreError::Lock(format!("{}: {e}", lock_path.display())))?;
         migrations::migrations().to_latest(&mut conn)?;
+        drop(lock);
         Ok(Store { conn })
     }
 

@@ -1,7 +1,8 @@
 //! Resources: one row per archived exchange (errors and robots.txt included),
 //! pointing at its WARC record; and HTTP validators for conditional GET.
 
-use super::{Result, Store, Tx};
+use super::{Result, Store, Tx, now_utc};
+use crate::model::Validators;
 use rusqlite::{OptionalExtension, params};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -18,14 +19,6 @@ pub struct NewResource {
     pub warc_length: u64,
     pub payload_sha256: Option<String>,
     pub error: Option<String>,
-}
-
-/// ETag / Last-Modified last seen for a URL, with the payload digest they vouched for.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Validators {
-    pub etag: Option<String>,
-    pub last_modified: Option<String>,
-    pub payload_sha256: Option<String>,
 }
 
 /// Where the bytes of a resource are.
@@ -61,6 +54,16 @@ impl Tx<'_> {
                 r.warc_offset as i64, r.warc_length as i64, r.payload_sha256, r.error],
         )?;
         Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Keep a host's definitive robots.txt answer (its archived resource).
+    pub fn record_robots(&self, host: &str, url: &str, status: u16, resource_id: i64) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO robots (host, url, status, resource_id, fetched_at) VALUES (?1,?2,?3,?4,?5) \
+             ON CONFLICT(host) DO UPDATE SET url=?2, status=?3, resource_id=?4, fetched_at=?5",
+            params![host, url, status, resource_id, now_utc()],
+        )?;
+        Ok(())
     }
 
     pub fn last_resource_id(&self) -> Result<Option<i64>> {
@@ -135,15 +138,14 @@ impl Store {
         Ok(None)
     }
 
-    /// The latest robots.txt answer per host fetched since `since` (RFC 3339):
+    /// The robots.txt answers kept since `since` (RFC 3339), per host key:
     /// the archive doubles as the robots cache across runs.
-    pub fn recent_robots(&self, since: &str) -> Result<Vec<ResourceLocation>> {
+    pub fn recent_robots(&self, since: &str) -> Result<Vec<(String, ResourceLocation)>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT url, status, warc_file, warc_offset, warc_length, payload_sha256 FROM resources \
-             WHERE id IN (SELECT MAX(id) FROM resources WHERE url LIKE '%/robots.txt' AND status IS NOT NULL \
-             AND fetched_at >= ?1 GROUP BY url)",
+            "SELECT r.url, r.status, r.warc_file, r.warc_offset, r.warc_length, r.payload_sha256, b.host \
+             FROM robots b JOIN resources r ON r.id = b.resource_id WHERE b.fetched_at >= ?1",
         )?;
-        let rows = stmt.query_map(params![since], location_row)?;
+        let rows = stmt.query_map(params![since], |r| Ok((r.get(6)?, location_row(r)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

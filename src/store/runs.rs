@@ -27,6 +27,8 @@ pub struct SourceRunStats {
     pub pattern_fallbacks: u64,
     /// Pages answered with a script challenge (an anti-bot wall).
     pub challenges: u64,
+    /// Article links that answered with no article (an empty 200, a PDF).
+    pub not_articles: u64,
     /// Per field: (articles extracted, articles where the field's selector came back empty).
     pub empty_fields: BTreeMap<String, (u64, u64)>,
 }
@@ -50,6 +52,16 @@ impl Store {
             params![now_utc(), command],
         )?;
         Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Runs still marked running: their process died (SIGKILL, power cut).
+    /// Call with the home's writer lock held, so that no live run is among
+    /// them. Returns how many were marked `killed`.
+    pub fn mark_dead_runs(&mut self) -> Result<usize> {
+        Ok(self.conn.execute(
+            "UPDATE runs SET status = 'killed', finished_at = ?1 WHERE status = 'running'",
+            params![now_utc()],
+        )?)
     }
 
     pub fn finish_run(&mut self, id: i64, counts: RunCounts, status: &str) -> Result<()> {
@@ -81,10 +93,10 @@ impl Store {
     pub fn source_health(&self, source: &str, window: usize) -> Result<SourceHealth> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT finished_at, fetched, links, new_articles, errors, listing_pages, empty_listings, empty_fields, \
-             pattern_fallbacks, challenges \
+             pattern_fallbacks, challenges, not_articles \
              FROM source_runs WHERE source = ?1 ORDER BY run_id DESC LIMIT ?2",
         )?;
-        type Row = (String, i64, i64, i64, i64, i64, i64, String, i64, i64);
+        type Row = (String, i64, i64, i64, i64, i64, i64, String, i64, i64, i64);
         let rows: Vec<Row> = stmt
             .query_map(params![source, window as i64], |r| {
                 Ok((
@@ -98,6 +110,7 @@ impl Store {
                     r.get(7)?,
                     r.get(8)?,
                     r.get(9)?,
+                    r.get(10)?,
                 ))
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -153,6 +166,12 @@ impl Store {
             ));
         }
         // Alarm 4: a field that earlier runs filled came back empty on every article now.
+        if latest.10 > 0 {
+            h.alarms.push(format!(
+                "not articles? {} article link(s) answered with no article (an empty page or a non-HTML file such as a PDF); nothing was stored from them",
+                latest.10
+            ));
+        }
         let fields_now: BTreeMap<String, (u64, u64)> =
             serde_json::from_str(&latest.7).unwrap_or_default();
         for (field, (seen, empty)) in &fields_now {
@@ -198,12 +217,13 @@ impl Tx<'_> {
         let fields = serde_json::to_string(&s.empty_fields).unwrap_or_else(|_| "{}".into());
         self.tx.execute(
             "INSERT INTO source_runs (run_id, source, finished_at, fetched, links, new_articles, errors, listing_pages, \
-             empty_listings, empty_fields, pattern_fallbacks, challenges) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12) \
+             empty_listings, empty_fields, pattern_fallbacks, challenges, not_articles) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13) \
              ON CONFLICT(run_id, source) DO UPDATE SET finished_at=?3, fetched=fetched+?4, links=links+?5, \
              new_articles=new_articles+?6, errors=errors+?7, listing_pages=listing_pages+?8, \
-             empty_listings=empty_listings+?9, empty_fields=?10, pattern_fallbacks=pattern_fallbacks+?11, challenges=challenges+?12",
+             empty_listings=empty_listings+?9, empty_fields=?10, pattern_fallbacks=pattern_fallbacks+?11, challenges=challenges+?12, \
+             not_articles=not_articles+?13",
             params![run_id, source, now_utc(), s.fetched as i64, s.links as i64, s.new_articles as i64,
-                s.errors as i64, s.listing_pages as i64, s.empty_listings as i64, fields, s.pattern_fallbacks as i64, s.challenges as i64],
+                s.errors as i64, s.listing_pages as i64, s.empty_listings as i64, fields, s.pattern_fallbacks as i64, s.challenges as i64, s.not_articles as i64],
         )?;
         Ok(())
     }

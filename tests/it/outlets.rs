@@ -23,6 +23,7 @@ fn crawl_sample(
         range: Some(sample_range()),
         replay: vec![warc],
         today: Some(date("2026-04-01")),
+        ..Default::default()
     };
     let summary = run_crawl(&home, &req);
     (dir, home, summary)
@@ -283,6 +284,7 @@ fn an_edition_missing_under_the_new_url_scheme_is_tried_under_the_old_one() {
         range: Some(reform_radar::discover::DateRange { from: day, to: day }),
         replay: vec![warc],
         today: Some(date("2026-03-01")),
+        ..Default::default()
     };
     let summary = run_crawl(&home, &req);
     assert_eq!(summary.new_articles, 1, "{summary:?}");

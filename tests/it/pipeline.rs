@@ -14,6 +14,7 @@ fn people_daily_backfill(warc: std::path::PathBuf) -> CrawlRequest {
         range: Some(sample_range()),
         replay: vec![warc],
         today: Some(date("2026-04-01")),
+        ..Default::default()
     }
 }
 
@@ -86,6 +87,7 @@ fn replay_without_a_range_covers_the_dates_in_the_archive() {
         range: None,
         replay: vec![warc],
         today: Some(date("2026-11-26")),
+        retry_failed: false,
     };
     run_crawl(&home, &req);
     let (dir2, ranged) = new_home();

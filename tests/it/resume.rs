@@ -123,23 +123,35 @@ fn sigkill_mid_crawl_then_the_same_command_finishes_exactly() {
     assert_complete(&home);
 }
 
-#[test]
-fn sigint_finishes_in_flight_requests_and_exits_cleanly() {
+/// A signal finishes the requests in flight, commits them and stops; the
+/// exit status (130) says the run was interrupted, and the same command
+/// finishes the job.
+fn signal_stops_cleanly_and_says_so(signal: i32) {
     let (_dir, home) = home();
     let child = spawn(&home);
     wait_for_articles(&home, 4);
     let pid = i32::try_from(child.id()).expect("pid");
     // SAFETY: signalling our own child, which has not been reaped yet.
-    let rc = unsafe { libc::kill(pid, libc::SIGINT) };
-    assert_eq!(rc, 0, "SIGINT sent");
+    let rc = unsafe { libc::kill(pid, signal) };
+    assert_eq!(rc, 0, "signal sent");
     let out = child.wait_with_output().expect("exit");
-    assert!(out.status.success(), "clean exit on SIGINT");
+    assert_eq!(out.status.code(), Some(130), "interrupted, not success");
     let line = String::from_utf8_lossy(&out.stdout);
     assert!(line.contains("interrupted"), "{line}");
     assert!(article_count(&home) < ARTICLES as u64);
     let again = spawn(&home).wait_with_output().expect("second run");
     assert!(again.status.success());
     assert_complete(&home);
+}
+
+#[test]
+fn sigint_finishes_in_flight_requests_and_exits_as_interrupted() {
+    signal_stops_cleanly_and_says_so(libc::SIGINT);
+}
+
+#[test]
+fn sigterm_finishes_in_flight_requests_and_exits_as_interrupted() {
+    signal_stops_cleanly_and_says_so(libc::SIGTERM);
 }
 
 #[test]

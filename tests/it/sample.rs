@@ -56,6 +56,7 @@ fn sample_request(warc: std::path::PathBuf) -> CrawlRequest {
         range: Some(range),
         replay: vec![warc],
         today: Some(date("2026-04-01")),
+        ..Default::default()
     }
 }
 

@@ -1,0 +1,68 @@
+//! The index follows the store. The store is the truth: every article
+//! change gets a new `seq`, and the index only ever indexes what the store
+//! holds after the last `seq` it committed, read back from the store in
+//! order, so its committed `seq` never runs ahead of an article it lacks. A
+//! busy index waits for a later flush; a damaged one is thrown away and
+//! rebuilt from the store; neither ever fails a crawl.
+
+use crate::config::Home;
+use crate::index::{ArticleFeed, FeedError, IndexError, SearchIndex};
+use crate::model::Article;
+use crate::store::Store;
+
+impl ArticleFeed for Store {
+    fn max_article_seq(&self) -> Result<i64, FeedError> {
+        Ok(Store::max_article_seq(self)?)
+    }
+    fn articles_after_seq(
+        &self,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<(i64, Article)>, FeedError> {
+        Ok(Store::articles_after_seq(self, after, limit)?)
+    }
+}
+
+/// Open the home's index; if it cannot be opened (a broken `meta.json`, a
+/// missing segment), discard it and start an empty one, which the next
+/// catch-up fills from the store. None if even that fails.
+pub(super) fn open_index(home: &Home) -> Option<SearchIndex> {
+    let dir = home.index_dir();
+    match SearchIndex::open(&dir) {
+        Ok(i) => return Some(i),
+        Err(e) => {
+            tracing::error!(index = %dir.display(), error = %e, "search index damaged; rebuilding it from the store")
+        }
+    }
+    if let Err(e) = std::fs::remove_dir_all(&dir) {
+        tracing::error!(index = %dir.display(), error = %e, "cannot remove the damaged index; search stays stale until `radar reindex`");
+        return None;
+    }
+    match SearchIndex::open(&dir) {
+        Ok(i) => Some(i),
+        Err(e) => {
+            tracing::error!(index = %dir.display(), error = %e, "cannot create a new index; search stays stale until `radar reindex`");
+            None
+        }
+    }
+}
+
+/// Index what the store has beyond the index's committed `seq`. A busy
+/// writer (another process) is left for a later call; any other index error
+/// is logged and the index dropped for the rest of the run (the next run
+/// catches up, or rebuilds a damaged index).
+pub(super) fn catch_up(index: &mut Option<SearchIndex>, store: &Store) {
+    let Some(i) = index.as_ref() else {
+        return;
+    };
+    match i.catch_up(store) {
+        Ok(_) => {}
+        Err(IndexError::Locked(dir)) => {
+            tracing::warn!(index = %dir.display(), "index busy; it catches up later")
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "search index update failed; the store keeps every article and the next run catches up");
+            *index = None;
+        }
+    }
+}
