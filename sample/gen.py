@@ -773,6 +773,24 @@ def cctv_news(arts, S):
           fname="china_1.jsonp")
 
 
+def sasac_title_block(a, i):
+    """The real skin puts the headline as bare text in div.zsy_cotitle, followed by a
+    <p> with 文章来源 / 发布时间 (some pages add 字号 and 打印 / 关闭); older pages
+    have an <h1> and the source line in a separate div. The title is the headline only."""
+    t, d = e(a["title"]), a["date"]
+    if i % 3 == 0:
+        return (f'<div class="zsy_cotitle">\n{t}\n'
+                f'<p>文章来源：国资委网站&nbsp;&nbsp;&nbsp;&nbsp;发布时间：{d}</p>\n</div>')
+    if i % 3 == 1:
+        return (f'<div class="zsy_cotitle">\n{t}\n'
+                f'<p><span>文章来源：国资委网站</span>&nbsp;&nbsp;<span>发布时间：{d}</span>&nbsp;&nbsp;'
+                f'<span class="zh">字号：<a href="javascript:void(0)">大</a> <a href="javascript:void(0)">中</a> '
+                f'<a href="javascript:void(0)">小</a></span> '
+                f'<span><a href="javascript:window.print()">打印</a> <a href="javascript:window.close()">关闭</a></span></p>\n</div>')
+    return (f'<div class="zsy_cotitle"><h1>{t}</h1></div>\n'
+            f'<div class="zsy_coinfo">文章来源：国资委网站 发布时间：{d}</div>')
+
+
 def sasac(arts, S, col, colname):
     lis = []
     for i, a in enumerate(sorted(arts, key=lambda a: a["date"], reverse=True)):
@@ -793,8 +811,7 @@ def sasac(arts, S, col, colname):
 <div class="zsy_top"><a href="http://www.sasac.gov.cn/">国务院国有资产监督管理委员会</a></div>
 <div class="zsy_position">当前位置：<a href="../../../index.html">首页</a> &gt; <a href="../../index.html">新闻发布</a> &gt; <a href="../index.html">{colname}</a></div>
 <div class="zsy_content">
-<div class="zsy_cotitle"><h1>{e(a["title"])}</h1></div>
-<div class="zsy_coinfo">文章来源：国资委网站 发布时间：{a["date"]}</div>
+{sasac_title_block(a, i)}
 <div class="zsy_comain">
 <style>.zsy_comain p{{text-indent:2em}}</style>
 {plain_paras(a, "")}<div id="qr_container">扫一扫在手机打开当前页</div>
@@ -929,27 +946,42 @@ def cq_gazette(arts, S):
 ''', fname="zfgb-2026-d5q.html")
 
 
+CQ_SASAC_COLUMNS = {"tzgg_191": "通知公告", "gqdj": "国企资讯"}
+
+
 def cq_sasac(arts, S):
-    base = "https://gzw.cq.gov.cn/tzgg_191"
-    lis = []
-    for a in sorted(arts, key=lambda a: a["date"], reverse=True):
-        docid = uid("gzw", a["title"], digits=8)
-        a["_url"] = f"{base}/{ymd(a['date'])[:6]}/t{ymd(a['date'])}_{docid}.html"
-        lis.append(f'<li class="clearfix"><a href="./{ymd(a["date"])[:6]}/t{ymd(a["date"])}_{docid}.html" target="_blank" title="{e(a["title"])}">{e(a["title"])}</a><span>{a["date"]}</span></li>')
-        S.add(a["_url"], trs_article(a, f'<div class="zwxl-title"><p class="tit">{e(a["title"])}</p></div>',
-                                     "重庆市国有资产监督管理委员会", "通知公告"))
-        S.expect(a, a["_url"])
-    S.add(f"{base}/", f'''<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>通知公告_重庆市国有资产监督管理委员会</title></head>
+    # one list per column (`col=`, default tzgg_191), paginated by `pg=` like wz-gov:
+    # index.html, index_1.html, … with createPage(N, …)
+    for col, cname in CQ_SASAC_COLUMNS.items():
+        base = f"https://gzw.cq.gov.cn/{col}"
+        mine = [a for a in arts if a["opts"].get("col", "tzgg_191") == col]
+        assert mine, col
+        npages = max(int(a["opts"].get("pg", "1")) for a in mine)
+        for pg in range(1, npages + 1):
+            lis = []
+            for a in sorted([a for a in mine if int(a["opts"].get("pg", "1")) == pg],
+                            key=lambda a: a["date"], reverse=True):
+                docid = uid("gzw", a["title"], digits=8)
+                a["_url"] = f"{base}/{ymd(a['date'])[:6]}/t{ymd(a['date'])}_{docid}.html"
+                lis.append(f'<li class="clearfix"><a href="./{ymd(a["date"])[:6]}/t{ymd(a["date"])}_{docid}.html" target="_blank" title="{e(a["title"])}">{e(a["title"])}</a><span>{a["date"]}</span></li>')
+                S.add(a["_url"], trs_article(a, f'<div class="zwxl-title"><p class="tit">{e(a["title"])}</p></div>',
+                                             "重庆市国有资产监督管理委员会", cname))
+                S.expect(a, a["_url"])
+            listing = f'''<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{cname}_重庆市国有资产监督管理委员会</title></head>
 <body>
 <div class="header"><a href="https://gzw.cq.gov.cn/">重庆市国有资产监督管理委员会</a></div>
 <div class="tab-con"><ul class="tab-item">
 {chr(10).join(lis)}
 </ul></div>
-<div class="page"><script>createPage(1, 0, 15, "index", "html", 12);</script></div>
+<div class="page"><script>createPage({npages}, {pg - 1}, 15, "index", "html", 12);</script></div>
 <div class="footer">重庆市国有资产监督管理委员会 版权所有 Copyright © 2026</div>
 </body></html>
-''', fname="tzgg_191-index.html")
+'''
+            if pg == 1:
+                S.add(f"{base}/", listing, fname=f"{col}-index.html")
+            else:
+                S.add(f"{base}/index_{pg - 1}.html", listing, fname=f"{col}-index_{pg - 1}.html")
 
 
 def wz_gov(arts, S):

@@ -364,7 +364,22 @@ fn element_showing<'a>(doc: &'a Html, g: &Gathered, title: &str) -> Option<Eleme
             return Some(el);
         }
     }
-    None
+    // a headline as bare text beside its metadata block
+    // (`<div>TITLE<p>文章来源：… 发布时间：…</p></div>`): the element holding it
+    doc.root_element().descendants().find_map(|node| {
+        let Node::Text(t) = node.value() else {
+            return None;
+        };
+        let text: String = t
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '\u{3000}' && *c != '\u{a0}')
+            .collect();
+        if text == want {
+            node.parent().and_then(ElementRef::wrap)
+        } else {
+            None
+        }
+    })
 }
 
 fn anchor_bonus(doc: &Html, anchor: &[NodeId], id: NodeId) -> f64 {

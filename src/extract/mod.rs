@@ -9,6 +9,7 @@ pub mod citation;
 pub mod dates;
 pub mod enp;
 pub mod generic;
+pub mod metaline;
 pub mod page_label;
 pub mod selectors;
 pub mod text;
@@ -118,6 +119,27 @@ struct FieldRun<'d> {
 }
 
 impl FieldRun<'_> {
+    /// The title selector: the headline and the metadata it held.
+    fn title(&mut self, sel: &Option<String>) -> (Option<String>, Option<String>) {
+        let Some(sel) = sel.as_deref().filter(|s| !s.trim().is_empty()) else {
+            return (None, None);
+        };
+        match selectors::first_title(self.doc, sel) {
+            Ok(Some((_, t, meta))) => (Some(t), meta),
+            Ok(None) => {
+                self.empty_fields.push("title");
+                self.warnings
+                    .push(format!("selector `{sel}` for title matched nothing"));
+                (None, None)
+            }
+            Err(e) => {
+                self.empty_fields.push("title");
+                self.warnings.push(format!("title: {e}"));
+                (None, None)
+            }
+        }
+    }
+
     fn inline(
         &mut self,
         field: &'static str,
@@ -178,7 +200,7 @@ pub fn extract_article(input: &PageInput, fields: &FieldSelectors, hints: &Hints
     };
 
     // title
-    let sel_title = run.inline("title", &fields.title, true);
+    let (sel_title, title_meta) = run.title(&fields.title);
     if let (Some(t), Some(e)) = (&sel_title, &enp.title)
         && !same_text(t, e)
     {
@@ -199,7 +221,8 @@ pub fn extract_article(input: &PageInput, fields: &FieldSelectors, hints: &Hints
         })
         .or_else(|| title::document_title(&doc));
     let title = title
-        .map(|t| text::strip_title_prefix(&t))
+        .map(|t| metaline::strip_trailing_meta(&text::strip_title_prefix(&t)).0)
+        .filter(|t| !t.is_empty())
         .unwrap_or_else(|| {
             run.warnings.push("no title found".into());
             String::new()
@@ -254,7 +277,7 @@ pub fn extract_article(input: &PageInput, fields: &FieldSelectors, hints: &Hints
             extract_generic_titled(&doc, known_title.as_deref()).body
         }
     };
-    let body = strip_body_prefix(&body);
+    let body = metaline::strip_body_meta(&strip_body_prefix(&body), &title);
     if body.is_empty() {
         run.warnings.push("no body found".into());
     }
@@ -273,6 +296,7 @@ pub fn extract_article(input: &PageInput, fields: &FieldSelectors, hints: &Hints
         sel_date
             .or_else(|| meta_content(&doc, DATE_METAS).and_then(|m| parse_date(&m)))
             .or(enp.date)
+            .or_else(|| title_meta.as_deref().and_then(parse_date))
             .or_else(|| date_near(text_of_page(), &title))
             .or(url_date)
             .or(hints.date)

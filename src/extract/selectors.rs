@@ -4,6 +4,7 @@
 //! the body before its text is taken. Invalid selectors are reported as
 //! [`SelectorError`]s, which the caller turns into warnings.
 
+use super::metaline::{strip_trailing_meta, title_text};
 use super::text::{block_text, clean_inline, clean_text};
 use ego_tree::NodeId;
 use scraper::{ElementRef, Html, Selector};
@@ -85,6 +86,28 @@ pub fn first_inline<'a>(
     Ok(None)
 }
 
+/// Like [`first_inline`] for a title: an element's headline without the
+/// metadata blocks it may hold (`文章来源：… 发布时间：…`, see
+/// [`super::metaline::title_text`]), with the metadata text left out. An
+/// element holding only metadata is passed over.
+pub fn first_title<'a>(
+    doc: &'a Html,
+    sel: &str,
+) -> Result<Option<(ElementRef<'a>, String, Option<String>)>, SelectorError> {
+    for alt in parse_alternatives(sel)? {
+        for el in doc.select(&alt) {
+            let (t, meta) = match el.value().name() {
+                "meta" => strip_trailing_meta(el.value().attr("content").unwrap_or("")),
+                _ => title_text(el),
+            };
+            if !t.is_empty() {
+                return Ok(Some((el, t, meta)));
+            }
+        }
+    }
+    Ok(None)
+}
+
 /// The first element (alternatives in order) with block text left after
 /// removing the `skip` subtrees, with its cleaned paragraphs.
 pub fn first_block(
@@ -137,6 +160,26 @@ mod tests {
             .expect("valid")
             .expect("found");
         assert_eq!(t, "元标题");
+    }
+
+    #[test]
+    fn title_selector_leaves_metadata_out() {
+        let doc = Html::parse_document(
+            "<div class=t><p>发布时间：2026-03-03</p></div>\
+             <div class=t>国资委召开推进会<p>文章来源：国资委网站 发布时间：2026-03-03</p></div>",
+        );
+        let (_, t, meta) = first_title(&doc, ".t").expect("valid").expect("found");
+        assert_eq!(
+            t, "国资委召开推进会",
+            "the metadata-only block is passed over"
+        );
+        assert_eq!(
+            meta.as_deref(),
+            Some("文章来源：国资委网站 发布时间：2026-03-03")
+        );
+        // first_inline keeps the whole text (date selectors read it)
+        let (_, t) = first_inline(&doc, ".t").expect("valid").expect("found");
+        assert_eq!(t, "发布时间：2026-03-03");
     }
 
     #[test]

@@ -3,10 +3,10 @@
 //! `og:title` / `ArticleTitle`, else `<title>` without a ` - 人民网` style
 //! suffix.
 
-use super::text::{block_text, clean_inline};
+use super::metaline::title_text;
+use super::text::clean_inline;
 use regex::Regex;
 use scraper::{ElementRef, Html, Selector};
-use std::collections::HashSet;
 use std::sync::LazyLock;
 
 static TITLE_ONLY: LazyLock<Selector> =
@@ -21,8 +21,9 @@ static META_TITLE: LazyLock<Selector> = LazyLock::new(|| {
 static TITLE_SUFFIX: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\s*[-_|｜—–]+\s*[^-_|｜—–]{1,30}$").expect("static regex"));
 
+/// A heading's headline, without metadata it may hold (`来源：… 2026-03-03`).
 fn text_of(el: ElementRef<'_>) -> String {
-    clean_inline(&block_text(el, &HashSet::new()))
+    title_text(el).0
 }
 
 /// The `<h1>`/`<h2>` whose text is in the page's `<title>` (or holds the title

@@ -41,4 +41,5 @@ pub(super) fn strip(list: &[&str]) -> Vec<String> {
 }
 
 mod epaper;
+mod sasac;
 mod web;

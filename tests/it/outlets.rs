@@ -374,3 +374,71 @@ fn a_broadcast_item_is_dated_by_its_broadcast() {
         article.body
     );
 }
+
+#[test]
+fn cq_sasac_sibling_columns_are_crawled_with_their_item_and_dates() {
+    let (_dir, home, summary) = crawl_sample(&["cq-sasac"]);
+    assert_eq!(summary.errors, 0, "{summary:?}");
+    let store = Store::open(&home.db_path()).expect("store");
+    let rows = store.articles(&[]).expect("articles");
+    let news: Vec<_> = rows
+        .iter()
+        .map(|r| &r.article)
+        .filter(|a| a.url.starts_with("https://gzw.cq.gov.cn/gqdj/"))
+        .collect();
+    // 国企资讯 has three items over two list pages (index.html, index_1.html)
+    let dates: BTreeSet<_> = news.iter().filter_map(|a| a.published).collect();
+    assert_eq!(
+        news.len(),
+        3,
+        "{:?}",
+        news.iter().map(|a| &a.url).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        dates,
+        ["2026-03-02", "2026-03-03", "2026-03-04"]
+            .into_iter()
+            .map(date)
+            .collect::<BTreeSet<_>>()
+    );
+    assert!(
+        news.iter().all(|a| a.item == "C7"),
+        "every column evidences C7"
+    );
+    let promo = news
+        .iter()
+        .find(|a| a.title == "市国资委推广万州城投集团平台公司市场化转型经验")
+        .expect("the commission's promotion of an enterprise's experience");
+    assert_eq!(promo.published, Some(date("2026-03-04")));
+    assert!(promo.body.contains("万州城投集团"), "{}", promo.body);
+    // the older list page, reached by pagination of the sibling column
+    assert!(news.iter().any(
+        |a| a.title == "重庆三峡水务集团入选全市国企改革深化提升行动典型案例"
+            && a.published == Some(date("2026-03-02"))
+    ));
+    // 通知公告 is still crawled beside it
+    assert!(
+        rows.iter()
+            .any(|r| r.article.url.starts_with("https://gzw.cq.gov.cn/tzgg_191/"))
+    );
+}
+
+#[test]
+fn sasac_titles_hold_no_source_or_date_line() {
+    let (_dir, home, _) = crawl_sample(&["sasac-news", "sasac-local"]);
+    let store = Store::open(&home.db_path()).expect("store");
+    let rows = store.articles(&[]).expect("articles");
+    assert_eq!(rows.len(), 8);
+    for a in rows.iter().map(|r| &r.article) {
+        for w in ["文章来源", "发布时间", "字号", "打印", "关闭"] {
+            assert!(!a.title.contains(w), "{}: title {:?}", a.url, a.title);
+            assert!(
+                !a.body.lines().next().unwrap_or("").contains(w),
+                "{}: body starts {:?}",
+                a.url,
+                a.body
+            );
+        }
+        assert!(a.published.is_some(), "{}", a.url);
+    }
+}
