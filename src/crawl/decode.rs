@@ -24,7 +24,10 @@ const MOSTLY_UTF8: f64 = 0.05;
 /// and the number of invalid sequences.
 fn mostly_utf8(bytes: &[u8]) -> Option<(String, usize)> {
     let text = String::from_utf8_lossy(bytes);
-    let bad = text.chars().filter(|c| *c == char::REPLACEMENT_CHARACTER).count();
+    let bad = text
+        .chars()
+        .filter(|c| *c == char::REPLACEMENT_CHARACTER)
+        .count();
     let non_ascii = text.chars().filter(|c| !c.is_ascii()).count();
     (non_ascii > 0 && (bad as f64) <= MOSTLY_UTF8 * non_ascii as f64)
         .then(|| (text.into_owned(), bad))
@@ -39,7 +42,10 @@ fn decoded(text: String, enc: &'static Encoding) -> Decoded {
 }
 
 fn damaged_utf8(text: String, bad: usize) -> Decoded {
-    tracing::warn!(invalid = bad, "UTF-8 page with invalid bytes; decoded with replacement");
+    tracing::warn!(
+        invalid = bad,
+        "UTF-8 page with invalid bytes; decoded with replacement"
+    );
     Decoded {
         text,
         encoding: UTF_8.name(),
@@ -181,7 +187,9 @@ mod tests {
     fn one_stray_byte_in_declared_utf8_stays_utf8_with_a_warning() {
         let mut html = "<html><head><meta charset=\"utf-8\"></head><body><p>无效字节之后仍是万州城投集团的改革报道。</p>".as_bytes().to_vec();
         html.push(0xFF);
-        html.extend_from_slice("<p>深化国有企业改革，推进混合所有制改革。</p></body></html>".as_bytes());
+        html.extend_from_slice(
+            "<p>深化国有企业改革，推进混合所有制改革。</p></body></html>".as_bytes(),
+        );
         for ct in [Some("text/html; charset=utf-8"), None] {
             let d = decode_html(&html, ct);
             assert_eq!(d.encoding, "UTF-8", "{ct:?}");
@@ -193,7 +201,8 @@ mod tests {
 
     #[test]
     fn gbk_under_a_utf8_header_is_still_gbk() {
-        let html = "<html><body><p>万州区国资委召开国企改革推进会，部署三项制度改革。</p></body></html>";
+        let html =
+            "<html><body><p>万州区国资委召开国企改革推进会，部署三项制度改革。</p></body></html>";
         let d = decode_html(&gbk(html), Some("text/html; charset=utf-8"));
         assert_eq!(d.encoding, "gb18030");
         assert!(d.text.contains("部署三项制度改革"));

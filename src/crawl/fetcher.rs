@@ -264,9 +264,7 @@ impl Fetcher {
     pub async fn fetch(&self, url: &str, opts: &FetchOptions) -> FetchReport {
         let mut journal = Vec::new();
         let mut robots = None;
-        let result = self
-            .fetch_inner(url, opts, &mut journal, &mut robots)
-            .await;
+        let result = self.fetch_inner(url, opts, &mut journal, &mut robots).await;
         FetchReport {
             journal,
             robots,

@@ -4,11 +4,11 @@
 //! waiting for its host's pace never holds a slot another host could use).
 //! robots.txt verdicts are cached per host here too.
 
+use super::robots::RobotsRules;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use super::robots::RobotsRules;
 use tokio::sync::{Mutex as AsyncMutex, OnceCell, OwnedMutexGuard, Semaphore};
 
 pub struct HostState {

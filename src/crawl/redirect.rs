@@ -112,7 +112,10 @@ mod tests {
         assert!(http_redirect_target(&u, Some("file:///etc/passwd")).is_err());
         assert!(http_redirect_target(&u, Some("javascript:void(0)")).is_err());
         assert_eq!(
-            http_redirect_target(&u, Some("/b.html")).ok().flatten().map(|u| u.to_string()),
+            http_redirect_target(&u, Some("/b.html"))
+                .ok()
+                .flatten()
+                .map(|u| u.to_string()),
             Some("http://epaper.example.cn/b.html".to_string())
         );
         assert_eq!(http_redirect_target(&u, None), Ok(None));

@@ -126,7 +126,10 @@ mod tests {
         let p = policy();
         assert_eq!(p.after(1, Some((200, None))), NextStep::Accept);
         assert_eq!(p.after(1, Some((404, None))), NextStep::Accept);
-        assert!(matches!(p.after(1, Some((503, None))), NextStep::RetryAfter(_)));
+        assert!(matches!(
+            p.after(1, Some((503, None))),
+            NextStep::RetryAfter(_)
+        ));
         assert!(matches!(p.after(2, None), NextStep::RetryAfter(_)));
         assert_eq!(
             p.after(3, Some((503, None))),

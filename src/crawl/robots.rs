@@ -139,7 +139,10 @@ mod tests {
 
     #[test]
     fn the_agent_token_is_the_product_name() {
-        assert_eq!(agent_token("reform-radar/0.1 (+mailto:a@b)"), "reform-radar");
+        assert_eq!(
+            agent_token("reform-radar/0.1 (+mailto:a@b)"),
+            "reform-radar"
+        );
         assert_eq!(agent_token(""), "reform-radar");
     }
 }

@@ -3,8 +3,8 @@
 
 use super::links::{element_text, link_target, selector};
 use super::{Discovery, Scope, TaskContext, task};
-use crate::model::SourceDef;
 use crate::model::Role;
+use crate::model::SourceDef;
 use scraper::Html;
 use url::Url;
 

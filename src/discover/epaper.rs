@@ -5,8 +5,8 @@
 use super::links::{compile, element_text, find_links_or_pattern, selector};
 use super::{Discovery, Scope, TaskContext, task};
 use crate::extract::{date_from_url, parse_page_label};
-use crate::model::SourceDef;
 use crate::model::Role;
+use crate::model::SourceDef;
 use scraper::Html;
 use url::Url;
 

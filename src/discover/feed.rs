@@ -2,8 +2,8 @@
 //! articles themselves when the source does not fetch pages.
 
 use super::{Discovery, FeedEntry, TaskContext, task};
-use crate::model::{BEIJING, SourceDef};
 use crate::model::Role;
+use crate::model::{BEIJING, SourceDef};
 
 pub fn seeds(source: &SourceDef) -> Vec<crate::model::NewTask> {
     let Some(spec) = &source.feed else {

@@ -5,8 +5,8 @@
 use super::links::{compile, element_text, find_links, link_target, link_title, selector};
 use super::{Discovery, Scope, TaskContext, task};
 use crate::extract::parse_date;
-use crate::model::{ListingFormat, ListingSpec, SourceDef};
 use crate::model::Role;
+use crate::model::{ListingFormat, ListingSpec, SourceDef};
 use chrono::{Datelike, NaiveDate};
 use scraper::Html;
 use url::Url;

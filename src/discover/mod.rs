@@ -14,8 +14,8 @@ pub use context::TaskContext;
 pub use epaper::page_label_of;
 pub use links::canonical_url;
 
-use crate::model::{SourceDef, SourceKind};
 use crate::model::{NewTask, Role};
+use crate::model::{SourceDef, SourceKind};
 use chrono::NaiveDate;
 
 /// A date range, both ends inclusive (Beijing dates).

@@ -75,7 +75,10 @@ pub async fn crawl(
     let mut store = Store::open(&home.db_path())?;
     let dead = store.mark_dead_runs()?;
     if dead > 0 {
-        tracing::warn!(runs = dead, "runs left `running` by a killed process marked `killed`");
+        tracing::warn!(
+            runs = dead,
+            "runs left `running` by a killed process marked `killed`"
+        );
     }
     let mut index = super::follow::open_index(home);
     if let Some(i) = &index {
@@ -245,7 +248,9 @@ fn commit(
     let stop = store.transaction(|tx| {
         let mut stop = None;
         for (item, report) in batch {
-            if let Step::StopRun(why) = run.apply(tx, &sources[&item.source], scope, &item, report)? {
+            if let Step::StopRun(why) =
+                run.apply(tx, &sources[&item.source], scope, &item, report)?
+            {
                 stop.get_or_insert(why);
             }
         }

@@ -131,7 +131,9 @@ mod tests {
             item(3, "http://b.example/1"),
             item(4, "http://c.example/1"),
         ]);
-        let first: Vec<i64> = std::iter::from_fn(|| w.next_ready()).map(|i| i.id).collect();
+        let first: Vec<i64> = std::iter::from_fn(|| w.next_ready())
+            .map(|i| i.id)
+            .collect();
         assert_eq!(first, vec![1, 3, 4], "one per host, a's second waits");
         w.fetched(&item(1, "http://a.example/1"));
         assert_eq!(w.next_ready().map(|i| i.id), Some(2));
@@ -145,7 +147,11 @@ mod tests {
         assert_eq!(w.refill(vec![item(1, "http://a.example/1")]), 0);
         let got = w.next_ready().expect("task");
         w.fetched(&got);
-        assert_eq!(w.refill(vec![item(1, "http://a.example/1")]), 0, "awaiting commit");
+        assert_eq!(
+            w.refill(vec![item(1, "http://a.example/1")]),
+            0,
+            "awaiting commit"
+        );
         w.committed(1);
         assert_eq!(w.refill(vec![item(1, "http://a.example/1")]), 1);
         assert_eq!(w.claimed(), 1);
@@ -155,8 +161,14 @@ mod tests {
     #[test]
     fn replay_lets_several_tasks_of_one_host_run() {
         let mut w = Window::new(3);
-        w.refill((1..=5).map(|n| item(n, &format!("http://a.example/{n}"))).collect());
-        let got: Vec<i64> = std::iter::from_fn(|| w.next_ready()).map(|i| i.id).collect();
+        w.refill(
+            (1..=5)
+                .map(|n| item(n, &format!("http://a.example/{n}")))
+                .collect(),
+        );
+        let got: Vec<i64> = std::iter::from_fn(|| w.next_ready())
+            .map(|i| i.id)
+            .collect();
         assert_eq!(got, vec![1, 2, 3]);
     }
 }

@@ -275,11 +275,7 @@ impl Run {
         source: &SourceDef,
         report: &FetchReport,
     ) -> Result<Option<i64>, StoreError> {
-        let final_url = report
-            .result
-            .as_ref()
-            .ok()
-            .map(|f| f.final_url.to_string());
+        let final_url = report.result.as_ref().ok().map(|f| f.final_url.to_string());
         let mut last = None;
         for j in &report.journal {
             let id = tx.insert_resource(&NewResource {

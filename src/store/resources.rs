@@ -57,7 +57,13 @@ impl Tx<'_> {
     }
 
     /// Keep a host's definitive robots.txt answer (its archived resource).
-    pub fn record_robots(&self, host: &str, url: &str, status: u16, resource_id: i64) -> Result<()> {
+    pub fn record_robots(
+        &self,
+        host: &str,
+        url: &str,
+        status: u16,
+        resource_id: i64,
+    ) -> Result<()> {
         self.tx.execute(
             "INSERT INTO robots (host, url, status, resource_id, fetched_at) VALUES (?1,?2,?3,?4,?5) \
              ON CONFLICT(host) DO UPDATE SET url=?2, status=?3, resource_id=?4, fetched_at=?5",
@@ -146,6 +152,15 @@ impl Store {
              FROM robots b JOIN resources r ON r.id = b.resource_id WHERE b.fetched_at >= ?1",
         )?;
         let rows = stmt.query_map(params![since], |r| Ok((r.get(6)?, location_row(r)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every archived exchange's location, in the order they were stored.
+    pub fn resource_locations(&self) -> Result<Vec<ResourceLocation>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT url, status, warc_file, warc_offset, warc_length, payload_sha256 FROM resources ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], location_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

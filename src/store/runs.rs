@@ -64,6 +64,13 @@ impl Store {
         )?)
     }
 
+    /// Every run's status, oldest first.
+    pub fn run_statuses(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare("SELECT status FROM runs ORDER BY id")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     pub fn finish_run(&mut self, id: i64, counts: RunCounts, status: &str) -> Result<()> {
         self.conn.execute(
             "UPDATE runs SET finished_at=?2, status=?3, fetched=?4, new_articles=?5, unchanged=?6, errors=?7 WHERE id=?1",

@@ -86,7 +86,8 @@ fn provision_warcio() -> Result<PathBuf, String> {
     std::fs::create_dir_all(repo().join("target")).map_err(|e| e.to_string())?;
     let lock = std::fs::File::create(repo().join("target").join("test-venv.lock"))
         .map_err(|e| format!("target/test-venv.lock: {e}"))?;
-    lock.lock().map_err(|e| format!("locking target/test-venv.lock: {e}"))?;
+    lock.lock()
+        .map_err(|e| format!("locking target/test-venv.lock: {e}"))?;
     if has_warcio(&python) {
         return Ok(python);
     }
@@ -102,7 +103,9 @@ fn provision_warcio() -> Result<PathBuf, String> {
         }
     };
     run(
-        std::process::Command::new("python3").args(["-m", "venv"]).arg(&venv),
+        std::process::Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(&venv),
         "python3 -m venv target/test-venv (is Python 3 with venv installed?)",
     )?;
     run(
