@@ -65,3 +65,66 @@ fn each_edge_has_one_owner() {
     }
     assert!(offenders.is_empty(), "{offenders:#?}");
 }
+
+/// Module-to-module edges: `model` is the bottom; `config`, `archive` and
+/// `store` sit on it; the stages (`crawl`, `discover`, `extract`, `dedup`,
+/// `index`, `schedule`) never import each other, with the exceptions named
+/// here and why; only `pipeline` (and `cli` above it) wires stages together.
+#[test]
+fn stages_never_import_each_other() {
+    let allowed: &[(&str, &[&str])] = &[
+        ("model", &[]),
+        ("config", &["model"]),
+        ("archive", &["model"]),
+        ("store", &["model"]),
+        // The fetcher archives every exchange before its outcome is used.
+        ("crawl", &["model", "config", "archive"]),
+        // Discovery reads link hints (dates in URLs, page labels) with the
+        // extractor's Chinese date and page-label parsers.
+        ("discover", &["model", "extract"]),
+        ("extract", &["model"]),
+        ("dedup", &["model"]),
+        ("index", &["model"]),
+        ("schedule", &["model", "config"]),
+        (
+            "pipeline",
+            &[
+                "model", "config", "archive", "store", "crawl", "discover", "extract", "dedup",
+                "index", "schedule",
+            ],
+        ),
+    ];
+    let src = repo().join("src");
+    let re = regex::Regex::new(r"crate::([a-z_]+)").expect("regex");
+    let mut offenders = Vec::new();
+    for file in rust_files(&src) {
+        let rel = file
+            .strip_prefix(&src)
+            .expect("under src")
+            .to_string_lossy()
+            .into_owned();
+        let module = rel
+            .split('/')
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(".rs")
+            .to_string();
+        let Some((_, ok)) = allowed.iter().find(|(m, _)| *m == module) else {
+            continue; // cli, lib.rs, main.rs: the top
+        };
+        let text = std::fs::read_to_string(&file).expect("read");
+        assert!(
+            !text.contains("crate::{"),
+            "{rel}: name modules one `use crate::x` at a time so edges stay visible"
+        );
+        for c in re.captures_iter(&text) {
+            let target = &c[1];
+            if target != module && !ok.contains(&target) {
+                offenders.push(format!("{rel}: {module} -> {target}"));
+            }
+        }
+    }
+    offenders.sort();
+    offenders.dedup();
+    assert!(offenders.is_empty(), "{offenders:#?}");
+}
