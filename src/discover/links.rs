@@ -160,8 +160,19 @@ pub fn find_links_or_pattern(
     (fallback, true)
 }
 
+/// A source's pattern, compiled once per process (definitions are checked
+/// by `radar check`; an invalid one matches nothing). `Regex` clones share
+/// the compiled program, so pages pay no compilation.
 pub fn compile(re: Option<&str>) -> Option<regex::Regex> {
-    re.and_then(|r| regex::Regex::new(r).ok())
+    static CACHE: std::sync::LazyLock<
+        std::sync::Mutex<std::collections::HashMap<String, Option<regex::Regex>>>,
+    > = std::sync::LazyLock::new(Default::default);
+    let re = re?;
+    let mut cache = CACHE.lock().unwrap_or_else(|p| p.into_inner());
+    cache
+        .entry(re.to_string())
+        .or_insert_with(|| regex::Regex::new(re).ok())
+        .clone()
 }
 
 #[cfg(test)]

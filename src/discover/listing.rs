@@ -292,13 +292,14 @@ fn sublists(
         Some(r) => (r.from.year(), r.to.year()),
         None => (years.to.year(), years.to.year()),
     };
-    let year_re = regex::Regex::new(r"/((?:19|20)\d{2})/").ok();
+    static YEAR: std::sync::LazyLock<Option<regex::Regex>> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"/((?:19|20)\d{2})/").ok());
+    let year_re = YEAR.as_ref();
     find_links(doc, "a[href]", url, Some(&re))
         .into_iter()
         .filter(|(u, _)| u != url)
         .filter(|(u, _)| {
             let year = year_re
-                .as_ref()
                 .and_then(|y| y.captures(u.path()))
                 .and_then(|c| c[1].parse::<i32>().ok());
             year.is_none_or(|y| y >= first && y <= last)
