@@ -1,7 +1,7 @@
 //! The replay index: URL → the last response archived for it, across the given
 //! WARC files. Replay answers requests from it instead of the network.
 
-use super::{ArchiveError, ArchivedResponse, read_record_nth, scan_file_with};
+use super::{ArchiveError, ArchivedResponse, Skipped, read_record_nth, scan_file_with};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -9,22 +9,41 @@ use std::path::{Path, PathBuf};
 pub struct ReplayIndex {
     map: HashMap<String, (usize, u64, usize)>,
     files: Vec<PathBuf>,
+    skipped: Vec<Skipped>,
 }
 
 impl ReplayIndex {
     /// Index every response record of the given files; later records win.
+    /// Bad records are skipped (each warned about with its file and offset,
+    /// and listed in `skipped`); a file that is empty or not a WARC at all is
+    /// an error naming it.
     pub fn build(files: &[PathBuf]) -> Result<ReplayIndex, ArchiveError> {
         let mut idx = ReplayIndex::default();
         for path in files {
             let n = idx.files.len();
             idx.files.push(path.clone());
-            scan_file_with(path, |s| {
+            let skipped = scan_file_with(path, |s| {
                 if s.record.record_type == "response" {
                     idx.map.insert(s.record.url, (n, s.offset, s.nth));
                 }
             })?;
+            if !skipped.is_empty() {
+                let offsets: Vec<String> = skipped.iter().map(|s| s.offset.to_string()).collect();
+                tracing::warn!(
+                    file = %path.display(),
+                    skipped = skipped.len(),
+                    offsets = %offsets.join(","),
+                    "replay: bad records skipped"
+                );
+            }
+            idx.skipped.extend(skipped);
         }
         Ok(idx)
+    }
+
+    /// The records that could not be read, with file, offset and reason.
+    pub fn skipped(&self) -> &[Skipped] {
+        &self.skipped
     }
 
     pub fn len(&self) -> usize {
