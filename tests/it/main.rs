@@ -7,6 +7,7 @@ mod feed;
 mod fetch;
 mod outlets;
 mod pipeline;
+mod replay_input;
 mod resume;
 mod sample;
 mod search;
