@@ -117,6 +117,56 @@ mod tests {
         warc
     }
 
+    /// A record with a wrong Content-Length between two good ones, in a plain
+    /// file and a whole-file gzip: the index holds the good ones, answers
+    /// them with the right bodies, and lists the bad one with its offset.
+    #[test]
+    fn a_bad_record_is_skipped_and_listed_and_the_others_answer() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let http = |n: u32| {
+            format!("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>{n}</p>").into_bytes()
+        };
+        let first = record("http://a.example.cn/1.html", &http(1));
+        let mut bad = record("http://a.example.cn/2.html", &http(2));
+        let at = bad
+            .windows(16)
+            .position(|w| w == b"Content-Length: ")
+            .expect("length header")
+            + 16;
+        bad.insert(at, b'9');
+        let warc = [
+            first.clone(),
+            bad,
+            record("http://a.example.cn/3.html", &http(3)),
+        ]
+        .concat();
+        let plain = dir.path().join("bad.warc");
+        std::fs::write(&plain, &warc).expect("write");
+        let gz = dir.path().join("bad-whole.warc.gz");
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        enc.write_all(&warc).expect("gzip");
+        std::fs::write(&gz, enc.finish().expect("finish")).expect("write");
+        for (file, offset) in [(plain, first.len() as u64), (gz, 0)] {
+            let idx = ReplayIndex::build(std::slice::from_ref(&file)).expect("index");
+            assert_eq!(idx.len(), 2, "{}", file.display());
+            assert_eq!(idx.skipped().len(), 1, "{:?}", idx.skipped());
+            assert_eq!(idx.skipped()[0].file, file);
+            assert_eq!(idx.skipped()[0].offset, offset);
+            for n in [1, 3] {
+                let rec = idx
+                    .get(&format!("http://a.example.cn/{n}.html"))
+                    .expect("read")
+                    .expect("found");
+                assert_eq!(rec.body, format!("<p>{n}</p>").as_bytes());
+            }
+            assert!(
+                idx.get("http://a.example.cn/2.html")
+                    .expect("read")
+                    .is_none()
+            );
+        }
+    }
+
     #[test]
     fn plain_and_whole_file_gzip_warcs_from_other_tools_replay() {
         let dir = tempfile::tempdir().expect("tmp");
