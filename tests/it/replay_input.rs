@@ -349,3 +349,42 @@ fn evidence_says_when_the_archived_record_is_truncated() {
         "{stdout}"
     );
 }
+
+#[test]
+fn a_crafted_chunk_size_in_a_foreign_warc_is_skipped_not_a_panic() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let record = |uri: &str, http: &[u8]| {
+        let mut r = format!(
+            "WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {uri}\r\n\
+             Content-Type: application/http;msgtype=response\r\nContent-Length: {}\r\n\r\n",
+            http.len()
+        )
+        .into_bytes();
+        r.extend_from_slice(http);
+        r.extend_from_slice(b"\r\n\r\n");
+        r
+    };
+    let ok = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>x</p>";
+    let bad = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\nabc\r\n0\r\n\r\n";
+    let first = record("http://a.example.cn/1.html", ok);
+    let warc = [
+        first.clone(),
+        record("http://a.example.cn/2.html", bad),
+        record("http://a.example.cn/3.html", ok),
+    ]
+    .concat();
+    let file = dir.path().join("foreign.warc");
+    std::fs::write(&file, warc).expect("write");
+    let home = dir.path().join("home");
+    init(&home);
+    let out = crawl(&home, &[&file]);
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.lines().any(|l| l.contains("foreign.warc")
+            && l.contains(&format!("offset={}", first.len()))
+            && l.contains("chunk")),
+        "{stderr}"
+    );
+}
