@@ -8,7 +8,9 @@ mod replay;
 mod sample;
 mod writer;
 
-pub use reader::{ArchivedResponse, Scanned, read_record_at, read_record_nth, scan_file_with};
+pub use reader::{
+    ArchivedResponse, Scanned, Skipped, read_record_at, read_record_nth, scan_file_with,
+};
 pub use replay::ReplayIndex;
 pub use sample::{SampleError, pack_sample_dir};
 pub use writer::{ArchiveWriter, Exchange, RecordLocation, sha256_hex};
@@ -26,6 +28,13 @@ pub enum ArchiveError {
         offset: u64,
         message: String,
     },
+    /// The file is not a WARC file at all (its first record has no
+    /// `WARC/` version line or does not decompress). `detail` quotes at most
+    /// a short escaped prefix of the file.
+    #[error("{path}: not a WARC file ({detail})")]
+    NotAWarc { path: String, detail: String },
+    #[error("{path}: empty file, no WARC records")]
+    Empty { path: String },
     #[error("warc record: {0}")]
     Record(String),
 }

@@ -1,7 +1,7 @@
 //! The replay index: URL → the last response archived for it, across the given
 //! WARC files. Replay answers requests from it instead of the network.
 
-use super::{ArchiveError, ArchivedResponse, read_record_nth, scan_file_with};
+use super::{ArchiveError, ArchivedResponse, Skipped, read_record_nth, scan_file_with};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -9,22 +9,41 @@ use std::path::{Path, PathBuf};
 pub struct ReplayIndex {
     map: HashMap<String, (usize, u64, usize)>,
     files: Vec<PathBuf>,
+    skipped: Vec<Skipped>,
 }
 
 impl ReplayIndex {
     /// Index every response record of the given files; later records win.
+    /// Bad records are skipped (each warned about with its file and offset,
+    /// and listed in `skipped`); a file that is empty or not a WARC at all is
+    /// an error naming it.
     pub fn build(files: &[PathBuf]) -> Result<ReplayIndex, ArchiveError> {
         let mut idx = ReplayIndex::default();
         for path in files {
             let n = idx.files.len();
             idx.files.push(path.clone());
-            scan_file_with(path, |s| {
+            let skipped = scan_file_with(path, |s| {
                 if s.record.record_type == "response" {
                     idx.map.insert(s.record.url, (n, s.offset, s.nth));
                 }
             })?;
+            if !skipped.is_empty() {
+                let offsets: Vec<String> = skipped.iter().map(|s| s.offset.to_string()).collect();
+                tracing::warn!(
+                    file = %path.display(),
+                    skipped = skipped.len(),
+                    offsets = %offsets.join(","),
+                    "replay: bad records skipped"
+                );
+            }
+            idx.skipped.extend(skipped);
         }
         Ok(idx)
+    }
+
+    /// The records that could not be read, with file, offset and reason.
+    pub fn skipped(&self) -> &[Skipped] {
+        &self.skipped
     }
 
     pub fn len(&self) -> usize {
@@ -96,6 +115,56 @@ mod tests {
         let mut warc = record("<http://a.example.cn/plain.html>", &plain);
         warc.extend(record("http://a.example.cn/chunked.html", &chunked));
         warc
+    }
+
+    /// A record with a wrong Content-Length between two good ones, in a plain
+    /// file and a whole-file gzip: the index holds the good ones, answers
+    /// them with the right bodies, and lists the bad one with its offset.
+    #[test]
+    fn a_bad_record_is_skipped_and_listed_and_the_others_answer() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let http = |n: u32| {
+            format!("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>{n}</p>").into_bytes()
+        };
+        let first = record("http://a.example.cn/1.html", &http(1));
+        let mut bad = record("http://a.example.cn/2.html", &http(2));
+        let at = bad
+            .windows(16)
+            .position(|w| w == b"Content-Length: ")
+            .expect("length header")
+            + 16;
+        bad.insert(at, b'9');
+        let warc = [
+            first.clone(),
+            bad,
+            record("http://a.example.cn/3.html", &http(3)),
+        ]
+        .concat();
+        let plain = dir.path().join("bad.warc");
+        std::fs::write(&plain, &warc).expect("write");
+        let gz = dir.path().join("bad-whole.warc.gz");
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        enc.write_all(&warc).expect("gzip");
+        std::fs::write(&gz, enc.finish().expect("finish")).expect("write");
+        for (file, offset) in [(plain, first.len() as u64), (gz, 0)] {
+            let idx = ReplayIndex::build(std::slice::from_ref(&file)).expect("index");
+            assert_eq!(idx.len(), 2, "{}", file.display());
+            assert_eq!(idx.skipped().len(), 1, "{:?}", idx.skipped());
+            assert_eq!(idx.skipped()[0].file, file);
+            assert_eq!(idx.skipped()[0].offset, offset);
+            for n in [1, 3] {
+                let rec = idx
+                    .get(&format!("http://a.example.cn/{n}.html"))
+                    .expect("read")
+                    .expect("found");
+                assert_eq!(rec.body, format!("<p>{n}</p>").as_bytes());
+            }
+            assert!(
+                idx.get("http://a.example.cn/2.html")
+                    .expect("read")
+                    .is_none()
+            );
+        }
     }
 
     #[test]

@@ -35,14 +35,12 @@ pub fn run(home: &Home, args: &EvidenceArgs) -> anyhow::Result<()> {
     let rec = read_record_at(&path, loc.warc_offset)?;
     let digest = sha256_hex(&rec.body);
     let verified = loc.payload_sha256.as_deref() == Some(digest.as_str());
-    if let Some(out) = &args.out {
-        std::fs::File::create(out)?.write_all(&rec.body)?;
-    }
     if args.json {
         let v = serde_json::json!({
             "article": row.article.id, "url": rec.url, "fetched_at": rec.date, "status": rec.status,
             "content_type": rec.header("content-type"), "warc_file": loc.warc_file, "offset": loc.warc_offset,
             "length": loc.warc_length, "payload_sha256": digest, "verified": verified,
+            "truncated": rec.truncated,
         });
         println!("{}", serde_json::to_string_pretty(&v)?);
     } else {
@@ -60,19 +58,42 @@ pub fn run(home: &Home, args: &EvidenceArgs) -> anyhow::Result<()> {
             loc.warc_length
         );
         println!("sha256    {digest}");
+        if rec.truncated {
+            println!(
+                "truncated yes: the archived record is marked WARC-Truncated, the payload is not the whole response"
+            );
+        }
     }
+    // Check before anything is written: a payload that fails its digest is
+    // not evidence and must not end up in a file that looks like it.
     anyhow::ensure!(
         verified,
-        "payload digest {digest} does not match the stored {:?}: the archive was altered",
-        loc.payload_sha256
+        "{} at offset {}: payload sha256 {digest} does not match the stored {}: the archive was altered{}",
+        path.display(),
+        loc.warc_offset,
+        loc.payload_sha256.as_deref().unwrap_or("(none)"),
+        args.out
+            .as_ref()
+            .map(|o| format!("; nothing written to {}", o.display()))
+            .unwrap_or_default()
     );
+    if let Some(out) = &args.out {
+        std::fs::File::create(out)
+            .and_then(|mut f| f.write_all(&rec.body))
+            .map_err(|e| anyhow::anyhow!("writing {}: {e}", out.display()))?;
+    }
     let written = args
         .out
         .as_ref()
         .map(|o| format!(", payload written to {}", o.display()))
         .unwrap_or_default();
+    let cut = if rec.truncated {
+        " (truncated record: not the whole response)"
+    } else {
+        ""
+    };
     eprintln!(
-        "evidence verified: {} bytes, sha256 matches the store{written}",
+        "evidence verified: {} bytes, sha256 matches the store{cut}{written}",
         rec.body.len()
     );
     Ok(())

@@ -78,9 +78,12 @@ impl Transport {
                     .map_err(|e| TransportError::Other(e.to_string()))?;
                 Ok(match found {
                     Some(rec) => {
-                        let truncated = rec.body.len() as u64 > max_raw;
+                        // Archived as cut (`WARC-Truncated`), or longer than
+                        // this run's limit: either way not the whole body.
+                        let limit = usize::try_from(max_raw).unwrap_or(usize::MAX);
+                        let truncated = rec.truncated || rec.body.len() > limit;
                         let mut body = rec.body;
-                        body.truncate(max_raw as usize);
+                        body.truncate(limit);
                         RawResponse {
                             status: rec.status.unwrap_or(404),
                             reason: String::new(),
