@@ -26,7 +26,9 @@ async fn page(State((hits, n)): State<(Hits, usize)>, Path(path): Path<String>) 
         let items: String = (0..n)
             .map(|k| format!("<li><a class=\"lf\" href=\"./202603/t20260303_{k}.html\">万州区国企改革第{k}篇</a><span class=\"rt\">2026-03-03</span></li>"))
             .collect();
-        return Html(format!("<html><body><ul class=\"right-list\">{items}</ul></body></html>"));
+        return Html(format!(
+            "<html><body><ul class=\"right-list\">{items}</ul></body></html>"
+        ));
     }
     Html(format!(
         "<html><head><meta name=\"PubDate\" content=\"2026-03-03 09:30\"></head><body>\
@@ -52,9 +54,7 @@ fn serve(ip: &str, n: usize) -> anyhow::Result<(String, Hits)> {
             let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
                 return;
             };
-            let app = Router::new()
-                .route("/{*path}", get(page))
-                .with_state(state);
+            let app = Router::new().route("/{*path}", get(page)).with_state(state);
             let _ = axum::serve(listener, app).await;
         });
     });
@@ -122,7 +122,10 @@ body = "div.trs_paper_default"
     let mut busiest = 0;
     let mut min_gap = Duration::MAX;
     for hits in &all_hits {
-        let mut h = hits.lock().map_err(|_| anyhow::anyhow!("poisoned"))?.clone();
+        let mut h = hits
+            .lock()
+            .map_err(|_| anyhow::anyhow!("poisoned"))?
+            .clone();
         h.sort();
         busiest = busiest.max(h.len());
         for w in h.windows(2) {

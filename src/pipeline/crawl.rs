@@ -92,7 +92,7 @@ pub async fn crawl(
         &home.archive_dir(),
         checked.settings.archive.rotate_bytes,
     )?));
-    let (transport, range) = open_transport(checked, req)?;
+    let (transport, range, bad_records) = open_transport(checked, req)?;
     let fetcher = Fetcher::new(
         transport,
         checked.settings.clone(),
@@ -118,6 +118,7 @@ pub async fn crawl(
         Ok(())
     })?;
     let mut run = Run::new(run_id, &ids);
+    run.summary.bad_records = bad_records;
     let concurrency = checked.settings.politeness.concurrency.max(1);
     let replay = fetcher.is_replay();
     let (per_host, max_in_flight) = if replay {
@@ -288,14 +289,14 @@ fn preload_robots(home: &Home, store: &Store, fetcher: &Fetcher) -> Result<(), P
 fn open_transport(
     checked: &Checked,
     req: &CrawlRequest,
-) -> Result<(Transport, Option<DateRange>), PipelineError> {
+) -> Result<(Transport, Option<DateRange>, u64), PipelineError> {
     if req.replay.is_empty() {
         let p = &checked.settings.politeness;
         let transport = Transport::network(&NetworkOptions {
             connect_timeout: Duration::from_secs_f64(p.connect_timeout_secs),
             read_timeout: Duration::from_secs_f64(p.read_timeout_secs),
         })?;
-        return Ok((transport, req.range));
+        return Ok((transport, req.range, 0));
     }
     let index = ReplayIndex::build(&req.replay)?;
     let range = req.range.or_else(|| {
@@ -305,7 +306,8 @@ fn open_transport(
         }
         r
     });
-    Ok((Transport::Replay(Arc::new(index)), range))
+    let bad = index.skipped().len() as u64;
+    Ok((Transport::Replay(Arc::new(index)), range, bad))
 }
 
 /// What the run covers, in Beijing time. A pinned "today" other than the

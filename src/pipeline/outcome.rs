@@ -21,6 +21,8 @@ pub struct CrawlSummary {
     pub challenges: u64,
     /// Article links that answered with no article (an empty page, a PDF).
     pub not_articles: u64,
+    /// Damaged records in the replayed archives, skipped (each logged with its offset).
+    pub bad_records: u64,
     /// Stopped by a signal before the frontier was empty.
     pub interrupted: bool,
     #[serde(skip)]
@@ -43,6 +45,7 @@ impl CrawlSummary {
             (self.disallowed, "disallowed by robots.txt"),
             (self.challenges, "challenge pages"),
             (self.not_articles, "not articles"),
+            (self.bad_records, "damaged archive records skipped"),
         ] {
             if n > 0 {
                 s.push_str(&format!(", {n} {what}"));

@@ -174,6 +174,11 @@ fn a_damaged_record_in_the_middle_is_skipped_and_the_other_articles_stored() {
             .any(|l| l.contains(file) && l.contains(&format!("offset={offset}"))),
         "the skipped record is named with file and offset: {stderr}"
     );
+    assert!(
+        text(&out.stdout).contains("1 damaged archive records skipped"),
+        "the summary counts it: {}",
+        text(&out.stdout)
+    );
 }
 
 #[test]
