@@ -3,7 +3,7 @@
 //! `radar.sqlite`, `archive/` and `index/`).
 
 use super::defaults::{DEFAULT_ENTERPRISES, DEFAULT_RULES, DEFAULT_SETTINGS, DEFAULT_SOURCES};
-use super::problems::{Problems, from_toml_error};
+use super::problems::Problems;
 use super::settings::Settings;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -78,12 +78,14 @@ impl Home {
         Ok(report)
     }
 
-    /// Read `radar.toml` (defaults when absent).
+    /// Read and check `radar.toml` (defaults when absent), with every problem.
     pub fn settings(&self) -> Result<Settings, Problems> {
-        let path = self.settings_path();
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            return Ok(Settings::default());
-        };
-        toml::from_str(&text).map_err(|e| Problems(vec![from_toml_error(&path, &text, &e)]))
+        let mut problems = Problems::default();
+        let settings = super::check::read_settings(&self.settings_path(), &mut problems);
+        if problems.is_empty() {
+            Ok(settings)
+        } else {
+            Err(problems)
+        }
     }
 }

@@ -6,7 +6,10 @@
 mod check;
 mod defaults;
 mod home;
+mod limits;
+mod patterns;
 mod problems;
+mod read;
 mod rules;
 mod settings;
 
