@@ -11,7 +11,7 @@ use std::time::Instant;
 pub struct ReindexArgs {}
 
 pub fn run(home: &Home, _args: &ReindexArgs) -> anyhow::Result<()> {
-    let db = home.db_path();
+    let db = home.existing_db_path()?;
     let store = crate::store::Store::open(&db)
         .with_context(|| format!("opening the store {}", db.display()))?;
     let dir = home.index_dir();

@@ -8,6 +8,19 @@ use super::settings::Settings;
 use std::io;
 use std::path::{Path, PathBuf};
 
+/// A home that read-only commands cannot use as it is.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum HomeError {
+    #[error("no radar home at {} (run `radar init --home {}` first)", .0.display(), .0.display())]
+    Missing(PathBuf),
+    #[error(
+        "nothing crawled yet in {} (no radar.sqlite; run `radar crawl --home {}` first)",
+        .0.display(),
+        .0.display()
+    )]
+    NoStore(PathBuf),
+}
+
 #[derive(Debug, Clone)]
 pub struct Home {
     root: PathBuf,
@@ -23,6 +36,25 @@ pub struct InitReport {
 impl Home {
     pub fn new(root: impl Into<PathBuf>) -> Self {
         Home { root: root.into() }
+    }
+    /// A home that must already exist (`radar.toml` in it): read-only
+    /// commands open it this way and create nothing when it is not there.
+    pub fn open_existing(root: impl Into<PathBuf>) -> Result<Self, HomeError> {
+        let home = Home::new(root);
+        if home.exists() {
+            Ok(home)
+        } else {
+            Err(HomeError::Missing(home.root))
+        }
+    }
+    /// The store's path when the store exists (so opening it creates nothing).
+    pub fn existing_db_path(&self) -> Result<PathBuf, HomeError> {
+        let db = self.db_path();
+        if db.is_file() {
+            Ok(db)
+        } else {
+            Err(HomeError::NoStore(self.root.clone()))
+        }
     }
     pub fn root(&self) -> &Path {
         &self.root
@@ -87,5 +119,37 @@ impl Home {
         } else {
             Err(problems)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_existing_refuses_a_missing_home_and_creates_nothing() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let root = dir.path().join("nowhere");
+        let err = Home::open_existing(&root).expect_err("no home there");
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "no radar home at {} (run `radar init --home {}` first)",
+                root.display(),
+                root.display()
+            )
+        );
+        assert!(!root.exists());
+        // A folder without radar.toml is not a home either.
+        std::fs::create_dir_all(&root).expect("mkdir");
+        assert!(Home::open_existing(&root).is_err());
+        let home = Home::new(&root);
+        home.init().expect("init");
+        let home = Home::open_existing(&root).expect("a home now");
+        assert_eq!(
+            home.existing_db_path(),
+            Err(HomeError::NoStore(root.clone()))
+        );
+        assert!(!home.db_path().exists());
     }
 }

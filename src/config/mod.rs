@@ -15,7 +15,7 @@ mod settings;
 
 pub use check::{Checked, check_home, load_sources};
 pub use defaults::DEFAULT_SOURCES;
-pub use home::{Home, InitReport};
+pub use home::{Home, HomeError, InitReport};
 pub use problems::{Problem, Problems};
 pub use rules::{Enterprise, EnterprisesFile, Rules};
 pub use settings::{ArchiveSettings, Politeness, ScheduleSettings, Settings};
