@@ -160,6 +160,23 @@ fn check_settings(s: &Settings, path: &Path, read: &Read<Settings>, problems: &m
     }
 }
 
+/// What keeps a request header from being sent as written, if anything.
+fn header_problem(name: &str, value: &str) -> Option<String> {
+    // RFC 9110 token characters.
+    let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+    if name.is_empty() || !name.chars().all(token) {
+        return Some(format!("{name:?} is not a header name"));
+    }
+    // Visible ASCII, spaces and tabs only (a non-ASCII Referer must be
+    // percent-encoded).
+    if !value.chars().all(|c| c == '\t' || (' '..='~').contains(&c)) {
+        return Some(format!(
+            "header value {value:?} must be visible ASCII (percent-encode other characters)"
+        ));
+    }
+    None
+}
+
 /// Where a source's problems go, with where its keys are for line numbers.
 struct SourceCheck<'a> {
     path: &'a Path,
@@ -274,6 +291,12 @@ fn check_source(
             );
         }
     }
+    for (name, value) in &def.headers {
+        let key = format!("headers.{name}");
+        if let Some(msg) = header_problem(name, value) {
+            c.bad("", &key, msg);
+        }
+    }
     let f = &def.fields;
     for (k, v) in f.named() {
         c.css("fields", k, v);
@@ -333,6 +356,15 @@ fn check_source(
         }
         for (i, t) in e.editions.iter().enumerate() {
             c.url("epaper", &format!("editions[{i}].url"), &t.url);
+            if let (Some(from), Some(until)) = (t.from, t.until)
+                && from > until
+            {
+                c.bad(
+                    "epaper",
+                    &format!("editions[{i}].until"),
+                    format!("{until} is before `from` {from}"),
+                );
+            }
         }
         if let Some(l) = &e.latest {
             c.url("epaper", "latest", l);

@@ -292,3 +292,37 @@ fn radar_check_prints_one_line_a_problem_then_a_summary() {
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
     assert!(stderr.contains("2 problem(s)"), "{stderr}");
 }
+
+#[test]
+fn bad_headers_and_reversed_edition_dates_are_problems() {
+    let (_dir, home) = new_home();
+    let path = home.sources_dir().join("people-daily.toml");
+    edit(
+        &path,
+        "[epaper]",
+        "[headers]\n\"Bad Name\" = \"x\"\nReferer = \"http://例子.cn/\"\n\n[epaper]",
+    );
+    edit(
+        &path,
+        "{ until = \"2024-11-30\",",
+        "{ from = \"2024-12-30\", until = \"2024-11-30\",",
+    );
+    let p = problems_of(&home);
+    let bad_name = line_of(&path, "\"Bad Name\"");
+    let referer = line_of(&path, "Referer =");
+    let until = line_of(&path, "until = ");
+    assert_eq!(
+        p,
+        [
+            format!(
+                "people-daily.toml:{bad_name}: headers.Bad Name: \"Bad Name\" is not a header name"
+            ),
+            format!(
+                "people-daily.toml:{referer}: headers.Referer: header value \"http://例子.cn/\" must be visible ASCII (percent-encode other characters)"
+            ),
+            format!(
+                "people-daily.toml:{until}: epaper.editions[1].until: 2024-11-30 is before `from` 2024-12-30"
+            ),
+        ]
+    );
+}
