@@ -183,7 +183,7 @@ pub(crate) fn source_numbers(def: &SourceDef) -> Vec<Number> {
         out.push(whole(
             "listing.max_pages",
             u64::from(l.max_pages),
-            count(Unit::Count, 1.0, 10_000.0),
+            count(Unit::Count, 1.0, 100_000.0),
         ));
         out.push(whole(
             "listing.max_backfill_pages",
