@@ -26,7 +26,10 @@ pub struct ArticlesArgs {
 }
 
 pub fn run(home: &Home, args: &ArticlesArgs) -> anyhow::Result<()> {
-    let store = Store::open(&home.db_path())?;
+    if let (Some(from), Some(to)) = (args.from, args.to) {
+        anyhow::ensure!(from <= to, "--from {from} is after --to {to}");
+    }
+    let store = Store::open(&home.existing_db_path()?)?;
     let mut rows = store.articles(&args.sources)?;
     rows.retain(|r| {
         let a = &r.article;

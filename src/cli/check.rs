@@ -2,13 +2,8 @@
 
 use crate::config::{Home, check_home};
 
+/// `home` is one that exists (see `Home::open_existing`).
 pub fn run(home: &Home) -> anyhow::Result<()> {
-    if !home.exists() {
-        anyhow::bail!(
-            "no home at {} (run `radar init` first)",
-            home.root().display()
-        );
-    }
     match check_home(home) {
         Ok(c) => {
             println!(

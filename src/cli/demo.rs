@@ -1,6 +1,10 @@
 //! `radar demo`: the front door. Creates a home, packs the bundled sample
 //! (built into the binary) into a WARC, crawls it by replay with the real
 //! source definitions, and shows what was found.
+//!
+//! The sample is imitation pages at real URLs, so the demo only ever writes
+//! to its own folder (`./radar-demo`, or `--dir`), never to `--home` or
+//! `RADAR_HOME`, and refuses a folder holding a home it did not make.
 
 use super::crawl::run_crawl;
 use crate::config::Home;
@@ -10,7 +14,7 @@ use crate::store::Store;
 use chrono::NaiveDate;
 use include_dir::{Dir, include_dir};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 static SAMPLE: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/sample");
 
@@ -22,8 +26,50 @@ pub fn sample_range() -> DateRange {
     }
 }
 
-pub fn run(root: PathBuf) -> anyhow::Result<()> {
-    let home = Home::new(root);
+#[derive(Debug, Clone, clap::Args)]
+pub struct DemoArgs {
+    /// The demo's own folder (never a deployment home).
+    #[arg(long, default_value = "radar-demo")]
+    pub dir: PathBuf,
+}
+
+/// The file that marks a folder as the demo's own.
+const MARKER: &str = ".radar-demo";
+
+/// Make sure `dir` is the demo's: new, empty, or made by the demo before.
+fn claim(dir: &Path) -> anyhow::Result<()> {
+    let marker = dir.join(MARKER);
+    if dir.exists() && !marker.is_file() {
+        let is_home = ["radar.toml", "radar.sqlite", "archive"]
+            .iter()
+            .any(|f| dir.join(f).exists());
+        anyhow::ensure!(
+            !is_home,
+            "{} holds a radar home the demo did not make; the demo writes imitation pages \
+             at real URLs, so it only uses its own folder (pass another `--dir`, or remove an old \
+             demo folder)",
+            dir.display()
+        );
+    }
+    std::fs::create_dir_all(dir)?;
+    std::fs::write(
+        &marker,
+        "made by `radar demo`: imitation pages at real URLs, not a deployment home\n",
+    )?;
+    Ok(())
+}
+
+/// `home` is the `--home`/`RADAR_HOME` given, which the demo ignores.
+pub fn run(args: &DemoArgs, home: Option<&Path>) -> anyhow::Result<()> {
+    if let Some(h) = home.filter(|h| *h != args.dir) {
+        println!(
+            "demo: ignoring the home {} (--home or RADAR_HOME); the demo only writes to {}",
+            h.display(),
+            args.dir.display()
+        );
+    }
+    claim(&args.dir)?;
+    let home = Home::new(&args.dir);
     home.init()?;
     let sample_dir = home.root().join("sample");
     if sample_dir.exists() {
@@ -80,7 +126,7 @@ pub fn run(root: PathBuf) -> anyhow::Result<()> {
     }
     println!();
     println!(
-        "home: {} (try `radar articles --home {}` or `radar search --home {} 国企改革`)",
+        "demo folder: {} (try `radar articles --home {}` or `radar search --home {} 国企改革`)",
         home.root().display(),
         home.root().display(),
         home.root().display()

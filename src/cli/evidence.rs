@@ -21,7 +21,7 @@ pub struct EvidenceArgs {
 }
 
 pub fn run(home: &Home, args: &EvidenceArgs) -> anyhow::Result<()> {
-    let store = Store::open(&home.db_path())?;
+    let store = Store::open(&home.existing_db_path()?)?;
     let row = store
         .article(&args.id)?
         .ok_or_else(|| anyhow::anyhow!("no article `{}`", args.id))?;

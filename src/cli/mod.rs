@@ -61,42 +61,38 @@ pub enum Command {
     /// Run every source on its cron schedule (Beijing time); `--once` runs what is due.
     Serve(serve::ServeArgs),
     /// Create a demo home, crawl the bundled sample by replay and show what was found.
-    Demo,
+    /// Only ever writes to its own folder: `--home`/`RADAR_HOME` are ignored.
+    Demo(demo::DemoArgs),
 }
 
 /// Run a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
-    let explicit = cli.home.clone();
-    let home = Home::new(
-        explicit
-            .clone()
-            .unwrap_or_else(|| PathBuf::from("radar-data")),
-    );
+    let root = cli
+        .home
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("radar-data"));
+    // Commands that only read a home must find one: they create nothing.
+    let existing = || Home::open_existing(root.clone());
+    let home = Home::new(root.clone());
     match &cli.command {
         Command::Init => init::run(&home),
-        Command::Check => check::run(&home),
+        Command::Check => check::run(&existing()?),
         Command::Crawl(a) => crawl::run(&home, a),
-        Command::Coverage(a) => coverage::run(&home, a),
-        Command::Reprocess => reprocess::run(&home),
-        Command::Sources(a) => sources::run(&home, a),
-        Command::Articles(a) => articles::run(&home, a),
-        Command::Evidence(a) => evidence::run(&home, a),
+        Command::Coverage(a) => coverage::run(&existing()?, a),
+        Command::Reprocess => reprocess::run(&existing()?),
+        Command::Sources(a) => sources::run(&existing()?, a),
+        Command::Articles(a) => articles::run(&existing()?, a),
+        Command::Evidence(a) => evidence::run(&existing()?, a),
         Command::Extract(a) => extract::run(&home, a),
-        Command::Search(a) => search::run(&home, a),
-        Command::Reindex(a) => reindex::run(&home, a),
+        Command::Search(a) => search::run(&existing()?, a),
+        Command::Reindex(a) => reindex::run(&existing()?, a),
         Command::Serve(a) => serve::run(&home, a),
-        Command::Demo => demo::run(explicit.unwrap_or_else(|| PathBuf::from("radar-demo"))),
+        Command::Demo(a) => demo::run(a, cli.home.as_deref()),
     }
 }
 
 /// Load and validate a home, or explain how to make one.
 fn load(home: &Home) -> anyhow::Result<crate::config::Checked> {
-    if !home.exists() {
-        anyhow::bail!(
-            "no home at {} (run `radar init --home {}` first)",
-            home.root().display(),
-            home.root().display()
-        );
-    }
-    crate::config::check_home(home).map_err(|p| anyhow::anyhow!("configuration problems:\n{p}"))
+    let home = Home::open_existing(home.root())?;
+    crate::config::check_home(&home).map_err(|p| anyhow::anyhow!("configuration problems:\n{p}"))
 }

@@ -13,7 +13,7 @@ pub struct ReindexArgs {}
 
 pub fn run(home: &Home, _args: &ReindexArgs) -> anyhow::Result<()> {
     let _lock = crate::store::HomeLock::acquire(home.root(), "radar reindex")?;
-    let db = home.db_path();
+    let db = home.existing_db_path()?;
     let store = crate::store::Store::open(&db)
         .with_context(|| format!("opening the store {}", db.display()))?;
     let dir = home.index_dir();

@@ -30,8 +30,8 @@ pub struct SearchArgs {
     /// Only articles matched to this enterprise id.
     #[arg(long)]
     pub enterprise: Option<String>,
-    /// Number of hits to show.
-    #[arg(long, default_value_t = 20)]
+    /// Number of hits to show (at least 1).
+    #[arg(long, default_value_t = 20, value_parser = parse_limit)]
     pub limit: usize,
     /// Order: relevance or date (newest first).
     #[arg(long, default_value = "relevance", value_parser = parse_sort)]
@@ -46,33 +46,56 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
         .map_err(|_| format!("`{s}` is not a date like 2025-03-04"))
 }
 
+/// Most hits one search shows.
+const MAX_LIMIT: usize = 10_000;
+
+fn parse_limit(s: &str) -> Result<usize, String> {
+    let n: usize = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a whole number"))?;
+    match n {
+        0 => Err("must be at least 1".into()),
+        n if n > MAX_LIMIT => Err(format!("must be at most {MAX_LIMIT}")),
+        n => Ok(n),
+    }
+}
+
 fn parse_sort(s: &str) -> Result<Sort, String> {
     Sort::parse(s).ok_or_else(|| format!("`{s}`: sort by relevance or date"))
 }
 
-/// Opens the home's index and brings it up to date with the store.
+/// Opens the index of a home that has a store and brings it up to date with
+/// the store. A home with nothing crawled is an error, not a new index.
 pub(crate) fn open_current_index(home: &Home) -> anyhow::Result<SearchIndex> {
+    let db = home.existing_db_path()?;
     let dir = home.index_dir();
     let index = SearchIndex::open(&dir)
         .with_context(|| format!("opening the search index in {}", dir.display()))?;
-    let db = home.db_path();
-    if db.is_file() {
-        let store = crate::store::Store::open(&db)
-            .with_context(|| format!("opening the store {}", db.display()))?;
-        match index.catch_up(&store) {
-            Ok(n) if n > 0 => tracing::info!(articles = n, "search index caught up with the store"),
-            Ok(_) => {}
-            Err(IndexError::Locked(_)) => {
-                tracing::debug!("index writer busy; searching what is committed")
-            }
-            Err(e) => return Err(e).context("bringing the search index up to date"),
-        }
-        index.close_writer().context("finishing index merges")?;
+    let store = crate::store::Store::open(&db)
+        .with_context(|| format!("opening the store {}", db.display()))?;
+    // A running writer (crawl, reindex) keeps the index current itself; a
+    // reader never takes the index writer from under it.
+    if crate::store::HomeLock::is_held(home.root()) {
+        tracing::debug!("another radar process is writing this home; searching what is committed");
+        return Ok(index);
     }
+    match index.catch_up(&store) {
+        Ok(n) if n > 0 => tracing::info!(articles = n, "search index caught up with the store"),
+        Ok(_) => {}
+        Err(IndexError::Locked(_)) => {
+            tracing::debug!("index writer busy; searching what is committed")
+        }
+        Err(e) => return Err(e).context("bringing the search index up to date"),
+    }
+    index.close_writer().context("finishing index merges")?;
     Ok(index)
 }
 
 pub fn run(home: &Home, args: &SearchArgs) -> anyhow::Result<()> {
+    if let (Some(from), Some(to)) = (args.from, args.to) {
+        anyhow::ensure!(from <= to, "--from {from} is after --to {to}");
+    }
     let index = open_current_index(home)?;
     let req = SearchRequest {
         query: args.query.clone(),

@@ -1,14 +1,16 @@
 //! Loading and validating the whole home. Problems are collected, never
 //! thrown one at a time: `radar check` prints them all.
 
-use super::problems::{Problems, from_toml_error, line_of_key};
+use super::limits::{Number, rules_numbers, settings_numbers, source_numbers};
+use super::patterns::{cron_problem, css_problem, regex_problem, regex_with_group_problem};
+use super::problems::Problems;
+use super::read::{Read, read_collecting};
 use super::rules::{EnterprisesFile, Rules};
 use super::{Home, Settings};
 use crate::model::{SourceDef, SourceKind};
 use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 use std::path::Path;
-use std::str::FromStr;
 
 /// Everything a home configures, validated.
 #[derive(Debug, Clone)]
@@ -19,42 +21,70 @@ pub struct Checked {
     pub enterprises: EnterprisesFile,
 }
 
-fn read_toml<T: DeserializeOwned + Default>(path: &Path, problems: &mut Problems) -> (T, String) {
+/// Read an optional file of the home (absent: defaults), every problem in it
+/// pushed to `problems`.
+fn read_optional<T: DeserializeOwned + Default>(
+    path: &Path,
+    problems: &mut Problems,
+) -> (T, Read<T>) {
     let Ok(text) = std::fs::read_to_string(path) else {
-        return (T::default(), String::new());
+        if path.exists() {
+            problems.push(path, None, "(file)", "cannot be read (not UTF-8 text?)");
+        }
+        return (T::default(), Read::empty());
     };
-    match toml::from_str(&text) {
-        Ok(v) => (v, text),
-        Err(e) => {
-            problems.0.push(from_toml_error(path, &text, &e));
-            (T::default(), text)
+    let mut read = read_collecting::<T>(path, &text, problems);
+    (read.value.take().unwrap_or_default(), read)
+}
+
+/// Push range problems of numbers whose keys were read (a key left out for a
+/// type problem is not reported again).
+fn check_numbers<T>(numbers: &[Number], path: &Path, read: &Read<T>, problems: &mut Problems) {
+    for n in numbers {
+        if read.was_dropped(&n.field) {
+            continue;
+        }
+        if let Some(msg) = super::limits::problem(n) {
+            problems.push(path, read.keys.line_or_parent(&n.field), &n.field, msg);
         }
     }
+}
+
+/// Sort the problems from `start` on (one file's) by line.
+fn sort_from(problems: &mut Problems, start: usize) {
+    problems.0[start..].sort_by_key(|p| p.line);
+}
+
+/// Read and check `radar.toml` (defaults when absent).
+pub(crate) fn read_settings(path: &Path, problems: &mut Problems) -> Settings {
+    let start = problems.0.len();
+    let (settings, read): (Settings, _) = read_optional(path, problems);
+    check_settings(&settings, path, &read, problems);
+    sort_from(problems, start);
+    settings
 }
 
 /// Validate the whole home, returning every problem.
 pub fn check_home(home: &Home) -> Result<Checked, Problems> {
     let mut problems = Problems::default();
-    let settings_path = home.settings_path();
-    let (settings, text): (Settings, String) = read_toml(&settings_path, &mut problems);
-    check_settings(&settings, &settings_path, &text, &mut problems);
-    let (rules, _): (Rules, String) = read_toml(&home.rules_path(), &mut problems);
-    let (enterprises, etext): (EnterprisesFile, String) =
-        read_toml(&home.enterprises_path(), &mut problems);
+    let settings = read_settings(&home.settings_path(), &mut problems);
+    let rules = read_rules(&home.rules_path(), &mut problems);
+    let epath = home.enterprises_path();
+    let start = problems.0.len();
+    let (enterprises, eread): (EnterprisesFile, _) = read_optional(&epath, &mut problems);
     let mut seen = std::collections::HashSet::new();
-    for e in &enterprises.enterprise {
+    for (i, e) in enterprises.enterprise.iter().enumerate() {
         if !seen.insert(e.id.clone()) {
-            let line = etext
-                .find(&format!("\"{}\"", e.id))
-                .map(|o| super::problems::line_of_offset(&etext, o));
+            let field = format!("enterprise[{i}].id");
             problems.push(
-                &home.enterprises_path(),
-                line,
-                "id",
+                &epath,
+                eread.keys.line_or_parent(&field),
+                &field,
                 format!("duplicate enterprise id `{}`", e.id),
             );
         }
     }
+    sort_from(&mut problems, start);
     let sources = load_sources_into(&home.sources_dir(), &rules, &mut problems);
     if problems.is_empty() {
         Ok(Checked {
@@ -71,7 +101,7 @@ pub fn check_home(home: &Home) -> Result<Checked, Problems> {
 /// Load and validate the sources of a home (rules from the home, if readable).
 pub fn load_sources(home: &Home) -> Result<Vec<SourceDef>, Problems> {
     let mut problems = Problems::default();
-    let (rules, _): (Rules, String) = read_toml(&home.rules_path(), &mut problems);
+    let rules = read_rules(&home.rules_path(), &mut problems);
     let sources = load_sources_into(&home.sources_dir(), &rules, &mut problems);
     if problems.is_empty() {
         Ok(sources)
@@ -92,56 +122,65 @@ fn load_sources_into(dir: &Path, rules: &Rules, problems: &mut Problems) -> Vec<
             problems.push(&path, None, "(file)", "cannot be read");
             continue;
         };
-        match toml::from_str::<SourceDef>(&text) {
-            Ok(def) => {
-                check_source(&def, &path, &text, rules, problems);
-                sources.push(def);
-            }
-            Err(e) => problems.0.push(from_toml_error(&path, &text, &e)),
+        let start = problems.0.len();
+        let mut read = read_collecting::<SourceDef>(&path, &text, problems);
+        if let Some(def) = read.value.take() {
+            check_source(&def, &path, &read, rules, problems);
+            sources.push(def);
         }
+        sort_from(problems, start);
     }
     sources
 }
 
-fn check_settings(s: &Settings, path: &Path, text: &str, problems: &mut Problems) {
-    if !(s.user_agent.contains('@') || s.user_agent.contains("http")) {
+fn read_rules(path: &Path, problems: &mut Problems) -> Rules {
+    let start = problems.0.len();
+    let (rules, read): (Rules, _) = read_optional(path, problems);
+    check_numbers(&rules_numbers(&rules), path, &read, problems);
+    sort_from(problems, start);
+    rules
+}
+
+fn check_settings(s: &Settings, path: &Path, read: &Read<Settings>, problems: &mut Problems) {
+    let line = |field: &str| read.keys.line_or_parent(field);
+    let has_contact = s.user_agent.contains('@') || s.user_agent.contains("http");
+    if !has_contact && !read.was_dropped("user_agent") {
         problems.push(
             path,
-            line_of_key(text, "", "user_agent"),
+            line("user_agent"),
             "user_agent",
             "must name a contact (an e-mail address or a URL)",
         );
     }
-    if s.politeness.pace_secs < 0.0 {
-        problems.push(
-            path,
-            line_of_key(text, "politeness", "pace_secs"),
-            "politeness.pace_secs",
-            "must not be negative",
-        );
-    }
-    if s.politeness.concurrency == 0 {
-        problems.push(
-            path,
-            line_of_key(text, "politeness", "concurrency"),
-            "politeness.concurrency",
-            "must be at least 1",
-        );
-    }
-    if let Err(e) = cron::Schedule::from_str(&s.schedule.default) {
-        problems.push(
-            path,
-            line_of_key(text, "schedule", "default"),
-            "schedule.default",
-            format!("not a cron expression: {e}"),
-        );
+    check_numbers(&settings_numbers(s), path, read, problems);
+    if !read.was_dropped("schedule.default")
+        && let Some(msg) = cron_problem(&s.schedule.default)
+    {
+        problems.push(path, line("schedule.default"), "schedule.default", msg);
     }
 }
 
-/// Where a source's problems go, with the file text for line numbers.
+/// What keeps a request header from being sent as written, if anything.
+fn header_problem(name: &str, value: &str) -> Option<String> {
+    // RFC 9110 token characters.
+    let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+    if name.is_empty() || !name.chars().all(token) {
+        return Some(format!("{name:?} is not a header name"));
+    }
+    // Visible ASCII, spaces and tabs only (a non-ASCII Referer must be
+    // percent-encoded).
+    if !value.chars().all(|c| c == '\t' || (' '..='~').contains(&c)) {
+        return Some(format!(
+            "header value {value:?} must be visible ASCII (percent-encode other characters)"
+        ));
+    }
+    None
+}
+
+/// Where a source's problems go, with where its keys are for line numbers.
 struct SourceCheck<'a> {
     path: &'a Path,
-    text: &'a str,
+    read: &'a Read<SourceDef>,
     problems: &'a mut Problems,
 }
 
@@ -149,24 +188,32 @@ impl SourceCheck<'_> {
     fn bad(&mut self, table: &str, key: &str, msg: String) {
         let field = if table.is_empty() {
             key.to_string()
+        } else if table == key {
+            table.to_string()
         } else {
             format!("{table}.{key}")
         };
-        let line = line_of_key(self.text, table, key).or_else(|| line_of_key(self.text, "", table));
+        // A key left out for a type problem was reported already.
+        if self.read.was_dropped(&field) {
+            return;
+        }
+        let line = self.read.keys.line_or_parent(&field);
         self.problems.push(self.path, line, &field, msg);
     }
     fn css(&mut self, table: &str, key: &str, sel: Option<&str>) {
-        if let Some(sel) = sel
-            && let Err(e) = scraper::Selector::parse(sel)
-        {
-            self.bad(table, key, format!("bad CSS selector `{sel}`: {e}"));
+        if let Some(msg) = sel.and_then(css_problem) {
+            self.bad(table, key, msg);
         }
     }
     fn regex(&mut self, table: &str, key: &str, re: Option<&str>) {
-        if let Some(re) = re
-            && let Err(e) = regex::Regex::new(re)
-        {
-            self.bad(table, key, format!("bad regex: {e}"));
+        if let Some(msg) = re.and_then(regex_problem) {
+            self.bad(table, key, msg);
+        }
+    }
+    /// A regex whose first capture group is read (`page_count`, `page_id`).
+    fn regex_group(&mut self, table: &str, key: &str, re: Option<&str>) {
+        if let Some(msg) = re.and_then(regex_with_group_problem) {
+            self.bad(table, key, msg);
         }
     }
     fn url(&mut self, table: &str, key: &str, template: &str) {
@@ -184,10 +231,16 @@ impl SourceCheck<'_> {
     }
 }
 
-fn check_source(def: &SourceDef, path: &Path, text: &str, rules: &Rules, problems: &mut Problems) {
+fn check_source(
+    def: &SourceDef,
+    path: &Path,
+    read: &Read<SourceDef>,
+    rules: &Rules,
+    problems: &mut Problems,
+) {
     let mut c = SourceCheck {
         path,
-        text,
+        read,
         problems,
     };
     let stem = path
@@ -208,17 +261,13 @@ fn check_source(def: &SourceDef, path: &Path, text: &str, rules: &Rules, problem
             format!("`{}` is neither `lead` nor an item of rules.toml", def.item),
         );
     }
-    if let Some(s) = &def.schedule
-        && let Err(e) = cron::Schedule::from_str(s)
-    {
-        c.bad(
-            "",
-            "schedule",
-            format!("not a cron expression (sec min hour day month weekday): {e}"),
-        );
+    if let Some(msg) = def.schedule.as_deref().and_then(cron_problem) {
+        c.bad("", "schedule", msg);
     }
-    if def.pace_secs.is_some_and(|p| p < 0.0) {
-        c.bad("", "pace_secs", "must not be negative".into());
+    for n in source_numbers(def) {
+        if let Some(msg) = super::limits::problem(&n) {
+            c.bad("", &n.field, msg);
+        }
     }
     let tables = [
         (SourceKind::Feed, "feed", def.feed.is_some()),
@@ -227,7 +276,9 @@ fn check_source(def: &SourceDef, path: &Path, text: &str, rules: &Rules, problem
         (SourceKind::Broadcast, "broadcast", def.broadcast.is_some()),
     ];
     for (kind, name, present) in tables {
-        if kind == def.kind && !present {
+        if read.was_dropped(name) {
+            // Its problems were reported; a missing table would say it again.
+        } else if kind == def.kind && !present {
             c.bad("", "kind", format!("kind `{name}` needs a [{name}] table"));
         } else if kind != def.kind && present {
             c.bad(
@@ -240,17 +291,23 @@ fn check_source(def: &SourceDef, path: &Path, text: &str, rules: &Rules, problem
             );
         }
     }
+    for (name, value) in &def.headers {
+        let key = format!("headers.{name}");
+        if let Some(msg) = header_problem(name, value) {
+            c.bad("", &key, msg);
+        }
+    }
     let f = &def.fields;
     for (k, v) in f.named() {
         c.css("fields", k, v);
     }
-    for s in &f.strip {
-        c.css("fields", "strip", Some(s));
+    for (i, s) in f.strip.iter().enumerate() {
+        c.css("fields", &format!("strip[{i}]"), Some(s));
     }
     if let Some(l) = &def.listing {
         c.regex("listing", "link_pattern", l.link_pattern.as_deref());
-        c.regex("listing", "page_count", l.page_count.as_deref());
-        c.regex("listing", "page_id", l.page_id.as_deref());
+        c.regex_group("listing", "page_count", l.page_count.as_deref());
+        c.regex_group("listing", "page_id", l.page_id.as_deref());
         c.regex("listing", "sublist_pattern", l.sublist_pattern.as_deref());
         if l.descending && l.page_count.is_none() {
             c.bad(
@@ -273,8 +330,8 @@ fn check_source(def: &SourceDef, path: &Path, text: &str, rules: &Rules, problem
         if l.start.is_empty() {
             c.bad("listing", "start", "needs at least one URL".into());
         }
-        for u in &l.start {
-            c.url("listing", "start", u);
+        for (i, u) in l.start.iter().enumerate() {
+            c.url("listing", &format!("start[{i}]"), u);
         }
         if l.format != crate::model::ListingFormat::Html && l.json_items.is_none() {
             c.bad(
@@ -297,8 +354,17 @@ fn check_source(def: &SourceDef, path: &Path, text: &str, rules: &Rules, problem
                 "needs at least one URL template".into(),
             );
         }
-        for t in &e.editions {
-            c.url("epaper", "editions", &t.url);
+        for (i, t) in e.editions.iter().enumerate() {
+            c.url("epaper", &format!("editions[{i}].url"), &t.url);
+            if let (Some(from), Some(until)) = (t.from, t.until)
+                && from > until
+            {
+                c.bad(
+                    "epaper",
+                    &format!("editions[{i}].until"),
+                    format!("{until} is before `from` {from}"),
+                );
+            }
         }
         if let Some(l) = &e.latest {
             c.url("epaper", "latest", l);
@@ -315,8 +381,8 @@ fn check_source(def: &SourceDef, path: &Path, text: &str, rules: &Rules, problem
         }
     }
     if let Some(f) = &def.feed {
-        for u in &f.urls {
-            c.url("feed", "urls", u);
+        for (i, u) in f.urls.iter().enumerate() {
+            c.url("feed", &format!("urls[{i}]"), u);
         }
     }
 }

@@ -3,10 +3,23 @@
 //! `radar.sqlite`, `archive/` and `index/`).
 
 use super::defaults::{DEFAULT_ENTERPRISES, DEFAULT_RULES, DEFAULT_SETTINGS, DEFAULT_SOURCES};
-use super::problems::{Problems, from_toml_error};
+use super::problems::Problems;
 use super::settings::Settings;
 use std::io;
 use std::path::{Path, PathBuf};
+
+/// A home that read-only commands cannot use as it is.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum HomeError {
+    #[error("no radar home at {} (run `radar init --home {}` first)", .0.display(), .0.display())]
+    Missing(PathBuf),
+    #[error(
+        "nothing crawled yet in {} (no radar.sqlite; run `radar crawl --home {}` first)",
+        .0.display(),
+        .0.display()
+    )]
+    NoStore(PathBuf),
+}
 
 #[derive(Debug, Clone)]
 pub struct Home {
@@ -23,6 +36,25 @@ pub struct InitReport {
 impl Home {
     pub fn new(root: impl Into<PathBuf>) -> Self {
         Home { root: root.into() }
+    }
+    /// A home that must already exist (`radar.toml` in it): read-only
+    /// commands open it this way and create nothing when it is not there.
+    pub fn open_existing(root: impl Into<PathBuf>) -> Result<Self, HomeError> {
+        let home = Home::new(root);
+        if home.exists() {
+            Ok(home)
+        } else {
+            Err(HomeError::Missing(home.root))
+        }
+    }
+    /// The store's path when the store exists (so opening it creates nothing).
+    pub fn existing_db_path(&self) -> Result<PathBuf, HomeError> {
+        let db = self.db_path();
+        if db.is_file() {
+            Ok(db)
+        } else {
+            Err(HomeError::NoStore(self.root.clone()))
+        }
     }
     pub fn root(&self) -> &Path {
         &self.root
@@ -78,12 +110,46 @@ impl Home {
         Ok(report)
     }
 
-    /// Read `radar.toml` (defaults when absent).
+    /// Read and check `radar.toml` (defaults when absent), with every problem.
     pub fn settings(&self) -> Result<Settings, Problems> {
-        let path = self.settings_path();
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            return Ok(Settings::default());
-        };
-        toml::from_str(&text).map_err(|e| Problems(vec![from_toml_error(&path, &text, &e)]))
+        let mut problems = Problems::default();
+        let settings = super::check::read_settings(&self.settings_path(), &mut problems);
+        if problems.is_empty() {
+            Ok(settings)
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_existing_refuses_a_missing_home_and_creates_nothing() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let root = dir.path().join("nowhere");
+        let err = Home::open_existing(&root).expect_err("no home there");
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "no radar home at {} (run `radar init --home {}` first)",
+                root.display(),
+                root.display()
+            )
+        );
+        assert!(!root.exists());
+        // A folder without radar.toml is not a home either.
+        std::fs::create_dir_all(&root).expect("mkdir");
+        assert!(Home::open_existing(&root).is_err());
+        let home = Home::new(&root);
+        home.init().expect("init");
+        let home = Home::open_existing(&root).expect("a home now");
+        assert_eq!(
+            home.existing_db_path(),
+            Err(HomeError::NoStore(root.clone()))
+        );
+        assert!(!home.db_path().exists());
     }
 }

@@ -6,13 +6,16 @@
 mod check;
 mod defaults;
 mod home;
+mod limits;
+mod patterns;
 mod problems;
+mod read;
 mod rules;
 mod settings;
 
 pub use check::{Checked, check_home, load_sources};
 pub use defaults::DEFAULT_SOURCES;
-pub use home::{Home, InitReport};
+pub use home::{Home, HomeError, InitReport};
 pub use problems::{Problem, Problems};
 pub use rules::{Enterprise, EnterprisesFile, Rules};
 pub use settings::{ArchiveSettings, Politeness, ScheduleSettings, Settings};

@@ -44,7 +44,17 @@ impl HomeLock {
             .truncate(false)
             .open(&path)
             .map_err(io)?;
-        match file.try_lock() {
+        // A reader probing with `is_held` holds a shared lock for an instant:
+        // give it a moment before calling the home busy.
+        let mut result = file.try_lock();
+        for _ in 0..10 {
+            if !matches!(result, Err(TryLockError::WouldBlock)) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            result = file.try_lock();
+        }
+        match result {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
                 let mut holder = String::new();

@@ -7,18 +7,50 @@ use std::process::Command;
 fn radar(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_radar"))
         .args(args)
+        .env_remove("RADAR_HOME")
         .output()
         .expect("run radar")
 }
 
 #[test]
-fn demo_then_articles_json_has_the_contract_fields() {
+fn demo_writes_only_its_own_folder_then_articles_json_has_the_contract_fields() {
     let dir = tempfile::tempdir().expect("tmp");
-    let home = dir.path().join("demo");
-    let home = home.to_str().expect("utf-8 path");
-    let demo = radar(&["demo", "--home", home]);
+    // A production home named by RADAR_HOME must stay untouched.
+    let production = dir.path().join("production");
+    let cwd = dir.path().join("work");
+    std::fs::create_dir_all(&cwd).expect("mkdir");
+    let demo = Command::new(env!("CARGO_BIN_EXE_radar"))
+        .arg("demo")
+        .env("RADAR_HOME", &production)
+        .current_dir(&cwd)
+        .output()
+        .expect("run radar demo");
     let out = String::from_utf8_lossy(&demo.stdout);
-    assert!(demo.status.success(), "{out}");
+    assert!(
+        demo.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+    assert!(
+        !production.exists(),
+        "the demo wrote into RADAR_HOME: {:?}",
+        std::fs::read_dir(&production).map(|d| d.count())
+    );
+    assert!(
+        out.lines().next().is_some_and(
+            |l| l.contains("ignoring") && l.contains(production.to_str().expect("path"))
+        ),
+        "one line says the home is ignored: {out}"
+    );
+    let demo_home = cwd.join("radar-demo");
+    assert!(demo_home.join("radar.sqlite").is_file());
+    assert!(
+        std::fs::read_dir(demo_home.join("archive"))
+            .expect("archive")
+            .count()
+            > 0
+    );
+    let home = demo_home.to_str().expect("utf-8 path");
     let last = out.lines().last().unwrap_or_default();
     assert!(
         last.starts_with("demo: ") && last.contains("new articles"),
@@ -173,4 +205,108 @@ fn extract_picks_the_source_from_the_url_and_reads_the_page_label() {
     assert_eq!(v["published"], "2026-03-03");
     assert_eq!(v["extractor"], "selectors");
     assert_eq!(v["title"], "万州：国企改革激活一池春水");
+}
+
+/// The read-only commands, each with what it needs besides a home.
+const READ_ONLY: &[&[&str]] = &[
+    &["search", "国企改革"],
+    &["articles"],
+    &["evidence", "0123abcd"],
+    &["coverage"],
+    &["sources"],
+    &["sources", "--health"],
+    &["reindex"],
+    &["check"],
+];
+
+#[test]
+fn read_only_commands_on_a_missing_home_fail_and_create_nothing() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let home = dir.path().join("no-such-home");
+    let home_s = home.to_str().expect("path");
+    for args in READ_ONLY {
+        let mut all = args.to_vec();
+        all.extend(["--home", home_s]);
+        let out = radar(&all);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?} succeeded");
+        assert!(
+            stderr.contains(&format!(
+                "no radar home at {home_s} (run `radar init --home {home_s}` first)"
+            )),
+            "{args:?}: {stderr}"
+        );
+        assert!(!home.exists(), "{args:?} created {home_s}");
+    }
+    // RADAR_HOME names the home the same way.
+    let out = Command::new(env!("CARGO_BIN_EXE_radar"))
+        .args(["search", "国企改革"])
+        .env("RADAR_HOME", &home)
+        .output()
+        .expect("run radar");
+    assert!(!out.status.success());
+    assert!(!home.exists());
+}
+
+#[test]
+fn read_only_commands_on_a_home_never_crawled_create_no_store() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let home = dir.path().join("home");
+    let home_s = home.to_str().expect("path");
+    assert!(radar(&["init", "--home", home_s]).status.success());
+    for args in [
+        &["search", "国企改革"][..],
+        &["articles"],
+        &["evidence", "0123abcd"],
+        &["coverage"],
+        &["sources", "--health"],
+        &["reindex"],
+    ] {
+        let mut all = args.to_vec();
+        all.extend(["--home", home_s]);
+        let out = radar(&all);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?} succeeded");
+        assert!(stderr.contains("nothing crawled yet"), "{args:?}: {stderr}");
+        assert!(!home.join("radar.sqlite").exists(), "{args:?} made a store");
+        assert!(!home.join("index").exists(), "{args:?} made an index");
+    }
+    // What needs no store still works.
+    assert!(radar(&["sources", "--home", home_s]).status.success());
+    assert!(radar(&["check", "--home", home_s]).status.success());
+}
+
+#[test]
+fn search_limit_zero_is_rejected_by_the_command_line() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let home = dir.path().join("home");
+    let home_s = home.to_str().expect("path");
+    for bad in ["0", "-1", "lots", "100001"] {
+        let flag = format!("--limit={bad}");
+        let out = radar(&["search", "国企改革", &flag, "--home", home_s]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "--limit {bad}: {stderr}");
+        assert!(stderr.contains("--limit"), "{stderr}");
+        assert!(!home.exists());
+    }
+    let out = radar(&["search", "x", "--limit", "0", "--home", home_s]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("must be at least 1"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn demo_refuses_a_folder_holding_a_home_it_did_not_make() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let home = dir.path().join("home");
+    let home_s = home.to_str().expect("path");
+    assert!(radar(&["init", "--home", home_s]).status.success());
+    let out = radar(&["demo", "--dir", home_s]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("the demo did not make"), "{stderr}");
+    assert!(!home.join("radar.sqlite").exists());
+    assert!(!home.join("sample").exists());
 }
