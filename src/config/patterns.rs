@@ -11,7 +11,7 @@ pub(crate) fn css_problem(sel: &str) -> Option<String> {
     }
     let whole = scraper::Selector::parse(sel).err();
     let alternative = || {
-        crate::extract::selectors::split_alternatives(sel)
+        crate::model::split_alternatives(sel)
             .into_iter()
             .find_map(|alt| scraper::Selector::parse(alt).err())
     };

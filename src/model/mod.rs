@@ -11,7 +11,7 @@ pub use article::{Article, ExtractorKind, PrintCitation};
 pub use ids::{ArticleId, SourceId};
 pub use source::{
     BroadcastSpec, DateTemplate, EpaperSpec, FeedSpec, FieldSelectors, JsonItems, ListingFormat,
-    ListingSpec, ScoringItem, SourceDef, SourceKind, fill_date_template,
+    ListingSpec, ScoringItem, SourceDef, SourceKind, fill_date_template, split_alternatives,
 };
 pub use task::{NewTask, Role, Validators};
 pub use time::{BEIJING, beijing_now, beijing_today};

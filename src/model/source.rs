@@ -357,3 +357,28 @@ mod toml_date {
         }
     }
 }
+
+/// A selector list as written in a source definition, split the way the
+/// extractor applies it (`radar check` validates each part the same way).
+/// Split `a, b:is(c, d), e[x="1,2"]` into its top-level alternatives.
+pub fn split_alternatives(sel: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut depth, mut quote, mut start) = (0i32, None::<char>, 0usize);
+    for (i, c) in sel.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '(' | '[') => depth += 1,
+            (None, ')' | ']') => depth -= 1,
+            (None, ',') if depth == 0 => {
+                out.push(sel[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(sel[start..].trim());
+    out.retain(|s| !s.is_empty());
+    out
+}

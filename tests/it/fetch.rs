@@ -176,6 +176,8 @@ fn a_gbk_page_with_a_wrong_meta_charset_is_decoded() {
 #[test]
 fn a_gzip_bomb_stops_at_the_body_limit() {
     let dir = tempfile::tempdir().expect("tmp");
+    // Made before the clock of the request's timeout starts.
+    server::prepare_bomb();
     let f = fetcher(dir.path(), |s| s.politeness.max_body_bytes = 2 << 20);
     let report = rt().block_on(f.fetch(&server().url("/bomb"), &FetchOptions::default()));
     assert_eq!(

@@ -49,7 +49,19 @@ pub fn gbk_page() -> Vec<u8> {
     encoding_rs::GB18030.encode(html).0.into_owned()
 }
 
+/// 64 MiB of zeros gzipped, made once (compressing it per request takes
+/// seconds in a debug build on a busy machine, longer than the test timeouts).
 fn gzip_bomb() -> Vec<u8> {
+    static BOMB: std::sync::LazyLock<Vec<u8>> = std::sync::LazyLock::new(make_gzip_bomb);
+    BOMB.clone()
+}
+
+/// Make the bomb now, outside any request's timeout.
+pub fn prepare_bomb() {
+    let _ = gzip_bomb();
+}
+
+fn make_gzip_bomb() -> Vec<u8> {
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     let zeros = vec![0u8; 1 << 20];
     for _ in 0..64 {
