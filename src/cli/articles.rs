@@ -30,9 +30,9 @@ pub fn run(home: &Home, args: &ArticlesArgs) -> anyhow::Result<()> {
         anyhow::ensure!(from <= to, "--from {from} is after --to {to}");
     }
     let store = Store::open(&home.existing_db_path()?)?;
-    let mut rows = store.articles(&args.sources)?;
-    rows.retain(|r| {
-        let a = &r.article;
+    let mut rows = store.article_listing(&args.sources)?;
+    rows.retain(|l| {
+        let a = &l.row.article;
         args.item.as_ref().is_none_or(|i| &a.item == i)
             && args.outlet.as_ref().is_none_or(|o| &a.outlet == o)
             && args
@@ -42,19 +42,15 @@ pub fn run(home: &Home, args: &ArticlesArgs) -> anyhow::Result<()> {
     });
     if args.json {
         let mut out = Vec::with_capacity(rows.len());
-        for r in &rows {
-            let mut v = serde_json::to_value(&r.article)?;
-            let location = match r.resource_id {
-                Some(id) => store.resource(id)?,
-                None => None,
-            };
+        for l in &rows {
+            let mut v = serde_json::to_value(&l.row.article)?;
             if let Some(obj) = v.as_object_mut() {
-                obj.insert("first_seen".into(), r.first_seen.clone().into());
+                obj.insert("first_seen".into(), l.row.first_seen.clone().into());
                 obj.insert(
                     "syndicated_with".into(),
-                    serde_json::to_value(store.syndicated_copies(&r.article.id)?)?,
+                    serde_json::to_value(&l.syndicated_with)?,
                 );
-                obj.insert("evidence".into(), match location {
+                obj.insert("evidence".into(), match &l.evidence {
                     Some(l) => serde_json::json!({"warc_file": l.warc_file, "offset": l.warc_offset, "length": l.warc_length, "payload_sha256": l.payload_sha256}),
                     None => serde_json::Value::Null,
                 });
@@ -66,6 +62,7 @@ pub fn run(home: &Home, args: &ArticlesArgs) -> anyhow::Result<()> {
         eprintln!("{} article(s)", rows.len());
         return Ok(());
     }
+    let rows: Vec<_> = rows.into_iter().map(|l| l.row).collect();
     for r in &rows {
         let a = &r.article;
         let date = a

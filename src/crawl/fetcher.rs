@@ -200,12 +200,13 @@ impl Fetcher {
                 Err(e @ (FetchError::Archive(_) | FetchError::Shutdown)) => return Err(e),
                 Err(e) => return Ok((RobotsRules::DisallowAll(e.to_string()), None)),
             };
-            if (300..400).contains(&raw.status) && hops < MAX_ROBOTS_REDIRECTS {
-                if let Ok(Some(next)) = http_redirect_target(&current, raw.header("location")) {
-                    hops += 1;
-                    current = next;
-                    continue;
-                }
+            if (300..400).contains(&raw.status)
+                && hops < MAX_ROBOTS_REDIRECTS
+                && let Ok(Some(next)) = http_redirect_target(&current, raw.header("location"))
+            {
+                hops += 1;
+                current = next;
+                continue;
             }
             break raw;
         };

@@ -293,8 +293,8 @@ fn open_transport(
     if req.replay.is_empty() {
         let p = &checked.settings.politeness;
         let transport = Transport::network(&NetworkOptions {
-            connect_timeout: Duration::from_secs_f64(p.connect_timeout_secs),
-            read_timeout: Duration::from_secs_f64(p.read_timeout_secs),
+            connect_timeout: secs(p.connect_timeout_secs, 10.0),
+            read_timeout: secs(p.read_timeout_secs, 30.0),
         })?;
         return Ok((transport, req.range, 0));
     }
@@ -393,7 +393,7 @@ fn fetch_options(
         .unwrap_or(settings.politeness.pace_secs)
         .max(0.0);
     FetchOptions {
-        pace: Duration::from_secs_f64(pace),
+        pace: secs(pace, 1.2),
         // Conditional GET for index pages only; articles are fetched once.
         validators: (item.role == Role::Index)
             .then(|| store.validators(&item.url).ok().flatten())
@@ -405,4 +405,11 @@ fn fetch_options(
             .collect(),
         eager_html_redirects: ctx.eager,
     }
+}
+
+/// Seconds from configuration as a duration. `radar check` rejects values
+/// that are negative or not finite; settings built without it get `fallback`
+/// instead of a panic.
+fn secs(value: f64, fallback: f64) -> Duration {
+    Duration::try_from_secs_f64(value).unwrap_or_else(|_| Duration::from_secs_f64(fallback))
 }

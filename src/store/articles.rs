@@ -337,4 +337,67 @@ impl Store {
         let rows = stmt.query_map(params![id.as_str()], |r| Ok(ArticleId(r.get(0)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+
+    /// Articles (as [`Store::articles`]) with their evidence location and
+    /// syndicated copies, in three queries whatever the number of articles.
+    pub fn article_listing(&self, sources: &[String]) -> Result<Vec<ArticleListing>> {
+        let rows = self.articles(sources)?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT r.id, r.url, r.status, r.warc_file, r.warc_offset, r.warc_length, r.payload_sha256 \
+             FROM resources r JOIN articles a ON a.resource_id = r.id",
+        )?;
+        let mut evidence: std::collections::HashMap<i64, super::ResourceLocation> =
+            std::collections::HashMap::new();
+        for row in stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                super::ResourceLocation {
+                    url: r.get(1)?,
+                    status: r.get(2)?,
+                    warc_file: r.get(3)?,
+                    warc_offset: r.get::<_, i64>(4)? as u64,
+                    warc_length: r.get::<_, i64>(5)? as u64,
+                    payload_sha256: r.get(6)?,
+                },
+            ))
+        })? {
+            let (id, loc) = row?;
+            evidence.insert(id, loc);
+        }
+        let mut copies: std::collections::HashMap<String, Vec<ArticleId>> =
+            std::collections::HashMap::new();
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT article_id, copy_id FROM syndication")?;
+        for pair in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+            let (a, b) = pair?;
+            copies
+                .entry(a.clone())
+                .or_default()
+                .push(ArticleId(b.clone()));
+            copies.entry(b).or_default().push(ArticleId(a));
+        }
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let mut syndicated_with =
+                    copies.remove(row.article.id.as_str()).unwrap_or_default();
+                syndicated_with.sort_by(|a, b| a.0.cmp(&b.0));
+                syndicated_with.dedup();
+                ArticleListing {
+                    evidence: row.resource_id.and_then(|id| evidence.get(&id).cloned()),
+                    syndicated_with,
+                    row,
+                }
+            })
+            .collect())
+    }
+}
+
+/// An article with what a listing shows beside it.
+#[derive(Debug, Clone)]
+pub struct ArticleListing {
+    pub row: ArticleRow,
+    pub evidence: Option<super::ResourceLocation>,
+    pub syndicated_with: Vec<ArticleId>,
 }

@@ -14,7 +14,7 @@ mod runs;
 use rusqlite::Connection;
 use std::path::Path;
 
-pub use articles::{ArticleRow, StoredArticle};
+pub use articles::{ArticleListing, ArticleRow, StoredArticle};
 pub use coverage::DayCoverage;
 pub use frontier::{FrontierItem, TaskState};
 pub use lock::{HomeLock, LOCK_FILE, LockError};
