@@ -23,6 +23,7 @@ pub mod dedup;
 pub mod discover;
 pub mod extract;
 pub mod index;
+pub mod matching;
 pub mod model;
 pub mod pipeline;
 pub mod schedule;

@@ -2,13 +2,17 @@
 //! This module does no I/O; every stage takes and returns these types.
 
 mod article;
+mod enterprise;
 mod ids;
+mod mention;
 mod source;
 mod task;
 mod time;
 
 pub use article::{Article, ExtractorKind, PrintCitation};
+pub use enterprise::{Alias, AliasKind, Enterprise, Registry};
 pub use ids::{ArticleId, SourceId};
+pub use mention::{Confidence, DepthSignals, EnterpriseMatch, Mention};
 pub use source::{
     BroadcastSpec, DateTemplate, EpaperSpec, FeedSpec, FieldSelectors, JsonItems, ListingFormat,
     ListingSpec, ScoringItem, SourceDef, SourceKind, fill_date_template, split_alternatives,

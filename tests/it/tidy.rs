@@ -85,12 +85,15 @@ fn stages_never_import_each_other() {
         ("extract", &["model"]),
         ("dedup", &["model"]),
         ("index", &["model"]),
+        ("matching", &["model"]),
+        ("scoring", &["model"]),
+        ("registry", &["model", "config"]),
         ("schedule", &["model", "config"]),
         (
             "pipeline",
             &[
                 "model", "config", "archive", "store", "crawl", "discover", "extract", "dedup",
-                "index", "schedule",
+                "index", "schedule", "matching", "scoring", "registry",
             ],
         ),
     ];
