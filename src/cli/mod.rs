@@ -2,6 +2,7 @@
 //! summary of what it did. Only this module imports clap.
 
 mod articles;
+mod candidates;
 mod check;
 mod coverage;
 mod crawl;
@@ -9,6 +10,7 @@ mod demo;
 mod evidence;
 mod extract;
 mod init;
+mod matching;
 mod progress;
 mod reindex;
 mod reprocess;
@@ -58,6 +60,10 @@ pub enum Command {
     Search(search::SearchArgs),
     /// Rebuild the search index from the store.
     Reindex(reindex::ReindexArgs),
+    /// Match every article again (after the registry or the rules changed).
+    Match,
+    /// Candidate evidence proposed by matching, best first.
+    Candidates(candidates::CandidatesArgs),
     /// Run every source on its cron schedule (Beijing time); `--once` runs what is due.
     Serve(serve::ServeArgs),
     /// Create a demo home, crawl the bundled sample by replay and show what was found.
@@ -86,6 +92,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Extract(a) => extract::run(&home, a),
         Command::Search(a) => search::run(&existing()?, a),
         Command::Reindex(a) => reindex::run(&existing()?, a),
+        Command::Match => matching::run(&existing()?),
+        Command::Candidates(a) => candidates::run(&existing()?, a),
         Command::Serve(a) => serve::run(&home, a),
         Command::Demo(a) => demo::run(a, cli.home.as_deref()),
     }

@@ -19,6 +19,14 @@ pub trait ArticleFeed {
         after: i64,
         limit: usize,
     ) -> Result<Vec<(i64, Article)>, FeedError>;
+    /// The enterprises each article names as evidence (by article id), for
+    /// the index's `enterprise` field. None known by default.
+    fn enterprises_of(
+        &self,
+        _articles: &[(i64, Article)],
+    ) -> Result<std::collections::HashMap<String, Vec<String>>, FeedError> {
+        Ok(Default::default())
+    }
 }
 
 /// Articles held in memory, numbered 1, 2, … in order.

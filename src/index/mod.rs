@@ -300,7 +300,15 @@ impl SearchIndex {
             let Some(last) = batch.iter().map(|(s, _)| *s).max() else {
                 break;
             };
-            self.upsert(&batch)?;
+            let ents = store.enterprises_of(&batch).map_err(IndexError::Store)?;
+            let with: Vec<(i64, &Article, &[String])> = batch
+                .iter()
+                .map(|(seq, a)| {
+                    let e = ents.get(a.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+                    (*seq, a, e)
+                })
+                .collect();
+            self.upsert_matched(&with)?;
             count += batch.len() as u64;
             after = last;
         }
@@ -330,13 +338,15 @@ impl SearchIndex {
                 if batch.is_empty() {
                     break;
                 }
+                let ents = store.enterprises_of(&batch).map_err(IndexError::Store)?;
                 for (seq, a) in &batch {
                     if !seen.insert(a.id.0.clone()) {
                         w.delete_term(Term::from_field_text(self.fields.id, a.id.as_str()));
                     } else {
                         count += 1;
                     }
-                    w.add_document(self.document(*seq, a, &[]))?;
+                    let e = ents.get(a.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+                    w.add_document(self.document(*seq, a, e))?;
                     after = after.max(*seq);
                 }
                 progress(after.max(0) as u64, max.max(after).max(0) as u64);

@@ -8,6 +8,7 @@
 //! recorded.
 
 use super::PipelineError;
+use super::candidates::MatchStage;
 use super::outcome::CrawlSummary;
 use super::scheduler::Window;
 use super::task::{Run, Step};
@@ -80,10 +81,12 @@ pub async fn crawl(
             "runs left `running` by a killed process marked `killed`"
         );
     }
+    let matching = MatchStage::from_checked(checked);
     let mut index = super::follow::open_index(home);
     if let Some(i) = &index {
         hold_index_writer(i).await;
     }
+    let mut matched = matching.follow(&mut store)?;
     super::follow::catch_up(&mut index, &store);
     for s in sources.values() {
         store.register_source(&s.id, s.kind.as_str(), &s.outlet, &s.item, &s.name)?;
@@ -189,11 +192,15 @@ pub async fn crawl(
         // The index follows the store every few seconds (and at the end); a
         // crash in between is caught up on the next start.
         if last_flush.elapsed() >= INDEX_FLUSH_EVERY {
+            matched.add(&matching.follow(&mut store)?);
             super::follow::catch_up(&mut index, &store);
             last_flush = Instant::now();
         }
     }
+    matched.add(&matching.follow(&mut store)?);
     super::follow::catch_up(&mut index, &store);
+    run.summary.new_candidates = matched.new_candidates;
+    run.summary.leads = matched.leads;
     if let Some(why) = &stop {
         store.finish_run(run_id, counts(&run.summary), "failed")?;
         return Err(PipelineError::ArchiveWrite(why.clone()));

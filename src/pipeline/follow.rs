@@ -1,7 +1,8 @@
 //! The index follows the store. The store is the truth: every article
 //! change gets a new `seq`, and the index only ever indexes what the store
-//! holds after the last `seq` it committed, read back from the store in
-//! order, so its committed `seq` never runs ahead of an article it lacks. A
+//! holds after the last `seq` it committed (and matching has seen), read
+//! back from the store in order, so its committed `seq` never runs ahead of
+//! an article it lacks. A
 //! busy index waits for a later flush; a damaged one is thrown away and
 //! rebuilt from the store; neither ever fails a crawl.
 
@@ -10,16 +11,29 @@ use crate::index::{ArticleFeed, FeedError, IndexError, SearchIndex};
 use crate::model::Article;
 use crate::store::Store;
 
+/// The index reads the store only up to the last matched `seq`, so that
+/// every article it indexes carries its matched enterprises (an article's
+/// `seq` does not change when it is matched).
 impl ArticleFeed for Store {
     fn max_article_seq(&self) -> Result<i64, FeedError> {
-        Ok(Store::max_article_seq(self)?)
+        Ok(Store::max_article_seq(self)?.min(super::candidates::matched_seq(self)?))
     }
     fn articles_after_seq(
         &self,
         after: i64,
         limit: usize,
     ) -> Result<Vec<(i64, Article)>, FeedError> {
-        Ok(Store::articles_after_seq(self, after, limit)?)
+        let upto = super::candidates::matched_seq(self)?;
+        let mut rows = Store::articles_after_seq(self, after, limit)?;
+        rows.retain(|(seq, _)| *seq <= upto);
+        Ok(rows)
+    }
+    fn enterprises_of(
+        &self,
+        articles: &[(i64, Article)],
+    ) -> Result<std::collections::HashMap<String, Vec<String>>, FeedError> {
+        let ids: Vec<_> = articles.iter().map(|(_, a)| a.id.clone()).collect();
+        Ok(Store::article_enterprises(self, &ids)?)
     }
 }
 

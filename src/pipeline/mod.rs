@@ -4,6 +4,7 @@
 //! search index; `reprocess` re-extracts from the archive alone.
 
 mod article;
+mod candidates;
 mod crawl;
 mod follow;
 mod outcome;
@@ -12,6 +13,7 @@ mod scheduler;
 mod task;
 
 pub use article::build_article;
+pub use candidates::{MatchStage, MatchSummary};
 pub use crawl::{CrawlRequest, Progress, crawl};
 pub use outcome::CrawlSummary;
 pub use reprocess::{ReprocessSummary, reprocess};

@@ -21,6 +21,9 @@ pub struct CrawlSummary {
     pub challenges: u64,
     /// Article links that answered with no article (an empty page, a PDF).
     pub not_articles: u64,
+    /// Candidate evidence and leads proposed by matching this run.
+    pub new_candidates: u64,
+    pub leads: u64,
     /// Damaged records in the replayed archives, skipped (each logged with its offset).
     pub bad_records: u64,
     /// Stopped by a signal before the frontier was empty.
@@ -45,6 +48,8 @@ impl CrawlSummary {
             (self.disallowed, "disallowed by robots.txt"),
             (self.challenges, "challenge pages"),
             (self.not_articles, "not articles"),
+            (self.new_candidates, "new candidates"),
+            (self.leads, "new leads"),
             (self.bad_records, "damaged archive records skipped"),
         ] {
             if n > 0 {

@@ -308,6 +308,16 @@ impl Store {
         Ok(rows.into_iter().map(|r| (r.seq, r.article)).collect())
     }
 
+    /// Article rows (with simhash and evidence) changed after `after`, in seq
+    /// order: the matching stage's feed.
+    pub fn article_rows_after_seq(&self, after: i64, limit: usize) -> Result<Vec<ArticleRow>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM articles WHERE seq > ?1 ORDER BY seq LIMIT ?2"
+        ))?;
+        let rows = stmt.query_map(params![after, limit as i64], row_to_article)?;
+        collect(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Articles, optionally of some sources, newest first.
     pub fn articles(&self, sources: &[String]) -> Result<Vec<ArticleRow>> {
         let mut stmt = self.conn.prepare_cached(&format!(

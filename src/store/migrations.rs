@@ -142,6 +142,67 @@ CREATE TABLE source_runs (
                  fetched_at TEXT NOT NULL
              );",
         ),
+        // 4: matching and candidate evidence. Mentions are replaced per
+        // article on every match; candidates are never deleted (a lost match
+        // is `withdrawn`), and every status change is an event.
+        M::up(
+            "CREATE TABLE mentions (
+                 article_id TEXT NOT NULL REFERENCES articles(id),
+                 enterprise TEXT NOT NULL,
+                 alias TEXT NOT NULL,
+                 kind TEXT NOT NULL,
+                 paragraph INTEGER NOT NULL,
+                 start INTEGER NOT NULL,
+                 end INTEGER NOT NULL,
+                 in_title INTEGER NOT NULL,
+                 in_lead INTEGER NOT NULL,
+                 in_list INTEGER NOT NULL,
+                 anchored INTEGER NOT NULL
+             );
+             CREATE INDEX mentions_article ON mentions(article_id);
+             CREATE INDEX mentions_enterprise ON mentions(enterprise);
+             CREATE TABLE article_matches (
+                 article_id TEXT NOT NULL REFERENCES articles(id),
+                 enterprise TEXT NOT NULL,
+                 evidence INTEGER NOT NULL,
+                 PRIMARY KEY (article_id, enterprise)
+             );
+             CREATE INDEX article_matches_enterprise ON article_matches(enterprise, evidence);
+             CREATE TABLE candidates (
+                 id INTEGER PRIMARY KEY,
+                 enterprise TEXT NOT NULL,
+                 named_enterprise TEXT NOT NULL,
+                 item TEXT NOT NULL,
+                 report_key TEXT NOT NULL,
+                 article_id TEXT NOT NULL REFERENCES articles(id),
+                 cites_article TEXT REFERENCES articles(id),
+                 points REAL NOT NULL,
+                 published TEXT,
+                 outlet TEXT NOT NULL,
+                 confidence TEXT NOT NULL,
+                 score REAL NOT NULL,
+                 reasons TEXT NOT NULL,
+                 signals TEXT NOT NULL,
+                 status TEXT NOT NULL,
+                 created_at TEXT NOT NULL,
+                 updated_at TEXT NOT NULL,
+                 UNIQUE (enterprise, item, report_key)
+             );
+             CREATE INDEX candidates_status ON candidates(status, enterprise);
+             CREATE INDEX candidates_article ON candidates(article_id);
+             CREATE TABLE candidate_events (
+                 id INTEGER PRIMARY KEY,
+                 candidate_id INTEGER NOT NULL REFERENCES candidates(id),
+                 at TEXT NOT NULL,
+                 from_status TEXT,
+                 to_status TEXT NOT NULL,
+                 note TEXT
+             );
+             CREATE TABLE match_state (
+                 key TEXT PRIMARY KEY,
+                 value TEXT NOT NULL
+             );",
+        ),
     ])
 }
 

@@ -4,6 +4,7 @@
 //! and per-run source statistics.
 
 mod articles;
+mod candidates;
 mod coverage;
 mod frontier;
 mod lock;
@@ -15,6 +16,7 @@ use rusqlite::Connection;
 use std::path::Path;
 
 pub use articles::{ArticleListing, ArticleRow, StoredArticle};
+pub use candidates::{CandidateFilter, CandidateRow, CandidateStatus, NewCandidate};
 pub use coverage::DayCoverage;
 pub use frontier::{FrontierItem, TaskState};
 pub use lock::{HomeLock, LOCK_FILE, LockError};

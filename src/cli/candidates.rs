@@ -1,0 +1,83 @@
+//! `radar candidates`: the candidate evidence matching proposed, best first,
+//! with the confidence, the reasons and the depth signals a reviewer needs.
+
+use crate::config::Home;
+use crate::store::{CandidateFilter, CandidateStatus, Store};
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct CandidatesArgs {
+    /// pending, confirmed, rejected, lead or withdrawn.
+    #[arg(long, value_parser = parse_status)]
+    pub status: Option<CandidateStatus>,
+    /// An enterprise id (its subsidiaries' candidates count for it).
+    #[arg(long)]
+    pub enterprise: Option<String>,
+    /// A scoring item (B1, C7, …) or `lead`.
+    #[arg(long)]
+    pub item: Option<String>,
+    /// The year of the evidence date.
+    #[arg(long, value_parser = clap::value_parser!(i32).range(1990..=2100))]
+    pub year: Option<i32>,
+    /// One JSON array on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_status(s: &str) -> Result<CandidateStatus, String> {
+    CandidateStatus::parse(s)
+        .ok_or_else(|| format!("`{s}`: one of pending, confirmed, rejected, lead, withdrawn"))
+}
+
+pub fn run(home: &Home, args: &CandidatesArgs) -> anyhow::Result<()> {
+    let store = Store::open(&home.existing_db_path()?)?;
+    let rows = store.candidates(&CandidateFilter {
+        status: args.status,
+        enterprise: args.enterprise.clone(),
+        item: args.item.clone(),
+        year: args.year,
+    })?;
+    if args.json {
+        let out: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "id": c.id,
+                    "enterprise": c.enterprise,
+                    "named_enterprise": c.named_enterprise,
+                    "item": c.item,
+                    "points": c.points,
+                    "published": c.published,
+                    "outlet": c.outlet,
+                    "title": c.title,
+                    "url": c.url,
+                    "article": c.article_id,
+                    "cites_article": c.cites_article,
+                    "confidence": c.confidence,
+                    "score": c.score,
+                    "reasons": c.reasons,
+                    "signals": c.signals,
+                    "status": c.status.as_str(),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        eprintln!("{} candidate(s)", rows.len());
+        return Ok(());
+    }
+    for c in &rows {
+        println!(
+            "#{:<5} {:<9} {:<4} {:<10} {:<6} {} {}《{}》\n       {}",
+            c.id,
+            c.status.as_str(),
+            c.item,
+            c.enterprise,
+            c.confidence,
+            c.published.as_deref().unwrap_or("----------"),
+            c.outlet,
+            c.title,
+            c.reasons.join("；")
+        );
+    }
+    println!("{} candidate(s)", rows.len());
+    Ok(())
+}
