@@ -124,17 +124,35 @@ pub fn run(args: &DemoArgs, home: Option<&Path>) -> anyhow::Result<()> {
             h.title
         );
     }
+    let candidates = store.candidates(&crate::store::CandidateFilter::default())?;
     println!();
     println!(
-        "demo folder: {} (try `radar articles --home {}` or `radar search --home {} 国企改革`)",
+        "candidate evidence found in the sample: {} (leads included)",
+        candidates.len()
+    );
+    for c in &candidates {
+        println!(
+            "        {:<9} {:<4} {:<9} {} {}《{}》",
+            c.status.as_str(),
+            c.item,
+            c.enterprise,
+            c.published.as_deref().unwrap_or("----------"),
+            c.outlet,
+            c.title
+        );
+    }
+    println!();
+    println!(
+        "demo folder: {} (try `radar candidates --home {}` or `radar search --home {} 国企改革`)",
         home.root().display(),
         home.root().display(),
         home.root().display()
     );
     println!(
-        "demo: {} articles from {} outlets; {}",
+        "demo: {} articles from {} outlets, {} candidates; {}",
         rows.len(),
         by_outlet.len(),
+        candidates.len(),
         summary.line()
     );
     Ok(())
