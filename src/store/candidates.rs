@@ -95,6 +95,15 @@ pub struct CandidateRow {
     pub report_key: String,
 }
 
+/// One status change of a candidate.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CandidateEvent {
+    pub at: String,
+    pub from: Option<String>,
+    pub to: String,
+    pub note: Option<String>,
+}
+
 /// Which candidates to list.
 #[derive(Debug, Clone, Default)]
 pub struct CandidateFilter {
@@ -398,11 +407,8 @@ impl Store {
         Ok(out)
     }
 
-    /// Status changes of a candidate, oldest first: (at, from, to, note).
-    pub fn candidate_history(
-        &self,
-        id: i64,
-    ) -> Result<Vec<(String, Option<String>, String, Option<String>)>> {
+    /// Status changes of a candidate, oldest first.
+    pub fn candidate_history(&self, id: i64) -> Result<Vec<CandidateEvent>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT at, from_status, to_status, note FROM candidate_events WHERE candidate_id = ?1 ORDER BY id",
         )?;

@@ -16,7 +16,9 @@ use rusqlite::Connection;
 use std::path::Path;
 
 pub use articles::{ArticleListing, ArticleRow, StoredArticle};
-pub use candidates::{CandidateFilter, CandidateRow, CandidateStatus, NewCandidate};
+pub use candidates::{
+    CandidateEvent, CandidateFilter, CandidateRow, CandidateStatus, NewCandidate,
+};
 pub use coverage::DayCoverage;
 pub use frontier::{FrontierItem, TaskState};
 pub use lock::{HomeLock, LOCK_FILE, LockError};
