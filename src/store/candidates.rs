@@ -413,7 +413,12 @@ impl Store {
             "SELECT at, from_status, to_status, note FROM candidate_events WHERE candidate_id = ?1 ORDER BY id",
         )?;
         let rows = stmt.query_map(params![id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            Ok(CandidateEvent {
+                at: r.get(0)?,
+                from: r.get(1)?,
+                to: r.get(2)?,
+                note: r.get(3)?,
+            })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
