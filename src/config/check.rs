@@ -260,20 +260,22 @@ fn check_source(
             format!("`{}` is neither `lead` nor an item of rules.toml", def.item),
         );
     }
-    if let Some(item) = rules.item_for_outlet(&def.outlet)
-        && item.code != def.item
-    {
-        let msg = format!(
-            "outlet `{}` evidences {} in rules.toml, not `{}`",
-            def.outlet, item.code, def.item
-        );
-        c.bad("", "item", msg);
-    } else if rules.is_lead_outlet(&def.outlet) && def.item != "lead" {
-        let msg = format!(
-            "outlet `{}` is a lead in rules.toml: item must be `lead`",
-            def.outlet
-        );
-        c.bad("", "item", msg);
+    match rules.item_for_outlet(&def.outlet) {
+        Some(item) if item.code != def.item => {
+            let msg = format!(
+                "outlet `{}` evidences {} in rules.toml, not `{}`",
+                def.outlet, item.code, def.item
+            );
+            c.bad("", "item", msg);
+        }
+        None if rules.is_lead_outlet(&def.outlet) && def.item != "lead" => {
+            let msg = format!(
+                "outlet `{}` is a lead in rules.toml: item must be `lead`",
+                def.outlet
+            );
+            c.bad("", "item", msg);
+        }
+        _ => {}
     }
     if let Some(msg) = def.schedule.as_deref().and_then(cron_problem) {
         c.bad("", "schedule", msg);
