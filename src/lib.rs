@@ -13,6 +13,7 @@
 //! - [`index`]: Chinese full-text search (tantivy); the only module that imports it.
 //! - [`pipeline`]: the only code that knows the order of the stages.
 //! - [`schedule`]: per-source cron schedules in Beijing time.
+//! - [`scoring`]: the scorecard arithmetic (pure, over `model` types and the rules).
 //! - [`cli`]: the `radar` command line; the only module that imports clap.
 
 pub mod archive;
@@ -27,4 +28,5 @@ pub mod matching;
 pub mod model;
 pub mod pipeline;
 pub mod schedule;
+pub mod scoring;
 pub mod store;

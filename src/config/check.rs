@@ -1,12 +1,14 @@
 //! Loading and validating the whole home. Problems are collected, never
 //! thrown one at a time: `radar check` prints them all.
 
-use super::limits::{Number, rules_numbers, settings_numbers, source_numbers};
+use super::limits::{Number, settings_numbers, source_numbers};
 use super::patterns::{cron_problem, css_problem, regex_problem, regex_with_group_problem};
 use super::problems::Problems;
 use super::read::{Read, read_collecting};
-use super::rules::{EnterprisesFile, Rules};
+use super::rules::EnterprisesFile;
+use super::scoring_rules::read_rules;
 use super::{Home, Settings};
+use crate::model::Rules;
 use crate::model::{SourceDef, SourceKind};
 use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
@@ -39,7 +41,12 @@ fn read_optional<T: DeserializeOwned + Default>(
 
 /// Push range problems of numbers whose keys were read (a key left out for a
 /// type problem is not reported again).
-fn check_numbers<T>(numbers: &[Number], path: &Path, read: &Read<T>, problems: &mut Problems) {
+pub(super) fn check_numbers<T>(
+    numbers: &[Number],
+    path: &Path,
+    read: &Read<T>,
+    problems: &mut Problems,
+) {
     for n in numbers {
         if read.was_dropped(&n.field) {
             continue;
@@ -51,7 +58,7 @@ fn check_numbers<T>(numbers: &[Number], path: &Path, read: &Read<T>, problems: &
 }
 
 /// Sort the problems from `start` on (one file's) by line.
-fn sort_from(problems: &mut Problems, start: usize) {
+pub(super) fn sort_from(problems: &mut Problems, start: usize) {
     problems.0[start..].sort_by_key(|p| p.line);
 }
 
@@ -131,14 +138,6 @@ fn load_sources_into(dir: &Path, rules: &Rules, problems: &mut Problems) -> Vec<
         sort_from(problems, start);
     }
     sources
-}
-
-fn read_rules(path: &Path, problems: &mut Problems) -> Rules {
-    let start = problems.0.len();
-    let (rules, read): (Rules, _) = read_optional(path, problems);
-    check_numbers(&rules_numbers(&rules), path, &read, problems);
-    sort_from(problems, start);
-    rules
 }
 
 fn check_settings(s: &Settings, path: &Path, read: &Read<Settings>, problems: &mut Problems) {
@@ -260,6 +259,23 @@ fn check_source(
             "item",
             format!("`{}` is neither `lead` nor an item of rules.toml", def.item),
         );
+    }
+    match rules.item_for_outlet(&def.outlet) {
+        Some(item) if item.code != def.item => {
+            let msg = format!(
+                "outlet `{}` evidences {} in rules.toml, not `{}`",
+                def.outlet, item.code, def.item
+            );
+            c.bad("", "item", msg);
+        }
+        None if rules.is_lead_outlet(&def.outlet) && def.item != "lead" => {
+            let msg = format!(
+                "outlet `{}` is a lead in rules.toml: item must be `lead`",
+                def.outlet
+            );
+            c.bad("", "item", msg);
+        }
+        _ => {}
     }
     if let Some(msg) = def.schedule.as_deref().and_then(cron_problem) {
         c.bad("", "schedule", msg);

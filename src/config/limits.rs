@@ -6,8 +6,8 @@
 //! A new numeric key in `radar.toml`, a source definition or `rules.toml`
 //! belongs in the lists below.
 
-use super::rules::Rules;
 use super::settings::Settings;
+use crate::model::Rules;
 use crate::model::SourceDef;
 
 const DAY_SECS: f64 = 86_400.0;
@@ -194,11 +194,15 @@ pub(crate) fn source_numbers(def: &SourceDef) -> Vec<Number> {
     out
 }
 
-/// Every number of `rules.toml`.
-pub(crate) fn rules_numbers(r: &Rules) -> Vec<Number> {
-    let points = count(Unit::Points, -1000.0, 1000.0);
+/// Every number of `rules.toml` (by its index in the file as read; see
+/// `scoring_rules` for the index in the file as written).
+pub(crate) fn rules_numbers(r: &Rules, at: impl Fn(&str, usize) -> usize) -> Vec<Number> {
+    // Points: a scorecard item is worth a point or half a point; a hundred
+    // is a typo, not a rule.
+    let points = count(Unit::Points, -100.0, 100.0);
     let mut out = Vec::new();
     for (i, c) in r.category.iter().enumerate() {
+        let i = at("category", i);
         for (key, v) in [
             ("points_per_item", c.points_per_item),
             ("points_short", c.points_short),
@@ -207,6 +211,28 @@ pub(crate) fn rules_numbers(r: &Rules) -> Vec<Number> {
             if let Some(v) = v {
                 out.push(float(format!("category[{i}].{key}"), v, points));
             }
+        }
+        if let Some(t) = c.yearly_target {
+            out.push(whole(
+                format!("category[{i}].yearly_target"),
+                u64::from(t),
+                count(Unit::Count, 0.0, 100.0),
+            ));
+        }
+    }
+    for (i, item) in r.item.iter().enumerate() {
+        if let Some(p) = item.points {
+            out.push(float(format!("item[{}].points", at("item", i)), p, points));
+        }
+    }
+    if let Some(t) = &r.typical_case {
+        out.push(float("typical_case.points", t.points, points));
+    }
+    if let Some(v) = &r.validity {
+        let years = count(Unit::Count, 2000.0, 2100.0);
+        out.push(float("validity.from_year", f64::from(v.from_year), years));
+        if let Some(u) = v.until_year {
+            out.push(float("validity.until_year", f64::from(u), years));
         }
     }
     out

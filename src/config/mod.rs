@@ -11,11 +11,14 @@ mod patterns;
 mod problems;
 mod read;
 mod rules;
+mod scoring_rules;
 mod settings;
 
+pub use crate::model::Rules;
 pub use check::{Checked, check_home, load_sources};
 pub use defaults::DEFAULT_SOURCES;
 pub use home::{Home, HomeError, InitReport};
 pub use problems::{Problem, Problems};
-pub use rules::{Enterprise, EnterprisesFile, Rules};
+pub use rules::{Enterprise, EnterprisesFile};
+pub use scoring_rules::parse_rules;
 pub use settings::{ArchiveSettings, Politeness, ScheduleSettings, Settings};

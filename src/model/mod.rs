@@ -1,10 +1,12 @@
-//! Shared domain types: ids, articles, source definitions and Beijing-time dates.
+//! Shared domain types: ids, articles, source definitions, the scorecard rules
+//! and Beijing-time dates.
 //! This module does no I/O; every stage takes and returns these types.
 
 mod article;
 mod enterprise;
 mod ids;
 mod mention;
+mod rules;
 mod source;
 mod task;
 mod time;
@@ -13,6 +15,7 @@ pub use article::{Article, ExtractorKind, PrintCitation};
 pub use enterprise::{Alias, AliasKind, Enterprise, Registry};
 pub use ids::{ArticleId, SourceId};
 pub use mention::{Confidence, DepthSignals, EnterpriseMatch, Mention};
+pub use rules::{Category, Item, Lead, Outlet, Rules, Scheme, TypicalCase, Validity, outlet_key};
 pub use source::{
     BroadcastSpec, DateTemplate, EpaperSpec, FeedSpec, FieldSelectors, JsonItems, ListingFormat,
     ListingSpec, ScoringItem, SourceDef, SourceKind, fill_date_template, split_alternatives,

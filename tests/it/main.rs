@@ -10,6 +10,7 @@ mod outlets;
 mod pipeline;
 mod replay_input;
 mod resume;
+mod rules;
 mod sample;
 mod search;
 mod server;
