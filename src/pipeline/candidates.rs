@@ -280,35 +280,29 @@ impl MatchStage {
         Ok(out)
     }
 
-    /// Points an item earns (its category's points per item).
+    /// Points an item earns: its own or its category's per item; in a
+    /// target category (C) what one item beyond the target adds.
     fn points(&self, item: &str) -> f64 {
-        let cat = self
-            .rules
-            .item
-            .iter()
-            .find(|i| i.code == item)
-            .map(|i| i.category.clone());
-        cat.and_then(|c| self.rules.category.iter().find(|k| k.id == c))
-            .and_then(|k| k.points_per_item)
-            .unwrap_or(1.0)
+        use crate::model::Scheme;
+        let own = self.rules.item(item).and_then(|i| i.points);
+        match self.rules.category_of(item).and_then(|c| c.scheme()) {
+            Some(Scheme::PerItem { points }) => own.unwrap_or(points),
+            Some(Scheme::Target { beyond, .. }) => beyond,
+            None => own.unwrap_or(0.0),
+        }
     }
 
-    /// The scoring item of a print outlet a lead cites, if any.
+    /// The scoring item of a print outlet a lead cites, if any (from the
+    /// rules' outlet table; manual-only outlets are never crawled evidence).
     fn outlet_item(&self, outlet: &str) -> Option<String> {
-        let item = match outlet.trim() {
-            "人民日报" => "B1",
-            "光明日报" => "B2",
-            "经济日报" => "B3",
-            "半月谈" | "瞭望" => "B4",
-            _ => return None,
-        };
-        Some(item.to_string())
+        self.rules.item_for_outlet(outlet).map(|i| i.code.clone())
     }
 
-    /// Whether an item dated `date` counts (undated ones are shown).
+    /// Whether an item dated `date` counts by the rules' years (an undated
+    /// one is shown, for the reviewer to date).
     fn counts(&self, date: Option<chrono::NaiveDate>) -> bool {
-        let _ = date;
-        true
+        use chrono::Datelike;
+        date.is_none_or(|d| self.rules.counts_in_year(d.year()))
     }
 }
 
