@@ -11,6 +11,7 @@
 //! - [`extract`]: article fields from HTML (selectors, generic extractor, dates, citations).
 //! - [`dedup`]: SimHash near-duplicate detection (syndicated copies).
 //! - [`index`]: Chinese full-text search (tantivy); the only module that imports it.
+//! - [`registry`]: the enterprise registry (`enterprises.toml`, spreadsheet import).
 //! - [`pipeline`]: the only code that knows the order of the stages.
 //! - [`schedule`]: per-source cron schedules in Beijing time.
 //! - [`cli`]: the `radar` command line; the only module that imports clap.
@@ -26,5 +27,6 @@ pub mod index;
 pub mod matching;
 pub mod model;
 pub mod pipeline;
+pub mod registry;
 pub mod schedule;
 pub mod store;

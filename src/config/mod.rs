@@ -1,7 +1,8 @@
 //! The deployment home and its configuration: `radar.toml`, `sources/*.toml`,
 //! `enterprises.toml` and `rules.toml`. Defaults are compiled in; files in the
 //! home override them; unknown keys are rejected; every problem is reported as
-//! `file:line: field: what is wrong`.
+//! `file:line: field: what is wrong`. `enterprises.toml` is read and checked
+//! by `registry` with the reader here (`read_collecting`).
 
 mod check;
 mod defaults;
@@ -14,8 +15,9 @@ mod rules;
 mod settings;
 
 pub use check::{Checked, check_home, load_sources};
-pub use defaults::DEFAULT_SOURCES;
+pub use defaults::{DEFAULT_ENTERPRISES, DEFAULT_SOURCES};
 pub use home::{Home, HomeError, InitReport};
 pub use problems::{Problem, Problems};
-pub use rules::{Enterprise, EnterprisesFile, Rules};
+pub(crate) use read::{Read, read_collecting};
+pub use rules::Rules;
 pub use settings::{ArchiveSettings, Politeness, ScheduleSettings, Settings};

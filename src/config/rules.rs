@@ -1,6 +1,6 @@
-//! `rules.toml` (scoring categories and items) and `enterprises.toml` (the
-//! enterprises to match). Only their shape is checked here; matching and
-//! scoring come in later stages.
+//! `rules.toml`: the scoring categories and items. Only its shape is checked
+//! here; scoring comes in a later stage. (`enterprises.toml` is read by
+//! `registry`.)
 
 use serde::{Deserialize, Serialize};
 
@@ -40,24 +40,4 @@ impl Rules {
     pub fn has_item(&self, code: &str) -> bool {
         self.item.iter().any(|i| i.code == code)
     }
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EnterprisesFile {
-    #[serde(default)]
-    pub enterprise: Vec<Enterprise>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Enterprise {
-    pub id: String,
-    pub name: String,
-    #[serde(default)]
-    pub short_names: Vec<String>,
-    #[serde(default)]
-    pub former_names: Vec<String>,
-    #[serde(default)]
-    pub subsidiaries: Vec<String>,
 }
