@@ -153,6 +153,15 @@ fn combine(top: &str, sub: &str) -> Option<Col> {
     })
 }
 
+/// A label that can stand under a merged header cell.
+fn is_sub_label(label: &str) -> bool {
+    recognise(label).is_some()
+        || matches!(
+            norm(label).as_str(),
+            "名称" | "name" | "截止日期" | "日期" | "截止" | "until" | "date"
+        )
+}
+
 /// The columns of a sheet: which column holds what, its label as written,
 /// and the index of the first data row.
 struct Header {
@@ -181,8 +190,8 @@ fn find_header(rows: &[Row]) -> Option<Header> {
             continue;
         }
         // A second header row: labels under the first (a merged cell filled
-        // down repeats the label above), none of them a known column alone
-        // but at least one that makes sense with the label above.
+        // down repeats the label above), each one a header word, at least
+        // one of them new.
         let sub = rows.get(h + 1).map(|r| {
             r.cells
                 .iter()
@@ -197,7 +206,7 @@ fn find_header(rows: &[Row]) -> Option<Header> {
                 if text.is_empty() || norm(text) == norm(top) {
                     continue;
                 }
-                if top.is_empty() || combine(top, text).is_none() {
+                if top.is_empty() || !is_sub_label(text) {
                     return false;
                 }
                 any = true;
