@@ -11,6 +11,7 @@
 //! - [`extract`]: article fields from HTML (selectors, generic extractor, dates, citations).
 //! - [`dedup`]: SimHash near-duplicate detection (syndicated copies).
 //! - [`index`]: Chinese full-text search (tantivy); the only module that imports it.
+//! - [`registry`]: the enterprise registry (`enterprises.toml`, spreadsheet import).
 //! - [`pipeline`]: the only code that knows the order of the stages.
 //! - [`schedule`]: per-source cron schedules in Beijing time.
 //! - [`scoring`]: the scorecard arithmetic (pure, over `model` types and the rules).
@@ -27,6 +28,7 @@ pub mod index;
 pub mod matching;
 pub mod model;
 pub mod pipeline;
+pub mod registry;
 pub mod schedule;
 pub mod scoring;
 pub mod store;

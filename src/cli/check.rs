@@ -1,15 +1,16 @@
 //! `radar check`: validate the whole home and report every problem.
 
-use crate::config::{Home, check_home};
+use crate::config::Home;
+use crate::registry::check_home;
 
 /// `home` is one that exists (see `Home::open_existing`).
 pub fn run(home: &Home) -> anyhow::Result<()> {
     match check_home(home) {
-        Ok(c) => {
+        Ok((c, registry)) => {
             println!(
                 "ok: {} sources, {} enterprises, {} scoring items",
                 c.sources.len(),
-                c.enterprises.enterprise.len(),
+                registry.enterprises.len(),
                 c.rules.item.len()
             );
             Ok(())

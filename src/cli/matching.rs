@@ -14,7 +14,7 @@ pub fn run(home: &Home) -> anyhow::Result<()> {
     let _lock = HomeLock::acquire(home.root(), "radar match")?;
     let db = home.existing_db_path()?;
     let mut store = Store::open(&db).with_context(|| format!("opening {}", db.display()))?;
-    let summary = MatchStage::from_checked(&checked).rematch_all(&mut store)?;
+    let summary = MatchStage::for_home(home, &checked)?.rematch_all(&mut store)?;
     let index = SearchIndex::open_or_recreate(&home.index_dir())?;
     index
         .rebuild(&store, &|_, _| {})

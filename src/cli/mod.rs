@@ -7,6 +7,7 @@ mod check;
 mod coverage;
 mod crawl;
 mod demo;
+mod enterprises;
 mod evidence;
 mod extract;
 mod init;
@@ -56,6 +57,8 @@ pub enum Command {
     Evidence(evidence::EvidenceArgs),
     /// What radar extracts from saved pages.
     Extract(extract::ExtractArgs),
+    /// The enterprise registry: import a CSV/XLSX list, list what is registered.
+    Enterprises(enterprises::EnterprisesArgs),
     /// Full-text search of the stored articles.
     Search(search::SearchArgs),
     /// Rebuild the search index from the store.
@@ -90,6 +93,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Articles(a) => articles::run(&existing()?, a),
         Command::Evidence(a) => evidence::run(&existing()?, a),
         Command::Extract(a) => extract::run(&home, a),
+        Command::Enterprises(a) => enterprises::run(&existing()?, a),
         Command::Search(a) => search::run(&existing()?, a),
         Command::Reindex(a) => reindex::run(&existing()?, a),
         Command::Match => matching::run(&existing()?),

@@ -5,7 +5,6 @@ use super::limits::{Number, settings_numbers, source_numbers};
 use super::patterns::{cron_problem, css_problem, regex_problem, regex_with_group_problem};
 use super::problems::Problems;
 use super::read::{Read, read_collecting};
-use super::rules::EnterprisesFile;
 use super::scoring_rules::read_rules;
 use super::{Home, Settings};
 use crate::model::Rules;
@@ -20,7 +19,6 @@ pub struct Checked {
     pub settings: Settings,
     pub sources: Vec<SourceDef>,
     pub rules: Rules,
-    pub enterprises: EnterprisesFile,
 }
 
 /// Read an optional file of the home (absent: defaults), every problem in it
@@ -71,34 +69,18 @@ pub(crate) fn read_settings(path: &Path, problems: &mut Problems) -> Settings {
     settings
 }
 
-/// Validate the whole home, returning every problem.
+/// Validate the home's settings, rules and sources, returning every problem
+/// (`registry::check_home` adds `enterprises.toml`).
 pub fn check_home(home: &Home) -> Result<Checked, Problems> {
     let mut problems = Problems::default();
     let settings = read_settings(&home.settings_path(), &mut problems);
     let rules = read_rules(&home.rules_path(), &mut problems);
-    let epath = home.enterprises_path();
-    let start = problems.0.len();
-    let (enterprises, eread): (EnterprisesFile, _) = read_optional(&epath, &mut problems);
-    let mut seen = std::collections::HashSet::new();
-    for (i, e) in enterprises.enterprise.iter().enumerate() {
-        if !seen.insert(e.id.clone()) {
-            let field = format!("enterprise[{i}].id");
-            problems.push(
-                &epath,
-                eread.keys.line_or_parent(&field),
-                &field,
-                format!("duplicate enterprise id `{}`", e.id),
-            );
-        }
-    }
-    sort_from(&mut problems, start);
     let sources = load_sources_into(&home.sources_dir(), &rules, &mut problems);
     if problems.is_empty() {
         Ok(Checked {
             settings,
             sources,
             rules,
-            enterprises,
         })
     } else {
         Err(problems)

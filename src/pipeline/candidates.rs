@@ -59,9 +59,13 @@ pub struct MatchStage {
 }
 
 impl MatchStage {
-    /// The stage for a checked home's registry and rules.
-    pub fn from_checked(checked: &crate::config::Checked) -> MatchStage {
-        MatchStage::new(&registry_of(&checked.enterprises), &checked.rules)
+    /// The stage for a home's registry and its checked rules.
+    pub fn for_home(
+        home: &crate::config::Home,
+        checked: &crate::config::Checked,
+    ) -> Result<MatchStage, PipelineError> {
+        let registry = crate::registry::load(home).map_err(PipelineError::Config)?;
+        Ok(MatchStage::new(&registry, &checked.rules))
     }
 
     pub fn new(registry: &Registry, rules: &Rules) -> MatchStage {
@@ -303,40 +307,5 @@ impl MatchStage {
     fn counts(&self, date: Option<chrono::NaiveDate>) -> bool {
         use chrono::Datelike;
         date.is_none_or(|d| self.rules.counts_in_year(d.year()))
-    }
-}
-
-/// The registry of an `enterprises.toml` in the older flat shape.
-fn registry_of(file: &crate::config::EnterprisesFile) -> Registry {
-    use crate::model::{Alias, AliasKind, Enterprise};
-    let alias = |text: &String, kind| Alias {
-        text: text.clone(),
-        kind,
-        ambiguous: false,
-        valid_until: None,
-    };
-    Registry {
-        anchors: vec!["万州".into()],
-        former_name_grace_days: 180,
-        home_sources: vec!["wz-gov".into(), "wzsb".into(), "sxdsb".into()],
-        enterprises: file
-            .enterprise
-            .iter()
-            .map(|e| Enterprise {
-                id: e.id.clone(),
-                name: e.name.clone(),
-                aliases: e
-                    .short_names
-                    .iter()
-                    .map(|n| alias(n, AliasKind::ShortName))
-                    .chain(
-                        e.former_names
-                            .iter()
-                            .map(|n| alias(n, AliasKind::FormerName)),
-                    )
-                    .collect(),
-                parent: None,
-            })
-            .collect(),
     }
 }

@@ -81,7 +81,7 @@ pub async fn crawl(
             "runs left `running` by a killed process marked `killed`"
         );
     }
-    let matching = MatchStage::from_checked(checked);
+    let matching = MatchStage::for_home(home, checked)?;
     let mut index = super::follow::open_index(home);
     if let Some(i) = &index {
         hold_index_writer(i).await;

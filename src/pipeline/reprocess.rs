@@ -92,7 +92,7 @@ pub fn reprocess(
             _ => out.unchanged += 1,
         }
     }
-    super::candidates::MatchStage::from_checked(checked).follow(&mut store)?;
+    super::candidates::MatchStage::for_home(home, checked)?.follow(&mut store)?;
     super::follow::catch_up(&mut index, &store);
     out.queued = rediscover(home, checked, &mut store)?;
     Ok(out)

@@ -8,6 +8,7 @@ mod fetch;
 mod hardening;
 mod outlets;
 mod pipeline;
+mod registry;
 mod replay_input;
 mod resume;
 mod rules;
