@@ -17,7 +17,7 @@ pub fn run(home: &Home) -> anyhow::Result<()> {
     let summary = MatchStage::for_home(home, &checked)?.rematch_all(&mut store)?;
     let index = SearchIndex::open_or_recreate(&home.index_dir())?;
     index
-        .rebuild(&store, &|_, _| {})
+        .rebuild(&crate::pipeline::MatchedFeed(&store), &|_, _| {})
         .context("rebuilding the search index with the new matches")?;
     index.close_writer()?;
     println!("{}", summary.line());

@@ -14,8 +14,13 @@ pub struct ReindexArgs {}
 pub fn run(home: &Home, _args: &ReindexArgs) -> anyhow::Result<()> {
     let _lock = crate::store::HomeLock::acquire(home.root(), "radar reindex")?;
     let db = home.existing_db_path()?;
-    let store = crate::store::Store::open(&db)
+    let mut store = crate::store::Store::open(&db)
         .with_context(|| format!("opening the store {}", db.display()))?;
+    // Articles not yet matched (a killed crawl) are matched first, so that
+    // every indexed article carries its enterprises.
+    let checked = super::load(home)?;
+    crate::pipeline::MatchStage::for_home(home, &checked)?.follow(&mut store)?;
+    let feed = crate::pipeline::MatchedFeed(&store);
     let dir = home.index_dir();
     let index = SearchIndex::open_or_recreate(&dir)
         .with_context(|| format!("opening the search index in {}", dir.display()))?;
@@ -32,7 +37,7 @@ pub fn run(home: &Home, _args: &ReindexArgs) -> anyhow::Result<()> {
         bar.set_length(total);
         bar.set_position(done);
     };
-    let count = match index.rebuild(&store, &progress) {
+    let count = match index.rebuild(&feed, &progress) {
         Ok(n) => n,
         Err(e) => {
             // Readable enough to open, not to rewrite (a missing segment):
@@ -44,7 +49,7 @@ pub fn run(home: &Home, _args: &ReindexArgs) -> anyhow::Result<()> {
             let fresh = SearchIndex::open(&dir)
                 .with_context(|| format!("creating the search index in {}", dir.display()))?;
             let n = fresh
-                .rebuild(&store, &progress)
+                .rebuild(&feed, &progress)
                 .context("rebuilding the search index")?;
             bar.finish_and_clear();
             fresh.close_writer().context("finishing index merges")?;

@@ -80,7 +80,7 @@ pub(crate) fn open_current_index(home: &Home) -> anyhow::Result<SearchIndex> {
         tracing::debug!("another radar process is writing this home; searching what is committed");
         return Ok(index);
     }
-    match index.catch_up(&store) {
+    match index.catch_up(&crate::pipeline::MatchedFeed(&store)) {
         Ok(n) if n > 0 => tracing::info!(articles = n, "search index caught up with the store"),
         Ok(_) => {}
         Err(IndexError::Locked(_)) => {

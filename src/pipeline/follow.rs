@@ -11,22 +11,16 @@ use crate::index::{ArticleFeed, FeedError, IndexError, SearchIndex};
 use crate::model::Article;
 use crate::store::Store;
 
-/// The index reads the store only up to the last matched `seq`, so that
-/// every article it indexes carries its matched enterprises (an article's
-/// `seq` does not change when it is matched).
 impl ArticleFeed for Store {
     fn max_article_seq(&self) -> Result<i64, FeedError> {
-        Ok(Store::max_article_seq(self)?.min(super::candidates::matched_seq(self)?))
+        Ok(Store::max_article_seq(self)?)
     }
     fn articles_after_seq(
         &self,
         after: i64,
         limit: usize,
     ) -> Result<Vec<(i64, Article)>, FeedError> {
-        let upto = super::candidates::matched_seq(self)?;
-        let mut rows = Store::articles_after_seq(self, after, limit)?;
-        rows.retain(|(seq, _)| *seq <= upto);
-        Ok(rows)
+        Ok(Store::articles_after_seq(self, after, limit)?)
     }
     fn enterprises_of(
         &self,
@@ -34,6 +28,34 @@ impl ArticleFeed for Store {
     ) -> Result<std::collections::HashMap<String, Vec<String>>, FeedError> {
         let ids: Vec<_> = articles.iter().map(|(_, a)| a.id.clone()).collect();
         Ok(Store::article_enterprises(self, &ids)?)
+    }
+}
+
+/// The store as the home's index reads it: only up to the last `seq`
+/// matching has seen, so that every article indexed carries its matched
+/// enterprises (matching does not change an article's `seq`). Every writer
+/// and `radar search` index through this.
+pub struct MatchedFeed<'a>(pub &'a Store);
+
+impl ArticleFeed for MatchedFeed<'_> {
+    fn max_article_seq(&self) -> Result<i64, FeedError> {
+        Ok(Store::max_article_seq(self.0)?.min(super::candidates::matched_seq(self.0)?))
+    }
+    fn articles_after_seq(
+        &self,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<(i64, Article)>, FeedError> {
+        let upto = super::candidates::matched_seq(self.0)?;
+        let mut rows = Store::articles_after_seq(self.0, after, limit)?;
+        rows.retain(|(seq, _)| *seq <= upto);
+        Ok(rows)
+    }
+    fn enterprises_of(
+        &self,
+        articles: &[(i64, Article)],
+    ) -> Result<std::collections::HashMap<String, Vec<String>>, FeedError> {
+        self.0.enterprises_of(articles)
     }
 }
 
@@ -69,7 +91,7 @@ pub(super) fn catch_up(index: &mut Option<SearchIndex>, store: &Store) {
     let Some(i) = index.as_ref() else {
         return;
     };
-    match i.catch_up(store) {
+    match i.catch_up(&MatchedFeed(store)) {
         Ok(_) => {}
         Err(IndexError::Locked(dir)) => {
             tracing::warn!(index = %dir.display(), "index busy; it catches up later")

@@ -15,6 +15,7 @@ mod task;
 pub use article::build_article;
 pub use candidates::{MatchStage, MatchSummary};
 pub use crawl::{CrawlRequest, Progress, crawl};
+pub use follow::MatchedFeed;
 pub use outcome::CrawlSummary;
 pub use reprocess::{ReprocessSummary, reprocess};
 
