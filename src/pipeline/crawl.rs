@@ -11,10 +11,10 @@ use super::PipelineError;
 use super::candidates::MatchStage;
 use super::outcome::CrawlSummary;
 use super::scheduler::Window;
-use super::task::{Run, Step};
+use super::task::{self, Run, Step};
 use crate::archive::{ArchiveWriter, ReplayIndex};
 use crate::config::{Checked, Home};
-use crate::crawl::{FetchOptions, FetchReport, Fetcher, NetworkOptions, Transport};
+use crate::crawl::{FetchOptions, Fetcher, NetworkOptions, Transport};
 use crate::discover::{self, DateRange, Scope, TaskContext};
 use crate::index::SearchIndex;
 use crate::model::{Role, SourceDef, beijing_today};
@@ -96,12 +96,12 @@ pub async fn crawl(
         checked.settings.archive.rotate_bytes,
     )?));
     let (transport, range, bad_records) = open_transport(checked, req)?;
-    let fetcher = Fetcher::new(
+    let fetcher = Arc::new(Fetcher::new(
         transport,
         checked.settings.clone(),
         archive.clone(),
         shutdown.clone(),
-    );
+    ));
     let scope = scope_for(req, range);
     if req.replay.is_empty() {
         preload_robots(home, &store, &fetcher)?;
@@ -131,12 +131,12 @@ pub async fn crawl(
     };
     let mut window = Window::new(per_host);
     let mut in_flight = FuturesUnordered::new();
-    let mut done: Vec<(FrontierItem, FetchReport)> = Vec::with_capacity(BATCH);
+    let mut done: Vec<(FrontierItem, task::Prepared)> = Vec::with_capacity(BATCH);
+    let shared = Arc::new(sources.clone());
     let mut stale = true;
     let mut stop: Option<String> = None;
     let mut last_commit = Instant::now();
     let mut last_flush = Instant::now();
-    let fetcher = &fetcher;
     loop {
         let stopping = stop.is_some() || shutdown.load(Ordering::SeqCst);
         if !stopping && stale {
@@ -151,20 +151,31 @@ pub async fn crawl(
                 break;
             };
             let opts = fetch_options(&store, &sources[&item.source], &item, &checked.settings);
-            in_flight.push(async move {
-                let report = fetcher.fetch(&item.url, &opts).await;
-                (item, report)
+            // Fetches run on the runtime's workers, beside this loop's
+            // commits (decoding, archiving and replay lookups are CPU work).
+            let f = fetcher.clone();
+            let defs = shared.clone();
+            let task_item = item.clone();
+            let task = tokio::spawn(async move {
+                let report = f.fetch(&task_item.url, &opts).await;
+                task::prepare(&defs[&task_item.source], &scope, &task_item, report)
             });
+            in_flight.push(async move { (item, task.await) });
         }
         if in_flight.is_empty() && done.is_empty() {
             break;
         }
         if !in_flight.is_empty() {
             let wait = COMMIT_EVERY.saturating_sub(last_commit.elapsed());
-            if let Ok(Some((item, report))) = tokio::time::timeout(wait, in_flight.next()).await {
+            if let Ok(Some((item, joined))) = tokio::time::timeout(wait, in_flight.next()).await {
                 progress.advance(&item.url);
                 window.fetched(&item);
-                done.push((item, report));
+                match joined {
+                    Ok(report) => done.push((item, report)),
+                    // A fetch that panicked: the task stays pending (and
+                    // claimed, so not again this run).
+                    Err(e) => tracing::error!(url = %item.url, error = %e, "fetch task failed"),
+                }
             }
         }
         let since = last_commit.elapsed();
@@ -246,7 +257,7 @@ fn commit(
     run: &mut Run,
     sources: &BTreeMap<String, SourceDef>,
     scope: &Scope,
-    batch: Vec<(FrontierItem, FetchReport)>,
+    batch: Vec<(FrontierItem, task::Prepared)>,
 ) -> Result<Option<String>, PipelineError> {
     let synced = archive.lock().unwrap_or_else(|p| p.into_inner()).sync();
     if let Err(e) = synced {

@@ -107,6 +107,71 @@ fn not_an_article(f: &Fetched) -> Option<String> {
     None
 }
 
+/// The CPU work on a fetch report, done beside the store (on a runtime
+/// worker, not in the batch's transaction): its step, and the page's links
+/// or its article with its SimHash.
+pub(super) struct Prepared {
+    report: FetchReport,
+    step: Step,
+    ctx: TaskContext,
+    found: Option<discover::Discovery>,
+    article: Option<PreparedArticle>,
+}
+
+struct PreparedArticle {
+    article: Article,
+    simhash: u64,
+    empty_fields: Vec<&'static str>,
+}
+
+/// Classify a report and do its extraction or discovery.
+pub(super) fn prepare(
+    source: &SourceDef,
+    scope: &Scope,
+    item: &FrontierItem,
+    report: FetchReport,
+) -> Prepared {
+    let ctx = TaskContext::from_json(&item.context);
+    let step = classify(item.role, &ctx, &report);
+    let mut found = None;
+    let mut article = None;
+    if let Ok(fetched) = &report.result {
+        let text = fetched.text.as_ref();
+        match step {
+            Step::Links => {
+                let t = text.map(|d| d.text.as_str()).unwrap_or("");
+                found = Some(discover::discover(
+                    source,
+                    item.role,
+                    &ctx,
+                    &fetched.final_url,
+                    t,
+                    scope,
+                ));
+            }
+            Step::Article => {
+                if let Some(t) = text {
+                    let (mut a, ex) = build_article(source, &ctx, &fetched.final_url, &t.text);
+                    a.warnings.extend(t.warnings.iter().cloned());
+                    article = Some(PreparedArticle {
+                        simhash: dedup::simhash(&a.body),
+                        article: a,
+                        empty_fields: ex.empty_fields.clone(),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    Prepared {
+        report,
+        step,
+        ctx,
+        found,
+        article,
+    }
+}
+
 /// The running state of a crawl.
 pub(super) struct Run {
     pub(super) summary: CrawlSummary,
@@ -135,10 +200,15 @@ impl Run {
         source: &SourceDef,
         scope: &Scope,
         item: &FrontierItem,
-        report: FetchReport,
+        prepared: Prepared,
     ) -> Result<Step, StoreError> {
-        let ctx = TaskContext::from_json(&item.context);
-        let step = classify(item.role, &ctx, &report);
+        let Prepared {
+            report,
+            step,
+            ctx,
+            found,
+            article,
+        } = prepared;
         if step == Step::NotStarted && report.journal.is_empty() {
             return Ok(step);
         }
@@ -249,7 +319,9 @@ impl Run {
                     resource_id,
                 };
                 let state = if step == Step::Links {
-                    out.links(source, scope, item, &ctx, fetched)?;
+                    if let Some(found) = found {
+                        out.links(source, item, fetched, found)?;
+                    }
                     // Pagination pages are final; entry pages follow the date.
                     if item.role == Role::Index && ctx.page_no.is_some() {
                         TaskState::Done
@@ -257,7 +329,9 @@ impl Run {
                         later
                     }
                 } else {
-                    out.article(source, item, &ctx, fetched)?;
+                    if let Some(a) = article {
+                        out.article(source, item, a)?;
+                    }
                     TaskState::Done
                 };
                 finish(state, status, None)?;
@@ -320,15 +394,12 @@ impl Outputs<'_, '_> {
     fn links(
         &mut self,
         source: &SourceDef,
-        scope: &Scope,
         item: &FrontierItem,
-        ctx: &TaskContext,
         fetched: &Fetched,
+        found: discover::Discovery,
     ) -> Result<(), StoreError> {
-        let text = fetched.text.as_ref().map(|d| d.text.as_str()).unwrap_or("");
         let unchanged = same_payload(self.tx.validators(&item.url)?, fetched);
         self.tx.set_validators(&item.url, &fetched.validators())?;
-        let found = discover::discover(source, item.role, ctx, &fetched.final_url, text, scope);
         if item.role == Role::Index {
             self.stats.listing_pages += 1;
             if found.links_seen == 0 {
@@ -347,7 +418,8 @@ impl Outputs<'_, '_> {
         }
         for e in found.entries {
             let article = feed_article(source, e);
-            self.store_article(&article)?;
+            let hash = dedup::simhash(&article.body);
+            self.store_article(&article, hash)?;
         }
         if unchanged && added == 0 {
             self.summary.unchanged += 1;
@@ -360,15 +432,9 @@ impl Outputs<'_, '_> {
         &mut self,
         source: &SourceDef,
         item: &FrontierItem,
-        ctx: &TaskContext,
-        fetched: &Fetched,
+        p: PreparedArticle,
     ) -> Result<(), StoreError> {
-        let Some(text) = &fetched.text else {
-            return Ok(());
-        };
-        let (mut article, ex) = build_article(source, ctx, &fetched.final_url, &text.text);
-        article.warnings.extend(text.warnings.iter().cloned());
-        for f in &ex.empty_fields {
+        for f in &p.empty_fields {
             self.stats
                 .empty_fields
                 .entry((*f).to_string())
@@ -378,19 +444,18 @@ impl Outputs<'_, '_> {
         for f in configured_fields(source) {
             self.stats.empty_fields.entry(f.to_string()).or_default().0 += 1;
         }
-        if article.body.trim().is_empty() && article.title.trim().is_empty() {
+        if p.article.body.trim().is_empty() && p.article.title.trim().is_empty() {
             tracing::warn!(url = %item.url, "no article found on the page");
             count_error(self.summary, self.stats);
             return Ok(());
         }
-        self.store_article(&article)
+        self.store_article(&p.article, p.simhash)
     }
 
     /// Store an article and link syndicated copies in other outlets. The
     /// index follows the store by `seq` (see `pipeline::crawl`).
-    fn store_article(&mut self, article: &Article) -> Result<(), StoreError> {
+    fn store_article(&mut self, article: &Article, hash: u64) -> Result<(), StoreError> {
         let tx = self.tx;
-        let hash = dedup::simhash(&article.body);
         match tx.upsert_article(article, self.resource_id, hash)? {
             StoredArticle::New(_) => {
                 self.summary.new_articles += 1;
