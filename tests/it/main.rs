@@ -1,5 +1,6 @@
 //! The integration test binary: one module per area.
 
+mod candidates;
 mod check;
 mod cli;
 mod extract;
