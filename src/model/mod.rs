@@ -12,7 +12,7 @@ mod time;
 pub use article::{Article, ExtractorKind, PrintCitation};
 pub use enterprise::{Alias, AliasKind, Enterprise, Registry};
 pub use ids::{ArticleId, SourceId};
-pub use mention::{Confidence, DepthSignals, EnterpriseMatch, Mention};
+pub use mention::{Confidence, DepthSignals, EnterpriseMatch, Mention, MentionField};
 pub use source::{
     BroadcastSpec, DateTemplate, EpaperSpec, FeedSpec, FieldSelectors, JsonItems, ListingFormat,
     ListingSpec, ScoringItem, SourceDef, SourceKind, fill_date_template, split_alternatives,

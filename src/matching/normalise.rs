@@ -1,0 +1,288 @@
+//! Normalisation before matching, applied alike to aliases and to article
+//! text: full-width ASCII to half width, Latin letters to lower case,
+//! whitespace and zero-width characters dropped (so 万州 城投 集团 matches),
+//! every quotation mark to `"`, every bracket to `(` `)`, a bracketed
+//! （集团）/(控股)/(股份) reduced to its word (so the registered
+//! 城市建设投资（集团）有限公司 and a written 城市建设投资集团有限公司 are
+//! one name), and common Traditional characters to Simplified.
+//!
+//! The normalised text keeps a way back: a short table of deletions from
+//! which the original character offset of any normalised character follows
+//! (most text deletes nothing, so the table stays tiny and the hot path
+//! stays a single pass).
+
+/// Normalised text with the way back to original character offsets.
+#[derive(Debug, Default, Clone)]
+pub struct Normalised {
+    pub text: String,
+    /// `(normalised char index, characters deleted before it)`, increasing.
+    shifts: Vec<(u32, u32)>,
+    /// Characters written so far.
+    chars: u32,
+    /// Total characters deleted so far.
+    deleted: u32,
+    /// Original characters read so far.
+    read: u32,
+    /// Normalised byte offsets of each kept line break (body text only).
+    pub breaks: Vec<usize>,
+    /// Original character offsets of each line start (body text only).
+    pub line_starts: Vec<usize>,
+}
+
+/// Bracketed words that are dropped to their content: （集团）.
+const BRACKETED: &[&str] = &["集团", "控股", "股份"];
+
+impl Normalised {
+    /// The original character offset of the normalised character `n`.
+    pub fn original(&self, n: usize) -> usize {
+        let n = n as u32;
+        let i = self.shifts.partition_point(|&(at, _)| at <= n);
+        let shift = if i == 0 { 0 } else { self.shifts[i - 1].1 };
+        (n + shift) as usize
+    }
+
+    fn delete_one(&mut self) {
+        self.deleted += 1;
+        let at = self.chars;
+        match self.shifts.last_mut() {
+            Some(last) if last.0 == at => last.1 = self.deleted,
+            _ => self.shifts.push((at, self.deleted)),
+        }
+    }
+
+    fn push(&mut self, c: char) {
+        self.text.push(c);
+        self.chars += 1;
+    }
+
+    /// `)` closes a bracket holding only 集团 (or 控股, 股份): drop both.
+    fn close_bracket(&mut self) {
+        for word in BRACKETED {
+            let wlen = word.len();
+            let t = self.text.as_bytes();
+            if t.len() > wlen && t[t.len() - wlen - 1] == b'(' && self.text.ends_with(word) {
+                let open_char = self.chars - word.chars().count() as u32 - 1;
+                // Only when no deletion was recorded inside the bracket.
+                if self.shifts.last().is_some_and(|&(at, _)| at > open_char) {
+                    break;
+                }
+                let pos = self.text.len() - wlen - 1;
+                self.text.remove(pos);
+                self.chars -= 1;
+                self.deleted += 1;
+                match self.shifts.last_mut() {
+                    Some(last) if last.0 == open_char => last.1 = self.deleted,
+                    _ => self.shifts.push((open_char, self.deleted)),
+                }
+                self.delete_one();
+                return;
+            }
+        }
+        self.push(')');
+    }
+
+    /// Appends `src` normalised. With `keep_lines`, a `\n` is kept (a hard
+    /// boundary: paragraphs) and recorded; otherwise it is whitespace.
+    pub fn extend(&mut self, src: &str, keep_lines: bool) {
+        if keep_lines && self.line_starts.is_empty() {
+            self.line_starts.push(self.read as usize);
+        }
+        self.text.reserve(src.len());
+        for c in src.chars() {
+            self.read += 1;
+            if c.is_ascii() {
+                // Fast path: most of it is ASCII punctuation or digits, or
+                // CJK below.
+                match c {
+                    '\n' if keep_lines => {
+                        self.breaks.push(self.text.len());
+                        self.push('\n');
+                        self.line_starts.push(self.read as usize);
+                    }
+                    'A'..='Z' => self.push(c.to_ascii_lowercase()),
+                    '[' | '{' | '(' => self.push('('),
+                    ']' | '}' | ')' => self.close_bracket(),
+                    '\'' | '"' | '`' => self.push('"'),
+                    c if c.is_ascii_whitespace() || c.is_ascii_control() => self.delete_one(),
+                    c => self.push(c),
+                }
+                continue;
+            }
+            if ('\u{4e00}'..='\u{9fff}').contains(&c) {
+                self.push(simplified(c));
+                continue;
+            }
+            match c {
+                '\u{ff01}'..='\u{ff5e}' => {
+                    let half = char::from_u32(c as u32 - 0xfee0).unwrap_or(c);
+                    // Re-run the ASCII rules on the half-width form.
+                    match half {
+                        'A'..='Z' => self.push(half.to_ascii_lowercase()),
+                        '[' | '{' | '(' => self.push('('),
+                        ']' | '}' | ')' => self.close_bracket(),
+                        '\'' | '"' | '`' => self.push('"'),
+                        h => self.push(h),
+                    }
+                }
+                '“' | '”' | '„' | '‟' | '「' | '」' | '『' | '』' | '‘' | '’' | '‚' | '‛'
+                | '〝' | '〞' | '″' | '′' => self.push('"'),
+                '【' | '〔' | '〖' | '〈' => self.push('('),
+                '】' | '〕' | '〗' | '〉' => self.close_bracket(),
+                '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{feff}' | '\u{00ad}' => self.delete_one(),
+                c if c.is_whitespace() => self.delete_one(),
+                c => self.push(c),
+            }
+        }
+    }
+}
+
+/// Normalises a short string (an alias, a word) on its own.
+pub fn normalise_str(s: &str) -> String {
+    let mut n = Normalised::default();
+    n.extend(s, false);
+    n.text
+}
+
+/// Common Traditional characters in organisation names, to Simplified.
+fn simplified(c: char) -> char {
+    match c {
+        '萬' => '万',
+        '區' => '区',
+        '團' => '团',
+        '資' => '资',
+        '設' => '设',
+        '務' => '务',
+        '開' => '开',
+        '發' => '发',
+        '國' => '国',
+        '慶' => '庆',
+        '縣' => '县',
+        '華' => '华',
+        '廣' => '广',
+        '電' => '电',
+        '業' => '业',
+        '實' => '实',
+        '場' => '场',
+        '東' => '东',
+        '產' => '产',
+        '經' => '经',
+        '濟' => '济',
+        '運' => '运',
+        '輸' => '输',
+        '鐵' => '铁',
+        '營' => '营',
+        '貿' => '贸',
+        '農' => '农',
+        '銀' => '银',
+        '險' => '险',
+        '證' => '证',
+        '環' => '环',
+        '線' => '线',
+        '號' => '号',
+        '長' => '长',
+        '門' => '门',
+        '車' => '车',
+        '龍' => '龙',
+        '灣' => '湾',
+        '碼' => '码',
+        '頭' => '头',
+        '園' => '园',
+        '進' => '进',
+        '遠' => '远',
+        '達' => '达',
+        '來' => '来',
+        '際' => '际',
+        '機' => '机',
+        '構' => '构',
+        '對' => '对',
+        '與' => '与',
+        '為' => '为',
+        '貨' => '货',
+        '幣' => '币',
+        '稅' => '税',
+        '權' => '权',
+        '會' => '会',
+        '計' => '计',
+        '劃' => '划',
+        '鄉' => '乡',
+        '鎮' => '镇',
+        '陽' => '阳',
+        '溝' => '沟',
+        '橋' => '桥',
+        '壩' => '坝',
+        '灘' => '滩',
+        '嶺' => '岭',
+        '峽' => '峡',
+        '雲' => '云',
+        '豐' => '丰',
+        '墊' => '垫',
+        '銅' => '铜',
+        '壽' => '寿',
+        '衛' => '卫',
+        '聯' => '联',
+        '總' => '总',
+        '興' => '兴',
+        '倉' => '仓',
+        '儲' => '储',
+        '紡' => '纺',
+        '織' => '织',
+        '氣' => '气',
+        '礦' => '矿',
+        '藥' => '药',
+        '醫' => '医',
+        '禮' => '礼',
+        '書' => '书',
+        '報' => '报',
+        '萊' => '莱',
+        _ => c,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(s: &str) -> Normalised {
+        let mut n = Normalised::default();
+        n.extend(s, true);
+        n
+    }
+
+    #[test]
+    fn widths_spaces_quotes_and_brackets() {
+        assert_eq!(normalise_str("ＡＢＣ１２３"), "abc123");
+        assert_eq!(normalise_str("万州 城投\u{3000}集团"), "万州城投集团");
+        assert_eq!(
+            normalise_str("“城投”「城投」‘城投’\"城投\""),
+            "\"城投\"\"城投\"\"城投\"\"城投\""
+        );
+        assert_eq!(normalise_str("投资（集团）有限"), "投资集团有限");
+        assert_eq!(normalise_str("投资(集团)有限"), "投资集团有限");
+        assert_eq!(normalise_str("投资[集团]有限"), "投资集团有限");
+        assert_eq!(normalise_str("投资【集团】有限"), "投资集团有限");
+        assert_eq!(normalise_str("（以下简称“城投”）"), "(以下简称\"城投\")");
+        assert_eq!(normalise_str("萬州區城投集團"), "万州区城投集团");
+    }
+
+    #[test]
+    fn offsets_point_back_into_the_original() {
+        let src = "记者  走进 万州城投（集团）有限公司";
+        let n = norm(src);
+        assert_eq!(n.text, "记者走进万州城投集团有限公司");
+        let orig: Vec<char> = src.chars().collect();
+        for (i, c) in n.text.chars().enumerate() {
+            let o = n.original(i);
+            assert_eq!(orig[o], c, "char {i} -> {o}");
+        }
+    }
+
+    #[test]
+    fn lines_are_kept_and_counted() {
+        let n = norm("第一段\n\n第 三段");
+        assert_eq!(n.text, "第一段\n\n第三段");
+        assert_eq!(n.breaks, vec![9, 10]);
+        assert_eq!(n.line_starts, vec![0, 4, 5]);
+        assert_eq!(n.original(6), 7);
+        assert_eq!(n.original(5), 5);
+    }
+}
