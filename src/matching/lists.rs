@@ -29,6 +29,31 @@ fn org_like(item: &str, has_hit: &dyn Fn(usize, usize) -> bool, at: usize) -> bo
     ORG_SUFFIXES.iter().any(|s| head.ends_with(s))
 }
 
+/// Is the piece just a name (万州港口集团, 万州港口集团等单位), not a clause
+/// about one (万州港口集团以混改激发活力)?
+fn name_only(item: &str, has_hit: &dyn Fn(usize, usize) -> bool, at: usize) -> bool {
+    let head = item.split('等').next().unwrap_or(item).trim_matches('"');
+    ORG_SUFFIXES.iter().any(|s| head.ends_with(s))
+        || (head.chars().count() <= 12 && has_hit(at, at + item.len()))
+}
+
+/// Does a neighbouring item join the enumeration across separator `sep`?
+/// Across 、 any piece naming an organisation does; across ，； only bare
+/// names do, and only when the hit's own item is a bare name too.
+fn joins(
+    sep: char,
+    item: &str,
+    at: usize,
+    own_is_name: bool,
+    has_hit: &dyn Fn(usize, usize) -> bool,
+) -> bool {
+    if STRONG.contains(&sep) {
+        item.chars().count() <= 40 && org_like(item, has_hit, at)
+    } else {
+        own_is_name && item.chars().count() <= 20 && name_only(item, has_hit, at)
+    }
+}
+
 /// How many organisations an item names: pieces joined by 和/及/与 that
 /// each look like a name (at least one when the item does).
 fn orgs_in(item: &str, has_hit: &dyn Fn(usize, usize) -> bool, at: usize) -> usize {
@@ -112,6 +137,8 @@ pub fn enumeration_size(
     let item_end = right.map_or(para.len(), |(i, _)| i);
     let own = &para[item_start..item_end];
     let mut count = orgs_in(own, has_hit, item_start).max(1);
+    let own_is_name =
+        name_only(own, has_hit, item_start) || own[end - item_start..].starts_with('等');
     let mut last_item = (item_start, own);
 
     // Leftwards.
@@ -123,8 +150,7 @@ pub fn enumeration_size(
         let prev = para[..i].char_indices().rev().find(|(_, c)| is_sep(*c));
         let s = prev.map_or(0, |(j, c)| j + c.len_utf8());
         let item = &para[s..i];
-        let limit = if STRONG.contains(&c) { 40 } else { 20 };
-        if item.chars().count() > limit || !org_like(item, has_hit, s) {
+        if !joins(c, item, s, own_is_name, has_hit) {
             break;
         }
         count += orgs_in(item, has_hit, s);
@@ -143,8 +169,7 @@ pub fn enumeration_size(
             .map(|(j, c)| (s + j, c));
         let e = next.map_or(para.len(), |(j, _)| j);
         let item = &para[s..e];
-        let limit = if STRONG.contains(&c) { 40 } else { 20 };
-        if item.chars().count() > limit || !org_like(item, has_hit, s) {
+        if !joins(c, item, s, own_is_name, has_hit) {
             break;
         }
         count += orgs_in(item, has_hit, s);
@@ -211,7 +236,11 @@ fn inline_numbers(para: &str) -> usize {
             dotted += 1;
         }
     }
-    circled.max(dotted)
+    let bracketed = chars
+        .windows(3)
+        .filter(|w| w[0] == '(' && w[1].is_ascii_digit() && w[2] == ')')
+        .count();
+    circled.max(dotted).max(bracketed)
 }
 
 /// A short line holding one organisation's name (a list row).

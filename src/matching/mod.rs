@@ -543,5 +543,7 @@ impl CharCounter {
     }
 }
 
+pub mod eval;
+
 #[cfg(test)]
 mod tests;
