@@ -4,8 +4,8 @@
 //! 排名/公示 paragraph naming several organisations, an inline numbered
 //! list, or a run of short lines each holding one organisation's name
 //! (numbered or under a heading such as 参会单位：). A list mention is never
-//! evidence on its own. Works on normalised text (separators are the
-//! full-width 、，；： of Chinese text or their ASCII forms).
+//! evidence on its own. Works on normalised text: 、 and 。 stay as they
+//! are, the full-width ，；：！？ have become their ASCII forms.
 
 use super::words::{LIST_MARKERS, ORG_SUFFIXES};
 
@@ -219,7 +219,7 @@ fn strip_numbering(line: &str) -> Option<&str> {
     }
     let rest = &t[num_end..];
     let sep = rest.chars().next()?;
-    if matches!(sep, '.' | '、' | '．' | ')' | '，' | ' ') {
+    if matches!(sep, '.' | '、' | '．' | ')' | '，' | ',' | ' ') {
         Some(&rest[sep.len_utf8()..])
     } else {
         None
@@ -250,7 +250,7 @@ fn org_line(line: &str, has_hit: &dyn Fn(usize, usize) -> bool, at: usize) -> bo
     let n = body.chars().count();
     n > 0
         && n <= 40
-        && !body.contains(['。', '，', '！', '？', '：', ':'])
+        && !body.contains(['。', '，', ',', '！', '!', '？', '?', '：', ':'])
         && org_like(
             body,
             has_hit,

@@ -63,7 +63,7 @@ pub fn definition_after(text: &str, at: usize) -> Option<Definition> {
     let len = r.find(stop).unwrap_or(r.len());
     let alias = &r[..len];
     let n = alias.chars().count();
-    if n == 0 || n > 12 || alias.contains(['，', '。', ' ']) {
+    if n == 0 || n > 12 || alias.contains(['，', ',', '。', ' ']) {
         return None;
     }
     let mut after = &r[len..];

@@ -270,3 +270,20 @@ fn reasons_and_signals() {
         v.reasons
     );
 }
+
+#[test]
+fn local_alias_after_a_full_name_with_brackets() {
+    let body = "重庆三峡水务集团有限公司（以下简称“峡水集团”）是渝东北最大的供水企业。\n近年来，峡水集团坚持改革。";
+    let m = Matcher::new(&registry());
+    let out = m.match_article(
+        &article("题", body, Some((2023, 1, 1))),
+        &MatchContext::default(),
+    );
+    let v = &out[0];
+    let kinds: Vec<(AliasKind, usize)> = v.mentions.iter().map(|m| (m.kind, m.paragraph)).collect();
+    assert_eq!(
+        kinds,
+        [(AliasKind::FullName, 1), (AliasKind::ArticleLocal, 2)],
+        "{v:#?}"
+    );
+}
