@@ -174,6 +174,24 @@ pub fn before(text: &str, start: usize, generic: bool, places: &Places) -> Attac
     Attach::Free
 }
 
+/// Endings that, one character after a hit, make hit + character the
+/// stem of another organisation (万州港务局, 万州港务公司).
+const STEM_ENDINGS: &[&str] = &[
+    "公司",
+    "有限",
+    "集团",
+    "局",
+    "管委会",
+    "委员会",
+    "中心",
+    "医院",
+    "学校",
+    "研究院",
+    "厂",
+    "协会",
+    "银行",
+];
+
 /// Checks the run after a hit: does the alias start a longer name?
 pub fn after(text: &str, end: usize) -> Attach {
     let run = run_after(text, end);
@@ -188,12 +206,24 @@ pub fn after(text: &str, end: usize) -> Attach {
     if BUSINESS_LINES.iter().any(|w| run.starts_with(w)) {
         return Attach::Foreign;
     }
+    // A business word straddling the end (万州港 + 务局: 港务).
+    if let Some(last) = text[..end].chars().next_back() {
+        let mut straddle = String::with_capacity(8);
+        straddle.push(last);
+        straddle.extend(run.chars().take(3));
+        if BUSINESS_LINES
+            .iter()
+            .any(|w| w.chars().count() >= 2 && straddle.starts_with(w))
+        {
+            return Attach::Foreign;
+        }
+    }
     let mut chars = run.chars();
     if let Some(first) = chars.next()
         && !FUNCTION_CHARS.contains(&first)
     {
         let rest = chars.as_str();
-        if ["公司", "有限", "集团"].iter().any(|w| rest.starts_with(w)) {
+        if STEM_ENDINGS.iter().any(|w| rest.starts_with(w)) {
             return Attach::Foreign;
         }
     }
@@ -266,6 +296,8 @@ mod tests {
         assert_eq!(after(t, "万州城投".len()), Attach::Free);
         let t = "万州城投成功发行公司债";
         assert_eq!(after(t, "万州城投".len()), Attach::Free);
+        let t = "万州港务局旧址";
+        assert_eq!(after(t, "万州港".len()), Attach::Foreign);
         let t = "万州城投的改革";
         assert_eq!(after(t, "万州城投".len()), Attach::Free);
     }

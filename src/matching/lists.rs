@@ -320,7 +320,7 @@ pub fn list_lines(
             .count();
         let marked = LIST_MARKERS.iter().any(|m| line.contains(m));
         let numbers = inline_numbers(line);
-        if (marked && items >= 3) || (numbers >= 3 && items >= 2) {
+        if (marked && items >= 2) || (numbers >= 3 && items >= 2) {
             out[k] = Some(items.max(numbers));
         }
     }

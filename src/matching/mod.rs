@@ -210,6 +210,7 @@ impl Matcher {
                 }
             }
         }
+        self.names_across_line_breaks(&fields[body_field], body_field, automaton, &mut cands);
         if cands.is_empty() {
             return Vec::new();
         }
@@ -244,9 +245,17 @@ impl Matcher {
             let c = &cands[i];
             let f = &fields[c.field];
             let nstart = counter.chars_at(c.field, &f.norm.text, c.start);
-            let nlen = f.norm.text[c.start..c.end].chars().count();
+            let span = &f.norm.text[c.start..c.end];
             let ostart = f.norm.original(nstart);
-            let oend = f.norm.original(nstart + nlen.saturating_sub(1)) + 1;
+            let oend = match span.find('\n') {
+                // Broken by a line break: the mention ends with its paragraph.
+                Some(i) => f.norm.original(nstart + span[..i].chars().count()),
+                None => {
+                    f.norm
+                        .original(nstart + span.chars().count().saturating_sub(1))
+                        + 1
+                }
+            };
             let (paragraph, base) = if f.kind == MentionField::Body {
                 let base = f.norm.line_starts.get(c.line).copied().unwrap_or(0);
                 (c.line + 1, base)
@@ -319,6 +328,74 @@ impl Matcher {
                 .then_with(|| a.enterprise.cmp(&b.enterprise))
         });
         out
+    }
+
+    /// A name broken by a line break (万州城投\n集团): at a soft break (a
+    /// CJK character on both sides, no sentence end before it), the two
+    /// sides are scanned joined; a hit spanning the break is kept, with
+    /// its paragraph the one it starts in.
+    fn names_across_line_breaks(
+        &self,
+        body: &Field,
+        fi: usize,
+        automaton: &Automaton,
+        cands: &mut Vec<Cand>,
+    ) {
+        const SIDE: usize = 24;
+        let text = body.norm.text.as_str();
+        for (line, &b) in body.norm.breaks.iter().enumerate() {
+            let before = text[..b].chars().next_back();
+            let after = text[b + 1..].chars().next();
+            if !(before.is_some_and(boundary::is_cjk) && after.is_some_and(boundary::is_cjk)) {
+                continue;
+            }
+            let from = text[..b]
+                .char_indices()
+                .rev()
+                .take_while(|(_, c)| *c != '\n')
+                .take(SIDE)
+                .last()
+                .map_or(b, |(i, _)| i);
+            let to = text[b + 1..]
+                .char_indices()
+                .take_while(|(_, c)| *c != '\n')
+                .take(SIDE)
+                .last()
+                .map_or(b + 1, |(i, c)| b + 1 + i + c.len_utf8());
+            let mut window = String::with_capacity(to - from);
+            window.push_str(&text[from..b]);
+            window.push_str(&text[b + 1..to]);
+            let junction = b - from;
+            for m in automaton.ac.find_iter(&window) {
+                if m.start() >= junction || m.end() <= junction {
+                    continue;
+                }
+                let start = from + m.start();
+                let end = b + 1 + (m.end() - junction);
+                for t in &automaton.patterns[m.pattern().as_usize()].targets {
+                    let ent = t.enterprise as usize;
+                    let name = &self.names[ent][t.alias as usize];
+                    cands.push(Cand {
+                        ent,
+                        alias: Some(t.alias as usize),
+                        teacher: None,
+                        local_text: None,
+                        kind: name.alias.kind,
+                        ambiguous: name.alias.ambiguous && name.alias.kind != AliasKind::FullName,
+                        field: fi,
+                        line,
+                        start,
+                        end,
+                        attach: Attach::Free,
+                        dropped: false,
+                        how: AnchorHow::Unanchored,
+                        list_size: 0,
+                        excluded: None,
+                        former: None,
+                    });
+                }
+            }
+        }
     }
 
     /// （以下简称“XX”） after a hit: find XX everywhere in the article.
@@ -508,7 +585,9 @@ impl Matcher {
                 let ls = starts.get(c.line).copied().unwrap_or(0);
                 let line = lines.get(c.line).copied().unwrap_or("");
                 let local = |a: usize, b: usize| has_hit_in(a + ls, b + ls);
-                let size = lists::enumeration_size(line, c.start - ls, c.end - ls, &local);
+                let s = (c.start - ls).min(line.len());
+                let e = (c.end - ls).clamp(s, line.len());
+                let size = lists::enumeration_size(line, s, e, &local);
                 let whole = line_lists.get(c.line).copied().flatten().unwrap_or(0);
                 let size = size.max(whole);
                 c.list_size = if size >= 3 { size } else { 0 };

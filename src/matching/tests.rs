@@ -287,3 +287,32 @@ fn local_alias_after_a_full_name_with_brackets() {
         "{v:#?}"
     );
 }
+
+#[test]
+fn a_name_broken_by_a_line_break() {
+    let m = Matcher::new(&registry());
+    let body = "记者走进重庆市万州区城市建设投资\n（集团）有限公司，看到改革成效。\n第三段。";
+    let out = m.match_article(
+        &article("题", body, Some((2023, 1, 1))),
+        &MatchContext::default(),
+    );
+    let v = out
+        .iter()
+        .find(|v| v.enterprise == "wz-ctjt")
+        .expect("found");
+    assert!(v.evidence);
+    let mention = &v.mentions[0];
+    assert_eq!(mention.paragraph, 1);
+    assert_eq!((mention.start, mention.end), (4, 16));
+    // A sentence end before the break: no join.
+    let body = "这是三峡。\n水务集团的事。";
+    let out = m.match_article(
+        &article("题", body, Some((2023, 1, 1))),
+        &MatchContext::default(),
+    );
+    assert!(out.iter().all(|v| {
+        v.mentions
+            .iter()
+            .all(|m| m.kind != AliasKind::ShortName || m.alias != "三峡水务")
+    }));
+}
