@@ -124,11 +124,7 @@ pub fn enumeration_size(
     has_hit: &dyn Fn(usize, usize) -> bool,
 ) -> usize {
     // The hit's own item.
-    let left = para[..start]
-        .char_indices()
-        .rev()
-        .find(|(_, c)| is_sep(*c))
-        .map(|(i, c)| (i, c));
+    let left = para[..start].char_indices().rev().find(|(_, c)| is_sep(*c));
     let right = para[end..]
         .char_indices()
         .find(|(_, c)| is_sep(*c))
@@ -320,7 +316,7 @@ pub fn list_lines(
             .count();
         let marked = LIST_MARKERS.iter().any(|m| line.contains(m));
         let numbers = inline_numbers(line);
-        if (marked && items >= 2) || (numbers >= 3 && items >= 2) {
+        if items >= 2 && (marked || numbers >= 3) {
             out[k] = Some(items.max(numbers));
         }
     }
