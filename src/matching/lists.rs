@@ -254,73 +254,126 @@ fn org_line(line: &str, has_hit: &dyn Fn(usize, usize) -> bool, at: usize) -> bo
         )
 }
 
-/// Per body line (index into `lines`): the size of the list it belongs to
-/// when the whole line is a list, else `None`. `has_hit(a, b)` takes byte
-/// offsets in the whole normalised body; `starts[i]` is line i's offset.
+/// Which body lines are lists, worked out only for the lines asked about
+/// (the lines holding hits) and their neighbours.
+pub struct LineLists<'a> {
+    lines: &'a [&'a str],
+    starts: &'a [usize],
+    org: Vec<Option<bool>>,
+    memo: Vec<Option<Option<usize>>>,
+}
+
+impl<'a> LineLists<'a> {
+    /// `starts[i]` is line i's byte offset in the whole normalised body.
+    pub fn new(lines: &'a [&'a str], starts: &'a [usize]) -> LineLists<'a> {
+        LineLists {
+            lines,
+            starts,
+            org: vec![None; lines.len()],
+            memo: vec![None; lines.len()],
+        }
+    }
+
+    fn is_org_line(&mut self, k: usize, has_hit: &dyn Fn(usize, usize) -> bool) -> bool {
+        if let Some(v) = self.org[k] {
+            return v;
+        }
+        let v = org_line(
+            self.lines[k],
+            has_hit,
+            self.starts.get(k).copied().unwrap_or(0),
+        );
+        self.org[k] = Some(v);
+        v
+    }
+
+    fn blank(&self, k: usize) -> bool {
+        self.lines[k].trim().is_empty()
+    }
+
+    /// The size of the list line `k` belongs to when the whole line is a
+    /// list, else `None`. `has_hit(a, b)` takes byte offsets in the body.
+    pub fn get(&mut self, k: usize, has_hit: &dyn Fn(usize, usize) -> bool) -> Option<usize> {
+        if k >= self.lines.len() {
+            return None;
+        }
+        if let Some(v) = self.memo[k] {
+            return v;
+        }
+        let mut out = None;
+        if self.is_org_line(k, has_hit) {
+            // The run of one-name lines around k (blank lines do not break it).
+            let mut members = vec![k];
+            let mut prev = None;
+            for j in (0..k).rev() {
+                if self.blank(j) {
+                    continue;
+                }
+                if self.is_org_line(j, has_hit) {
+                    members.push(j);
+                } else {
+                    prev = Some(j);
+                    break;
+                }
+            }
+            for j in k + 1..self.lines.len() {
+                if self.blank(j) {
+                    continue;
+                }
+                if self.is_org_line(j, has_hit) {
+                    members.push(j);
+                } else {
+                    break;
+                }
+            }
+            let under_heading = prev.is_some_and(|i| {
+                let l = self.lines[i].trim();
+                LIST_MARKERS.iter().any(|m| l.contains(m)) || l.ends_with('：') || l.ends_with(':')
+            });
+            let numbered = members
+                .iter()
+                .filter(|&&m| strip_numbering(self.lines[m]).is_some())
+                .count();
+            if members.len() >= 3 || (under_heading && (numbered >= 1 || members.len() >= 2)) {
+                let size = Some(members.len().max(3));
+                for &m in &members {
+                    self.memo[m] = Some(size);
+                }
+                return size;
+            }
+        }
+        // A marker paragraph naming several organisations, or an inline list.
+        let line = self.lines[k];
+        let marked = LIST_MARKERS.iter().any(|m| line.contains(m));
+        let numbers = inline_numbers(line);
+        if marked || numbers >= 3 {
+            let items = line
+                .split(['、', '，', '；', ',', ';', '：', ':', ' '])
+                .filter(|p| {
+                    !p.is_empty()
+                        && p.chars().count() <= 30
+                        && !LIST_MARKERS.iter().any(|m| p.contains(m))
+                        && org_like(p, &|_, _| false, 0)
+                })
+                .count();
+            if items >= 2 {
+                out = Some(items.max(numbers));
+            }
+        }
+        self.memo[k] = Some(out);
+        out
+    }
+}
+
+/// Every line's list size (see `LineLists::get`).
+#[cfg(test)]
 pub fn list_lines(
     lines: &[&str],
     starts: &[usize],
     has_hit: &dyn Fn(usize, usize) -> bool,
 ) -> Vec<Option<usize>> {
-    let mut out = vec![None; lines.len()];
-    let is_org_line: Vec<bool> = lines
-        .iter()
-        .zip(starts)
-        .map(|(l, &s)| org_line(l, has_hit, s))
-        .collect();
-    let heading = |i: usize| {
-        let l = lines[i].trim();
-        LIST_MARKERS.iter().any(|m| l.contains(m)) || l.ends_with('：') || l.ends_with(':')
-    };
-    // Runs of org lines (blank lines do not break a run).
-    let mut i = 0;
-    while i < lines.len() {
-        if !is_org_line[i] {
-            i += 1;
-            continue;
-        }
-        let mut members = vec![i];
-        let mut j = i + 1;
-        while j < lines.len() && (is_org_line[j] || lines[j].trim().is_empty()) {
-            if is_org_line[j] {
-                members.push(j);
-            }
-            j += 1;
-        }
-        let prev = (0..i).rev().find(|&k| !lines[k].trim().is_empty());
-        let under_heading = prev.is_some_and(heading);
-        let numbered = members
-            .iter()
-            .filter(|&&k| strip_numbering(lines[k]).is_some())
-            .count();
-        if members.len() >= 3 || (under_heading && (numbered >= 1 || members.len() >= 2)) {
-            for &k in &members {
-                out[k] = Some(members.len().max(3));
-            }
-        }
-        i = j;
-    }
-    // A marker paragraph naming several organisations, or an inline list.
-    for (k, line) in lines.iter().enumerate() {
-        if out[k].is_some() {
-            continue;
-        }
-        let items = line
-            .split(['、', '，', '；', ',', ';', '：', ':', ' '])
-            .filter(|p| {
-                !p.is_empty()
-                    && p.chars().count() <= 30
-                    && !LIST_MARKERS.iter().any(|m| p.contains(m))
-                    && org_like(p, &|_, _| false, 0)
-            })
-            .count();
-        let marked = LIST_MARKERS.iter().any(|m| line.contains(m));
-        let numbers = inline_numbers(line);
-        if items >= 2 && (marked || numbers >= 3) {
-            out[k] = Some(items.max(numbers));
-        }
-    }
-    out
+    let mut ll = LineLists::new(lines, starts);
+    (0..lines.len()).map(|k| ll.get(k, has_hit)).collect()
 }
 
 #[cfg(test)]

@@ -239,6 +239,7 @@ impl Matcher {
         let mut per_ent: Vec<Vec<Found>> = Vec::new();
         let mut ent_slot: Vec<Option<usize>> = vec![None; self.names.len()];
         let mut counter = CharCounter::default();
+        let lead_line = first_nonempty_line(&article.body);
         let mut order: Vec<usize> = (0..cands.len()).filter(|&i| !cands[i].dropped).collect();
         order.sort_by_key(|&i| (cands[i].field, cands[i].start, cands[i].ent));
         for i in order {
@@ -267,7 +268,7 @@ impl Matcher {
                 (None, Some(t)) => t.clone(),
                 (None, None) => String::new(),
             };
-            let lead = f.kind == MentionField::Body && first_nonempty_line(f.src) == Some(c.line);
+            let lead = f.kind == MentionField::Body && lead_line == Some(c.line);
             let mention = Mention {
                 enterprise: self.registry.enterprises[c.ent].id.clone(),
                 alias: alias_text,
@@ -306,7 +307,7 @@ impl Matcher {
                 .split('\n')
                 .filter(|l| !l.trim().is_empty())
                 .count(),
-            length: body.src.chars().count(),
+            length: body.norm.read_chars(),
             vocab,
             page: article.page.clone(),
         };
@@ -576,11 +577,7 @@ impl Matcher {
             let mut starts = vec![0usize];
             starts.extend(f.norm.breaks.iter().map(|b| b + 1));
             let lines: Vec<&str> = text.split('\n').collect();
-            let line_lists = if fi == body_field {
-                lists::list_lines(&lines, &starts, &has_hit_in)
-            } else {
-                vec![None; lines.len()]
-            };
+            let mut line_lists = lists::LineLists::new(&lines, &starts);
             for c in cands.iter_mut().filter(|c| !c.dropped && c.field == fi) {
                 let ls = starts.get(c.line).copied().unwrap_or(0);
                 let line = lines.get(c.line).copied().unwrap_or("");
@@ -588,7 +585,11 @@ impl Matcher {
                 let s = (c.start - ls).min(line.len());
                 let e = (c.end - ls).clamp(s, line.len());
                 let size = lists::enumeration_size(line, s, e, &local);
-                let whole = line_lists.get(c.line).copied().flatten().unwrap_or(0);
+                let whole = if fi == body_field {
+                    line_lists.get(c.line, &has_hit_in).unwrap_or(0)
+                } else {
+                    0
+                };
                 let size = size.max(whole);
                 c.list_size = if size >= 3 { size } else { 0 };
             }

@@ -33,6 +33,11 @@ pub struct Normalised {
 const BRACKETED: &[&str] = &["集团", "控股", "股份"];
 
 impl Normalised {
+    /// Original characters read so far.
+    pub fn read_chars(&self) -> usize {
+        self.read as usize
+    }
+
     /// The original character offset of the normalised character `n`.
     pub fn original(&self, n: usize) -> usize {
         let n = n as u32;
@@ -83,55 +88,72 @@ impl Normalised {
 
     /// Appends `src` normalised. With `keep_lines`, a `\n` is kept (a hard
     /// boundary: paragraphs) and recorded; otherwise it is whitespace.
+    /// Runs of unchanged characters are copied in one piece.
     pub fn extend(&mut self, src: &str, keep_lines: bool) {
         if keep_lines && self.line_starts.is_empty() {
             self.line_starts.push(self.read as usize);
         }
         self.text.reserve(src.len());
-        for c in src.chars() {
-            self.read += 1;
-            if c.is_ascii() {
-                // Fast path: most of it is ASCII punctuation or digits, or
-                // CJK below.
-                match c {
-                    '\n' if keep_lines => {
-                        self.breaks.push(self.text.len());
-                        self.push('\n');
-                        self.line_starts.push(self.read as usize);
-                    }
-                    'A'..='Z' => self.push(c.to_ascii_lowercase()),
+        let mut run = 0usize;
+        let mut run_chars = 0u32;
+        for (i, c) in src.char_indices() {
+            if unchanged(c, keep_lines) {
+                run_chars += 1;
+                continue;
+            }
+            self.text.push_str(&src[run..i]);
+            self.chars += run_chars;
+            self.read += run_chars + 1;
+            run_chars = 0;
+            run = i + c.len_utf8();
+            self.one(c, keep_lines);
+        }
+        self.text.push_str(&src[run..]);
+        self.chars += run_chars;
+        self.read += run_chars;
+    }
+
+    /// One character that may change (already counted as read).
+    fn one(&mut self, c: char, keep_lines: bool) {
+        if c.is_ascii() {
+            match c {
+                '\n' if keep_lines => {
+                    self.breaks.push(self.text.len());
+                    self.push('\n');
+                    self.line_starts.push(self.read as usize);
+                }
+                'A'..='Z' => self.push(c.to_ascii_lowercase()),
+                '[' | '{' | '(' => self.push('('),
+                ']' | '}' | ')' => self.close_bracket(),
+                '\'' | '"' | '`' => self.push('"'),
+                c if c.is_ascii_whitespace() || c.is_ascii_control() => self.delete_one(),
+                c => self.push(c),
+            }
+            return;
+        }
+        if (CJK_FIRST..=CJK_LAST).contains(&(c as u32)) {
+            self.push(simplified(c));
+            return;
+        }
+        match c {
+            '\u{ff01}'..='\u{ff5e}' => {
+                let half = char::from_u32(c as u32 - 0xfee0).unwrap_or(c);
+                // The ASCII rules on the half-width form.
+                match half {
+                    'A'..='Z' => self.push(half.to_ascii_lowercase()),
                     '[' | '{' | '(' => self.push('('),
                     ']' | '}' | ')' => self.close_bracket(),
                     '\'' | '"' | '`' => self.push('"'),
-                    c if c.is_ascii_whitespace() || c.is_ascii_control() => self.delete_one(),
-                    c => self.push(c),
+                    h => self.push(h),
                 }
-                continue;
             }
-            if ('\u{4e00}'..='\u{9fff}').contains(&c) {
-                self.push(simplified(c));
-                continue;
-            }
-            match c {
-                '\u{ff01}'..='\u{ff5e}' => {
-                    let half = char::from_u32(c as u32 - 0xfee0).unwrap_or(c);
-                    // Re-run the ASCII rules on the half-width form.
-                    match half {
-                        'A'..='Z' => self.push(half.to_ascii_lowercase()),
-                        '[' | '{' | '(' => self.push('('),
-                        ']' | '}' | ')' => self.close_bracket(),
-                        '\'' | '"' | '`' => self.push('"'),
-                        h => self.push(h),
-                    }
-                }
-                '“' | '”' | '„' | '‟' | '「' | '」' | '『' | '』' | '‘' | '’' | '‚' | '‛'
-                | '〝' | '〞' | '″' | '′' => self.push('"'),
-                '【' | '〔' | '〖' | '〈' => self.push('('),
-                '】' | '〕' | '〗' | '〉' => self.close_bracket(),
-                '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{feff}' | '\u{00ad}' => self.delete_one(),
-                c if c.is_whitespace() => self.delete_one(),
-                c => self.push(c),
-            }
+            '“' | '”' | '„' | '‟' | '「' | '」' | '『' | '』' | '‘' | '’' | '‚' | '‛' | '〝'
+            | '〞' | '″' | '′' => self.push('"'),
+            '【' | '〔' | '〖' | '〈' => self.push('('),
+            '】' | '〕' | '〗' | '〉' => self.close_bracket(),
+            '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{feff}' | '\u{00ad}' => self.delete_one(),
+            c if c.is_whitespace() => self.delete_one(),
+            c => self.push(c),
         }
     }
 }
@@ -143,99 +165,148 @@ pub fn normalise_str(s: &str) -> String {
     n.text
 }
 
-/// Common Traditional characters in organisation names, to Simplified.
-fn simplified(c: char) -> char {
-    match c {
-        '萬' => '万',
-        '區' => '区',
-        '團' => '团',
-        '資' => '资',
-        '設' => '设',
-        '務' => '务',
-        '開' => '开',
-        '發' => '发',
-        '國' => '国',
-        '慶' => '庆',
-        '縣' => '县',
-        '華' => '华',
-        '廣' => '广',
-        '電' => '电',
-        '業' => '业',
-        '實' => '实',
-        '場' => '场',
-        '東' => '东',
-        '產' => '产',
-        '經' => '经',
-        '濟' => '济',
-        '運' => '运',
-        '輸' => '输',
-        '鐵' => '铁',
-        '營' => '营',
-        '貿' => '贸',
-        '農' => '农',
-        '銀' => '银',
-        '險' => '险',
-        '證' => '证',
-        '環' => '环',
-        '線' => '线',
-        '號' => '号',
-        '長' => '长',
-        '門' => '门',
-        '車' => '车',
-        '龍' => '龙',
-        '灣' => '湾',
-        '碼' => '码',
-        '頭' => '头',
-        '園' => '园',
-        '進' => '进',
-        '遠' => '远',
-        '達' => '达',
-        '來' => '来',
-        '際' => '际',
-        '機' => '机',
-        '構' => '构',
-        '對' => '对',
-        '與' => '与',
-        '為' => '为',
-        '貨' => '货',
-        '幣' => '币',
-        '稅' => '税',
-        '權' => '权',
-        '會' => '会',
-        '計' => '计',
-        '劃' => '划',
-        '鄉' => '乡',
-        '鎮' => '镇',
-        '陽' => '阳',
-        '溝' => '沟',
-        '橋' => '桥',
-        '壩' => '坝',
-        '灘' => '滩',
-        '嶺' => '岭',
-        '峽' => '峡',
-        '雲' => '云',
-        '豐' => '丰',
-        '墊' => '垫',
-        '銅' => '铜',
-        '壽' => '寿',
-        '衛' => '卫',
-        '聯' => '联',
-        '總' => '总',
-        '興' => '兴',
-        '倉' => '仓',
-        '儲' => '储',
-        '紡' => '纺',
-        '織' => '织',
-        '氣' => '气',
-        '礦' => '矿',
-        '藥' => '药',
-        '醫' => '医',
-        '禮' => '礼',
-        '書' => '书',
-        '報' => '报',
-        '萊' => '莱',
-        _ => c,
+/// Common Traditional characters in organisation names, with their
+/// Simplified forms.
+const TRADITIONAL: &[(char, char)] = &[
+    ('萬', '万'),
+    ('區', '区'),
+    ('團', '团'),
+    ('資', '资'),
+    ('設', '设'),
+    ('務', '务'),
+    ('開', '开'),
+    ('發', '发'),
+    ('國', '国'),
+    ('慶', '庆'),
+    ('縣', '县'),
+    ('華', '华'),
+    ('廣', '广'),
+    ('電', '电'),
+    ('業', '业'),
+    ('實', '实'),
+    ('場', '场'),
+    ('東', '东'),
+    ('產', '产'),
+    ('經', '经'),
+    ('濟', '济'),
+    ('運', '运'),
+    ('輸', '输'),
+    ('鐵', '铁'),
+    ('營', '营'),
+    ('貿', '贸'),
+    ('農', '农'),
+    ('銀', '银'),
+    ('險', '险'),
+    ('證', '证'),
+    ('環', '环'),
+    ('線', '线'),
+    ('號', '号'),
+    ('長', '长'),
+    ('門', '门'),
+    ('車', '车'),
+    ('龍', '龙'),
+    ('灣', '湾'),
+    ('碼', '码'),
+    ('頭', '头'),
+    ('園', '园'),
+    ('進', '进'),
+    ('遠', '远'),
+    ('達', '达'),
+    ('來', '来'),
+    ('際', '际'),
+    ('機', '机'),
+    ('構', '构'),
+    ('對', '对'),
+    ('與', '与'),
+    ('為', '为'),
+    ('貨', '货'),
+    ('幣', '币'),
+    ('稅', '税'),
+    ('權', '权'),
+    ('會', '会'),
+    ('計', '计'),
+    ('劃', '划'),
+    ('鄉', '乡'),
+    ('鎮', '镇'),
+    ('陽', '阳'),
+    ('溝', '沟'),
+    ('橋', '桥'),
+    ('壩', '坝'),
+    ('灘', '滩'),
+    ('嶺', '岭'),
+    ('峽', '峡'),
+    ('雲', '云'),
+    ('豐', '丰'),
+    ('墊', '垫'),
+    ('銅', '铜'),
+    ('壽', '寿'),
+    ('衛', '卫'),
+    ('聯', '联'),
+    ('總', '总'),
+    ('興', '兴'),
+    ('倉', '仓'),
+    ('儲', '储'),
+    ('紡', '纺'),
+    ('織', '织'),
+    ('氣', '气'),
+    ('礦', '矿'),
+    ('藥', '药'),
+    ('醫', '医'),
+    ('禮', '礼'),
+    ('書', '书'),
+    ('報', '报'),
+    ('萊', '莱'),
+];
+
+const CJK_FIRST: u32 = 0x4e00;
+const CJK_LAST: u32 = 0x9fff;
+
+/// One bit per CJK ideograph: set for the Traditional characters above.
+static TRADITIONAL_BITS: [u64; 328] = {
+    let mut bits = [0u64; 328];
+    let mut i = 0;
+    while i < TRADITIONAL.len() {
+        let cp = TRADITIONAL[i].0 as u32 - CJK_FIRST;
+        bits[(cp / 64) as usize] |= 1 << (cp % 64);
+        i += 1;
     }
+    bits
+};
+
+/// Does a CJK ideograph need mapping (a Traditional form)?
+fn is_traditional(c: char) -> bool {
+    let cp = c as u32 - CJK_FIRST;
+    TRADITIONAL_BITS[(cp / 64) as usize] & (1 << (cp % 64)) != 0
+}
+
+/// The Simplified form of a Traditional character in the table.
+fn simplified(c: char) -> char {
+    TRADITIONAL
+        .iter()
+        .find(|(t, _)| *t == c)
+        .map_or(c, |&(_, s)| s)
+}
+
+/// Characters written as they are: most CJK text, digits, lower-case
+/// Latin, most punctuation. Everything else goes through `Normalised::one`.
+fn unchanged(c: char, keep_lines: bool) -> bool {
+    let cp = c as u32;
+    if cp < 0x80 {
+        return match c {
+            'A'..='Z' | '[' | '{' | ']' | '}' | ')' | '\'' | '`' => false,
+            '\n' => false,
+            c => !(c.is_ascii_whitespace() || c.is_ascii_control()) || (c == '\n' && keep_lines),
+        };
+    }
+    if (CJK_FIRST..=CJK_LAST).contains(&cp) {
+        return !is_traditional(c);
+    }
+    !matches!(c,
+        '\u{ff01}'..='\u{ff5e}'
+        | '“' | '”' | '„' | '‟' | '「' | '」' | '『' | '』' | '‘' | '’' | '‚' | '‛' | '〝' | '〞' | '″' | '′'
+        | '【' | '〔' | '〖' | '〈' | '】' | '〕' | '〗' | '〉'
+        | '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{feff}' | '\u{00ad}')
+        && !c.is_whitespace()
 }
 
 #[cfg(test)]
