@@ -1,5 +1,6 @@
 //! Normalisation before matching, applied alike to aliases and to article
-//! text: full-width ASCII to half width, Latin letters to lower case,
+//! text: full-width letters, digits and brackets to half width (the
+//! full-width ，。：；！？ of Chinese text stay), Latin letters to lower case,
 //! whitespace and zero-width characters dropped (so 万州 城投 集团 matches),
 //! every quotation mark to `"`, every bracket to `(` `)`, a bracketed
 //! （集团）/(控股)/(股份) reduced to its word (so the registered
@@ -94,10 +95,36 @@ impl Normalised {
             self.line_starts.push(self.read as usize);
         }
         self.text.reserve(src.len());
+        let b = src.as_bytes();
         let mut run = 0usize;
         let mut run_chars = 0u32;
-        for (i, c) in src.char_indices() {
-            if unchanged(c, keep_lines) {
+        let mut i = 0usize;
+        while i < b.len() {
+            let x = b[i];
+            // The common cases decided on bytes: ASCII, and CJK ideographs
+            // (lead bytes E4–E9, always three bytes long).
+            if x < 0x80 {
+                if !ASCII_SPECIAL[x as usize] {
+                    i += 1;
+                    run_chars += 1;
+                    continue;
+                }
+            } else if (0xe4..=0xe9).contains(&x) && i + 2 < b.len() {
+                let cp = ((u32::from(x) & 0x0f) << 12)
+                    | ((u32::from(b[i + 1]) & 0x3f) << 6)
+                    | (u32::from(b[i + 2]) & 0x3f);
+                if !is_traditional_cp(cp) {
+                    i += 3;
+                    run_chars += 1;
+                    continue;
+                }
+            }
+            let Some(c) = src.get(i..).and_then(|t| t.chars().next()) else {
+                break;
+            };
+            let len = c.len_utf8();
+            if x >= 0x80 && !(0xe4..=0xe9).contains(&x) && unchanged(c) {
+                i += len;
                 run_chars += 1;
                 continue;
             }
@@ -105,7 +132,8 @@ impl Normalised {
             self.chars += run_chars;
             self.read += run_chars + 1;
             run_chars = 0;
-            run = i + c.len_utf8();
+            i += len;
+            run = i;
             self.one(c, keep_lines);
         }
         self.text.push_str(&src[run..]);
@@ -273,11 +301,30 @@ static TRADITIONAL_BITS: [u64; 328] = {
     bits
 };
 
-/// Does a CJK ideograph need mapping (a Traditional form)?
-fn is_traditional(c: char) -> bool {
-    let cp = c as u32 - CJK_FIRST;
+/// Does a CJK ideograph (by code point) need mapping (a Traditional form)?
+fn is_traditional_cp(cp: u32) -> bool {
+    if !(CJK_FIRST..=CJK_LAST).contains(&cp) {
+        return false;
+    }
+    let cp = cp - CJK_FIRST;
     TRADITIONAL_BITS[(cp / 64) as usize] & (1 << (cp % 64)) != 0
 }
+
+/// ASCII bytes that change: upper case, brackets other than `(`, quotes
+/// other than `"`, whitespace and control characters.
+static ASCII_SPECIAL: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut i = 0;
+    while i < 128 {
+        let c = i as u8;
+        t[i] = c.is_ascii_uppercase()
+            || matches!(c, b'[' | b'{' | b']' | b'}' | b')' | b'\'' | b'`')
+            || c.is_ascii_whitespace()
+            || c.is_ascii_control();
+        i += 1;
+    }
+    t
+};
 
 /// The Simplified form of a Traditional character in the table.
 fn simplified(c: char) -> char {
@@ -287,22 +334,14 @@ fn simplified(c: char) -> char {
         .map_or(c, |&(_, s)| s)
 }
 
-/// Characters written as they are: most CJK text, digits, lower-case
-/// Latin, most punctuation. Everything else goes through `Normalised::one`.
-fn unchanged(c: char, keep_lines: bool) -> bool {
-    let cp = c as u32;
-    if cp < 0x80 {
-        return match c {
-            'A'..='Z' | '[' | '{' | ']' | '}' | ')' | '\'' | '`' => false,
-            '\n' => false,
-            c => !(c.is_ascii_whitespace() || c.is_ascii_control()) || (c == '\n' && keep_lines),
-        };
-    }
-    if (CJK_FIRST..=CJK_LAST).contains(&cp) {
-        return !is_traditional(c);
-    }
+/// Non-ASCII, non-ideograph characters written as they are (most
+/// punctuation, including the full-width ，。：；！？ of Chinese text).
+/// Changed: full-width letters, digits, brackets, quotes and the dot;
+/// quotation marks and brackets of every kind; zero-width characters and
+/// whitespace.
+fn unchanged(c: char) -> bool {
     !matches!(c,
-        '\u{ff01}'..='\u{ff5e}'
+        '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '（' | '）' | '［' | '］' | '｛' | '｝' | '＂' | '＇' | '．'
         | '“' | '”' | '„' | '‟' | '「' | '」' | '『' | '』' | '‘' | '’' | '‚' | '‛' | '〝' | '〞' | '″' | '′'
         | '【' | '〔' | '〖' | '〈' | '】' | '〕' | '〗' | '〉'
         | '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{feff}' | '\u{00ad}')
