@@ -2,11 +2,12 @@
 //! district's anchors and the reform vocabulary, normalised and
 //! deduplicated, searched leftmost-longest (the longer name wins:
 //! 万州港口集团 over 万州港). Built once per registry; a DFA when the
-//! patterns are few (fastest), the contiguous NFA when there are thousands.
+//! patterns are few (fastest), the contiguous NFA when there are thousands;
+//! searched only at positions a first-two-characters filter lets through.
 
 use super::normalise::normalise_str;
 use super::words::REFORM_WORDS;
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 use std::collections::HashMap;
 
 /// One alias an automaton pattern stands for.
@@ -26,8 +27,113 @@ pub struct Pattern {
 }
 
 pub struct Automaton {
-    pub ac: AhoCorasick,
+    /// Anchored searches only: run at the positions the filter lets through.
+    ac: AhoCorasick,
     pub patterns: Vec<Pattern>,
+    /// One bit per hashed first-two-characters of a pattern.
+    bigrams: Vec<u64>,
+    /// One bit per hashed first character of a one-character pattern.
+    singles: Vec<u64>,
+    /// A DFA (few patterns) is fastest scanned plainly.
+    unanchored: bool,
+}
+
+/// A hit: pattern index and byte span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    pub pattern: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+const FILTER_BITS: u32 = 20;
+
+fn bigram_slot(a: char, b: char) -> usize {
+    let h =
+        (a as u32).wrapping_mul(0x9e37_79b1) ^ (b as u32).wrapping_mul(0x85eb_ca77).rotate_left(13);
+    (h >> (32 - FILTER_BITS)) as usize
+}
+
+fn single_slot(a: char) -> usize {
+    ((a as u32).wrapping_mul(0x9e37_79b1) >> (32 - FILTER_BITS)) as usize
+}
+
+fn set(bits: &mut [u64], i: usize) {
+    bits[i / 64] |= 1 << (i % 64);
+}
+
+fn get(bits: &[u64], i: usize) -> bool {
+    bits[i / 64] & (1 << (i % 64)) != 0
+}
+
+impl Automaton {
+    /// Leftmost-longest hits in `text`, in order, non-overlapping. Each
+    /// character position whose first two characters could start a pattern
+    /// (a hashed bitmap, one lookup per character) gets an anchored
+    /// longest-match search; the earliest position with a match wins and
+    /// the scan resumes at its end. This equals an unanchored leftmost-
+    /// longest scan, but touches the automaton only at plausible starts
+    /// (CJK text gives a byte-level prefilter nothing to skip on).
+    pub fn hits(&self, text: &str, out: &mut Vec<Hit>) {
+        out.clear();
+        if self.unanchored {
+            out.extend(self.ac.find_iter(text).map(|m| Hit {
+                pattern: m.pattern().as_usize(),
+                start: m.start(),
+                end: m.end(),
+            }));
+            return;
+        }
+        let b = text.as_bytes();
+        let mut resume = 0usize;
+        let mut i = 0usize;
+        let (mut c, mut cl) = decode(text, 0);
+        while i < b.len() && cl > 0 {
+            let j = i + cl;
+            let (n, nl) = decode(text, j);
+            if i >= resume
+                && ((nl > 0 && get(&self.bigrams, bigram_slot(c, n)))
+                    || get(&self.singles, single_slot(c)))
+            {
+                let input = Input::new(text).span(i..text.len()).anchored(Anchored::Yes);
+                if let Some(m) = self.ac.find(input) {
+                    out.push(Hit {
+                        pattern: m.pattern().as_usize(),
+                        start: m.start(),
+                        end: m.end(),
+                    });
+                    resume = m.end();
+                }
+            }
+            i = j;
+            c = n;
+            cl = nl;
+        }
+    }
+}
+
+/// The character at byte `i` and its length (0 at the end): ASCII and
+/// three-byte sequences decoded inline, the rest by the standard decoder.
+fn decode(text: &str, i: usize) -> (char, usize) {
+    let b = text.as_bytes();
+    let Some(&x) = b.get(i) else {
+        return ('\0', 0);
+    };
+    if x < 0x80 {
+        return (x as char, 1);
+    }
+    if (0xe0..0xf0).contains(&x) && i + 2 < b.len() {
+        let cp = ((u32::from(x) & 0x0f) << 12)
+            | ((u32::from(b[i + 1]) & 0x3f) << 6)
+            | (u32::from(b[i + 2]) & 0x3f);
+        if let Some(c) = char::from_u32(cp) {
+            return (c, 3);
+        }
+    }
+    match text.get(i..).and_then(|t| t.chars().next()) {
+        Some(c) => (c, c.len_utf8()),
+        None => ('\0', 0),
+    }
 }
 
 /// Total pattern bytes up to which the DFA is built (its tables grow with
@@ -88,7 +194,29 @@ pub fn build(names: &[Vec<String>], anchors: &[String]) -> Result<Automaton, Str
     let ac = AhoCorasick::builder()
         .match_kind(MatchKind::LeftmostLongest)
         .kind(Some(kind))
+        .start_kind(if kind == AhoCorasickKind::DFA {
+            StartKind::Unanchored
+        } else {
+            StartKind::Anchored
+        })
         .build(&texts)
         .map_err(|e| e.to_string())?;
-    Ok(Automaton { ac, patterns })
+    let words = (1usize << FILTER_BITS) / 64;
+    let mut bigrams = vec![0u64; words];
+    let mut singles = vec![0u64; words];
+    for t in &texts {
+        let mut cs = t.chars();
+        match (cs.next(), cs.next()) {
+            (Some(a), Some(b)) => set(&mut bigrams, bigram_slot(a, b)),
+            (Some(a), None) => set(&mut singles, single_slot(a)),
+            _ => {}
+        }
+    }
+    Ok(Automaton {
+        ac,
+        patterns,
+        bigrams,
+        singles,
+        unanchored: kind == AhoCorasickKind::DFA,
+    })
 }

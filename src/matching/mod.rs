@@ -171,12 +171,14 @@ impl Matcher {
         let mut cands: Vec<Cand> = Vec::new();
         let mut anchors: Vec<(usize, usize, usize)> = Vec::new();
         let mut vocab = 0usize;
+        let mut hits = Vec::new();
         for (fi, f) in fields.iter().enumerate() {
             let is_body = fi == body_field;
-            for m in automaton.ac.find_iter(&f.norm.text) {
-                let p = &automaton.patterns[m.pattern().as_usize()];
+            automaton.hits(&f.norm.text, &mut hits);
+            for m in &hits {
+                let p = &automaton.patterns[m.pattern];
                 let line = if is_body {
-                    f.norm.breaks.partition_point(|&b| b < m.start())
+                    f.norm.breaks.partition_point(|&b| b < m.start)
                 } else {
                     0
                 };
@@ -184,7 +186,7 @@ impl Matcher {
                     vocab += 1;
                 }
                 if p.anchor {
-                    anchors.push((fi, line, m.start()));
+                    anchors.push((fi, line, m.start));
                 }
                 for t in &p.targets {
                     let ent = t.enterprise as usize;
@@ -198,8 +200,8 @@ impl Matcher {
                         ambiguous: name.alias.ambiguous && name.alias.kind != AliasKind::FullName,
                         field: fi,
                         line,
-                        start: m.start(),
-                        end: m.end(),
+                        start: m.start,
+                        end: m.end,
                         attach: Attach::Free,
                         dropped: false,
                         how: AnchorHow::Unanchored,
@@ -363,17 +365,19 @@ impl Matcher {
                 .take(SIDE)
                 .last()
                 .map_or(b + 1, |(i, c)| b + 1 + i + c.len_utf8());
+            let mut hits = Vec::new();
             let mut window = String::with_capacity(to - from);
             window.push_str(&text[from..b]);
             window.push_str(&text[b + 1..to]);
             let junction = b - from;
-            for m in automaton.ac.find_iter(&window) {
-                if m.start() >= junction || m.end() <= junction {
+            automaton.hits(&window, &mut hits);
+            for m in &hits {
+                if m.start >= junction || m.end <= junction {
                     continue;
                 }
-                let start = from + m.start();
-                let end = b + 1 + (m.end() - junction);
-                for t in &automaton.patterns[m.pattern().as_usize()].targets {
+                let start = from + m.start;
+                let end = b + 1 + (m.end - junction);
+                for t in &automaton.patterns[m.pattern].targets {
                     let ent = t.enterprise as usize;
                     let name = &self.names[ent][t.alias as usize];
                     cands.push(Cand {
