@@ -346,6 +346,7 @@ impl Matcher {
     ) {
         const SIDE: usize = 24;
         let text = body.norm.text.as_str();
+        let mut hits = Vec::new();
         for (line, &b) in body.norm.breaks.iter().enumerate() {
             let before = text[..b].chars().next_back();
             let after = text[b + 1..].chars().next();
@@ -365,7 +366,6 @@ impl Matcher {
                 .take(SIDE)
                 .last()
                 .map_or(b + 1, |(i, c)| b + 1 + i + c.len_utf8());
-            let mut hits = Vec::new();
             let mut window = String::with_capacity(to - from);
             window.push_str(&text[from..b]);
             window.push_str(&text[b + 1..to]);
