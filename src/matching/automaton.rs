@@ -1,8 +1,7 @@
 //! The one automaton over every name: each enterprise's aliases, the
 //! district's anchors and the reform vocabulary, normalised and
 //! deduplicated, searched leftmost-longest (the longer name wins:
-//! 万州港口集团 over 万州港). Built once per registry; a DFA when the
-//! patterns are few (fastest), the contiguous NFA when there are thousands;
+//! 万州港口集团 over 万州港). Built once per registry (a contiguous NFA);
 //! searched only at positions a first-two-characters filter lets through.
 
 use super::normalise::normalise_str;
@@ -34,8 +33,6 @@ pub struct Automaton {
     bigrams: Vec<u64>,
     /// One bit per hashed first character of a one-character pattern.
     singles: Vec<u64>,
-    /// A DFA (few patterns) is fastest scanned plainly.
-    unanchored: bool,
 }
 
 /// A hit: pattern index and byte span.
@@ -76,14 +73,6 @@ impl Automaton {
     /// (CJK text gives a byte-level prefilter nothing to skip on).
     pub fn hits(&self, text: &str, out: &mut Vec<Hit>) {
         out.clear();
-        if self.unanchored {
-            out.extend(self.ac.find_iter(text).map(|m| Hit {
-                pattern: m.pattern().as_usize(),
-                start: m.start(),
-                end: m.end(),
-            }));
-            return;
-        }
         let b = text.as_bytes();
         let mut resume = 0usize;
         let mut i = 0usize;
@@ -136,10 +125,6 @@ fn decode(text: &str, i: usize) -> (char, usize) {
     }
 }
 
-/// Total pattern bytes up to which the DFA is built (its tables grow with
-/// states × byte classes).
-const DFA_LIMIT: usize = 24_000;
-
 /// `names[e]` holds enterprise e's aliases, normalised.
 pub fn build(names: &[Vec<String>], anchors: &[String]) -> Result<Automaton, String> {
     let mut index: HashMap<String, usize> = HashMap::new();
@@ -185,20 +170,14 @@ pub fn build(names: &[Vec<String>], anchors: &[String]) -> Result<Automaton, Str
             p.anchor = true;
         }
     }
-    let bytes: usize = texts.iter().map(String::len).sum();
-    let kind = if bytes <= DFA_LIMIT {
-        AhoCorasickKind::DFA
-    } else {
-        AhoCorasickKind::ContiguousNFA
-    };
+    // The contiguous NFA: compact enough to stay in cache, and measured
+    // faster than the DFA here even for 60 enterprises (the DFA's tables
+    // over CJK byte classes run to megabytes).
+    let kind = AhoCorasickKind::ContiguousNFA;
     let ac = AhoCorasick::builder()
         .match_kind(MatchKind::LeftmostLongest)
         .kind(Some(kind))
-        .start_kind(if kind == AhoCorasickKind::DFA {
-            StartKind::Unanchored
-        } else {
-            StartKind::Anchored
-        })
+        .start_kind(StartKind::Anchored)
         .build(&texts)
         .map_err(|e| e.to_string())?;
     let words = (1usize << FILTER_BITS) / 64;
@@ -217,6 +196,5 @@ pub fn build(names: &[Vec<String>], anchors: &[String]) -> Result<Automaton, Str
         patterns,
         bigrams,
         singles,
-        unanchored: kind == AhoCorasickKind::DFA,
     })
 }
