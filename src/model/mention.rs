@@ -6,13 +6,38 @@
 use super::enterprise::AliasKind;
 use serde::{Deserialize, Serialize};
 
+/// Which field of the article a mention stands in.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum MentionField {
+    Pretitle,
+    Title,
+    Subtitle,
+    #[default]
+    Body,
+}
+
+impl MentionField {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            MentionField::Pretitle => "引题",
+            MentionField::Title => "标题",
+            MentionField::Subtitle => "副题",
+            MentionField::Body => "正文",
+        }
+    }
+}
+
 /// One occurrence of an alias in an article.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Mention {
     pub enterprise: String,
     pub alias: String,
     pub kind: AliasKind,
-    /// Character offsets (Unicode scalar values) in the field's text.
+    /// Character offsets (Unicode scalar values) in the field's text (for
+    /// the body: in its paragraph, the body's `paragraph - 1`th line).
     pub start: usize,
     pub end: usize,
     /// 0 for the title, 1… for body paragraphs.
@@ -26,6 +51,13 @@ pub struct Mention {
     /// An ambiguous alias with its anchor (the district nearby, the full
     /// name earlier, a home source); always true for distinctive aliases.
     pub anchored: bool,
+    /// The field: the title, pretitle and subtitle all have paragraph 0.
+    #[serde(default)]
+    pub field: MentionField,
+    /// Why the mention does not count although anchored and not in a list
+    /// (a former name used after the rename).
+    #[serde(default)]
+    pub excluded: Option<String>,
 }
 
 /// How sure a match is.

@@ -14,7 +14,7 @@ mod time;
 pub use article::{Article, ExtractorKind, PrintCitation};
 pub use enterprise::{Alias, AliasKind, Enterprise, Registry};
 pub use ids::{ArticleId, SourceId};
-pub use mention::{Confidence, DepthSignals, EnterpriseMatch, Mention};
+pub use mention::{Confidence, DepthSignals, EnterpriseMatch, Mention, MentionField};
 pub use rules::{Category, Item, Lead, Outlet, Rules, Scheme, TypicalCase, Validity, outlet_key};
 pub use source::{
     BroadcastSpec, DateTemplate, EpaperSpec, FeedSpec, FieldSelectors, JsonItems, ListingFormat,

@@ -73,11 +73,22 @@ fn a_crawl_of_the_sample_proposes_candidates_and_leads() {
     );
     // `search --enterprise` finds the matched articles.
     let out = Command::new(env!("CARGO_BIN_EXE_radar"))
-        .args(["search", "改革", "--enterprise", "wz-ctjt", "--json", "--home"])
+        .args([
+            "search",
+            "改革",
+            "--enterprise",
+            "wz-ctjt",
+            "--json",
+            "--home",
+        ])
         .arg(home.root())
         .output()
         .expect("search");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let text = v.to_string();
     assert!(text.contains("万州：国企改革激活一池春水"), "{text}");
@@ -123,14 +134,22 @@ fn rematching_after_a_registry_change_keeps_decisions_and_withdraws_lost_matches
             .arg(home.root())
             .output()
             .expect("match");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
     let line = radar_match();
     assert!(line.contains("withdrawn"), "{line}");
     let all = candidates(&home);
     let status = |id| all.iter().find(|c| c.id == id).map(|c| c.status);
-    assert_eq!(status(b1), Some(CandidateStatus::Confirmed), "decisions are kept");
+    assert_eq!(
+        status(b1),
+        Some(CandidateStatus::Confirmed),
+        "decisions are kept"
+    );
     assert_eq!(status(b3), Some(CandidateStatus::Withdrawn), "not deleted");
     let history = Store::open(&home.db_path())
         .expect("store")
@@ -159,10 +178,25 @@ fn rematching_after_a_registry_change_keeps_decisions_and_withdraws_lost_matches
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let first = &v.as_array().expect("array")[0];
     for key in [
-        "id", "enterprise", "item", "points", "published", "outlet", "title", "url",
-        "confidence", "reasons", "signals", "status",
+        "id",
+        "enterprise",
+        "item",
+        "points",
+        "published",
+        "outlet",
+        "title",
+        "url",
+        "confidence",
+        "reasons",
+        "signals",
+        "status",
     ] {
         assert!(first.get(key).is_some(), "missing {key}: {first}");
     }
-    assert!(v.as_array().expect("array").iter().all(|c| c["status"] == "pending"));
+    assert!(
+        v.as_array()
+            .expect("array")
+            .iter()
+            .all(|c| c["status"] == "pending")
+    );
 }
