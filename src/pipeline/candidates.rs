@@ -254,6 +254,23 @@ impl MatchStage {
                 }
                 continue;
             }
+            if a.published.is_none() {
+                // Undated: it cannot be counted in a year as it stands, so
+                // it is shown as a lead for the reviewer to date.
+                let mut p = base(
+                    "lead",
+                    CandidateStatus::Lead,
+                    0.0,
+                    None,
+                    &a.outlet,
+                    a.id.0.clone(),
+                    None,
+                );
+                p.reasons
+                    .push(format!("无发布日期：核实日期后可作为{}证据录入", a.item));
+                out.push(p);
+                continue;
+            }
             if !self.counts(a.published) {
                 continue;
             }
@@ -276,9 +293,6 @@ impl MatchStage {
                 key,
                 None,
             );
-            if a.published.is_none() {
-                p.reasons.push("无发布日期：请核对年份".into());
-            }
             out.push(p);
         }
         Ok(out)
@@ -302,8 +316,7 @@ impl MatchStage {
         self.rules.item_for_outlet(outlet).map(|i| i.code.clone())
     }
 
-    /// Whether an item dated `date` counts by the rules' years (an undated
-    /// one is shown, for the reviewer to date).
+    /// Whether an item dated `date` counts by the rules' years.
     fn counts(&self, date: Option<chrono::NaiveDate>) -> bool {
         use chrono::Datelike;
         date.is_none_or(|d| self.rules.counts_in_year(d.year()))

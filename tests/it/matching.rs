@@ -54,3 +54,86 @@ fn labelled_items_agree_with_the_evidence_labels() {
         }
     }
 }
+
+/// The whole path to candidates: every labelled article stored with its
+/// source's item (from `sources/*.toml`), matched by the pipeline's
+/// `MatchStage` with the shipped rules limited to the labels' scoring year,
+/// and the (article, enterprise, item) candidates compared with the labels
+/// (a subsidiary's items under its parent). Leads never count.
+#[test]
+fn labelled_set_candidates_precision_and_recall() {
+    use reform_radar::store::{CandidateFilter, CandidateStatus, Store};
+    use std::collections::BTreeSet;
+    let (matcher, set) = load();
+    let registry = matcher.registry().clone();
+    let sources = reform_radar::config::load_sources(&{
+        let dir = tempfile::tempdir().expect("tmp");
+        let home = reform_radar::config::Home::new(dir.path().join("h"));
+        home.init().expect("init");
+        std::mem::forget(dir);
+        home
+    })
+    .expect("shipped sources");
+    let rules_text = std::fs::read_to_string(repo().join("defaults/rules.toml"))
+        .expect("rules")
+        .replace("from_year = 2023", "from_year = 2023\nuntil_year = 2023");
+    let rules = reform_radar::config::parse_rules(std::path::Path::new("rules.toml"), &rules_text)
+        .expect("rules parse");
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut store = Store::open(&dir.path().join("radar.sqlite")).expect("store");
+    store
+        .transaction(|tx| {
+            for l in &set {
+                let mut a = l.article();
+                a.item = sources
+                    .iter()
+                    .find(|s| s.id == l.source)
+                    .map(|s| s.item.clone())
+                    .unwrap_or_else(|| panic!("{}: unknown source {}", l.id, l.source));
+                let hash = reform_radar::dedup::simhash(&a.body);
+                tx.upsert_article(&a, None, hash)?;
+            }
+            Ok(())
+        })
+        .expect("store articles");
+    let stage = reform_radar::pipeline::MatchStage::new(&registry, &rules);
+    stage.follow(&mut store).expect("match");
+    let found: BTreeSet<(String, String, String)> = store
+        .candidates(&CandidateFilter::default())
+        .expect("candidates")
+        .into_iter()
+        .filter(|c| c.status != CandidateStatus::Lead)
+        .map(|c| (c.article_id, c.enterprise, c.item))
+        .collect();
+    let expected: BTreeSet<(String, String, String)> = set
+        .iter()
+        .flat_map(|l| {
+            l.items.iter().map(|(e, item)| {
+                (
+                    l.id.clone(),
+                    registry.scoring_unit(e).to_string(),
+                    item.clone(),
+                )
+            })
+        })
+        .collect();
+    let tp = found.intersection(&expected).count() as f64;
+    let fp: Vec<_> = found.difference(&expected).collect();
+    let fn_: Vec<_> = expected.difference(&found).collect();
+    let precision = tp / (tp + fp.len() as f64).max(1.0);
+    let recall = tp / (tp + fn_.len() as f64).max(1.0);
+    println!(
+        "(enterprise, item) candidates: TP {tp}, FP {} {fp:?}, FN {} {fn_:?}; precision {precision:.3}, recall {recall:.3}",
+        fp.len(),
+        fn_.len()
+    );
+    assert!(
+        expected.len() >= 40,
+        "enough positive items: {}",
+        expected.len()
+    );
+    assert!(
+        precision >= 0.95 && recall >= 0.95,
+        "precision {precision:.3} recall {recall:.3}; FP {fp:?}; FN {fn_:?}"
+    );
+}
