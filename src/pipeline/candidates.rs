@@ -284,7 +284,7 @@ impl MatchStage {
                     crate::dedup::SYNDICATION_DISTANCE,
                 )?
                 .unwrap_or_else(|| a.id.0.clone());
-            let mut p = base(
+            out.push(base(
                 &a.item,
                 CandidateStatus::Pending,
                 self.points(&a.item),
@@ -292,8 +292,7 @@ impl MatchStage {
                 &a.outlet,
                 key,
                 None,
-            );
-            out.push(p);
+            ));
         }
         Ok(out)
     }
