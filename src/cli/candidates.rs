@@ -37,10 +37,11 @@ pub fn run(home: &Home, args: &CandidatesArgs) -> anyhow::Result<()> {
         year: args.year,
     })?;
     if args.json {
-        let out: Vec<serde_json::Value> = rows
-            .iter()
-            .map(|c| {
-                serde_json::json!({
+        let mut out: Vec<serde_json::Value> = Vec::with_capacity(rows.len());
+        for c in &rows {
+            // Copies of the story in other outlets: their own candidates.
+            let copies = store.syndicated_copies(&crate::model::ArticleId(c.article_id.clone()))?;
+            out.push(serde_json::json!({
                     "id": c.id,
                     "enterprise": c.enterprise,
                     "named_enterprise": c.named_enterprise,
@@ -57,9 +58,9 @@ pub fn run(home: &Home, args: &CandidatesArgs) -> anyhow::Result<()> {
                     "reasons": c.reasons,
                     "signals": c.signals,
                     "status": c.status.as_str(),
-                })
-            })
-            .collect();
+                    "syndicated_with": copies,
+            }));
+        }
         println!("{}", serde_json::to_string_pretty(&out)?);
         eprintln!("{} candidate(s)", rows.len());
         return Ok(());
