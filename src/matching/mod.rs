@@ -90,6 +90,37 @@ struct Field<'a> {
 }
 
 impl Matcher {
+    /// A hit of a registered name, before any check has judged it.
+    fn registered_hit(
+        &self,
+        t: &automaton::Target,
+        field: usize,
+        line: usize,
+        start: usize,
+        end: usize,
+    ) -> Cand {
+        let ent = t.enterprise as usize;
+        let name = &self.names[ent][t.alias as usize];
+        Cand {
+            ent,
+            alias: Some(t.alias as usize),
+            teacher: None,
+            local_text: None,
+            kind: name.alias.kind,
+            ambiguous: name.alias.ambiguous && name.alias.kind != AliasKind::FullName,
+            field,
+            line,
+            start,
+            end,
+            attach: Attach::Free,
+            dropped: false,
+            how: AnchorHow::Unanchored,
+            list_size: 0,
+            excluded: None,
+            former: None,
+        }
+    }
+
     pub fn new(registry: &Registry) -> Matcher {
         let anchors: Vec<String> = registry
             .anchors
@@ -189,26 +220,7 @@ impl Matcher {
                     anchors.push((fi, line, m.start));
                 }
                 for t in &p.targets {
-                    let ent = t.enterprise as usize;
-                    let name = &self.names[ent][t.alias as usize];
-                    cands.push(Cand {
-                        ent,
-                        alias: Some(t.alias as usize),
-                        teacher: None,
-                        local_text: None,
-                        kind: name.alias.kind,
-                        ambiguous: name.alias.ambiguous && name.alias.kind != AliasKind::FullName,
-                        field: fi,
-                        line,
-                        start: m.start,
-                        end: m.end,
-                        attach: Attach::Free,
-                        dropped: false,
-                        how: AnchorHow::Unanchored,
-                        list_size: 0,
-                        excluded: None,
-                        former: None,
-                    });
+                    cands.push(self.registered_hit(t, fi, line, m.start, m.end));
                 }
             }
         }
@@ -378,26 +390,7 @@ impl Matcher {
                 let start = from + m.start;
                 let end = b + 1 + (m.end - junction);
                 for t in &automaton.patterns[m.pattern].targets {
-                    let ent = t.enterprise as usize;
-                    let name = &self.names[ent][t.alias as usize];
-                    cands.push(Cand {
-                        ent,
-                        alias: Some(t.alias as usize),
-                        teacher: None,
-                        local_text: None,
-                        kind: name.alias.kind,
-                        ambiguous: name.alias.ambiguous && name.alias.kind != AliasKind::FullName,
-                        field: fi,
-                        line,
-                        start,
-                        end,
-                        attach: Attach::Free,
-                        dropped: false,
-                        how: AnchorHow::Unanchored,
-                        list_size: 0,
-                        excluded: None,
-                        former: None,
-                    });
+                    cands.push(self.registered_hit(t, fi, line, start, end));
                 }
             }
         }

@@ -353,24 +353,12 @@ impl Store {
     pub fn article_listing(&self, sources: &[String]) -> Result<Vec<ArticleListing>> {
         let rows = self.articles(sources)?;
         let mut stmt = self.conn.prepare_cached(
-            "SELECT r.id, r.url, r.status, r.warc_file, r.warc_offset, r.warc_length, r.payload_sha256 \
+            "SELECT r.url, r.status, r.warc_file, r.warc_offset, r.warc_length, r.payload_sha256, r.id \
              FROM resources r JOIN articles a ON a.resource_id = r.id",
         )?;
         let mut evidence: std::collections::HashMap<i64, super::ResourceLocation> =
             std::collections::HashMap::new();
-        for row in stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                super::ResourceLocation {
-                    url: r.get(1)?,
-                    status: r.get(2)?,
-                    warc_file: r.get(3)?,
-                    warc_offset: r.get::<_, i64>(4)? as u64,
-                    warc_length: r.get::<_, i64>(5)? as u64,
-                    payload_sha256: r.get(6)?,
-                },
-            ))
-        })? {
+        for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(6)?, super::location_row(r)?)))? {
             let (id, loc) = row?;
             evidence.insert(id, loc);
         }

@@ -22,6 +22,7 @@ pub use candidates::{
 pub use coverage::DayCoverage;
 pub use frontier::{FrontierItem, TaskState};
 pub use lock::{HomeLock, LOCK_FILE, LockError};
+use resources::location_row;
 pub use resources::{NewResource, ResourceLocation};
 pub use runs::{RunCounts, SourceHealth, SourceRunStats};
 

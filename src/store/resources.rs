@@ -34,7 +34,7 @@ pub struct ResourceLocation {
 
 /// A `ResourceLocation` from columns url, status, warc_file, warc_offset,
 /// warc_length, payload_sha256 (in that order).
-fn location_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ResourceLocation> {
+pub(super) fn location_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ResourceLocation> {
     Ok(ResourceLocation {
         url: r.get(0)?,
         status: r.get(1)?,
