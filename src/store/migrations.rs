@@ -190,6 +190,7 @@ CREATE TABLE source_runs (
              );
              CREATE INDEX candidates_status ON candidates(status, enterprise);
              CREATE INDEX candidates_article ON candidates(article_id);
+             CREATE INDEX candidates_cites ON candidates(cites_article);
              CREATE TABLE candidate_events (
                  id INTEGER PRIMARY KEY,
                  candidate_id INTEGER NOT NULL REFERENCES candidates(id),

@@ -92,6 +92,7 @@ fn labelled_set_candidates_precision_and_recall() {
                     .unwrap_or_else(|| panic!("{}: unknown source {}", l.id, l.source));
                 let hash = reform_radar::dedup::simhash(&a.body);
                 tx.upsert_article(&a, None, hash)?;
+                tx.set_simhash_bands(&a, hash, &reform_radar::dedup::bands(hash))?;
             }
             Ok(())
         })
