@@ -173,7 +173,6 @@ impl MatchStage {
         matches: &[EnterpriseMatch],
     ) -> Result<Vec<NewCandidate>, crate::store::StoreError> {
         let a = &row.article;
-        let bands = crate::dedup::bands(row.simhash);
         let mut out = Vec::new();
         for m in matches.iter().filter(|m| m.evidence) {
             let unit = self.registry().scoring_unit(&m.enterprise).to_string();
@@ -222,7 +221,7 @@ impl MatchStage {
                             &c.outlet,
                             &a.id,
                             row.simhash,
-                            &bands,
+                            Some(c.date),
                             crate::dedup::SYNDICATION_DISTANCE,
                         )?
                         .unwrap_or_else(|| {
@@ -283,7 +282,7 @@ impl MatchStage {
                     &a.outlet,
                     &a.id,
                     row.simhash,
-                    &bands,
+                    a.published,
                     crate::dedup::SYNDICATION_DISTANCE,
                 )?
                 .unwrap_or_else(|| a.id.0.clone());

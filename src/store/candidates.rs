@@ -275,8 +275,8 @@ impl Tx<'_> {
 
     /// The report key of an earlier candidate for the same enterprise and item
     /// in the same outlet whose article is a near-copy (SimHash within
-    /// `max_distance`, found through the shared `bands`) of this one: the
-    /// same story reached twice.
+    /// `max_distance`) of this one, dated within a week of it: the same story
+    /// reached twice. Bounded: the most recent candidates are compared.
     #[allow(clippy::too_many_arguments)]
     pub fn same_report(
         &self,
@@ -285,37 +285,38 @@ impl Tx<'_> {
         outlet: &str,
         article: &ArticleId,
         simhash: u64,
-        bands: &[(u32, u32)],
+        published: Option<NaiveDate>,
         max_distance: u32,
     ) -> Result<Option<String>> {
+        const COMPARED: i64 = 200;
         if simhash == 0 {
             return Ok(None);
         }
-        let mut near = self.tx.prepare_cached(
-            "SELECT article_id, simhash FROM simhash_bands WHERE band = ?1 AND value = ?2",
+        let window = |days: i64| published.map(|d| (d + chrono::Duration::days(days)).to_string());
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT c.report_key, a.simhash FROM candidates c JOIN articles a ON a.id = c.article_id \
+             WHERE c.enterprise = ?1 AND c.item = ?2 AND c.outlet = ?3 AND c.article_id != ?4 \
+             AND (?5 IS NULL OR c.published IS NULL OR c.published BETWEEN ?5 AND ?6) \
+             ORDER BY c.id DESC LIMIT ?7",
         )?;
-        let mut keyed = self.tx.prepare_cached(
-            "SELECT report_key FROM candidates WHERE article_id = ?1 AND enterprise = ?2 AND item = ?3 \
-             AND outlet = ?4 ORDER BY id LIMIT 1",
+        let rows = stmt.query_map(
+            params![
+                enterprise,
+                item,
+                outlet,
+                article.as_str(),
+                window(-7),
+                window(7),
+                COMPARED
+            ],
+            |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64)),
         )?;
         let mut best: Option<(u32, String)> = None;
-        for (band, value) in bands {
-            let rows = near.query_map(params![band, value], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
-            })?;
-            for row in rows {
-                let (other, h) = row?;
-                let d = (h ^ simhash).count_ones();
-                if other == article.0 || d > max_distance || best.as_ref().is_some_and(|b| b.0 <= d)
-                {
-                    continue;
-                }
-                let key: Option<String> = keyed
-                    .query_row(params![other, enterprise, item, outlet], |r| r.get(0))
-                    .optional()?;
-                if let Some(key) = key {
-                    best = Some((d, key));
-                }
+        for row in rows {
+            let (key, h) = row?;
+            let d = (h ^ simhash).count_ones();
+            if h != 0 && d <= max_distance && best.as_ref().is_none_or(|b| d < b.0) {
+                best = Some((d, key));
             }
         }
         Ok(best.map(|(_, k)| k))
@@ -604,13 +605,11 @@ mod tests {
                 let (ha, hb) = (0xF0F0_1234_5678_9AB0_u64, 0xF0F0_1234_5678_9AB1_u64);
                 tx.upsert_article(&a, None, ha)?;
                 tx.upsert_article(&b, None, hb)?;
-                // The same band value: they meet in the band index.
-                tx.set_simhash_bands(&a, ha, &[(0, 7)])?;
-                tx.set_simhash_bands(&b, hb, &[(0, 7)])?;
                 tx.upsert_candidate(&candidate(&a))?;
-                let key = tx.same_report("wz-ctjt", "B1", "人民日报", &b.id, hb, &[(0, 7)], 3)?;
+                let key = tx.same_report("wz-ctjt", "B1", "人民日报", &b.id, hb, b.published, 3)?;
                 assert_eq!(key.as_deref(), Some(a.id.as_str()));
-                let other = tx.same_report("wz-ctjt", "B1", "光明日报", &b.id, hb, &[(0, 7)], 3)?;
+                let other =
+                    tx.same_report("wz-ctjt", "B1", "光明日报", &b.id, hb, b.published, 3)?;
                 assert_eq!(other, None, "another outlet's copy is its own item");
                 Ok(())
             })
