@@ -35,6 +35,7 @@ pub fn run(home: &Home, args: &CandidatesArgs) -> anyhow::Result<()> {
         enterprise: args.enterprise.clone(),
         item: args.item.clone(),
         year: args.year,
+        id: None,
     })?;
     if args.json {
         let mut out: Vec<serde_json::Value> = Vec::with_capacity(rows.len());

@@ -1,6 +1,7 @@
 //! The deployment home: one folder holding the configuration and all data of a
 //! deployment (`radar.toml`, `sources/`, `enterprises.toml`, `rules.toml`,
-//! `radar.sqlite`, `archive/` and `index/`).
+//! `radar.sqlite`, `archive/`, `index/`, the ledger key under `keys/` and
+//! evidence files under `files/`).
 
 use super::defaults::{DEFAULT_ENTERPRISES, DEFAULT_RULES, DEFAULT_SETTINGS, DEFAULT_SOURCES};
 use super::problems::Problems;
@@ -79,6 +80,21 @@ impl Home {
     }
     pub fn index_dir(&self) -> PathBuf {
         self.root.join("index")
+    }
+    /// The ledger's signing key (PKCS#8 PEM, mode 0600) and its public half.
+    pub fn ledger_key_path(&self) -> PathBuf {
+        self.root.join("keys").join("ledger-ed25519.pem")
+    }
+    pub fn ledger_public_key_path(&self) -> PathBuf {
+        self.root.join("keys").join("ledger-ed25519.pub.pem")
+    }
+    /// Files added as evidence, by SHA-256: `files/sha256/ab/abcdef…`.
+    pub fn files_dir(&self) -> PathBuf {
+        self.root.join("files")
+    }
+    pub fn file_path(&self, sha256: &str) -> PathBuf {
+        let shard = sha256.get(..2).unwrap_or("00");
+        self.files_dir().join("sha256").join(shard).join(sha256)
     }
     pub fn exists(&self) -> bool {
         self.settings_path().is_file()

@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
+    /// The commission whose scorecards this home keeps (titles of reports and bundles).
+    pub commission: String,
     pub user_agent: String,
     pub accept_language: String,
     pub politeness: Politeness,
@@ -42,6 +44,7 @@ pub struct ArchiveSettings {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
+            commission: "重庆市万州区国有资产监督管理委员会".into(),
             user_agent:
                 "reform-radar/0.1 (+mailto:radar-ops@example.org; SOE reform media monitoring)"
                     .into(),

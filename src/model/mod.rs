@@ -15,7 +15,9 @@ pub use article::{Article, ExtractorKind, PrintCitation};
 pub use enterprise::{Alias, AliasKind, Enterprise, Registry};
 pub use ids::{ArticleId, SourceId};
 pub use mention::{Confidence, DepthSignals, EnterpriseMatch, Mention, MentionField};
-pub use rules::{Category, Item, Lead, Outlet, Rules, Scheme, TypicalCase, Validity, outlet_key};
+pub use rules::{
+    Category, Item, ItemKind, Lead, Outlet, Rules, Scheme, TypicalCase, Validity, outlet_key,
+};
 pub use source::{
     BroadcastSpec, DateTemplate, EpaperSpec, FeedSpec, FieldSelectors, JsonItems, ListingFormat,
     ListingSpec, ScoringItem, SourceDef, SourceKind, fill_date_template, split_alternatives,

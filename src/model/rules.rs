@@ -109,6 +109,36 @@ pub struct Item {
     /// No public page can evidence it: entered by hand with its attachment.
     #[serde(default)]
     pub manual_only: bool,
+    /// What kind of evidence it is, for the case draft's itemised list.
+    #[serde(default)]
+    pub kind: Option<ItemKind>,
+}
+
+/// The kinds of evidence annex 2 lists apart: leader instructions, meeting
+/// promotions, media reports, inclusion in documents (and awards).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemKind {
+    /// 领导批示
+    Instruction,
+    /// 会议推广
+    Meeting,
+    /// 媒体报道
+    Media,
+    /// 文件刊载
+    Document,
+}
+
+impl ItemKind {
+    /// The heading of the kind in the case draft's list.
+    pub fn label(self) -> &'static str {
+        match self {
+            ItemKind::Instruction => "领导批示",
+            ItemKind::Meeting => "会议推广",
+            ItemKind::Media => "媒体报道",
+            ItemKind::Document => "文件刊载",
+        }
+    }
 }
 
 /// An outlet whose own reports evidence `item`.
@@ -221,6 +251,7 @@ mod tests {
                 name: "x".into(),
                 points: None,
                 manual_only: false,
+                kind: None,
             }],
             outlet: vec![Outlet {
                 name: "人民日报".into(),

@@ -1,14 +1,18 @@
 //! The pipeline: the only code that knows the order of the stages. A crawl
 //! run seeds the frontier, fetches (through the archive), discovers links,
 //! extracts and stores articles, links syndicated copies and updates the
-//! search index; `reprocess` re-extracts from the archive alone.
+//! search index; `reprocess` re-extracts from the archive alone. Review
+//! turns candidates into ledger entries; scorecards, reports and evidence
+//! bundles are made from the ledger.
 
 mod article;
 mod candidates;
 mod crawl;
 mod follow;
+pub mod ledger;
 mod outcome;
 mod reprocess;
+pub mod review;
 mod scheduler;
 mod task;
 
@@ -41,4 +45,33 @@ pub enum PipelineError {
     ArchiveWrite(String),
     #[error("transport: {0}")]
     Transport(#[from] crate::crawl::TransportError),
+}
+
+/// What review, the ledger and its reports can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum ReviewError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("no candidate {0} (see `radar candidates`)")]
+    NoCandidate(i64),
+    #[error("already confirmed in entry {entry} by {reviewer} at {at}; nothing written")]
+    AlreadyConfirmed {
+        entry: u64,
+        reviewer: String,
+        at: String,
+    },
+    #[error(
+        "the ledger has entries but its signing key {0} is missing: restore it from the backup (a new key cannot sign for the old checkpoints)"
+    )]
+    KeyMissing(String),
+    #[error(transparent)]
+    Ledger(#[from] crate::ledger::LedgerError),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
+    Archive(#[from] crate::archive::ArchiveError),
+    #[error("{0}")]
+    Io(String),
+    #[error("stored value is corrupt: {0}")]
+    Corrupt(String),
 }

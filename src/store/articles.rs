@@ -118,6 +118,14 @@ fn collect(rows: Vec<std::result::Result<ArticleRow, String>>) -> Result<Vec<Art
 }
 
 impl Tx<'_> {
+    pub fn article(&self, id: &str) -> Result<Option<ArticleRow>> {
+        let mut stmt = self
+            .tx
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM articles WHERE id = ?1"))?;
+        let row = stmt.query_row(params![id], row_to_article).optional()?;
+        row.map(|r| r.map_err(StoreError::Corrupt)).transpose()
+    }
+
     /// Store an article (insert, update, or recognise it as unchanged or a duplicate).
     pub fn upsert_article(
         &self,
@@ -332,11 +340,7 @@ impl Store {
     }
 
     pub fn article(&self, id: &str) -> Result<Option<ArticleRow>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!("SELECT {COLUMNS} FROM articles WHERE id = ?1"))?;
-        let row = stmt.query_row(params![id], row_to_article).optional()?;
-        row.map(|r| r.map_err(StoreError::Corrupt)).transpose()
+        Tx { tx: &self.conn }.article(id)
     }
 
     /// Syndicated copies of an article (other outlets' copies of the story).

@@ -111,6 +111,8 @@ pub struct CandidateFilter {
     pub enterprise: Option<String>,
     pub item: Option<String>,
     pub year: Option<i32>,
+    /// One candidate by id.
+    pub id: Option<i64>,
 }
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
@@ -349,17 +351,30 @@ impl Store {
 
     /// Candidates, best first (confidence score, then newest).
     pub fn candidates(&self, f: &CandidateFilter) -> Result<Vec<CandidateRow>> {
-        let mut stmt = self.conn.prepare_cached(
+        Tx { tx: &self.conn }.candidates(f)
+    }
+}
+
+impl Tx<'_> {
+    /// Candidates, best first (confidence score, then newest).
+    pub fn candidates(&self, f: &CandidateFilter) -> Result<Vec<CandidateRow>> {
+        let mut stmt = self.tx.prepare_cached(
             "SELECT c.id, c.enterprise, c.named_enterprise, c.item, c.points, c.published, c.outlet, a.title, a.url, \
              c.article_id, c.cites_article, c.confidence, c.score, c.reasons, c.signals, c.status, c.report_key \
              FROM candidates c JOIN articles a ON a.id = c.article_id \
              WHERE (?1 IS NULL OR c.status = ?1) AND (?2 IS NULL OR c.enterprise = ?2 OR c.named_enterprise = ?2) \
              AND (?3 IS NULL OR c.item = ?3) AND (?4 IS NULL OR substr(c.published, 1, 4) = ?4) \
-             ORDER BY c.score DESC, c.published DESC, c.id",
+             AND (?5 IS NULL OR c.id = ?5) ORDER BY c.score DESC, c.published DESC, c.id",
         )?;
         let year = f.year.map(|y| format!("{y:04}"));
         let rows = stmt.query_map(
-            params![f.status.map(|s| s.as_str()), f.enterprise, f.item, year],
+            params![
+                f.status.map(|s| s.as_str()),
+                f.enterprise,
+                f.item,
+                year,
+                f.id
+            ],
             |r| {
                 Ok((
                     (
@@ -425,7 +440,9 @@ impl Store {
         }
         Ok(out)
     }
+}
 
+impl Store {
     /// Status changes of a candidate, oldest first.
     pub fn candidate_history(&self, id: i64) -> Result<Vec<CandidateEvent>> {
         let mut stmt = self.conn.prepare_cached(

@@ -204,6 +204,54 @@ CREATE TABLE source_runs (
                  value TEXT NOT NULL
              );",
         ),
+        // 5: the score ledger. Entries and checkpoints are append-only, and
+        // the schema says so: triggers refuse every UPDATE and DELETE. Files
+        // added as evidence are kept by SHA-256 under `files/`. Review
+        // decisions on candidates say who made them and why.
+        M::up(
+            "CREATE TABLE ledger_entries (
+                 seq INTEGER PRIMARY KEY CHECK (seq >= 0),
+                 leaf BLOB NOT NULL,
+                 leaf_hash BLOB NOT NULL,
+                 action TEXT NOT NULL CHECK (action IN ('confirm', 'undo')),
+                 enterprise TEXT NOT NULL,
+                 named_enterprise TEXT NOT NULL,
+                 item TEXT NOT NULL,
+                 report_key TEXT NOT NULL,
+                 candidate_id INTEGER REFERENCES candidates(id),
+                 reverses INTEGER REFERENCES ledger_entries(seq),
+                 evidence_date TEXT NOT NULL,
+                 reviewer TEXT NOT NULL,
+                 at TEXT NOT NULL
+             );
+             CREATE UNIQUE INDEX ledger_one_undo ON ledger_entries(reverses)
+                 WHERE reverses IS NOT NULL;
+             CREATE INDEX ledger_report ON ledger_entries(enterprise, item, report_key);
+             CREATE INDEX ledger_candidate ON ledger_entries(candidate_id);
+             CREATE TRIGGER ledger_entries_no_update BEFORE UPDATE ON ledger_entries
+             BEGIN SELECT RAISE(ABORT, 'the score ledger is append-only: entries are never changed'); END;
+             CREATE TRIGGER ledger_entries_no_delete BEFORE DELETE ON ledger_entries
+             BEGIN SELECT RAISE(ABORT, 'the score ledger is append-only: entries are never deleted'); END;
+             CREATE TABLE checkpoints (
+                 id INTEGER PRIMARY KEY,
+                 size INTEGER NOT NULL,
+                 note TEXT NOT NULL,
+                 at TEXT NOT NULL
+             );
+             CREATE TRIGGER checkpoints_no_update BEFORE UPDATE ON checkpoints
+             BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only: never changed'); END;
+             CREATE TRIGGER checkpoints_no_delete BEFORE DELETE ON checkpoints
+             BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only: never deleted'); END;
+             CREATE TABLE files (
+                 sha256 TEXT PRIMARY KEY,
+                 size INTEGER NOT NULL,
+                 media_type TEXT NOT NULL,
+                 original_name TEXT NOT NULL,
+                 added_at TEXT NOT NULL
+             );
+             ALTER TABLE candidate_events ADD COLUMN reviewer TEXT;
+             ALTER TABLE candidate_events ADD COLUMN reason TEXT;",
+        ),
     ])
 }
 

@@ -1,12 +1,14 @@
 //! SQLite storage: the only module that runs SQL. WAL mode, versioned
 //! migrations run on open. Tables: sources, runs, resources (every archived
 //! exchange), articles, syndication links, the crawl frontier, HTTP validators
-//! and per-run source statistics.
+//! and per-run source statistics, matching results and candidates, and the
+//! append-only score ledger with its checkpoints and evidence files.
 
 mod articles;
 mod candidates;
 mod coverage;
 mod frontier;
+mod ledger;
 mod lock;
 mod migrations;
 mod resources;
@@ -21,6 +23,7 @@ pub use candidates::{
 };
 pub use coverage::DayCoverage;
 pub use frontier::{FrontierItem, TaskState};
+pub use ledger::{CheckpointRow, FileRow, LedgerRow, RejectionStat};
 pub use lock::{HomeLock, LOCK_FILE, LockError};
 use resources::location_row;
 pub use resources::{NewResource, ResourceLocation};

@@ -109,8 +109,14 @@ impl Store {
     }
 
     pub fn resource(&self, id: i64) -> Result<Option<ResourceLocation>> {
+        Tx { tx: &self.conn }.resource(id)
+    }
+}
+
+impl Tx<'_> {
+    pub fn resource(&self, id: i64) -> Result<Option<ResourceLocation>> {
         Ok(self
-            .conn
+            .tx
             .query_row(
                 "SELECT url, status, warc_file, warc_offset, warc_length, payload_sha256 FROM resources WHERE id = ?1",
                 params![id],
@@ -118,7 +124,9 @@ impl Store {
             )
             .optional()?)
     }
+}
 
+impl Store {
     /// The last archived 2xx answer to a source's URL, following the fetch to
     /// its final URL when the answer was a redirect.
     pub fn latest_answer(&self, source: &str, url: &str) -> Result<Option<ResourceLocation>> {

@@ -54,32 +54,36 @@ pub fn run_crawl(home: &Home, req: &CrawlRequest) -> CrawlSummary {
     .expect("crawl")
 }
 
-/// A Python with `warcio` importable: the system's `python3` if it has it,
-/// otherwise a virtual environment the tests provision once under `target/`
-/// (`python3 -m venv` + `pip install warcio` from PyPI). Panics with a clear
-/// message if neither works, so a missing tool never passes silently.
-pub fn warcio_python() -> PathBuf {
+/// The Python modules the tests check our output with: warcio (WARC),
+/// bagit (BagIt bags), docx (python-docx) and openpyxl (XLSX).
+const TEST_PYTHON_MODULES: &str = "import warcio, bagit, docx, openpyxl";
+const TEST_PYTHON_PACKAGES: &[&str] = &["warcio", "bagit", "python-docx", "openpyxl"];
+
+/// A Python 3 with the packages the tests check our files with: the system
+/// one when it has them all, else a venv under `target/test-venv`, made once
+/// (the first test to need it installs them from PyPI).
+pub fn test_python() -> PathBuf {
     static PY: std::sync::OnceLock<Result<PathBuf, String>> = std::sync::OnceLock::new();
-    PY.get_or_init(provision_warcio)
+    PY.get_or_init(provision_python)
         .clone()
-        .unwrap_or_else(|why| panic!("cannot provide Python's warcio for the WARC checks: {why}"))
+        .unwrap_or_else(|why| panic!("cannot provide the test Python packages: {why}"))
 }
 
-fn has_warcio(python: &Path) -> bool {
+fn has_modules(python: &Path) -> bool {
     std::process::Command::new(python)
-        .args(["-c", "import warcio"])
+        .args(["-c", TEST_PYTHON_MODULES])
         .output()
         .is_ok_and(|o| o.status.success())
 }
 
-fn provision_warcio() -> Result<PathBuf, String> {
+fn provision_python() -> Result<PathBuf, String> {
     let system = PathBuf::from("python3");
-    if has_warcio(&system) {
+    if has_modules(&system) {
         return Ok(system);
     }
     let venv = repo().join("target").join("test-venv");
     let python = venv.join("bin").join("python3");
-    if has_warcio(&python) {
+    if has_modules(&python) {
         return Ok(python);
     }
     // Several test binaries may get here at once: one creates, the others wait.
@@ -88,7 +92,7 @@ fn provision_warcio() -> Result<PathBuf, String> {
         .map_err(|e| format!("target/test-venv.lock: {e}"))?;
     lock.lock()
         .map_err(|e| format!("locking target/test-venv.lock: {e}"))?;
-    if has_warcio(&python) {
+    if has_modules(&python) {
         return Ok(python);
     }
     let run = |cmd: &mut std::process::Command, what: &str| -> Result<(), String> {
@@ -102,34 +106,49 @@ fn provision_warcio() -> Result<PathBuf, String> {
             ))
         }
     };
+    if !python.exists() {
+        run(
+            std::process::Command::new("python3")
+                .args(["-m", "venv"])
+                .arg(&venv),
+            "python3 -m venv target/test-venv (is Python 3 with venv installed?)",
+        )?;
+    }
     run(
-        std::process::Command::new("python3")
-            .args(["-m", "venv"])
-            .arg(&venv),
-        "python3 -m venv target/test-venv (is Python 3 with venv installed?)",
+        std::process::Command::new(&python)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+            ])
+            .args(TEST_PYTHON_PACKAGES),
+        "pip install into target/test-venv (is PyPI reachable?)",
     )?;
-    run(
-        std::process::Command::new(&python).args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "warcio",
-        ]),
-        "pip install warcio into target/test-venv (is PyPI reachable?)",
-    )?;
-    if has_warcio(&python) {
+    if has_modules(&python) {
         Ok(python)
     } else {
-        Err("warcio installed but still not importable".into())
+        Err(format!(
+            "installed {TEST_PYTHON_PACKAGES:?} but `{TEST_PYTHON_MODULES}` still fails"
+        ))
     }
+}
+
+/// Run a Python snippet (`python -c CODE ARGS…`) with the test packages.
+pub fn python(code: &str, args: &[&std::ffi::OsStr]) -> std::process::Output {
+    std::process::Command::new(test_python())
+        .arg("-c")
+        .arg(code)
+        .args(args)
+        .output()
+        .expect("python runs")
 }
 
 /// Run Python's warcio on a file, through its module so that no console
 /// script has to be on PATH.
 pub fn warcio(args: &[&str], file: &Path) -> std::process::Output {
-    std::process::Command::new(warcio_python())
+    std::process::Command::new(test_python())
         .args([
             "-c",
             "import sys; from warcio.cli import main; main(sys.argv[1:])",

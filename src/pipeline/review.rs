@@ -1,0 +1,522 @@
+//! Review: a reviewer confirms a candidate into the ledger (optionally under
+//! another item), rejects it with a reason, undoes a confirmation with a
+//! reversing entry, or adds evidence no crawler can see (a file). Every
+//! write is one immediate transaction, so two reviewers at the same moment
+//! are serialised and the second is told what the first did.
+
+use super::ReviewError;
+use super::ledger::{append, signing_key};
+use crate::archive::{read_record_at, sha256_hex};
+use crate::config::Home;
+use crate::ledger::{Action, Entry, Evidence};
+use crate::model::{Registry, Rules, Scheme};
+use crate::store::{CandidateFilter, CandidateStatus, FileRow, LedgerRow, Store, Tx};
+use chrono::NaiveDate;
+
+/// Why a candidate is rejected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RejectReason {
+    NotThisEnterprise,
+    ListMention,
+    WebOnly,
+    NotInDepth,
+    WrongYear,
+    Other(String),
+}
+
+impl RejectReason {
+    pub const CODES: [&'static str; 6] = [
+        "not-this-enterprise",
+        "list-mention",
+        "web-only",
+        "not-in-depth",
+        "wrong-year",
+        "other:TEXT",
+    ];
+
+    /// A code, `other:TEXT`, or any other text (taken as `other`).
+    pub fn parse(s: &str) -> Option<RejectReason> {
+        let s = s.trim();
+        Some(match s {
+            "" => return None,
+            "not-this-enterprise" => RejectReason::NotThisEnterprise,
+            "list-mention" => RejectReason::ListMention,
+            "web-only" => RejectReason::WebOnly,
+            "not-in-depth" => RejectReason::NotInDepth,
+            "wrong-year" => RejectReason::WrongYear,
+            other => {
+                let text = other.strip_prefix("other:").unwrap_or(other).trim();
+                if text.is_empty() {
+                    return None;
+                }
+                RejectReason::Other(text.to_string())
+            }
+        })
+    }
+    pub fn code(&self) -> &'static str {
+        match self {
+            RejectReason::NotThisEnterprise => "not-this-enterprise",
+            RejectReason::ListMention => "list-mention",
+            RejectReason::WebOnly => "web-only",
+            RejectReason::NotInDepth => "not-in-depth",
+            RejectReason::WrongYear => "wrong-year",
+            RejectReason::Other(_) => "other",
+        }
+    }
+    /// In words, for reviewers (Chinese).
+    pub fn label(&self) -> String {
+        match self {
+            RejectReason::NotThisEnterprise => "不是本企业".into(),
+            RejectReason::ListMention => "仅在名单中提及".into(),
+            RejectReason::WebOnly => "仅网络版，非刊播".into(),
+            RejectReason::NotInDepth => "非深度专题报道".into(),
+            RejectReason::WrongYear => "不属于本年度".into(),
+            RejectReason::Other(t) => format!("其他：{t}"),
+        }
+    }
+}
+
+/// A confirmation request.
+#[derive(Debug, Clone, Default)]
+pub struct Confirm {
+    pub candidate: i64,
+    pub reviewer: String,
+    /// Reclassify under this item.
+    pub item: Option<String>,
+    pub note: Option<String>,
+    /// The evidence date, when the article has none.
+    pub date: Option<NaiveDate>,
+    /// Points the commission awarded instead of the rules'.
+    pub points: Option<f64>,
+}
+
+/// Manual evidence: a file for an item no crawler can see.
+#[derive(Debug, Clone)]
+pub struct ManualEvidence {
+    pub enterprise: String,
+    pub item: String,
+    pub date: NaiveDate,
+    pub title: String,
+    pub issuer: String,
+    pub file: std::path::PathBuf,
+    pub reviewer: String,
+    pub note: Option<String>,
+    pub points: Option<f64>,
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+fn check_reviewer(name: &str) -> Result<String, ReviewError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(ReviewError::Invalid(
+            "--reviewer must name who decides".into(),
+        ));
+    }
+    Ok(name.to_string())
+}
+
+/// The points the rules give an item (`None`: it counts toward a target),
+/// or an error naming the valid codes.
+fn rules_points(rules: &Rules, code: &str) -> Result<Option<f64>, ReviewError> {
+    if let Some(t) = rules.typical_case.as_ref().filter(|t| t.code == code) {
+        return Ok(Some(t.points));
+    }
+    let item = rules.item(code).ok_or_else(|| {
+        let codes: Vec<&str> = rules.item.iter().map(|i| i.code.as_str()).collect();
+        ReviewError::Invalid(format!(
+            "`{code}` is not an item of rules.toml (one of {})",
+            codes.join(", ")
+        ))
+    })?;
+    Ok(match rules.category_of(code).and_then(|c| c.scheme()) {
+        Some(Scheme::PerItem { points }) => Some(item.points.unwrap_or(points)),
+        _ => None,
+    })
+}
+
+fn finite(points: Option<f64>) -> Result<Option<f64>, ReviewError> {
+    match points {
+        Some(p) if !p.is_finite() => {
+            Err(ReviewError::Invalid(format!("--points {p}: not a number")))
+        }
+        p => Ok(p),
+    }
+}
+
+fn already(row: &LedgerRow) -> ReviewError {
+    ReviewError::AlreadyConfirmed {
+        entry: row.seq,
+        reviewer: row.reviewer.clone(),
+        at: row.at.clone(),
+    }
+}
+
+/// Confirm a candidate: one ledger entry and a signed checkpoint.
+pub fn confirm(
+    home: &Home,
+    store: &mut Store,
+    rules: &Rules,
+    req: &Confirm,
+) -> Result<Entry, ReviewError> {
+    let reviewer = check_reviewer(&req.reviewer)?;
+    let awarded = finite(req.points)?;
+    let key = signing_key(home, store)?;
+    let archive = home.archive_dir();
+    store.immediate(|tx| {
+        Ok(confirm_in(
+            tx, &archive, &key, rules, req, &reviewer, awarded,
+        ))
+    })?
+}
+
+fn confirm_in(
+    tx: &Tx<'_>,
+    archive: &std::path::Path,
+    key: &crate::ledger::LedgerKey,
+    rules: &Rules,
+    req: &Confirm,
+    reviewer: &str,
+    awarded: Option<f64>,
+) -> Result<Entry, ReviewError> {
+    let c = tx
+        .candidates(&CandidateFilter {
+            id: Some(req.candidate),
+            ..Default::default()
+        })?
+        .pop()
+        .ok_or(ReviewError::NoCandidate(req.candidate))?;
+    match c.status {
+        CandidateStatus::Pending | CandidateStatus::Rejected => {}
+        CandidateStatus::Confirmed => {
+            let row = tx.active_confirmation("", "", "", Some(c.id))?;
+            return Err(row.as_ref().map(already).unwrap_or_else(|| {
+                ReviewError::Invalid(format!("candidate {} is already confirmed", c.id))
+            }));
+        }
+        CandidateStatus::Lead => {
+            return Err(ReviewError::Invalid(format!(
+                "candidate {} is a lead (a source that never scores): confirm the candidate for the outlet it cites, or add the evidence by hand",
+                c.id
+            )));
+        }
+        CandidateStatus::Withdrawn => {
+            return Err(ReviewError::Invalid(format!(
+                "candidate {} was withdrawn (its match disappeared after the registry, the rules or the article changed)",
+                c.id
+            )));
+        }
+    }
+    let item = req.item.clone().unwrap_or_else(|| c.item.clone());
+    let points = rules_points(rules, &item)?;
+    if let Some(row) = tx.active_confirmation(&c.enterprise, &item, &c.report_key, Some(c.id))? {
+        return Err(already(&row));
+    }
+    let article = tx.article(&c.article_id)?.ok_or_else(|| {
+        ReviewError::Corrupt(format!("candidate {}: no article {}", c.id, c.article_id))
+    })?;
+    let evidence_date = req
+        .date
+        .or(article.article.published)
+        .or_else(|| c.published.as_deref().and_then(|d| d.parse().ok()))
+        .ok_or_else(|| {
+            ReviewError::Invalid(format!(
+                "candidate {}: the article has no date; give it with --date YYYY-MM-DD",
+                c.id
+            ))
+        })?;
+    let evidence = archived_evidence(tx, archive, &article.article.id.0, article.resource_id)?;
+    let entry = Entry {
+        seq: 0,
+        action: Action::Confirm,
+        enterprise: c.enterprise.clone(),
+        named_enterprise: c.named_enterprise.clone(),
+        item: item.clone(),
+        points,
+        awarded,
+        evidence_date,
+        title: article.article.title.clone(),
+        source: article.article.outlet.clone(),
+        page: article.article.page.clone(),
+        url: Some(article.article.url.clone()),
+        evidence,
+        candidate: Some(c.id),
+        report_key: c.report_key.clone(),
+        reverses: None,
+        reviewer: reviewer.to_string(),
+        at: now(),
+        note: req.note.clone(),
+    };
+    let entry = append(tx, key, entry)?;
+    let note = if item != c.item {
+        Some(format!("reclassified {} → {item}", c.item))
+    } else {
+        req.note.clone()
+    };
+    tx.review_candidate(
+        c.id,
+        CandidateStatus::Confirmed,
+        reviewer,
+        None,
+        note.as_deref(),
+    )?;
+    Ok(entry)
+}
+
+/// The archived record behind an article, its digest checked now.
+fn archived_evidence(
+    tx: &Tx<'_>,
+    archive: &std::path::Path,
+    article: &str,
+    resource: Option<i64>,
+) -> Result<Evidence, ReviewError> {
+    let id = resource.ok_or_else(|| {
+        ReviewError::Corrupt(format!("article {article} has no archived resource"))
+    })?;
+    let loc = tx.resource(id)?.ok_or_else(|| {
+        ReviewError::Corrupt(format!("article {article}: resource {id} is missing"))
+    })?;
+    let path = archive.join(&loc.warc_file);
+    let rec = read_record_at(&path, loc.warc_offset)?;
+    let digest = sha256_hex(&rec.body);
+    if loc.payload_sha256.as_deref() != Some(digest.as_str()) {
+        return Err(ReviewError::Corrupt(format!(
+            "article {article}: the archived payload at {}@{} no longer matches its digest; it cannot be evidence",
+            loc.warc_file, loc.warc_offset
+        )));
+    }
+    Ok(Evidence::Archive {
+        article_id: article.to_string(),
+        warc_file: loc.warc_file,
+        warc_offset: loc.warc_offset,
+        warc_length: loc.warc_length,
+        payload_sha256: digest,
+        truncated: rec.truncated,
+    })
+}
+
+/// Reject a candidate with a reason (a candidate event, not a ledger entry).
+pub fn reject(
+    store: &mut Store,
+    candidate: i64,
+    reviewer: &str,
+    reason: &RejectReason,
+) -> Result<(), ReviewError> {
+    let reviewer = check_reviewer(reviewer)?;
+    store.immediate(|tx| {
+        let c = tx
+            .candidates(&CandidateFilter {
+                id: Some(candidate),
+                ..Default::default()
+            })?
+            .pop();
+        let Some(c) = c else {
+            return Ok(Err(ReviewError::NoCandidate(candidate)));
+        };
+        if c.status == CandidateStatus::Confirmed {
+            let row = tx.active_confirmation("", "", "", Some(c.id))?;
+            return Ok(Err(ReviewError::Invalid(match row {
+                Some(r) => format!(
+                    "candidate {candidate} is confirmed in entry {} by {}: undo it first (`radar review undo {} --reviewer … --reason …`)",
+                    r.seq, r.reviewer, r.seq
+                ),
+                None => format!("candidate {candidate} is confirmed"),
+            })));
+        }
+        if c.status == CandidateStatus::Rejected {
+            return Ok(Err(ReviewError::Invalid(format!(
+                "candidate {candidate} is already rejected; nothing written"
+            ))));
+        }
+        tx.review_candidate(
+            c.id,
+            CandidateStatus::Rejected,
+            &reviewer,
+            Some(reason.code()),
+            Some(&reason.label()),
+        )?;
+        Ok(Ok(()))
+    })?
+}
+
+/// Undo a confirmation: a reversing entry; its candidate is pending again.
+pub fn undo(
+    home: &Home,
+    store: &mut Store,
+    seq: u64,
+    reviewer: &str,
+    reason: &str,
+) -> Result<Entry, ReviewError> {
+    let reviewer = check_reviewer(reviewer)?;
+    if reason.trim().is_empty() {
+        return Err(ReviewError::Invalid(
+            "--reason must say why the entry is undone".into(),
+        ));
+    }
+    let key = signing_key(home, store)?;
+    store.immediate(|tx| {
+        let Some(row) = tx.ledger_entry(seq)? else {
+            return Ok(Err(ReviewError::Invalid(format!("no ledger entry {seq}"))));
+        };
+        if row.action != "confirm" {
+            return Ok(Err(ReviewError::Invalid(format!(
+                "entry {seq} is itself an undo; confirm the candidate again instead"
+            ))));
+        }
+        if let Some(u) = tx.undo_of(seq)? {
+            return Ok(Err(ReviewError::Invalid(format!(
+                "entry {seq} was already undone by entry {} ({} at {}); nothing written",
+                u.seq, u.reviewer, u.at
+            ))));
+        }
+        let original = Entry::parse(&row.leaf)
+            .map_err(|e| crate::store::StoreError::Corrupt(format!("entry {seq}: {e}")))?;
+        let entry = Entry {
+            seq: 0,
+            action: Action::Undo,
+            reverses: Some(seq),
+            reviewer: reviewer.clone(),
+            at: now(),
+            note: Some(reason.trim().to_string()),
+            ..original
+        };
+        let entry = match append(tx, &key, entry) {
+            Ok(e) => e,
+            Err(e) => return Ok(Err(e)),
+        };
+        if let Some(c) = entry.candidate {
+            tx.review_candidate(
+                c,
+                CandidateStatus::Pending,
+                &reviewer,
+                Some("undo"),
+                Some(reason.trim()),
+            )?;
+        }
+        Ok(Ok(entry))
+    })?
+}
+
+/// The media type of an evidence file, from its name.
+fn media_type(path: &std::path::Path) -> &'static str {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "pdf" => "application/pdf",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "tif" | "tiff" => "image/tiff",
+        "webp" => "image/webp",
+        "doc" => "application/msword",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "wps" => "application/vnd.ms-works",
+        "ofd" => "application/ofd",
+        "txt" => "text/plain",
+        "html" | "htm" => "text/html",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Store a file by its SHA-256 (once per content), synced before use.
+pub fn store_file(home: &Home, path: &std::path::Path) -> Result<FileRow, ReviewError> {
+    let io =
+        |p: &std::path::Path, e: std::io::Error| ReviewError::Io(format!("{}: {e}", p.display()));
+    let bytes = std::fs::read(path).map_err(|e| io(path, e))?;
+    if bytes.is_empty() {
+        return Err(ReviewError::Invalid(format!(
+            "{}: the file is empty",
+            path.display()
+        )));
+    }
+    let sha = sha256_hex(&bytes);
+    let dest = home.file_path(&sha);
+    if !dest.is_file() {
+        let dir = dest.parent().unwrap_or(home.root());
+        std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+        let tmp = dir.join(format!(".{sha}.part"));
+        {
+            use std::io::Write;
+            let mut f = std::fs::File::create(&tmp).map_err(|e| io(&tmp, e))?;
+            f.write_all(&bytes)
+                .and_then(|()| f.sync_all())
+                .map_err(|e| io(&tmp, e))?;
+        }
+        std::fs::rename(&tmp, &dest).map_err(|e| io(&dest, e))?;
+    }
+    Ok(FileRow {
+        sha256: sha,
+        size: bytes.len() as u64,
+        media_type: media_type(path).into(),
+        original_name: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "file".into()),
+    })
+}
+
+/// Add evidence by hand: the file stored by content, one ledger entry.
+pub fn add_evidence(
+    home: &Home,
+    store: &mut Store,
+    rules: &Rules,
+    registry: &Registry,
+    m: &ManualEvidence,
+) -> Result<(Entry, bool), ReviewError> {
+    let reviewer = check_reviewer(&m.reviewer)?;
+    let awarded = finite(m.points)?;
+    if registry.get(&m.enterprise).is_none() {
+        return Err(ReviewError::Invalid(format!(
+            "no enterprise `{}` in enterprises.toml (see `radar enterprises list`)",
+            m.enterprise
+        )));
+    }
+    for (flag, v) in [("--title", &m.title), ("--issuer", &m.issuer)] {
+        if v.trim().is_empty() {
+            return Err(ReviewError::Invalid(format!("{flag} must not be empty")));
+        }
+    }
+    let points = rules_points(rules, &m.item)?;
+    let file = store_file(home, &m.file)?;
+    let unit = registry.scoring_unit(&m.enterprise).to_string();
+    let key = signing_key(home, store)?;
+    let report_key = format!("file:{}", file.sha256);
+    store.immediate(|tx| {
+        if let Some(row) = tx.active_confirmation(&unit, &m.item, &report_key, None)? {
+            return Ok(Err(already(&row)));
+        }
+        let new_file = tx.add_file(&file)?;
+        let entry = Entry {
+            seq: 0,
+            action: Action::Confirm,
+            enterprise: unit.clone(),
+            named_enterprise: m.enterprise.clone(),
+            item: m.item.clone(),
+            points,
+            awarded,
+            evidence_date: m.date,
+            title: m.title.trim().to_string(),
+            source: m.issuer.trim().to_string(),
+            page: None,
+            url: None,
+            evidence: Evidence::File {
+                sha256: file.sha256.clone(),
+                file_name: file.original_name.clone(),
+                media_type: file.media_type.clone(),
+                size: file.size,
+            },
+            candidate: None,
+            report_key: report_key.clone(),
+            reverses: None,
+            reviewer: reviewer.clone(),
+            at: now(),
+            note: m.note.clone(),
+        };
+        Ok(append(tx, &key, entry).map(|e| (e, new_file)))
+    })?
+}
