@@ -28,13 +28,17 @@ pub enum EnterprisesCommand {
     List {
         #[arg(long)]
         json: bool,
+        /// Per alias and source: candidates, how many reviewers rejected
+        /// (an alias that keeps producing noise may need `ambiguous`).
+        #[arg(long)]
+        stats: bool,
     },
 }
 
 pub fn run(home: &Home, args: &EnterprisesArgs) -> anyhow::Result<()> {
     match &args.command {
         EnterprisesCommand::Import { file, replace } => import(home, file, *replace),
-        EnterprisesCommand::List { json } => list(home, *json),
+        EnterprisesCommand::List { json, stats } => list(home, *json, *stats),
     }
 }
 
@@ -55,21 +59,46 @@ fn import(home: &Home, file: &std::path::Path, replace: bool) -> anyhow::Result<
     Ok(())
 }
 
-fn list(home: &Home, json: bool) -> anyhow::Result<()> {
+fn list(home: &Home, json: bool, with_stats: bool) -> anyhow::Result<()> {
     let reg =
         registry::load(home).map_err(|p| anyhow::anyhow!("problems in enterprises.toml:\n{p}"))?;
+    let stats = if with_stats {
+        match home.existing_db_path() {
+            Ok(db) => crate::store::Store::open(&db)?.read(|tx| tx.rejection_stats())?,
+            Err(_) => Vec::new(),
+        }
+    } else {
+        Vec::new()
+    };
+    let stats_of = |id: &str| -> Vec<&crate::store::RejectionStat> {
+        stats.iter().filter(|s| s.enterprise == id).collect()
+    };
     if json {
         let v: Vec<_> = reg
             .enterprises
             .iter()
             .map(|e| {
-                serde_json::json!({
+                let mut v = serde_json::json!({
                     "id": e.id,
                     "name": e.name,
                     "parent": e.parent,
                     "scoring_unit": reg.scoring_unit(&e.id),
                     "aliases": e.aliases,
-                })
+                });
+                if with_stats {
+                    let rows: Vec<serde_json::Value> = stats_of(&e.id)
+                        .iter()
+                        .map(|s| {
+                            serde_json::json!({
+                                "alias": s.alias, "source": s.source, "candidates": s.candidates,
+                                "rejected": s.rejected, "confirmed": s.confirmed,
+                                "rejected_share": share(s.rejected, s.candidates),
+                            })
+                        })
+                        .collect();
+                    v["stats"] = serde_json::Value::Array(rows);
+                }
+                v
             })
             .collect();
         println!("{}", serde_json::to_string_pretty(&v)?);
@@ -103,6 +132,17 @@ fn list(home: &Home, json: bool) -> anyhow::Result<()> {
                     println!("    {}: {}", kind.label_zh(), names.join(", "));
                 }
             }
+            for s in stats_of(&e.id) {
+                println!(
+                    "    审核: {} @ {}: {} candidates, {} rejected ({:.0}%), {} confirmed",
+                    s.alias,
+                    s.source,
+                    s.candidates,
+                    s.rejected,
+                    share(s.rejected, s.candidates) * 100.0,
+                    s.confirmed
+                );
+            }
         }
     }
     let summary = summary(&reg);
@@ -112,6 +152,15 @@ fn list(home: &Home, json: bool) -> anyhow::Result<()> {
         println!("{summary}");
     }
     Ok(())
+}
+
+/// Rejected share of the candidates (0 when there are none).
+fn share(rejected: u64, candidates: u64) -> f64 {
+    if candidates == 0 {
+        0.0
+    } else {
+        rejected as f64 / candidates as f64
+    }
 }
 
 fn summary(reg: &Registry) -> String {

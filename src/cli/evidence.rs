@@ -1,6 +1,7 @@
 //! `radar evidence ID`: the archived response behind an article, exactly as
 //! fetched, with its digest checked against the store: the proof a reviewer
-//! shows when a claim is questioned.
+//! shows when a claim is questioned. `radar evidence add` puts evidence no
+//! crawler can see (with its file) into the score ledger.
 
 use crate::archive::{read_record_at, sha256_hex};
 use crate::config::Home;
@@ -9,9 +10,27 @@ use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct EvidenceArgs {
+    #[command(subcommand)]
+    pub command: Option<EvidenceCommand>,
+    #[command(flatten)]
+    pub show: ShowArgs,
+}
+
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum EvidenceCommand {
+    /// The archived response behind an article (same as `radar evidence ID`).
+    Show(ShowArgs),
+    /// Add evidence no crawler can see (a leader's instruction, a meeting, an
+    /// internal bulletin, a paper document) with its file, into the ledger.
+    Add(AddArgs),
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct ShowArgs {
     /// The article id (as `radar articles` shows it).
-    pub id: String,
+    pub id: Option<String>,
     /// Write the payload (the page body exactly as received) to this file.
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -20,17 +39,89 @@ pub struct EvidenceArgs {
     pub json: bool,
 }
 
+#[derive(Debug, Clone, clap::Args)]
+pub struct AddArgs {
+    /// The enterprise the evidence names (a subsidiary counts for its parent).
+    #[arg(long)]
+    pub enterprise: String,
+    /// The item of rules.toml (A1, C1, …).
+    #[arg(long)]
+    pub item: String,
+    /// The date of the instruction, meeting or document (YYYY-MM-DD).
+    #[arg(long)]
+    pub date: chrono::NaiveDate,
+    #[arg(long)]
+    pub title: String,
+    /// Who issued it (国务院国资委, 市委改革办, …).
+    #[arg(long)]
+    pub issuer: String,
+    /// The file (PDF, image, Word); stored once by its SHA-256.
+    #[arg(long)]
+    pub file: PathBuf,
+    #[arg(long)]
+    pub reviewer: String,
+    #[arg(long)]
+    pub note: Option<String>,
+    /// Points the commission awarded instead of the rules'.
+    #[arg(long)]
+    pub points: Option<f64>,
+}
+
 pub fn run(home: &Home, args: &EvidenceArgs) -> anyhow::Result<()> {
+    match &args.command {
+        Some(EvidenceCommand::Add(a)) => add(home, a),
+        Some(EvidenceCommand::Show(s)) => show(home, s),
+        None => show(home, &args.show),
+    }
+}
+
+fn add(home: &Home, a: &AddArgs) -> anyhow::Result<()> {
+    let (checked, registry) = crate::registry::check_home(home)
+        .map_err(|p| anyhow::anyhow!("configuration problems:\n{p}"))?;
+    let mut store = Store::open(&home.existing_db_path()?)?;
+    let (e, new_file) = crate::pipeline::review::add_evidence(
+        home,
+        &mut store,
+        &checked.rules,
+        &registry,
+        &crate::pipeline::review::ManualEvidence {
+            enterprise: a.enterprise.clone(),
+            item: a.item.clone(),
+            date: a.date,
+            title: a.title.clone(),
+            issuer: a.issuer.clone(),
+            file: a.file.clone(),
+            reviewer: a.reviewer.clone(),
+            note: a.note.clone(),
+            points: a.points,
+        },
+    )?;
+    let (sha, size) = match &e.evidence {
+        crate::ledger::Evidence::File { sha256, size, .. } => (sha256.clone(), *size),
+        crate::ledger::Evidence::Archive { payload_sha256, .. } => (payload_sha256.clone(), 0),
+    };
+    let stored = if new_file { "stored" } else { "already stored" };
+    println!(
+        "added ledger entry {}: {} {} {} 《{}》 ({}); file {size} bytes {stored} as sha256:{sha}",
+        e.seq, e.enterprise, e.item, e.evidence_date, e.title, e.source
+    );
+    Ok(())
+}
+
+fn show(home: &Home, args: &ShowArgs) -> anyhow::Result<()> {
+    let id = args.id.as_deref().ok_or_else(|| {
+        anyhow::anyhow!("give an article id: `radar evidence ID` (or `radar evidence add …`)")
+    })?;
     let store = Store::open(&home.existing_db_path()?)?;
     let row = store
-        .article(&args.id)?
-        .ok_or_else(|| anyhow::anyhow!("no article `{}`", args.id))?;
+        .article(&id)?
+        .ok_or_else(|| anyhow::anyhow!("no article `{}`", id))?;
     let resource_id = row
         .resource_id
-        .ok_or_else(|| anyhow::anyhow!("article `{}` has no archived resource", args.id))?;
-    let loc = store.resource(resource_id)?.ok_or_else(|| {
-        anyhow::anyhow!("resource {resource_id} of article `{}` is missing", args.id)
-    })?;
+        .ok_or_else(|| anyhow::anyhow!("article `{}` has no archived resource", id))?;
+    let loc = store
+        .resource(resource_id)?
+        .ok_or_else(|| anyhow::anyhow!("resource {resource_id} of article `{}` is missing", id))?;
     let path = home.archive_dir().join(&loc.warc_file);
     let rec = read_record_at(&path, loc.warc_offset)?;
     let digest = sha256_hex(&rec.body);

@@ -11,10 +11,12 @@ mod enterprises;
 mod evidence;
 mod extract;
 mod init;
+mod ledger;
 mod matching;
 mod progress;
 mod reindex;
 mod reprocess;
+mod review;
 mod search;
 mod serve;
 mod sources;
@@ -53,7 +55,8 @@ pub enum Command {
     Sources(sources::SourcesArgs),
     /// List stored articles.
     Articles(articles::ArticlesArgs),
-    /// The archived response behind an article, digest-checked (the proof).
+    /// The archived response behind an article, digest-checked (the proof);
+    /// `evidence add` puts a file (instruction, meeting, document) into the ledger.
     Evidence(evidence::EvidenceArgs),
     /// What radar extracts from saved pages.
     Extract(extract::ExtractArgs),
@@ -67,6 +70,10 @@ pub enum Command {
     Match,
     /// Candidate evidence proposed by matching, best first.
     Candidates(candidates::CandidatesArgs),
+    /// Confirm, reject or undo: the reviewer's decisions, into the score ledger.
+    Review(review::ReviewArgs),
+    /// The tamper-evident score ledger: verify it, print its signed checkpoint, list it.
+    Ledger(ledger::LedgerArgs),
     /// Run every source on its cron schedule (Beijing time); `--once` runs what is due.
     Serve(serve::ServeArgs),
     /// Create a demo home, crawl the bundled sample by replay and show what was found.
@@ -98,6 +105,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Reindex(a) => reindex::run(&existing()?, a),
         Command::Match => matching::run(&existing()?),
         Command::Candidates(a) => candidates::run(&existing()?, a),
+        Command::Review(a) => review::run(&existing()?, a),
+        Command::Ledger(a) => ledger::run(&existing()?, a),
         Command::Serve(a) => serve::run(&home, a),
         Command::Demo(a) => demo::run(a, cli.home.as_deref()),
     }

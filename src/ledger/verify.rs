@@ -93,6 +93,10 @@ pub fn verify(
     }
     let roots = merkle::prefix_roots(&leaves);
     let mut last_good: u64 = 0;
+    // The first checkpoint whose root differs names the change; every later
+    // one differs as a consequence and is counted, not named again.
+    let mut first_bad: Option<String> = None;
+    let mut later_bad: Vec<i64> = Vec::new();
     for c in checkpoints {
         let cp = match Checkpoint::parse(&c.note) {
             Ok(cp) => cp,
@@ -122,6 +126,8 @@ pub fn verify(
         };
         if root == cp.root {
             last_good = last_good.max(cp.size);
+        } else if first_bad.is_some() {
+            later_bad.push(c.id);
         } else {
             let from = last_good;
             let which = if cp.size == from + 1 {
@@ -133,7 +139,16 @@ pub fn verify(
                 "checkpoint {} (size {}): the tree's root differs from the signed one: {which}",
                 c.id, cp.size
             ));
+            first_bad = Some(which);
         }
+    }
+    if let (Some(which), Some(first), Some(last)) =
+        (&first_bad, later_bad.first(), later_bad.last())
+    {
+        say(format!(
+            "{} later checkpoints ({first} to {last}) differ too, as they must once {which}",
+            later_bad.len()
+        ));
     }
     problems
 }

@@ -14,6 +14,7 @@ mod outcome;
 mod reprocess;
 pub mod review;
 mod scheduler;
+pub mod scores;
 mod task;
 
 pub use article::build_article;
