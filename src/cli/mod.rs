@@ -9,6 +9,7 @@ mod crawl;
 mod demo;
 mod enterprises;
 mod evidence;
+mod export;
 mod extract;
 mod init;
 mod ledger;
@@ -74,6 +75,8 @@ pub enum Command {
     Review(review::ReviewArgs),
     /// The tamper-evident score ledger: verify it, print its signed checkpoint, list it.
     Ledger(ledger::LedgerArgs),
+    /// An enterprise's evidence for a year as a verifiable BagIt bundle.
+    Export(export::ExportArgs),
     /// Run every source on its cron schedule (Beijing time); `--once` runs what is due.
     Serve(serve::ServeArgs),
     /// Create a demo home, crawl the bundled sample by replay and show what was found.
@@ -107,6 +110,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Candidates(a) => candidates::run(&existing()?, a),
         Command::Review(a) => review::run(&existing()?, a),
         Command::Ledger(a) => ledger::run(&existing()?, a),
+        Command::Export(a) => export::run(&existing()?, a),
         Command::Serve(a) => serve::run(&home, a),
         Command::Demo(a) => demo::run(a, cli.home.as_deref()),
     }

@@ -104,6 +104,15 @@ pub fn leaf_hashes(tx: &Tx<'_>) -> Result<Vec<Hash>, ReviewError> {
         .collect())
 }
 
+/// The leaf hashes as stored, read in one snapshot.
+pub fn stored_leaf_hashes(store: &Store) -> Result<Vec<Hash>, ReviewError> {
+    Ok(store
+        .read(|tx| tx.leaf_hashes())?
+        .into_iter()
+        .map(|h| <Hash>::try_from(h.as_slice()).unwrap_or([0; 32]))
+        .collect())
+}
+
 /// Every entry, parsed from its signed bytes (the truth, not the columns).
 pub fn entries(store: &Store) -> Result<Vec<Entry>, ReviewError> {
     let rows = store.read(|tx| tx.ledger_entries())?;

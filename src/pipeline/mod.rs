@@ -8,6 +8,7 @@
 mod article;
 mod candidates;
 mod crawl;
+pub mod export;
 mod follow;
 pub mod ledger;
 mod outcome;
