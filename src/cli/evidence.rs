@@ -78,7 +78,8 @@ pub fn run(home: &Home, args: &EvidenceArgs) -> anyhow::Result<()> {
 fn add(home: &Home, a: &AddArgs) -> anyhow::Result<()> {
     let (checked, registry) = crate::registry::check_home(home)
         .map_err(|p| anyhow::anyhow!("configuration problems:\n{p}"))?;
-    let mut store = Store::open(&home.existing_db_path()?)?;
+    // Manual evidence needs no crawl first: the store is made when missing.
+    let mut store = Store::open(&home.db_path())?;
     let (e, new_file) = crate::pipeline::review::add_evidence(
         home,
         &mut store,

@@ -18,6 +18,7 @@ mod progress;
 mod reindex;
 mod reprocess;
 mod review;
+mod score;
 mod search;
 mod serve;
 mod sources;
@@ -75,6 +76,8 @@ pub enum Command {
     Review(review::ReviewArgs),
     /// The tamper-evident score ledger: verify it, print its signed checkpoint, list it.
     Ledger(ledger::LedgerArgs),
+    /// Scorecards from the ledger and the rules (table, JSON, CSV or XLSX).
+    Score(score::ScoreArgs),
     /// An enterprise's evidence for a year as a verifiable BagIt bundle.
     Export(export::ExportArgs),
     /// Run every source on its cron schedule (Beijing time); `--once` runs what is due.
@@ -111,6 +114,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Review(a) => review::run(&existing()?, a),
         Command::Ledger(a) => ledger::run(&existing()?, a),
         Command::Export(a) => export::run(&existing()?, a),
+        Command::Score(a) => score::run(&existing()?, a),
         Command::Serve(a) => serve::run(&home, a),
         Command::Demo(a) => demo::run(a, cli.home.as_deref()),
     }

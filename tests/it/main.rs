@@ -7,6 +7,7 @@ mod extract;
 mod feed;
 mod fetch;
 mod hardening;
+mod ledger;
 mod matching;
 mod outlets;
 mod pipeline;
