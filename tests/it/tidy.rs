@@ -87,13 +87,17 @@ fn stages_never_import_each_other() {
         ("index", &["model"]),
         ("matching", &["model"]),
         ("scoring", &["model"]),
+        // The ledger is pure: entries, the Merkle tree, keys, checkpoints.
+        ("ledger", &["model"]),
+        // Renderers over scorecards (scoring's quarters) and ledger evidence.
+        ("report", &["model", "scoring", "ledger"]),
         ("registry", &["model", "config"]),
         ("schedule", &["model", "config"]),
         (
             "pipeline",
             &[
                 "model", "config", "archive", "store", "crawl", "discover", "extract", "dedup",
-                "index", "schedule", "matching", "scoring", "registry",
+                "index", "schedule", "matching", "scoring", "registry", "ledger", "report",
             ],
         ),
     ];
