@@ -390,6 +390,13 @@ fn confirm_reclassify_reject_and_undo_keep_the_candidates_in_step() {
             .map(str::len),
         Some(64)
     );
+    // `radar evidence ID` and `radar evidence show ID` are the same read-back.
+    let old_form = ok(&home, &["evidence", &first.article_id, "--json"]);
+    let new_form = ok(&home, &["evidence", "show", &first.article_id, "--json"]);
+    assert_eq!(old_form, new_form);
+    let shown: serde_json::Value = serde_json::from_str(&new_form).expect("json");
+    assert_eq!(shown["payload_sha256"], entries[0]["evidence"]["payload_sha256"]);
+    assert_eq!(shown["verified"], true);
     // Rejecting a confirmed candidate points to undo.
     let r = radar(
         &home,
