@@ -13,6 +13,8 @@ mod tests;
 pub mod xlsx;
 
 pub use self::csv::score_csv;
+pub use self::docx::{case_docx, quarterly_docx};
+pub use self::markdown::{case_markdown, quarterly_markdown};
 pub use self::table::score_table;
 pub use self::xlsx::score_xlsx;
 pub use crate::ledger::Evidence;
