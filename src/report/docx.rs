@@ -10,9 +10,9 @@
 
 use super::markdown::{
     CASE_LIST_INTRO, CASE_SECTIONS, CASE_TEMPLATE, CASE_TITLE, ITEM_HEADERS, SCORE_HEADERS,
-    case_groups, case_line, item_cells, ordinal, quarterly_title, score_cells,
+    case_groups, case_line, item_cells, ordinal, quarterly_title, score_cells, score_heading,
 };
-use super::table::{cn_date, period};
+use super::table::cn_date;
 use super::{CaseDraft, QuarterlyReport, ReportError};
 use docx_rs::{
     AlignmentType, Docx, PageMargin, Paragraph, Run, RunFonts, Table, TableCell, TableLayoutType,
@@ -49,10 +49,7 @@ pub fn quarterly_docx(r: &QuarterlyReport) -> Result<Vec<u8>, ReportError> {
         doc = doc.add_paragraph(body(&line));
     }
 
-    doc = doc.add_paragraph(heading(&format!(
-        "一、年度累计得分（{}）",
-        period(r.year, Some(r.quarter))
-    )));
+    doc = doc.add_paragraph(heading(&score_heading(r)));
     doc = doc.add_table(table(
         &SCORE_HEADERS,
         &[score_cells(e).to_vec()],
@@ -236,9 +233,222 @@ fn table<S: AsRef<str>>(headers: &[&str], rows: &[Vec<S>], widths: &[usize]) -> 
         .width(widths.iter().sum(), WidthType::Dxa)
 }
 
+/// The document's bytes, its run and paragraph properties in schema order.
 fn pack(doc: Docx) -> Result<Vec<u8>, ReportError> {
+    let mut xml = doc.build();
+    xml.document = schema_order(xml.document);
+    xml.styles = schema_order(xml.styles);
     let mut buf = Cursor::new(Vec::new());
-    doc.pack(&mut buf)
+    xml.pack(&mut buf)
         .map_err(|e| ReportError::Docx(e.to_string()))?;
     Ok(buf.into_inner())
+}
+
+/// The children of `w:rPr` (EG_RPrBase, ECMA-376 §17.3.2.28) in their
+/// sequence. docx-rs writes `w:sz` and `w:b` before `w:rFonts`, and Word
+/// drops a run property that comes after one later in the sequence: the
+/// East Asian font would be lost on exactly the runs that need it.
+const RPR_ORDER: &[&str] = &[
+    "w:ins",
+    "w:del",
+    "w:moveFrom",
+    "w:moveTo",
+    "w:rStyle",
+    "w:rFonts",
+    "w:b",
+    "w:bCs",
+    "w:i",
+    "w:iCs",
+    "w:caps",
+    "w:smallCaps",
+    "w:strike",
+    "w:dstrike",
+    "w:outline",
+    "w:shadow",
+    "w:emboss",
+    "w:imprint",
+    "w:noProof",
+    "w:snapToGrid",
+    "w:vanish",
+    "w:webHidden",
+    "w:color",
+    "w:spacing",
+    "w:w",
+    "w:kern",
+    "w:position",
+    "w:sz",
+    "w:szCs",
+    "w:highlight",
+    "w:u",
+    "w:effect",
+    "w:bdr",
+    "w:shd",
+    "w:fitText",
+    "w:vertAlign",
+    "w:rtl",
+    "w:cs",
+    "w:em",
+    "w:lang",
+    "w:eastAsianLayout",
+    "w:specVanish",
+    "w:oMath",
+    "w:rPrChange",
+];
+
+/// The children of `w:pPr` (CT_PPr, §17.3.1.26) in their sequence: docx-rs
+/// writes the paragraph mark's `w:rPr` first and `w:jc` before `w:ind`.
+const PPR_ORDER: &[&str] = &[
+    "w:pStyle",
+    "w:keepNext",
+    "w:keepLines",
+    "w:pageBreakBefore",
+    "w:framePr",
+    "w:widowControl",
+    "w:numPr",
+    "w:suppressLineNumbers",
+    "w:pBdr",
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+];
+
+/// An XML part with the children of every `w:rPr` and `w:pPr` sorted into
+/// schema order (unknown children last, in their order). A part that is
+/// not UTF-8 or not shaped as expected is returned as it was.
+fn schema_order(part: Vec<u8>) -> Vec<u8> {
+    match String::from_utf8(part) {
+        Ok(s) => reorder(&s).into_bytes(),
+        Err(e) => e.into_bytes(),
+    }
+}
+
+pub(super) fn reorder(xml: &str) -> String {
+    let mut out = String::with_capacity(xml.len());
+    let mut rest = xml;
+    loop {
+        let next = ["<w:rPr>", "<w:pPr>"]
+            .iter()
+            .filter_map(|t| rest.find(t).map(|i| (i, *t)))
+            .min();
+        let Some((at, open)) = next else {
+            out.push_str(rest);
+            return out;
+        };
+        let name = &open[1..open.len() - 1];
+        out.push_str(&rest[..at]);
+        let after = &rest[at + open.len()..];
+        let Some(len) = inner_len(after, name) else {
+            out.push_str(&rest[at..]);
+            return out;
+        };
+        let inner = reorder(&after[..len]);
+        let order = if name == "w:rPr" {
+            RPR_ORDER
+        } else {
+            PPR_ORDER
+        };
+        out.push_str(open);
+        match children(&inner) {
+            Some(mut kids) => {
+                kids.sort_by_key(|k| rank(order, k));
+                kids.iter().for_each(|k| out.push_str(k));
+            }
+            None => out.push_str(&inner),
+        }
+        let close = format!("</{name}>");
+        out.push_str(&close);
+        rest = &after[len + close.len()..];
+    }
+}
+
+/// The length of an element's content, `s` starting right after its start
+/// tag: up to its matching end tag.
+fn inner_len(s: &str, name: &str) -> Option<usize> {
+    let open = format!("<{name}");
+    let close = format!("</{name}>");
+    let mut depth = 0usize;
+    let mut pos = 0;
+    loop {
+        let o = s[pos..].find(&open).map(|i| pos + i);
+        let c = s[pos..].find(&close).map(|i| pos + i)?;
+        match o {
+            Some(o) if o < c => {
+                let tag_end = o + s[o..].find('>')?;
+                let after_name = s[o + open.len()..].chars().next()?;
+                if after_name == '>' || after_name == ' ' || after_name == '/' {
+                    if !s[..tag_end].ends_with('/') {
+                        depth += 1;
+                    }
+                }
+                pos = tag_end + 1;
+            }
+            _ => {
+                if depth == 0 {
+                    return Some(c);
+                }
+                depth -= 1;
+                pos = c + close.len();
+            }
+        }
+    }
+}
+
+/// The child elements of an element's content; `None` if there is text
+/// between them or a child does not close.
+fn children(inner: &str) -> Option<Vec<&str>> {
+    let mut kids = Vec::new();
+    let mut pos = 0;
+    while pos < inner.len() {
+        let s = &inner[pos..];
+        if !s.starts_with('<') {
+            return None;
+        }
+        let tag_end = s.find('>')?;
+        let name = element_name(s);
+        let end = if s[..tag_end].ends_with('/') {
+            tag_end + 1
+        } else {
+            let close = format!("</{name}>");
+            tag_end + 1 + inner_len(&s[tag_end + 1..], name)? + close.len()
+        };
+        kids.push(&s[..end]);
+        pos += end;
+    }
+    Some(kids)
+}
+
+/// `w:sz` of `<w:sz w:val="24" />`.
+fn element_name(tag: &str) -> &str {
+    let t = tag.trim_start_matches('<');
+    let end = t.find([' ', '/', '>']).unwrap_or(t.len());
+    &t[..end]
+}
+
+fn rank(order: &[&str], child: &str) -> usize {
+    let name = element_name(child);
+    order.iter().position(|n| *n == name).unwrap_or(order.len())
 }

@@ -8,7 +8,7 @@
 //! 领导批示, 会议推广, 媒体报道, 文件刊载 (items without a kind under 其他).
 //! The DOCX renderers share the text pieces defined here.
 
-use super::table::{cn_date, period, points, signed};
+use super::table::{cn_date, points, signed};
 use super::{CaseDraft, EnterpriseScore, QuarterlyReport, ReportItem};
 use crate::model::ItemKind;
 
@@ -45,6 +45,15 @@ pub(super) fn quarterly_title(r: &QuarterlyReport) -> String {
     format!(
         "{}{}年第{}季度改革报表情况报送",
         r.enterprise.name,
+        r.year,
+        r.quarter.number()
+    )
+}
+
+/// The heading of the year-to-date scorecard.
+pub(super) fn score_heading(r: &QuarterlyReport) -> String {
+    format!(
+        "一、年度累计得分（截至{}年第{}季度末）",
         r.year,
         r.quarter.number()
     )
@@ -136,10 +145,7 @@ pub fn quarterly_markdown(r: &QuarterlyReport) -> String {
     out.push_str(&format!("- 报送对象：{}\n", r.commission));
     out.push_str(&format!("- 报送日期：{}\n\n", cn_date(r.made_on)));
 
-    out.push_str(&format!(
-        "## 一、年度累计得分（{}）\n\n",
-        period(r.year, Some(r.quarter))
-    ));
+    out.push_str(&format!("## {}\n\n", score_heading(r)));
     push_row(&mut out, &SCORE_HEADERS);
     push_rule(&mut out, SCORE_HEADERS.len());
     push_row(&mut out, &score_cells(e));
