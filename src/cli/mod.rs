@@ -16,6 +16,7 @@ mod ledger;
 mod matching;
 mod progress;
 mod reindex;
+mod report;
 mod reprocess;
 mod review;
 mod score;
@@ -78,6 +79,8 @@ pub enum Command {
     Ledger(ledger::LedgerArgs),
     /// Scorecards from the ledger and the rules (table, JSON, CSV or XLSX).
     Score(score::ScoreArgs),
+    /// The quarterly report (季度报送) or the typical-case draft, as DOCX or Markdown.
+    Report(report::ReportArgs),
     /// An enterprise's evidence for a year as a verifiable BagIt bundle.
     Export(export::ExportArgs),
     /// Run every source on its cron schedule (Beijing time); `--once` runs what is due.
@@ -115,6 +118,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Ledger(a) => ledger::run(&existing()?, a),
         Command::Export(a) => export::run(&existing()?, a),
         Command::Score(a) => score::run(&existing()?, a),
+        Command::Report(a) => report::run(&existing()?, a),
         Command::Serve(a) => serve::run(&home, a),
         Command::Demo(a) => demo::run(a, cli.home.as_deref()),
     }

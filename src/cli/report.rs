@@ -55,7 +55,11 @@ pub enum ReportCommand {
 
 fn format_of(doc: &DocArgs) -> DocFormat {
     doc.format.unwrap_or_else(|| {
-        if doc.out.extension().is_some_and(|e| e.eq_ignore_ascii_case("md")) {
+        if doc
+            .out
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("md"))
+        {
             DocFormat::Md
         } else {
             DocFormat::Docx
@@ -90,7 +94,10 @@ pub fn run(home: &Home, args: &ReportArgs) -> anyhow::Result<()> {
                 DocFormat::Md => crate::report::quarterly_markdown(&r).into_bytes(),
             };
             write(&doc.out, &bytes)?;
-            (format!("quarterly report {} Q{}", doc.year, q.number()), r.quarter_items.len())
+            (
+                format!("quarterly report {} Q{}", doc.year, q.number()),
+                r.quarter_items.len(),
+            )
         }
         None => {
             let c = case_draft(&store, &checked.rules, &registry, &req)?;

@@ -63,14 +63,14 @@ pub fn run(home: &Home, args: &ScoreArgs) -> anyhow::Result<()> {
             v.push(b'\n');
             v
         }
-        Format::Table => anyhow::bail!("TEMP"),
-        Format::Csv => anyhow::bail!("TEMP"),
+        Format::Table => crate::report::score_table(&sheet).into_bytes(),
+        Format::Csv => crate::report::score_csv(&sheet).into_bytes(),
         Format::Xlsx => {
             anyhow::ensure!(
                 args.out.is_some(),
                 "--format xlsx writes a file: give --out FILE.xlsx"
             );
-            anyhow::bail!("TEMP")
+            crate::report::score_xlsx(&sheet)?
         }
     };
     match &args.out {

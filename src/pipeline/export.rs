@@ -239,6 +239,9 @@ pub fn export(
     let sheet_json = serde_json::to_vec_pretty(&sheet)
         .map_err(|e| ReviewError::Corrupt(format!("scorecard: {e}")))?;
     bag.put("scorecard.json", &sheet_json)?;
+    let xlsx = crate::report::score_xlsx(&sheet)
+        .map_err(|e| ReviewError::Corrupt(format!("scorecard.xlsx: {e}")))?;
+    bag.put("scorecard.xlsx", &xlsx)?;
     let verify_md = VERIFY_MD
         .replace("{commission}", commission)
         .replace("{enterprise}", &format!("{name}（{enterprise}）"))

@@ -4,11 +4,33 @@
 //! DOCX. Pure renderers over the types below, which `pipeline` fills from the
 //! ledger and the scoring rules; nothing here reads the store.
 
+pub mod csv;
+pub mod docx;
+pub mod markdown;
+pub mod table;
+#[cfg(test)]
+mod tests;
+pub mod xlsx;
+
+pub use self::csv::score_csv;
+pub use self::docx::{case_docx, quarterly_docx};
+pub use self::markdown::{case_markdown, quarterly_markdown};
+pub use self::table::score_table;
+pub use self::xlsx::score_xlsx;
 pub use crate::ledger::Evidence;
 use crate::model::ItemKind;
 use crate::scoring::Quarter;
 use chrono::NaiveDate;
 use serde::Serialize;
+
+/// Why a binary report (XLSX, DOCX) could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("xlsx: {0}")]
+    Xlsx(String),
+    #[error("docx: {0}")]
+    Docx(String),
+}
 
 /// Scorecards of one year (or a year to a quarter's end) for one or more
 /// enterprises, with the ledger checkpoint they were computed from. Its JSON

@@ -395,7 +395,10 @@ fn confirm_reclassify_reject_and_undo_keep_the_candidates_in_step() {
     let new_form = ok(&home, &["evidence", "show", &first.article_id, "--json"]);
     assert_eq!(old_form, new_form);
     let shown: serde_json::Value = serde_json::from_str(&new_form).expect("json");
-    assert_eq!(shown["payload_sha256"], entries[0]["evidence"]["payload_sha256"]);
+    assert_eq!(
+        shown["payload_sha256"],
+        entries[0]["evidence"]["payload_sha256"]
+    );
     assert_eq!(shown["verified"], true);
     // Rejecting a confirmed candidate points to undo.
     let r = radar(
@@ -710,4 +713,179 @@ fn an_exported_bundle_validates_with_bagit_and_a_changed_byte_does_not() {
         ],
     );
     assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"));
+}
+
+#[test]
+fn the_xlsx_scorecard_and_the_docx_reports_read_back_with_openpyxl_and_python_docx() {
+    let (dir, home) = init_home();
+    let mut n = 0;
+    add(&home, &mut n, "wz-ctjt", "C1", "2026-02-01");
+    add(&home, &mut n, "wz-ctjt", "B1", "2026-05-10");
+    add(&home, &mut n, "wz-ctjt", "A2", "2026-06-20");
+    add(&home, &mut n, "sx-water", "C4", "2026-04-01");
+    let xlsx = dir.path().join("score.xlsx");
+    ok(
+        &home,
+        &[
+            "score",
+            "--year",
+            "2026",
+            "--format",
+            "xlsx",
+            "--out",
+            xlsx.to_str().expect("utf-8"),
+        ],
+    );
+    let read = python(
+        r#"
+import sys, json, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+out = {"sheets": wb.sheetnames}
+s = wb["汇总"]
+rows = [[c.value for c in r] for r in s.iter_rows()]
+out["summary_header"] = rows[0]
+out["summary"] = {r[0]: r for r in rows[1:] if r[0]}
+d = wb["明细"]
+drows = [[c.value for c in r] for r in d.iter_rows()]
+out["detail_header"] = drows[0]
+out["detail"] = [[str(v) if v is not None else None for v in r] for r in drows[1:]]
+print(json.dumps(out, ensure_ascii=False, default=str))
+"#,
+        &[xlsx.as_os_str()],
+    );
+    assert!(
+        read.status.success(),
+        "{}",
+        String::from_utf8_lossy(&read.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&read.stdout).expect("json");
+    assert!(
+        v["sheets"]
+            .as_array()
+            .expect("sheets")
+            .iter()
+            .any(|s| s == "汇总")
+    );
+    assert!(
+        v["sheets"]
+            .as_array()
+            .expect("sheets")
+            .iter()
+            .any(|s| s == "明细")
+    );
+    let header: Vec<String> = v["summary_header"]
+        .as_array()
+        .expect("header")
+        .iter()
+        .map(|c| c.as_str().unwrap_or_default().to_string())
+        .collect();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("{name} in {header:?}"))
+    };
+    let ctjt = &v["summary"]["wz-ctjt"];
+    // wz-ctjt: A2 +1, B1 +1, one C item on target: 2.
+    assert_eq!(ctjt[col("A类")].as_f64(), Some(1.0));
+    assert_eq!(ctjt[col("B类")].as_f64(), Some(1.0));
+    assert_eq!(ctjt[col("C类")].as_f64(), Some(1.0));
+    assert_eq!(ctjt[col("合计")].as_f64(), Some(2.0));
+    assert_eq!(v["summary"]["wz-jkq"][col("合计")].as_f64(), Some(-1.0));
+    let detail = v["detail"].as_array().expect("detail");
+    assert_eq!(detail.len(), 4, "one row per counted item");
+    assert!(detail.iter().any(|r| r.to_string().contains("2026-05-10")));
+
+    let docx = dir.path().join("q2.docx");
+    let out = ok(
+        &home,
+        &[
+            "report",
+            "quarterly",
+            "--enterprise",
+            "wz-ctjt",
+            "--year",
+            "2026",
+            "--quarter",
+            "2",
+            "--out",
+            docx.to_str().expect("utf-8"),
+        ],
+    );
+    assert!(out.contains("2 items"), "{out}");
+    let case = dir.path().join("case.docx");
+    ok(
+        &home,
+        &[
+            "report",
+            "case",
+            "--enterprise",
+            "wz-ctjt",
+            "--year",
+            "2026",
+            "--out",
+            case.to_str().expect("utf-8"),
+        ],
+    );
+    let read_docx = |path: &Path| -> serde_json::Value {
+        let out = python(
+            r#"
+import sys, json, docx
+from docx.oxml.ns import qn
+d = docx.Document(sys.argv[1])
+text = [p.text for p in d.paragraphs]
+for t in d.tables:
+    for row in t.rows:
+        text.append(" | ".join(c.text for c in row.cells))
+runs = [r for p in d.paragraphs for r in p.runs] + [r for t in d.tables for row in t.rows for c in row.cells for p in c.paragraphs for r in p.runs]
+def east_asia(r):
+    rpr = r._element.rPr
+    fonts = None if rpr is None else rpr.find(qn("w:rFonts"))
+    return None if fonts is None else fonts.get(qn("w:eastAsia"))
+print(json.dumps({"text": "\n".join(text), "runs": len(runs),
+                  "without_east_asia": sum(1 for r in runs if r.text and not east_asia(r))}, ensure_ascii=False))
+"#,
+            &[path.as_os_str()],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("json")
+    };
+    let q = read_docx(&docx);
+    let text = q["text"].as_str().expect("text");
+    assert!(text.contains("2026年第2季度"), "{text}");
+    assert!(
+        text.contains("wz-ctjt B1 材料 2"),
+        "the quarter's B1 item: {text}"
+    );
+    assert!(
+        text.contains("wz-ctjt A2 材料 3"),
+        "the quarter's A2 item: {text}"
+    );
+    assert!(
+        !text.contains("wz-ctjt C1 材料 1"),
+        "a Q1 item is not in the Q2 list: {text}"
+    );
+    assert!(
+        text.contains("reform-radar.ledger/"),
+        "the checkpoint: {text}"
+    );
+    assert!(q["runs"].as_u64().expect("runs") > 5);
+    assert_eq!(
+        q["without_east_asia"], 0,
+        "every run sets the East Asian font"
+    );
+    let c = read_docx(&case);
+    let text = c["text"].as_str().expect("text");
+    for heading in ["一、改革前的问题", "二、改革举措", "三、改革成效"] {
+        assert!(text.contains(heading), "{heading} in {text}");
+    }
+    assert!(
+        text.contains("wz-ctjt A2 材料 3") && text.contains("wz-ctjt C1 材料 1"),
+        "{text}"
+    );
+    assert_eq!(c["without_east_asia"], 0);
 }
