@@ -399,10 +399,8 @@ fn inner_len(s: &str, name: &str) -> Option<usize> {
             Some(o) if o < c => {
                 let tag_end = o + s[o..].find('>')?;
                 let after_name = s[o + open.len()..].chars().next()?;
-                if after_name == '>' || after_name == ' ' || after_name == '/' {
-                    if !s[..tag_end].ends_with('/') {
-                        depth += 1;
-                    }
+                if matches!(after_name, '>' | ' ' | '/') && !s[..tag_end].ends_with('/') {
+                    depth += 1;
                 }
                 pos = tag_end + 1;
             }

@@ -311,7 +311,7 @@ fn csv_has_bom_and_parses_back() {
     for e in &s.enterprises {
         let rows: Vec<_> = records
             .iter()
-            .filter(|r| &r[col("企业编号")] == e.id)
+            .filter(|r| r[col("企业编号")] == e.id)
             .collect();
         assert_eq!(rows.len(), e.items.len().max(1));
         for row in &rows {
