@@ -115,7 +115,7 @@ fn show(home: &Home, args: &ShowArgs) -> anyhow::Result<()> {
     })?;
     let store = Store::open(&home.existing_db_path()?)?;
     let row = store
-        .article(&id)?
+        .article(id)?
         .ok_or_else(|| anyhow::anyhow!("no article `{}`", id))?;
     let resource_id = row
         .resource_id

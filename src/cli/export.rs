@@ -27,10 +27,12 @@ pub fn run(home: &Home, args: &ExportArgs) -> anyhow::Result<()> {
         &store,
         &checked.rules,
         &registry,
-        &checked.settings.commission,
-        &args.enterprise,
-        args.year,
-        &args.out,
+        &crate::pipeline::export::BundleRequest {
+            commission: &checked.settings.commission,
+            enterprise: &args.enterprise,
+            year: args.year,
+            out: &args.out,
+        },
     )?;
     println!(
         "exported {} {} to {}: {} ledger entries, {} archived pages, {} files, {} payload files ({} bytes), checkpoint size {}",

@@ -94,17 +94,32 @@ fn read_range(path: &Path, offset: u64, len: u64) -> Result<Vec<u8>, ReviewError
     Ok(buf)
 }
 
+/// Whose bundle, for which year, and where.
+#[derive(Debug, Clone, Copy)]
+pub struct BundleRequest<'a> {
+    /// The commission's name (bag-info, VERIFY.md).
+    pub commission: &'a str,
+    /// A scoring unit.
+    pub enterprise: &'a str,
+    pub year: i32,
+    /// A new or empty folder.
+    pub out: &'a Path,
+}
+
 /// Write the bag of one enterprise (a scoring unit) and year to `out`.
 pub fn export(
     home: &Home,
     store: &Store,
     rules: &Rules,
     registry: &Registry,
-    commission: &str,
-    enterprise: &str,
-    year: i32,
-    out: &Path,
+    req: &BundleRequest<'_>,
 ) -> Result<ExportSummary, ReviewError> {
+    let BundleRequest {
+        commission,
+        enterprise,
+        year,
+        out,
+    } = *req;
     if out.exists() && std::fs::read_dir(out).map_or(true, |mut d| d.next().is_some()) {
         return Err(ReviewError::Invalid(format!(
             "{} exists and is not empty: give a new folder",
