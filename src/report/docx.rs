@@ -9,10 +9,10 @@
 //! 仿宋_GB2312, which many machines lack and Word would substitute.
 
 use super::markdown::{
-    CASE_LIST_INTRO, CASE_SECTIONS, CASE_TEMPLATE, CASE_TITLE, ITEM_HEADERS, SCORE_HEADERS,
-    case_groups, case_line, item_cells, ordinal, quarterly_title, score_cells, score_heading,
+    CASE_LIST_INTRO, CASE_SECTIONS, CASE_TEMPLATE, CASE_TITLE, ITEM_HEADERS, case_groups,
+    case_line, item_cells, ordinal, quarterly_title, score_heading,
 };
-use super::table::cn_date;
+use super::table::{SCORE_HEADERS, cn_date, score_cells};
 use super::{CaseDraft, QuarterlyReport, ReportError};
 use docx_rs::{
     AlignmentType, Docx, PageMargin, Paragraph, Run, RunFonts, Table, TableCell, TableLayoutType,

@@ -8,8 +8,8 @@
 //! 领导批示, 会议推广, 媒体报道, 文件刊载 (items without a kind under 其他).
 //! The DOCX renderers share the text pieces defined here.
 
-use super::table::{cn_date, points, signed};
-use super::{CaseDraft, EnterpriseScore, QuarterlyReport, ReportItem};
+use super::table::{SCORE_HEADERS, cn_date, score_cells};
+use super::{CaseDraft, QuarterlyReport, ReportItem};
 use crate::model::ItemKind;
 
 /// The annex-2 kinds in the template's order.
@@ -57,29 +57,6 @@ pub(super) fn score_heading(r: &QuarterlyReport) -> String {
         r.year,
         r.quarter.number()
     )
-}
-
-/// The scorecard headers and one enterprise's figures, for the tables.
-pub(super) const SCORE_HEADERS: [&str; 7] = [
-    "A类",
-    "B类",
-    "C类",
-    "C类目标",
-    "C类增减分",
-    "典型案例加分",
-    "合计",
-];
-
-pub(super) fn score_cells(e: &EnterpriseScore) -> [String; 7] {
-    [
-        e.a.to_string(),
-        e.b.to_string(),
-        e.c.to_string(),
-        e.c_target.to_string(),
-        signed(e.c_delta),
-        points(e.bonus),
-        points(e.total),
-    ]
 }
 
 /// The quarter's item table headers and one item's cells.

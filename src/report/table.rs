@@ -6,10 +6,33 @@
 //! takes two columns. Also the small formatting helpers the other renderers
 //! share (periods, points, Chinese dates, evidence digests).
 
-use super::{Evidence, ScoreSheet};
+use super::{EnterpriseScore, Evidence, ScoreSheet};
 use crate::scoring::Quarter;
 use chrono::{Datelike, NaiveDate};
 use unicode_width::UnicodeWidthStr;
+
+/// The scorecard headers and one enterprise's figures, for the tables.
+pub(super) const SCORE_HEADERS: [&str; 7] = [
+    "A类",
+    "B类",
+    "C类",
+    "C类目标",
+    "C类增减分",
+    "典型案例加分",
+    "合计",
+];
+
+pub(super) fn score_cells(e: &EnterpriseScore) -> [String; 7] {
+    [
+        e.a.to_string(),
+        e.b.to_string(),
+        e.c.to_string(),
+        e.c_target.to_string(),
+        signed(e.c_delta),
+        points(e.bonus),
+        points(e.total),
+    ]
+}
 
 /// The scorecard of `sheet` as aligned plain text, ending with a newline.
 pub fn score_table(sheet: &ScoreSheet) -> String {
@@ -19,30 +42,14 @@ pub fn score_table(sheet: &ScoreSheet) -> String {
         period(sheet.year, sheet.quarter)
     );
     out.push('\n');
-    let header = [
-        "企业",
-        "A类",
-        "B类",
-        "C类",
-        "C目标",
-        "C增减",
-        "典型案例加分",
-        "合计",
-    ];
+    let header: Vec<&str> = std::iter::once("企业").chain(SCORE_HEADERS).collect();
     let rows: Vec<Vec<String>> = sheet
         .enterprises
         .iter()
         .map(|e| {
-            vec![
-                format!("{} {}", e.id, e.name),
-                e.a.to_string(),
-                e.b.to_string(),
-                e.c.to_string(),
-                e.c_target.to_string(),
-                signed(e.c_delta),
-                points(e.bonus),
-                points(e.total),
-            ]
+            std::iter::once(format!("{} {}", e.id, e.name))
+                .chain(score_cells(e))
+                .collect::<Vec<String>>()
         })
         .collect();
     // The enterprise is text (left), every other column a number (right).
