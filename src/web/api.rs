@@ -278,6 +278,8 @@ pub struct SearchQuery {
     pub enterprise: Option<String>,
     pub limit: Option<String>,
     pub sort: Option<String>,
+    /// The search page's page number (from 1).
+    pub page: Option<String>,
 }
 
 fn date_param(name: &str, v: Option<&str>) -> Result<Option<NaiveDate>, WebError> {

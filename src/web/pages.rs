@@ -160,6 +160,15 @@ const STATUSES: [CandidateStatus; 5] = [
     CandidateStatus::Withdrawn,
 ];
 
+fn confidence_label(c: &str) -> &str {
+    match c {
+        "high" => "高",
+        "medium" => "中",
+        "low" => "低",
+        other => other,
+    }
+}
+
 fn name_of<'a>(registry: &'a Registry, id: &'a str) -> &'a str {
     registry.get(id).map_or(id, |e| e.name.as_str())
 }
@@ -311,7 +320,7 @@ async fn queue(
                 @for c in rows.iter().take(SHOWN) {
                     tr.cand data-id=(c.id) {
                         td { (c.id) }
-                        td { (c.confidence) " " (format!("{:.2}", c.score)) }
+                        td { (confidence_label(&c.confidence)) " " (format!("{:.2}", c.score)) }
                         td { (name_of(reg, &c.named_enterprise)) }
                         td { (c.item) }
                         td { (c.outlet) }
@@ -402,7 +411,7 @@ async fn detail(
             dt { "媒体" } dd { (c.outlet) }
             dt { "日期" } dd { (c.published.as_deref().unwrap_or("—")) }
             dt { "状态" } dd { (status_label(c.status)) }
-            dt { "置信度" } dd { (c.confidence) " " (format!("{:.2}", c.score)) }
+            dt { "置信度" } dd { (confidence_label(&c.confidence)) " " (format!("{:.2}", c.score)) }
             dt { "原文地址" } dd {
                 @match safe_href(&c.url) {
                     Some(h) => a href=(h) rel="noreferrer noopener" target="_blank" { (c.url) },
@@ -558,7 +567,16 @@ async fn search_page(
     Query(q): Query<SearchQuery>,
 ) -> PageResult {
     let who = user(&state, &headers).await?;
-    let req = q.request(&who)?;
+    let mut req = q.request(&who)?;
+    const PER_PAGE: usize = 20;
+    let page_no = q
+        .page
+        .as_deref()
+        .and_then(|p| p.parse::<usize>().ok())
+        .filter(|p| (1..=50).contains(p))
+        .unwrap_or(1);
+    // The index returns the best N: a page is the tail of the first N.
+    req.limit = PER_PAGE * page_no;
     let results = if req.query.trim().is_empty() {
         None
     } else {
@@ -577,13 +595,14 @@ async fn search_page(
             button type="submit" { "检索" }
         }
         @if let Some(r) = &results {
-            p { "共 " (r.total) " 篇，显示 " (r.hits.len()) " 篇" }
+            @let skip = PER_PAGE * (page_no - 1);
+            p { "共 " (r.total) " 篇，第 " (page_no) " 页" }
             p.facets {
                 @for (o, n) in &r.facets.outlet { span { (o) " " (n) } }
                 @for (y, n) in &r.facets.year { span { (y) "年 " (n) } }
             }
             ol.hits {
-                @for h in &r.hits {
+                @for h in r.hits.iter().skip(skip) {
                     li {
                         div.title {
                             @match safe_href(&h.url) {
@@ -597,9 +616,29 @@ async fn search_page(
                     }
                 }
             }
+            p.pages {
+                @if page_no > 1 {
+                    a href=(format!("/search{}", page_link(&q, page_no - 1))) { "上一页" } " "
+                }
+                @if (r.total as usize) > PER_PAGE * page_no && page_no < 50 {
+                    a href=(format!("/search{}", page_link(&q, page_no + 1))) { "下一页" }
+                }
+            }
         }
     };
     page("全文检索", &who, body)
+}
+
+fn page_link(q: &SearchQuery, page: usize) -> String {
+    let page = page.to_string();
+    query_string(&[
+        ("q", Some(&q.q)),
+        ("outlet", q.outlet.as_deref()),
+        ("from", q.from.as_deref()),
+        ("to", q.to.as_deref()),
+        ("sort", q.sort.as_deref()),
+        ("page", Some(&page)),
+    ])
 }
 
 async fn score_page(
