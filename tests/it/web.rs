@@ -636,3 +636,60 @@ fn repeated_login_failures_are_throttled() {
     );
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
+
+#[test]
+fn radar_serve_listen_serves_the_ui_beside_the_scheduler_until_a_signal() {
+    use std::io::BufRead;
+    let (_dir, home) = new_home();
+    radar_init(&home);
+    // No source is due: the scheduler sleeps, the web server answers.
+    for entry in std::fs::read_dir(home.root().join("sources")).expect("sources") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("read");
+        let text = text.replacen("\nkind = ", "\nenabled = false\nkind = ", 1);
+        std::fs::write(&path, text).expect("write");
+    }
+    add_user(&home, "ana", "reviewer", None);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_radar"))
+        .arg("--home")
+        .arg(home.root())
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env_remove("RADAR_HOME")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    let first = lines.next().expect("a line").expect("read");
+    let url = first
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no URL in `{first}`"))
+        .trim_end_matches('/')
+        .to_string();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let status = rt.block_on(async {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+            .get(format!("{url}/candidates"))
+            .send()
+            .await
+            .expect("request")
+            .status()
+    });
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    // SIGTERM stops the scheduler and the web server.
+    let pid = i32::try_from(child.id()).expect("pid");
+    // SAFETY: signalling a child process this test started.
+    unsafe { libc::kill(pid, libc::SIGTERM) };
+    let out = child.wait().expect("wait");
+    assert!(out.success(), "serve exits cleanly after SIGTERM: {out:?}");
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(rest.iter().any(|l| l.starts_with("serve: ")), "{rest:?}");
+}
