@@ -402,6 +402,19 @@ fn a_confirmation_through_the_api_names_the_logged_in_reviewer() {
         let r = app.get(&path, Some(&cookie));
         assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
     }
+    // Undo from the ledger page: a reversing entry by the same user.
+    let r = app.form("/ledger/0/undo", &cookie, &[("reason", "误判")]);
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "no CSRF token: {}", r.body);
+    let r = app.form(
+        "/ledger/0/undo",
+        &cookie,
+        &[("reason", "误判"), ("csrf", &csrf)],
+    );
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let rows = reform_radar::pipeline::ledger::entries(&store).expect("ledger");
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1].reverses, Some(0));
+    assert_eq!(rows[1].reviewer, "ana");
     let xlsx = app.get(
         &format!("/score/export?format=xlsx&year={year}"),
         Some(&cookie),
@@ -493,6 +506,12 @@ fn an_enterprise_user_sees_only_its_own_enterprise() {
         &format!("/candidates/{}/confirm", own.id),
         &cookie,
         &[("csrf", &csrf)],
+    );
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = app.form(
+        "/ledger/0/undo",
+        &cookie,
+        &[("reason", "x"), ("csrf", &csrf)],
     );
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
     assert!(
