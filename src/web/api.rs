@@ -50,9 +50,16 @@ pub struct CandidateQuery {
     pub enterprise: Option<String>,
     pub item: Option<String>,
     pub year: Option<String>,
+    /// Only this outlet (人民日报, …).
+    pub outlet: Option<String>,
 }
 
 impl CandidateQuery {
+    /// The outlet asked for, if any.
+    pub fn outlet(&self) -> Option<&str> {
+        self.outlet.as_deref().filter(|o| !o.is_empty())
+    }
+
     /// The store's filter, within what this user may see.
     pub fn filter(&self, who: &Authed) -> Result<CandidateFilter, WebError> {
         let status = match self.status.as_deref().filter(|s| !s.is_empty()) {
@@ -117,10 +124,14 @@ async fn candidates(
         async {
             let who = user(&state, &headers).await?;
             let filter = q.filter(&who)?;
+            let outlet = q.outlet().map(str::to_string);
             blocking(&state, move |s| {
                 s.with_store(|store| {
                     let mut out = Vec::new();
-                    for c in visible_candidates(store, &who, &filter)? {
+                    for c in visible_candidates(store, &who, &filter)?
+                        .into_iter()
+                        .filter(|c| outlet.as_deref().is_none_or(|o| c.outlet == o))
+                    {
                         out.push(review::candidate_json(store, &c)?);
                     }
                     Ok(serde_json::Value::Array(out))

@@ -260,10 +260,16 @@ async fn queue(
     }
     let filter = q.filter(&who)?;
     let w = who.clone();
-    let (rows, counts) = blocking(&state, move |s| {
+    let outlet = q.outlet().map(str::to_string);
+    let (rows, counts, outlets) = blocking(&state, move |s| {
         s.with_store(|store| {
-            let rows = visible_candidates(store, &w, &filter)?;
-            let all = visible_candidates(
+            let in_outlet =
+                |c: &crate::store::CandidateRow| outlet.as_deref().is_none_or(|o| c.outlet == o);
+            let rows: Vec<_> = visible_candidates(store, &w, &filter)?
+                .into_iter()
+                .filter(in_outlet)
+                .collect();
+            let unfiltered = visible_candidates(
                 store,
                 &w,
                 &CandidateFilter {
@@ -271,11 +277,13 @@ async fn queue(
                     ..filter.clone()
                 },
             )?;
+            let outlets: BTreeSet<String> = unfiltered.iter().map(|c| c.outlet.clone()).collect();
+            let all: Vec<_> = unfiltered.into_iter().filter(in_outlet).collect();
             let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
             for c in &all {
                 *counts.entry(c.status.as_str()).or_default() += 1;
             }
-            Ok((rows, counts))
+            Ok((rows, counts, outlets))
         })
     })
     .await?;
@@ -288,6 +296,7 @@ async fn queue(
             ("enterprise", q.enterprise.as_deref()),
             ("item", q.item.as_deref()),
             ("year", q.year.as_deref()),
+            ("outlet", q.outlet()),
         ])
     );
     const SHOWN: usize = 200;
@@ -301,12 +310,16 @@ async fn queue(
             }
             (enterprise_select(reg, &who, q.enterprise.as_deref()))
             input name="item" placeholder="条目（如 B1）" value=(q.item.as_deref().unwrap_or("")) size="8";
+            select name="outlet" {
+                option value="" { "全部媒体" }
+                @for o in &outlets { option value=(o) selected[q.outlet() == Some(o.as_str())] { (o) } }
+            }
             input name="year" placeholder="年度" value=(q.year.as_deref().unwrap_or("")) size="6";
             button type="submit" { "筛选" }
         }
         p.counts {
             @for s in STATUSES {
-                a href=(format!("/candidates{}", query_string(&[("status", Some(s.as_str())), ("enterprise", q.enterprise.as_deref()), ("item", q.item.as_deref()), ("year", q.year.as_deref())])))
+                a href=(format!("/candidates{}", query_string(&[("status", Some(s.as_str())), ("enterprise", q.enterprise.as_deref()), ("item", q.item.as_deref()), ("year", q.year.as_deref()), ("outlet", q.outlet())])))
                   class=[(status == s.as_str()).then_some("current")] {
                     (status_label(s)) " " (counts.get(s.as_str()).copied().unwrap_or(0))
                 }
