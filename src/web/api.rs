@@ -29,6 +29,7 @@ pub fn routes() -> Router<Shared> {
         .route("/api/search", get(search))
         .route("/api/score", get(score))
         .route("/api/ledger", get(ledger))
+        .route("/api/ledger/{seq}/undo", post(undo))
 }
 
 /// A JSON answer, or `{"error": …}` with the error's status.
@@ -467,4 +468,67 @@ async fn ledger(
         }
         .await,
     )
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UndoBody {
+    reason: String,
+}
+
+/// Undo a ledger entry as the logged-in user (shared with the pages).
+pub fn undo_as(
+    s: &super::AppState,
+    who: &Authed,
+    seq: &str,
+    reason: &str,
+) -> Result<crate::ledger::Entry, WebError> {
+    let seq: u64 = seq
+        .parse()
+        .map_err(|_| WebError::NotFound(format!("没有台账记录 {seq}")))?;
+    if reason.trim().is_empty() {
+        return Err(WebError::BadRequest("撤销需要填写理由".into()));
+    }
+    s.with_store(|store| Ok(review::undo(&s.home, store, seq, &who.user.name, reason)?))
+}
+
+async fn undo(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(seq): Path<String>,
+    bytes: Bytes,
+) -> Response {
+    answer(
+        async {
+            let who = writer(&state, &headers).await?;
+            let b: UndoBody = body(&bytes)?;
+            let entry = blocking(&state, move |s| undo_as(s, &who, &seq, &b.reason)).await?;
+            json(&entry)
+        }
+        .await,
+    )
+}
+
+/// The pending candidates of the same enterprise on the other outlets'
+/// copies of a candidate's story (for one batch confirmation).
+pub fn copy_candidates(
+    store: &Store,
+    who: &Authed,
+    c: &CandidateRow,
+) -> Result<Vec<CandidateRow>, WebError> {
+    let mut out: Vec<CandidateRow> = Vec::new();
+    for a in store.syndicated_copies(&crate::model::ArticleId(c.article_id.clone()))? {
+        let ids = store.read(|tx| tx.candidates_of_article(&a))?;
+        for (id, status) in ids {
+            if status != CandidateStatus::Pending || id == c.id || out.iter().any(|o| o.id == id) {
+                continue;
+            }
+            if let Ok(row) = visible_candidate(store, who, &id.to_string())
+                && row.enterprise == c.enterprise
+            {
+                out.push(row);
+            }
+        }
+    }
+    Ok(out)
 }

@@ -6,8 +6,8 @@
 //! JavaScript; `/static/app.js` adds the keyboard shortcuts.
 
 use super::api::{
-    CandidateQuery, LedgerQuery, ScoreQuery, SearchQuery, confirm_as, reject_as, sheet,
-    visible_candidate, visible_candidates, visible_entries,
+    CandidateQuery, LedgerQuery, ScoreQuery, SearchQuery, confirm_as, copy_candidates, reject_as,
+    sheet, undo_as, visible_candidate, visible_candidates, visible_entries,
 };
 use super::auth::{Authed, user};
 use super::{Shared, WebError, blocking};
@@ -35,6 +35,7 @@ pub fn routes() -> Router<Shared> {
         .route("/candidates/{id}", get(detail))
         .route("/candidates/{id}/confirm", post(confirm_form))
         .route("/candidates/{id}/reject", post(reject_form))
+        .route("/candidates/{id}/confirm-copies", post(confirm_copies_form))
         .route("/archive/{article}", get(archived))
         .route("/search", get(search_page))
         .route("/score", get(score_page))
@@ -391,9 +392,10 @@ async fn detail(
 ) -> PageResult {
     let who = user(&state, &headers).await?;
     let w = who.clone();
-    let (c, article, history, copies) = blocking(&state, move |s| {
+    let (c, article, history, copies, copy_cands) = blocking(&state, move |s| {
         s.with_store(|store| {
             let c = visible_candidate(store, &w, &id)?;
+            let copy_cands = copy_candidates(store, &w, &c)?;
             let article = store.article(&c.article_id)?;
             let history = store.candidate_history(c.id)?;
             let mut copies = Vec::new();
@@ -402,7 +404,7 @@ async fn detail(
                     copies.push((row.article.outlet, row.article.title, row.article.published));
                 }
             }
-            Ok((c, article, history, copies))
+            Ok((c, article, history, copies, copy_cands))
         })
     })
     .await?;
@@ -439,6 +441,21 @@ async fn detail(
         @if who.user.role.can_review() && c.status == CandidateStatus::Pending {
             h2 { "审核" }
             (decision_forms(&who, c.id, &next, true))
+        }
+        @if !copy_cands.is_empty() {
+            h2 { "同一报道在其他媒体的候选证据" }
+            ul { @for o in &copy_cands {
+                li { a href=(format!("/candidates/{}", o.id)) { "#" (o.id) " " (o.outlet) " 《" (o.title) "》" } " " (o.item) }
+            } }
+            @if who.user.role.can_review() {
+                form.confirm-copies method="post" action=(format!("/candidates/{}/confirm-copies", c.id)) {
+                    (csrf_field(&who))
+                    button type="submit" {
+                        @if c.status == CandidateStatus::Pending { "一并确认本条及以上 " } @else { "确认以上 " }
+                        (copy_cands.len()) " 条转载"
+                    }
+                }
+            }
         }
         @if !copies.is_empty() {
             h2 { "其他媒体转载" }
@@ -520,6 +537,51 @@ async fn reject_form(
     };
     blocking(&state, move |s| reject_as(s, &who, &id, &reason)).await?;
     Ok(Redirect::to(local_next(&f.next)).into_response())
+}
+
+async fn confirm_copies_form(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<DecisionForm>,
+) -> PageResult {
+    let who = user(&state, &headers).await?;
+    who.check_form_csrf(&f.csrf)?;
+    who.require_reviewer()?;
+    let w = who.clone();
+    let results = blocking(&state, move |s| {
+        let ids = s.with_store(|store| {
+            let c = visible_candidate(store, &w, &id)?;
+            let mut ids: Vec<i64> = Vec::new();
+            if c.status == CandidateStatus::Pending {
+                ids.push(c.id);
+            }
+            ids.extend(copy_candidates(store, &w, &c)?.iter().map(|o| o.id));
+            Ok(ids)
+        })?;
+        // One confirmation each: one failing does not stop the others.
+        Ok(ids
+            .into_iter()
+            .map(|n| {
+                let r = confirm_as(s, &w, &n.to_string(), None, None, None);
+                (n, r.map(|e| e.seq).map_err(|e| e.to_string()))
+            })
+            .collect::<Vec<_>>())
+    })
+    .await?;
+    let body = html! {
+        ul { @for (n, r) in &results {
+            li {
+                a href=(format!("/candidates/{n}")) { "候选证据 #" (n) }
+                @match r {
+                    Ok(seq) => span { "：已确认，台账第 " (seq) " 条" },
+                    Err(m) => span.error { "：未确认（" (m) "）" },
+                }
+            }
+        } }
+        p { a href="/candidates" { "返回候选证据" } }
+    };
+    page("批量确认结果", &who, body)
 }
 
 async fn archived(
@@ -821,19 +883,7 @@ async fn undo_form(
     let who = user(&state, &headers).await?;
     who.check_form_csrf(&f.csrf)?;
     who.require_reviewer()?;
-    let seq: u64 = seq
-        .parse()
-        .map_err(|_| WebError::NotFound(format!("没有台账记录 {seq}")))?;
-    if f.reason.trim().is_empty() {
-        return Err(WebError::BadRequest("撤销需要填写理由".into()).into());
-    }
-    blocking(&state, move |s| {
-        s.with_store(|store| {
-            review::undo(&s.home, store, seq, &who.user.name, &f.reason)?;
-            Ok(())
-        })
-    })
-    .await?;
+    blocking(&state, move |s| undo_as(s, &who, &seq, &f.reason)).await?;
     Ok(Redirect::to("/ledger").into_response())
 }
 
