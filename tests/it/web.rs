@@ -712,3 +712,40 @@ fn radar_serve_listen_serves_the_ui_beside_the_scheduler_until_a_signal() {
     let rest: Vec<String> = lines.map_while(Result::ok).collect();
     assert!(rest.iter().any(|l| l.starts_with("serve: ")), "{rest:?}");
 }
+
+#[test]
+fn the_copies_of_one_story_are_confirmed_in_one_go_and_undone_through_the_api() {
+    let (_dir, home) = crawled_home();
+    add_user(&home, "ana", "reviewer", None);
+    let app = App::start(&home);
+    let (cookie, csrf) = app.login("ana");
+    let with_copies = candidates(&home)
+        .into_iter()
+        .find(|c| {
+            app.get(&format!("/candidates/{}", c.id), Some(&cookie))
+                .body
+                .contains("confirm-copies")
+        })
+        .expect("the sample has a story with copies in other outlets");
+    let r = app.form(
+        &format!("/candidates/{}/confirm-copies", with_copies.id),
+        &cookie,
+        &[("csrf", &csrf)],
+    );
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("已确认"), "{}", r.body);
+    let store = Store::open(&home.db_path()).expect("store");
+    let entries = reform_radar::pipeline::ledger::entries(&store).expect("ledger");
+    assert!(!entries.is_empty());
+    assert!(entries.iter().all(|e| e.reviewer == "ana"));
+
+    let r = app.post(
+        "/api/ledger/0/undo",
+        &[("cookie", &cookie), ("x-csrf-token", &csrf)],
+        "application/json",
+        r#"{"reason": "重复计分"}"#,
+    );
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(json(&r)["reverses"], 0);
+    assert_eq!(json(&r)["reviewer"], "ana");
+}
