@@ -197,6 +197,17 @@ impl Store {
         Ok(())
     }
 
+    /// Forget failures older than `before`, and sessions expired by then.
+    pub fn forget_before(&self, before: &str) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM login_failures WHERE at <= ?1", params![before])?;
+        self.conn.execute(
+            "DELETE FROM sessions WHERE expires_at <= ?1",
+            params![before],
+        )?;
+        Ok(())
+    }
+
     /// Failed logins of a user since `since` (RFC 3339, UTC).
     pub fn login_failures_since(&self, user: &str, since: &str) -> Result<u64> {
         let n: i64 = self.conn.query_row(

@@ -254,7 +254,10 @@ async fn login(
     let password = f.password;
     let outcome = blocking(&state, move |s| {
         let since = at(-chrono::Duration::minutes(FAILURE_WINDOW_MINUTES));
-        let failures = s.with_store(|st| Ok(st.login_failures_since(&name, &since)?))?;
+        let failures = s.with_store(|st| {
+            st.forget_before(&since)?;
+            Ok(st.login_failures_since(&name, &since)?)
+        })?;
         if failures >= MAX_FAILURES {
             return Err(WebError::TooManyRequests(format!(
                 "登录失败次数过多，请 {FAILURE_WINDOW_MINUTES} 分钟后再试"
