@@ -904,6 +904,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn shortcuts_do_nothing_while_typing_or_composing() {
+        assert!(APP_JS.contains("e.isComposing || e.keyCode === 229"));
+        assert!(APP_JS.contains(r#"tag === "input" || tag === "textarea""#));
+    }
+
+    #[test]
     fn only_http_links_are_links() {
         assert_eq!(safe_href("https://a.cn/x"), Some("https://a.cn/x"));
         assert_eq!(safe_href("javascript:alert(1)"), None);
