@@ -15,6 +15,7 @@
 //! - [`pipeline`]: the only code that knows the order of the stages.
 //! - [`schedule`]: per-source cron schedules in Beijing time.
 //! - [`scoring`]: the scorecard arithmetic (pure, over `model` types and the rules).
+//! - [`web`]: the reviewers' web UI and JSON API (axum); the only module that imports it.
 //! - [`cli`]: the `radar` command line; the only module that imports clap.
 
 pub mod archive;
@@ -34,3 +35,4 @@ pub mod report;
 pub mod schedule;
 pub mod scoring;
 pub mod store;
+pub mod web;

@@ -40,27 +40,7 @@ pub fn run(home: &Home, args: &CandidatesArgs) -> anyhow::Result<()> {
     if args.json {
         let mut out: Vec<serde_json::Value> = Vec::with_capacity(rows.len());
         for c in &rows {
-            // Copies of the story in other outlets: their own candidates.
-            let copies = store.syndicated_copies(&crate::model::ArticleId(c.article_id.clone()))?;
-            out.push(serde_json::json!({
-                    "id": c.id,
-                    "enterprise": c.enterprise,
-                    "named_enterprise": c.named_enterprise,
-                    "item": c.item,
-                    "points": c.points,
-                    "published": c.published,
-                    "outlet": c.outlet,
-                    "title": c.title,
-                    "url": c.url,
-                    "article": c.article_id,
-                    "cites_article": c.cites_article,
-                    "confidence": c.confidence,
-                    "score": c.score,
-                    "reasons": c.reasons,
-                    "signals": c.signals,
-                    "status": c.status.as_str(),
-                    "syndicated_with": copies,
-            }));
+            out.push(crate::pipeline::review::candidate_json(&store, c)?);
         }
         println!("{}", serde_json::to_string_pretty(&out)?);
         eprintln!("{} candidate(s)", rows.len());

@@ -23,6 +23,7 @@ mod score;
 mod search;
 mod serve;
 mod sources;
+mod users;
 
 use crate::config::Home;
 use clap::{Parser, Subcommand};
@@ -85,6 +86,8 @@ pub enum Command {
     Export(export::ExportArgs),
     /// Run every source on its cron schedule (Beijing time); `--once` runs what is due.
     Serve(serve::ServeArgs),
+    /// Accounts of the web UI and API: add, list, issue a bearer token.
+    Users(users::UsersArgs),
     /// Create a demo home, crawl the bundled sample by replay and show what was found.
     /// Only ever writes to its own folder: `--home`/`RADAR_HOME` are ignored.
     Demo(demo::DemoArgs),
@@ -120,6 +123,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Score(a) => score::run(&existing()?, a),
         Command::Report(a) => report::run(&existing()?, a),
         Command::Serve(a) => serve::run(&home, a),
+        Command::Users(a) => users::run(&existing()?, a),
         Command::Demo(a) => demo::run(a, cli.home.as_deref()),
     }
 }

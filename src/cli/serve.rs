@@ -1,5 +1,7 @@
 //! `radar serve`: run every enabled source on its own cron schedule (Beijing
 //! time) until a signal stops it; `--once` runs what is due and exits.
+//! `--listen ADDR` serves the web UI and API (`crate::web`) in the same
+//! process, alongside the scheduler, until the same signal stops both.
 
 use super::crawl::watch_signals;
 use super::progress::Bar;
@@ -17,6 +19,9 @@ pub struct ServeArgs {
     /// Run the sources that are due now, then exit.
     #[arg(long)]
     pub once: bool,
+    /// Also serve the web UI and JSON API on this address (e.g. 127.0.0.1:8080).
+    #[arg(long)]
+    pub listen: Option<String>,
 }
 
 /// The sources due at this moment.
@@ -54,6 +59,22 @@ pub fn run(home: &Home, args: &ServeArgs) -> anyhow::Result<()> {
     let (mut runs, mut new_articles, mut errors) = (0u64, 0u64, 0u64);
     runtime.block_on(async {
         watch_signals(shutdown.clone());
+        let web = match &args.listen {
+            Some(addr) => {
+                let server = crate::web::Server::bind(home, addr).await?;
+                println!(
+                    "web UI on http://{}/ (log in with a `radar users add` account)",
+                    server.local_addr()?
+                );
+                let flag = shutdown.clone();
+                Some(tokio::spawn(server.run(async move {
+                    while !flag.load(Ordering::SeqCst) {
+                        tokio::time::sleep(Duration::from_millis(200)).await;
+                    }
+                })))
+            }
+            None => None,
+        };
         loop {
             let sources = due(home, &schedules)?;
             if !sources.is_empty() {
@@ -102,6 +123,10 @@ pub fn run(home: &Home, args: &ServeArgs) -> anyhow::Result<()> {
             if shutdown.load(Ordering::SeqCst) {
                 break;
             }
+        }
+        if let Some(web) = web {
+            shutdown.store(true, Ordering::SeqCst);
+            web.await??;
         }
         anyhow::Ok(())
     })?;

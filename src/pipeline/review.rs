@@ -520,3 +520,67 @@ pub fn add_evidence(
         Ok(append(tx, &key, entry).map(|e| (e, new_file)))
     })?
 }
+
+/// A candidate as `radar candidates --json` and `GET /api/candidates` give
+/// it: the stored row with the other outlets' copies of its story.
+pub fn candidate_json(
+    store: &Store,
+    c: &crate::store::CandidateRow,
+) -> Result<serde_json::Value, crate::store::StoreError> {
+    let copies = store.syndicated_copies(&crate::model::ArticleId(c.article_id.clone()))?;
+    Ok(serde_json::json!({
+        "id": c.id,
+        "enterprise": c.enterprise,
+        "named_enterprise": c.named_enterprise,
+        "item": c.item,
+        "points": c.points,
+        "published": c.published,
+        "outlet": c.outlet,
+        "title": c.title,
+        "url": c.url,
+        "article": c.article_id,
+        "cites_article": c.cites_article,
+        "confidence": c.confidence,
+        "score": c.score,
+        "reasons": c.reasons,
+        "signals": c.signals,
+        "status": c.status.as_str(),
+        "syndicated_with": copies,
+    }))
+}
+
+/// The archived response behind an article, as fetched.
+#[derive(Debug, Clone)]
+pub struct ArchivedPage {
+    pub body: Vec<u8>,
+    pub content_type: Option<String>,
+    pub content_encoding: Option<String>,
+    /// The payload matches the digest stored when it was archived.
+    pub verified: bool,
+}
+
+/// Read back the archived response of an article (`None`: no such article
+/// or it has no archived record).
+pub fn archived_page(
+    home: &Home,
+    store: &Store,
+    article: &str,
+) -> Result<Option<ArchivedPage>, ReviewError> {
+    let Some(row) = store.article(article)? else {
+        return Ok(None);
+    };
+    let Some(resource_id) = row.resource_id else {
+        return Ok(None);
+    };
+    let Some(loc) = store.resource(resource_id)? else {
+        return Ok(None);
+    };
+    let rec = read_record_at(&home.archive_dir().join(&loc.warc_file), loc.warc_offset)?;
+    let digest = sha256_hex(&rec.body);
+    Ok(Some(ArchivedPage {
+        verified: loc.payload_sha256.as_deref() == Some(digest.as_str()),
+        content_type: rec.header("content-type").map(str::to_string),
+        content_encoding: rec.header("content-encoding").map(str::to_string),
+        body: rec.body,
+    }))
+}

@@ -252,6 +252,37 @@ CREATE TABLE source_runs (
              ALTER TABLE candidate_events ADD COLUMN reviewer TEXT;
              ALTER TABLE candidate_events ADD COLUMN reason TEXT;",
         ),
+        // 6: accounts for the web UI and API. Passwords as argon2 PHC
+        // strings, bearer tokens and session ids only as SHA-256, login
+        // failures for throttling.
+        M::up(
+            "CREATE TABLE users (
+                 name TEXT PRIMARY KEY,
+                 role TEXT NOT NULL CHECK (role IN ('admin', 'reviewer', 'enterprise')),
+                 enterprise TEXT,
+                 password_hash TEXT NOT NULL,
+                 created_at TEXT NOT NULL,
+                 CHECK ((role = 'enterprise') = (enterprise IS NOT NULL))
+             );
+             CREATE TABLE user_tokens (
+                 sha256 TEXT PRIMARY KEY,
+                 user TEXT NOT NULL REFERENCES users(name),
+                 created_at TEXT NOT NULL
+             );
+             CREATE TABLE sessions (
+                 sha256 TEXT PRIMARY KEY,
+                 user TEXT NOT NULL REFERENCES users(name),
+                 csrf TEXT NOT NULL,
+                 created_at TEXT NOT NULL,
+                 expires_at TEXT NOT NULL
+             );
+             CREATE TABLE login_failures (
+                 id INTEGER PRIMARY KEY,
+                 user TEXT NOT NULL,
+                 at TEXT NOT NULL
+             );
+             CREATE INDEX login_failures_user ON login_failures(user, at);",
+        ),
     ])
 }
 

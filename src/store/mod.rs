@@ -2,7 +2,8 @@
 //! migrations run on open. Tables: sources, runs, resources (every archived
 //! exchange), articles, syndication links, the crawl frontier, HTTP validators
 //! and per-run source statistics, matching results and candidates, and the
-//! append-only score ledger with its checkpoints and evidence files.
+//! append-only score ledger with its checkpoints and evidence files, and the
+//! web UI's users, tokens, sessions and login failures.
 
 mod articles;
 mod candidates;
@@ -13,6 +14,7 @@ mod lock;
 mod migrations;
 mod resources;
 mod runs;
+mod users;
 
 use rusqlite::Connection;
 use std::path::Path;
@@ -28,6 +30,7 @@ pub use lock::{HomeLock, LOCK_FILE, LockError};
 use resources::location_row;
 pub use resources::{NewResource, ResourceLocation};
 pub use runs::{RunCounts, SourceHealth, SourceRunStats};
+pub use users::{SessionRow, UserRole, UserRow};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -21,3 +21,4 @@ mod server;
 mod site;
 mod support;
 mod tidy;
+mod web;

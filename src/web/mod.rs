@@ -1,0 +1,248 @@
+//! The reviewers' web UI and JSON API (axum; the only module that imports
+//! it). Server-rendered pages in Simplified Chinese, sessions kept in the
+//! store, CSRF tokens on every form, login throttling and security headers
+//! on every response. Every ledger change records the logged-in user.
+//!
+//! `auth` finds who is asking (session cookie or bearer token) and what they
+//! may see (`Scope`), `api` is the JSON API, `pages` the HTML, `accounts`
+//! the users, passwords and tokens.
+
+pub mod accounts;
+mod api;
+mod auth;
+mod pages;
+
+use crate::config::Home;
+use crate::index::{IndexError, SearchIndex, SearchRequest, SearchResults};
+use crate::model::{Registry, Rules};
+use crate::pipeline::ReviewError;
+use crate::store::Store;
+use axum::Router;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+/// What went wrong serving a request, with the status it answers with.
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    #[error("请先登录")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    TooManyRequests(String),
+    #[error("{0}")]
+    Internal(String),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+}
+
+impl WebError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            WebError::Unauthorized => StatusCode::UNAUTHORIZED,
+            WebError::Forbidden(_) => StatusCode::FORBIDDEN,
+            WebError::NotFound(_) => StatusCode::NOT_FOUND,
+            WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Conflict(_) => StatusCode::CONFLICT,
+            WebError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            WebError::Internal(_) | WebError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl From<ReviewError> for WebError {
+    fn from(e: ReviewError) -> WebError {
+        match e {
+            ReviewError::NoCandidate(_) => WebError::NotFound(e.to_string()),
+            ReviewError::AlreadyConfirmed { .. } => WebError::Conflict(e.to_string()),
+            ReviewError::Invalid(m) => WebError::Conflict(m),
+            ReviewError::Store(s) => WebError::Store(s),
+            other => WebError::Internal(other.to_string()),
+        }
+    }
+}
+
+/// Problems starting the server.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("configuration problems:\n{0}")]
+    Config(String),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error("listening on {addr}: {source}")]
+    Bind {
+        addr: String,
+        source: std::io::Error,
+    },
+    #[error("web server: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// What every request shares: the home, its rules and registry, one store
+/// connection (SQLite serialises writers anyway) and the search index.
+pub(crate) struct AppState {
+    home: Home,
+    rules: Rules,
+    registry: Registry,
+    commission: String,
+    store: Mutex<Store>,
+    index: Mutex<Option<SearchIndex>>,
+}
+
+type Shared = Arc<AppState>;
+
+impl AppState {
+    fn with_store<T>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T, WebError>,
+    ) -> Result<T, WebError> {
+        let mut guard = self
+            .store
+            .lock()
+            .map_err(|_| WebError::Internal("the store connection is poisoned".into()))?;
+        f(&mut guard)
+    }
+
+    /// Search after bringing the index up to date with the store (unless a
+    /// crawl holds the home and keeps the index current itself).
+    fn search(&self, req: &SearchRequest) -> Result<SearchResults, WebError> {
+        let mut guard = self
+            .index
+            .lock()
+            .map_err(|_| WebError::Internal("the search index is poisoned".into()))?;
+        if guard.is_none() {
+            let index = SearchIndex::open(&self.home.index_dir())
+                .map_err(|e| WebError::Internal(format!("opening the search index: {e}")))?;
+            *guard = Some(index);
+        }
+        let Some(index) = guard.as_ref() else {
+            return Err(WebError::Internal("no search index".into()));
+        };
+        if !crate::store::HomeLock::is_held(self.home.root()) {
+            let caught =
+                self.with_store(|store| Ok(index.catch_up(&crate::pipeline::MatchedFeed(store))))?;
+            match caught {
+                Ok(n) if n > 0 => {
+                    index
+                        .close_writer()
+                        .map_err(|e| WebError::Internal(format!("search index: {e}")))?;
+                }
+                Ok(_) | Err(IndexError::Locked(_)) => {}
+                Err(e) => return Err(WebError::Internal(format!("search index: {e}"))),
+            }
+        }
+        match index.search(req) {
+            Ok(r) => Ok(r),
+            Err(IndexError::Query(e)) => Err(WebError::BadRequest(e.to_string())),
+            Err(e) => Err(WebError::Internal(format!("searching: {e}"))),
+        }
+    }
+}
+
+/// Run blocking work (SQLite, argon2, tantivy) off the async threads.
+async fn blocking<T: Send + 'static>(
+    state: &Shared,
+    f: impl FnOnce(&AppState) -> Result<T, WebError> + Send + 'static,
+) -> Result<T, WebError> {
+    let s = state.clone();
+    tokio::task::spawn_blocking(move || f(&s))
+        .await
+        .map_err(|e| WebError::Internal(format!("worker: {e}")))?
+}
+
+/// The policy of every page; the archived view sets its own, stricter one.
+pub const PAGE_CSP: &str =
+    "default-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'";
+
+/// Security headers on every response (a handler's own are kept).
+async fn security_headers(mut res: Response) -> Response {
+    let h = res.headers_mut();
+    for (name, value) in [
+        (header::CONTENT_SECURITY_POLICY, PAGE_CSP),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+    ] {
+        h.entry(name).or_insert(HeaderValue::from_static(value));
+    }
+    h.entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
+    res
+}
+
+fn router(state: Shared) -> Router {
+    Router::new()
+        .merge(pages::routes())
+        .merge(api::routes())
+        .merge(auth::routes())
+        .layer(axum::middleware::map_response(security_headers))
+        .with_state(state)
+}
+
+/// The web server, bound and ready to run.
+pub struct Server {
+    listener: tokio::net::TcpListener,
+    app: Router,
+}
+
+impl Server {
+    /// Load the home (rules, registry, store) and bind `addr` (port 0: any free port).
+    pub async fn bind(home: &Home, addr: &str) -> Result<Server, ServeError> {
+        let (checked, registry) =
+            crate::registry::check_home(home).map_err(|p| ServeError::Config(p.to_string()))?;
+        let store = Store::open(&home.db_path())?;
+        let state = Arc::new(AppState {
+            home: Home::new(home.root().to_path_buf()),
+            rules: checked.rules,
+            registry,
+            commission: checked.settings.commission,
+            store: Mutex::new(store),
+            index: Mutex::new(None),
+        });
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|source| ServeError::Bind {
+                addr: addr.to_string(),
+                source,
+            })?;
+        Ok(Server {
+            listener,
+            app: router(state),
+        })
+    }
+
+    pub fn local_addr(&self) -> Result<SocketAddr, ServeError> {
+        Ok(self.listener.local_addr()?)
+    }
+
+    /// Serve until `shutdown` completes.
+    pub async fn run(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> Result<(), ServeError> {
+        axum::serve(self.listener, self.app)
+            .with_graceful_shutdown(shutdown)
+            .await?;
+        Ok(())
+    }
+}
+
+/// An error as the API answers it: `{"error": "…"}` with its status.
+fn json_error(e: &WebError) -> Response {
+    if let WebError::Internal(m) = e {
+        tracing::error!(error = %m, "web request failed");
+    }
+    (
+        e.status(),
+        axum::Json(serde_json::json!({ "error": e.to_string() })),
+    )
+        .into_response()
+}

@@ -1,0 +1,751 @@
+//! The web UI and JSON API against a real server on 127.0.0.1 (port 0),
+//! driven with reqwest over the bundled sample crawl: nothing without a
+//! session, login and a confirmation through the API that names the user
+//! in the ledger, enterprise users confined to their enterprise, CSRF,
+//! hostile article text rendered inert, the archived view sandboxed, and
+//! login throttling.
+
+use crate::support::{date, new_home, run_crawl, sample_range, sample_warc};
+use reform_radar::config::Home;
+use reform_radar::pipeline::CrawlRequest;
+use reform_radar::store::{CandidateFilter, CandidateRow, CandidateStatus, Store, UserRole};
+use reform_radar::web::Server;
+use reqwest::StatusCode;
+use reqwest::header::{self, HeaderMap};
+use std::process::{Command, Stdio};
+
+const PASSWORD: &str = "审核密码-2026";
+
+fn radar_init(home: &Home) {
+    let out = Command::new(env!("CARGO_BIN_EXE_radar"))
+        .arg("--home")
+        .arg(home.root())
+        .arg("init")
+        .env_remove("RADAR_HOME")
+        .output()
+        .expect("radar init");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn crawled_home() -> (tempfile::TempDir, Home) {
+    let (dir, home) = new_home();
+    radar_init(&home);
+    let req = CrawlRequest {
+        range: Some(sample_range()),
+        replay: vec![sample_warc(dir.path())],
+        today: Some(date("2026-04-01")),
+        ..Default::default()
+    };
+    run_crawl(&home, &req);
+    (dir, home)
+}
+
+/// `radar users add` with the password on stdin, as an operator runs it.
+fn add_user(home: &Home, name: &str, role: &str, enterprise: Option<&str>) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_radar"));
+    cmd.arg("--home")
+        .arg(home.root())
+        .args(["users", "add", name, "--role", role, "--password-stdin"])
+        .env_remove("RADAR_HOME")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some(e) = enterprise {
+        cmd.args(["--enterprise", e]);
+    }
+    let mut child = cmd.spawn().expect("spawn");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        writeln!(stdin, "{PASSWORD}").expect("write password");
+    }
+    let out = child.wait_with_output().expect("users add");
+    assert!(
+        out.status.success(),
+        "users add {name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn token(home: &Home, name: &str) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_radar"))
+        .arg("--home")
+        .arg(home.root())
+        .args(["users", "token", name])
+        .env_remove("RADAR_HOME")
+        .output()
+        .expect("users token");
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+fn candidates(home: &Home) -> Vec<CandidateRow> {
+    Store::open(&home.db_path())
+        .expect("store")
+        .candidates(&CandidateFilter::default())
+        .expect("candidates")
+}
+
+/// A server on a free port of 127.0.0.1, and a client that follows no redirects.
+struct App {
+    rt: tokio::runtime::Runtime,
+    base: String,
+    client: reqwest::Client,
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl App {
+    fn start(home: &Home) -> App {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let server = rt
+            .block_on(Server::bind(home, "127.0.0.1:0"))
+            .expect("bind");
+        let addr = server.local_addr().expect("addr");
+        rt.spawn(server.run(std::future::pending()));
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        App {
+            rt,
+            base: format!("http://{addr}"),
+            client,
+        }
+    }
+
+    fn send(&self, req: reqwest::RequestBuilder) -> Reply {
+        self.rt.block_on(async {
+            let res = req.send().await.expect("request");
+            let status = res.status();
+            let headers = res.headers().clone();
+            let body = res.text().await.unwrap_or_default();
+            Reply {
+                status,
+                headers,
+                body,
+            }
+        })
+    }
+
+    fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
+        let mut req = self.client.get(format!("{}{path}", self.base));
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req)
+    }
+
+    fn post(&self, path: &str, headers: &[(&str, &str)], content_type: &str, body: &str) -> Reply {
+        let mut req = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header(header::CONTENT_TYPE, content_type)
+            .body(body.to_string());
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        self.send(req)
+    }
+
+    fn form(&self, path: &str, cookie: &str, pairs: &[(&str, &str)]) -> Reply {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish();
+        self.post(
+            path,
+            &[("cookie", cookie)],
+            "application/x-www-form-urlencoded",
+            &body,
+        )
+    }
+
+    fn try_login(&self, name: &str, password: &str) -> Reply {
+        let page = self.get("/login", None);
+        assert_eq!(page.status, StatusCode::OK);
+        let login_cookie = set_cookie(&page.headers, "radar_login").expect("login cookie");
+        let csrf = csrf_of(&page.body);
+        self.form(
+            "/login",
+            &format!("radar_login={login_cookie}"),
+            &[("name", name), ("password", password), ("csrf", &csrf)],
+        )
+    }
+
+    /// Log in; the session cookie header and the session's CSRF token.
+    fn login(&self, name: &str) -> (String, String) {
+        let r = self.try_login(name, PASSWORD);
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "login {name}: {}", r.body);
+        let cookie_header = r
+            .headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("radar_session="))
+            .expect("session cookie")
+            .to_string();
+        assert!(cookie_header.contains("HttpOnly"), "{cookie_header}");
+        assert!(cookie_header.contains("SameSite=Strict"), "{cookie_header}");
+        assert!(cookie_header.contains("Path=/"), "{cookie_header}");
+        let cookie = format!(
+            "radar_session={}",
+            set_cookie(&r.headers, "radar_session").expect("session")
+        );
+        let page = self.get("/candidates", Some(&cookie));
+        assert_eq!(page.status, StatusCode::OK);
+        let csrf = csrf_of(&page.body);
+        (cookie, csrf)
+    }
+}
+
+fn set_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+fn csrf_of(html: &str) -> String {
+    let re = regex::Regex::new(r#"name="csrf" value="([0-9a-f]+)""#).expect("regex");
+    re.captures(html)
+        .map(|c| c[1].to_string())
+        .expect("a csrf field on the page")
+}
+
+fn json(r: &Reply) -> serde_json::Value {
+    serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("JSON ({e}): {}", r.body))
+}
+
+#[test]
+fn nothing_is_served_without_a_session() {
+    let (_dir, home) = new_home();
+    radar_init(&home);
+    let app = App::start(&home);
+    for path in [
+        "/candidates",
+        "/candidates/1",
+        "/search?q=%E6%94%B9%E9%9D%A9",
+        "/score?year=2026",
+        "/score/export?format=xlsx&year=2026",
+        "/ledger",
+        "/archive/abc",
+    ] {
+        let r = app.get(path, None);
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(r.headers[header::LOCATION], "/login", "{path}");
+        // Security headers on every response, refusals too.
+        assert!(
+            r.headers.contains_key(header::CONTENT_SECURITY_POLICY),
+            "{path}"
+        );
+        let r = app.get(path, Some("radar_session=forged"));
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "{path} with a forged session"
+        );
+    }
+    for path in [
+        "/api/candidates",
+        "/api/candidates/1",
+        "/api/search?q=x",
+        "/api/score?year=2026",
+        "/api/ledger",
+    ] {
+        assert_eq!(
+            app.get(path, None).status,
+            StatusCode::UNAUTHORIZED,
+            "{path}"
+        );
+        let r = app.send(
+            app.client
+                .get(format!("{}{path}", app.base))
+                .bearer_auth("not-a-token"),
+        );
+        assert_eq!(
+            r.status,
+            StatusCode::UNAUTHORIZED,
+            "{path} with a bad token"
+        );
+    }
+    for path in ["/api/candidates/1/confirm", "/api/candidates/1/reject"] {
+        let r = app.post(path, &[], "application/json", "{}");
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{path}");
+    }
+    for path in [
+        "/candidates/1/confirm",
+        "/candidates/1/reject",
+        "/ledger/0/undo",
+        "/logout",
+    ] {
+        let r = app.form(path, "", &[("csrf", "x")]);
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(r.headers[header::LOCATION], "/login", "{path}");
+    }
+    // The login page itself carries every security header.
+    let r = app.get("/login", None);
+    assert_eq!(
+        r.headers[header::CONTENT_SECURITY_POLICY],
+        "default-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'"
+    );
+    assert_eq!(r.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(r.headers[header::REFERRER_POLICY], "no-referrer");
+    assert_eq!(r.headers[header::X_FRAME_OPTIONS], "DENY");
+}
+
+#[test]
+fn a_confirmation_through_the_api_names_the_logged_in_reviewer() {
+    let (_dir, home) = crawled_home();
+    add_user(&home, "ana", "reviewer", None);
+    let pending: Vec<CandidateRow> = candidates(&home)
+        .into_iter()
+        .filter(|c| c.status == CandidateStatus::Pending)
+        .collect();
+    assert!(pending.len() >= 3, "the sample has pending candidates");
+    let app = App::start(&home);
+    let (cookie, csrf) = app.login("ana");
+
+    // The API lists what `radar candidates --json` lists.
+    let listed = json(&app.get("/api/candidates?status=pending", Some(&cookie)));
+    assert_eq!(listed.as_array().map(Vec::len), Some(pending.len()));
+    assert_eq!(listed[0]["id"], pending[0].id);
+    assert!(listed[0]["syndicated_with"].is_array());
+
+    // Without the CSRF header a cookie session cannot write.
+    let path = format!("/api/candidates/{}/confirm", pending[0].id);
+    let r = app.post(&path, &[("cookie", &cookie)], "application/json", "{}");
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = app.post(
+        &path,
+        &[("cookie", &cookie), ("x-csrf-token", "0000")],
+        "application/json",
+        "{}",
+    );
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+
+    let r = app.post(
+        &path,
+        &[("cookie", &cookie), ("x-csrf-token", &csrf)],
+        "application/json",
+        r#"{"note": "经审核属实"}"#,
+    );
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let entry = json(&r);
+    assert_eq!(entry["reviewer"], "ana");
+    assert_eq!(entry["candidate"], pending[0].id);
+
+    // Twice: the second is told who was first.
+    let r = app.post(
+        &path,
+        &[("cookie", &cookie), ("x-csrf-token", &csrf)],
+        "application/json",
+        "{}",
+    );
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(r.body.contains("by ana"), "{}", r.body);
+
+    // A form POST without the token is refused; with it, it is done.
+    let reject = format!("/candidates/{}/reject", pending[1].id);
+    let r = app.form(&reject, &cookie, &[("reason", "web-only")]);
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = app.form(&reject, &cookie, &[("reason", "web-only"), ("csrf", &csrf)]);
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    // A bearer token needs no CSRF header.
+    let bearer = token(&home, "ana");
+    let r = app.send(
+        app.client
+            .post(format!(
+                "{}/api/candidates/{}/reject",
+                app.base, pending[2].id
+            ))
+            .bearer_auth(&bearer)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(r#"{"reason": "not-in-depth"}"#),
+    );
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    let store = Store::open(&home.db_path()).expect("store");
+    let rows = reform_radar::pipeline::ledger::entries(&store).expect("ledger");
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].reviewer, "ana");
+    let history = store.candidate_history(pending[1].id).expect("history");
+    assert_eq!(history.last().map(|e| e.to.as_str()), Some("rejected"));
+
+    // The ledger, the scorecard and their pages show it.
+    let ledger = json(&app.get("/api/ledger", Some(&cookie)));
+    assert_eq!(ledger[0]["reviewer"], "ana");
+    let year = pending[0].published.as_deref().unwrap_or("2026")[..4].to_string();
+    let sheet = json(&app.get(&format!("/api/score?year={year}"), Some(&cookie)));
+    assert!(sheet["enterprises"].is_array(), "{sheet}");
+    for path in [
+        "/ledger".to_string(),
+        format!("/score?year={year}"),
+        format!("/score/export?format=csv&year={year}"),
+    ] {
+        let r = app.get(&path, Some(&cookie));
+        assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
+    }
+    // Undo from the ledger page: a reversing entry by the same user.
+    let r = app.form("/ledger/0/undo", &cookie, &[("reason", "误判")]);
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "no CSRF token: {}", r.body);
+    let r = app.form(
+        "/ledger/0/undo",
+        &cookie,
+        &[("reason", "误判"), ("csrf", &csrf)],
+    );
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let rows = reform_radar::pipeline::ledger::entries(&store).expect("ledger");
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1].reverses, Some(0));
+    assert_eq!(rows[1].reviewer, "ana");
+    let xlsx = app.get(
+        &format!("/score/export?format=xlsx&year={year}"),
+        Some(&cookie),
+    );
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert!(
+        xlsx.headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap_or("")
+            .contains(".xlsx")
+    );
+}
+
+#[test]
+fn an_enterprise_user_sees_only_its_own_enterprise() {
+    let (_dir, home) = crawled_home();
+    let all = candidates(&home);
+    let mine = all[0].enterprise.clone();
+    let other = all
+        .iter()
+        .find(|c| c.enterprise != mine && c.named_enterprise != mine)
+        .expect("a candidate of another enterprise")
+        .clone();
+    add_user(&home, "officer", "enterprise", Some(&mine));
+    let app = App::start(&home);
+    let (cookie, csrf) = app.login("officer");
+
+    let listed = json(&app.get("/api/candidates", Some(&cookie)));
+    let listed = listed.as_array().expect("array");
+    assert!(!listed.is_empty());
+    assert!(
+        listed.iter().all(|c| c["enterprise"] == mine.as_str()),
+        "{listed:?}"
+    );
+
+    // Another enterprise by a query parameter: refused.
+    let q = format!("?enterprise={}", other.enterprise);
+    for path in [
+        "/api/candidates",
+        "/api/ledger",
+        "/api/score",
+        "/candidates",
+        "/ledger",
+    ] {
+        let r = app.get(&format!("{path}{q}&year=2026"), Some(&cookie));
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}{q}: {}", r.body);
+    }
+    let r = app.get(
+        &format!(
+            "/api/search?q=%E6%94%B9%E9%9D%A9&enterprise={}",
+            other.enterprise
+        ),
+        Some(&cookie),
+    );
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // By an id: not found.
+    for path in [
+        format!("/api/candidates/{}", other.id),
+        format!("/candidates/{}", other.id),
+        format!("/archive/{}", other.article_id),
+    ] {
+        let r = app.get(&path, Some(&cookie));
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}: {}", r.body);
+        assert!(!r.body.contains(&other.title), "{path} leaks the title");
+    }
+    // The queue page lists none of the other enterprise's candidates.
+    let page = app.get("/candidates?status=all", Some(&cookie));
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains(&format!("/candidates/{}\"", other.id)));
+    // The score is its own, without asking.
+    let sheet = json(&app.get("/api/score?year=2026", Some(&cookie)));
+    let ids: Vec<&str> = sheet["enterprises"]
+        .as_array()
+        .expect("enterprises")
+        .iter()
+        .filter_map(|e| e["id"].as_str())
+        .collect();
+    assert_eq!(ids, vec![mine.as_str()]);
+    // And it cannot review, even its own.
+    let own = all.iter().find(|c| c.enterprise == mine).expect("own");
+    let r = app.post(
+        &format!("/api/candidates/{}/confirm", own.id),
+        &[("cookie", &cookie), ("x-csrf-token", &csrf)],
+        "application/json",
+        "{}",
+    );
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = app.form(
+        &format!("/candidates/{}/confirm", own.id),
+        &cookie,
+        &[("csrf", &csrf)],
+    );
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = app.form(
+        "/ledger/0/undo",
+        &cookie,
+        &[("reason", "x"), ("csrf", &csrf)],
+    );
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert!(
+        reform_radar::pipeline::ledger::entries(&Store::open(&home.db_path()).expect("store"))
+            .expect("ledger")
+            .is_empty()
+    );
+}
+
+#[test]
+fn hostile_article_text_renders_inert() {
+    let (_dir, home) = crawled_home();
+    let c = candidates(&home)
+        .into_iter()
+        .find(|c| c.status == CandidateStatus::Pending)
+        .expect("a pending candidate");
+    let title = r#"<script>alert('t')</script><img src=x onerror=alert(1)>"#;
+    let body = "注入测试报道。<script>alert(2)</script>\n<img src=x onerror=alert(3)> \
+                <a href=\"javascript:alert(4)\">点此</a> 注入测试报道。";
+    {
+        let conn = rusqlite::Connection::open(home.db_path()).expect("db");
+        // The original text stays, so that matching keeps the candidate.
+        let n = conn
+            .execute(
+                "UPDATE articles SET title = ?1, body = ?2 || char(10) || body, \
+                 url = 'javascript:alert(5)', seq = (SELECT MAX(seq) + 1 FROM articles) WHERE id = ?3",
+                rusqlite::params![title, body, c.article_id],
+            )
+            .expect("update");
+        assert_eq!(n, 1);
+    }
+    // Matching sees the changed article, and the index follows matching.
+    let out = Command::new(env!("CARGO_BIN_EXE_radar"))
+        .arg("--home")
+        .arg(home.root())
+        .arg("match")
+        .env_remove("RADAR_HOME")
+        .output()
+        .expect("radar match");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    add_user(&home, "ana", "reviewer", None);
+    let app = App::start(&home);
+    let (cookie, _) = app.login("ana");
+    let search = "/search?q=%E6%B3%A8%E5%85%A5%E6%B5%8B%E8%AF%95"; // 注入测试
+    for path in [
+        "/candidates".to_string(),
+        format!("/candidates/{}", c.id),
+        search.to_string(),
+    ] {
+        let r = app.get(&path, Some(&cookie));
+        assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
+        assert!(
+            r.body.contains("&lt;script&gt;alert"),
+            "{path}: the payload is shown, escaped"
+        );
+        for raw in [
+            "<script>alert",
+            "<img src=x",
+            "href=\"javascript:",
+            "<a href=\"javascript",
+        ] {
+            assert!(!r.body.contains(raw), "{path} carries `{raw}` raw");
+        }
+        assert!(
+            r.body.contains("onerror=alert") == r.body.contains("&lt;img src=x onerror=alert"),
+            "{path}"
+        );
+    }
+    let archived = app.get(&format!("/archive/{}", c.article_id), Some(&cookie));
+    assert_eq!(archived.status, StatusCode::OK);
+    let csp = archived.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .expect("csp");
+    assert!(
+        csp.starts_with("sandbox; default-src 'none'; img-src 'none'"),
+        "{csp}"
+    );
+    assert_eq!(archived.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    let detail = app.get(&format!("/candidates/{}", c.id), Some(&cookie));
+    assert!(
+        detail.body.contains(&format!(
+            "<iframe class=\"archive\" sandbox=\"\" src=\"/archive/{}\"",
+            c.article_id
+        )),
+        "{}",
+        detail.body
+    );
+}
+
+#[test]
+fn repeated_login_failures_are_throttled() {
+    let (_dir, home) = new_home();
+    radar_init(&home);
+    add_user(&home, "ana", "reviewer", None);
+    // An enterprise user must name an enterprise of the registry.
+    let out = Command::new(env!("CARGO_BIN_EXE_radar"))
+        .arg("--home")
+        .arg(home.root())
+        .args([
+            "users",
+            "add",
+            "x",
+            "--role",
+            "enterprise",
+            "--enterprise",
+            "no-such",
+            "--password-stdin",
+        ])
+        .env_remove("RADAR_HOME")
+        .stdin(Stdio::null())
+        .output()
+        .expect("users add");
+    assert!(!out.status.success());
+    let users = Store::open(&home.db_path())
+        .expect("store")
+        .users()
+        .expect("users");
+    assert_eq!(users.len(), 1);
+    assert_eq!(users[0].role, UserRole::Reviewer);
+    assert!(users[0].password_hash.starts_with("$argon2id$"));
+
+    let app = App::start(&home);
+    for _ in 0..5 {
+        let r = app.try_login("ana", "wrong password");
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.body);
+        assert!(r.body.contains("用户名或密码错误"));
+    }
+    // Now even the right password waits.
+    let r = app.try_login("ana", PASSWORD);
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    assert!(r.body.contains("登录失败次数过多"), "{}", r.body);
+    // A login form without its CSRF cookie is refused.
+    let r = app.form(
+        "/login",
+        "",
+        &[("name", "ana"), ("password", PASSWORD), ("csrf", "abc")],
+    );
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+#[test]
+fn radar_serve_listen_serves_the_ui_beside_the_scheduler_until_a_signal() {
+    use std::io::BufRead;
+    let (_dir, home) = new_home();
+    radar_init(&home);
+    // No source is due: the scheduler sleeps, the web server answers.
+    for entry in std::fs::read_dir(home.root().join("sources")).expect("sources") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("read");
+        let text = text.replacen("\nkind = ", "\nenabled = false\nkind = ", 1);
+        std::fs::write(&path, text).expect("write");
+    }
+    add_user(&home, "ana", "reviewer", None);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_radar"))
+        .arg("--home")
+        .arg(home.root())
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env_remove("RADAR_HOME")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    let first = lines.next().expect("a line").expect("read");
+    let url = first
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no URL in `{first}`"))
+        .trim_end_matches('/')
+        .to_string();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let status = rt.block_on(async {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+            .get(format!("{url}/candidates"))
+            .send()
+            .await
+            .expect("request")
+            .status()
+    });
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    // SIGTERM stops the scheduler and the web server.
+    let pid = i32::try_from(child.id()).expect("pid");
+    // SAFETY: signalling a child process this test started.
+    unsafe { libc::kill(pid, libc::SIGTERM) };
+    let out = child.wait().expect("wait");
+    assert!(out.success(), "serve exits cleanly after SIGTERM: {out:?}");
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(rest.iter().any(|l| l.starts_with("serve: ")), "{rest:?}");
+}
+
+#[test]
+fn the_copies_of_one_story_are_confirmed_in_one_go_and_undone_through_the_api() {
+    let (_dir, home) = crawled_home();
+    add_user(&home, "ana", "reviewer", None);
+    let app = App::start(&home);
+    let (cookie, csrf) = app.login("ana");
+    let with_copies = candidates(&home)
+        .into_iter()
+        .find(|c| {
+            app.get(&format!("/candidates/{}", c.id), Some(&cookie))
+                .body
+                .contains("confirm-copies")
+        })
+        .expect("the sample has a story with copies in other outlets");
+    let r = app.form(
+        &format!("/candidates/{}/confirm-copies", with_copies.id),
+        &cookie,
+        &[("csrf", &csrf)],
+    );
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("已确认"), "{}", r.body);
+    let store = Store::open(&home.db_path()).expect("store");
+    let entries = reform_radar::pipeline::ledger::entries(&store).expect("ledger");
+    assert!(!entries.is_empty());
+    assert!(entries.iter().all(|e| e.reviewer == "ana"));
+
+    let r = app.post(
+        "/api/ledger/0/undo",
+        &[("cookie", &cookie), ("x-csrf-token", &csrf)],
+        "application/json",
+        r#"{"reason": "重复计分"}"#,
+    );
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(json(&r)["reverses"], 0);
+    assert_eq!(json(&r)["reviewer"], "ana");
+}
