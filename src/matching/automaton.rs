@@ -29,6 +29,9 @@ pub struct Automaton {
     /// Anchored searches only: run at the positions the filter lets through.
     ac: AhoCorasick,
     pub patterns: Vec<Pattern>,
+    /// One bit per code point below U+10000: the first character of some
+    /// pattern (characters above are always let through).
+    firsts: Vec<u64>,
     /// One bit per hashed first-two-characters of a pattern.
     bigrams: Vec<u64>,
     /// One bit per hashed first character of a one-character pattern.
@@ -76,13 +79,31 @@ impl Automaton {
         let b = text.as_bytes();
         let mut resume = 0usize;
         let mut i = 0usize;
-        let (mut c, mut cl) = decode(text, 0);
-        while i < b.len() && cl > 0 {
-            let j = i + cl;
-            let (n, nl) = decode(text, j);
-            if i >= resume
-                && ((nl > 0 && get(&self.bigrams, bigram_slot(c, n)))
-                    || get(&self.singles, single_slot(c)))
+        while i < b.len() {
+            // The character at i, decoded inline for ASCII and three bytes.
+            let x = b[i];
+            let (cp, cl) = if x < 0x80 {
+                (u32::from(x), 1)
+            } else if (0xe0..0xf0).contains(&x) && i + 2 < b.len() {
+                let cp = ((u32::from(x) & 0x0f) << 12)
+                    | ((u32::from(b[i + 1]) & 0x3f) << 6)
+                    | (u32::from(b[i + 2]) & 0x3f);
+                (cp, 3)
+            } else {
+                match decode(text, i) {
+                    (_, 0) => break,
+                    (c, l) => (c as u32, l),
+                }
+            };
+            // No pattern starts with this character: most of the text.
+            if i < resume || (cp < 0x1_0000 && !get(&self.firsts, cp as usize)) {
+                i += cl;
+                continue;
+            }
+            let c = char::from_u32(cp).unwrap_or('\0');
+            let (n, nl) = decode(text, i + cl);
+            if (nl > 0 && get(&self.bigrams, bigram_slot(c, n)))
+                || get(&self.singles, single_slot(c))
             {
                 let input = Input::new(text).span(i..text.len()).anchored(Anchored::Yes);
                 if let Some(m) = self.ac.find(input) {
@@ -94,15 +115,14 @@ impl Automaton {
                     resume = m.end();
                 }
             }
-            i = j;
-            c = n;
-            cl = nl;
+            i += cl;
         }
     }
 }
 
 /// The character at byte `i` and its length (0 at the end): ASCII and
 /// three-byte sequences decoded inline, the rest by the standard decoder.
+#[inline]
 fn decode(text: &str, i: usize) -> (char, usize) {
     let b = text.as_bytes();
     let Some(&x) = b.get(i) else {
@@ -183,7 +203,13 @@ pub fn build(names: &[Vec<String>], anchors: &[String]) -> Result<Automaton, Str
     let words = (1usize << FILTER_BITS) / 64;
     let mut bigrams = vec![0u64; words];
     let mut singles = vec![0u64; words];
+    let mut firsts = vec![0u64; 0x1_0000 / 64];
     for t in &texts {
+        if let Some(a) = t.chars().next()
+            && (a as u32) < 0x1_0000
+        {
+            set(&mut firsts, a as usize);
+        }
         let mut cs = t.chars();
         match (cs.next(), cs.next()) {
             (Some(a), Some(b)) => set(&mut bigrams, bigram_slot(a, b)),
@@ -194,6 +220,7 @@ pub fn build(names: &[Vec<String>], anchors: &[String]) -> Result<Automaton, Str
     Ok(Automaton {
         ac,
         patterns,
+        firsts,
         bigrams,
         singles,
     })

@@ -101,20 +101,27 @@ impl Normalised {
         let mut i = 0usize;
         while i < b.len() {
             let x = b[i];
-            // The common cases decided on bytes: ASCII, and CJK ideographs
-            // (lead bytes E4–E9, always three bytes long).
+            // The common cases decided on bytes: ASCII by a table, two- and
+            // three-byte characters (CJK, its punctuation) by one bit each.
             if x < 0x80 {
                 if !ASCII_SPECIAL[x as usize] {
                     i += 1;
                     run_chars += 1;
                     continue;
                 }
-            } else if (0xe4..=0xe9).contains(&x) && i + 2 < b.len() {
+            } else if (0xe0..0xf0).contains(&x) && i + 2 < b.len() {
                 let cp = ((u32::from(x) & 0x0f) << 12)
                     | ((u32::from(b[i + 1]) & 0x3f) << 6)
                     | (u32::from(b[i + 2]) & 0x3f);
-                if !is_traditional_cp(cp) {
+                if !changes_cp(cp) {
                     i += 3;
+                    run_chars += 1;
+                    continue;
+                }
+            } else if (0xc2..0xe0).contains(&x) && i + 1 < b.len() {
+                let cp = ((u32::from(x) & 0x1f) << 6) | (u32::from(b[i + 1]) & 0x3f);
+                if !changes_cp(cp) {
+                    i += 2;
                     run_chars += 1;
                     continue;
                 }
@@ -123,7 +130,7 @@ impl Normalised {
                 break;
             };
             let len = c.len_utf8();
-            if x >= 0x80 && !(0xe4..=0xe9).contains(&x) && unchanged(c) {
+            if x >= 0x80 && !changes(c) {
                 i += len;
                 run_chars += 1;
                 continue;
@@ -290,7 +297,7 @@ const CJK_FIRST: u32 = 0x4e00;
 const CJK_LAST: u32 = 0x9fff;
 
 /// One bit per CJK ideograph: set for the Traditional characters above.
-static TRADITIONAL_BITS: [u64; 328] = {
+const TRADITIONAL_BITS: [u64; 328] = {
     let mut bits = [0u64; 328];
     let mut i = 0;
     while i < TRADITIONAL.len() {
@@ -302,12 +309,45 @@ static TRADITIONAL_BITS: [u64; 328] = {
 };
 
 /// Does a CJK ideograph (by code point) need mapping (a Traditional form)?
-fn is_traditional_cp(cp: u32) -> bool {
-    if !(CJK_FIRST..=CJK_LAST).contains(&cp) {
+const fn is_traditional_cp(cp: u32) -> bool {
+    if cp < CJK_FIRST || cp > CJK_LAST {
         return false;
     }
     let cp = cp - CJK_FIRST;
     TRADITIONAL_BITS[(cp / 64) as usize] & (1 << (cp % 64)) != 0
+}
+
+/// One bit per code point of the Basic Multilingual Plane from U+0080: set
+/// when normalisation may change the character (`unchanged` says no, or it
+/// is a Traditional form).
+static CHANGES_BMP: [u64; 1024] = {
+    let mut bits = [0u64; 1024];
+    let mut cp = 0x80u32;
+    while cp < 0x1_0000 {
+        if let Some(c) = char::from_u32(cp)
+            && (!unchanged(c) || is_traditional_cp(cp))
+        {
+            bits[(cp / 64) as usize] |= 1 << (cp % 64);
+        }
+        cp += 1;
+    }
+    bits
+};
+
+/// May normalisation change the non-ASCII character `cp` (below U+10000)?
+#[inline]
+fn changes_cp(cp: u32) -> bool {
+    CHANGES_BMP[(cp as usize / 64) & 1023] & (1 << (cp % 64)) != 0
+}
+
+/// May normalisation change the non-ASCII character `c`?
+fn changes(c: char) -> bool {
+    let cp = c as u32;
+    if cp < 0x1_0000 {
+        changes_cp(cp)
+    } else {
+        !unchanged(c)
+    }
 }
 
 /// ASCII bytes that change: upper case, brackets other than `(`, quotes
@@ -339,7 +379,7 @@ fn simplified(c: char) -> char {
 /// Changed: full-width letters, digits, brackets, quotes and the dot;
 /// quotation marks and brackets of every kind; zero-width characters and
 /// whitespace.
-fn unchanged(c: char) -> bool {
+const fn unchanged(c: char) -> bool {
     !matches!(c,
         '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '（' | '）' | '［' | '］' | '｛' | '｝' | '＂' | '＇' | '．'
         | '“' | '”' | '„' | '‟' | '「' | '」' | '『' | '』' | '‘' | '’' | '‚' | '‛' | '〝' | '〞' | '″' | '′'
