@@ -36,6 +36,8 @@ pub struct Automaton {
     bigrams: Vec<u64>,
     /// One bit per hashed first character of a one-character pattern.
     singles: Vec<u64>,
+    /// Is there a one-character pattern at all?
+    any_single: bool,
 }
 
 /// A hit: pattern index and byte span.
@@ -46,7 +48,10 @@ pub struct Hit {
     pub end: usize,
 }
 
-const FILTER_BITS: u32 = 20;
+/// 2^16 bits (8 KB): small enough to stay in the first-level cache next to
+/// the first-character bitmap (a miss there cost more than the anchored
+/// searches a denser table lets through).
+const FILTER_BITS: u32 = 16;
 
 fn bigram_slot(a: char, b: char) -> usize {
     let h =
@@ -103,7 +108,7 @@ impl Automaton {
             let c = char::from_u32(cp).unwrap_or('\0');
             let (n, nl) = decode(text, i + cl);
             if (nl > 0 && get(&self.bigrams, bigram_slot(c, n)))
-                || get(&self.singles, single_slot(c))
+                || (self.any_single && get(&self.singles, single_slot(c)))
             {
                 let input = Input::new(text).span(i..text.len()).anchored(Anchored::Yes);
                 if let Some(m) = self.ac.find(input) {
@@ -122,7 +127,7 @@ impl Automaton {
 
 /// The character at byte `i` and its length (0 at the end): ASCII and
 /// three-byte sequences decoded inline, the rest by the standard decoder.
-#[inline]
+#[inline(always)]
 fn decode(text: &str, i: usize) -> (char, usize) {
     let b = text.as_bytes();
     let Some(&x) = b.get(i) else {
@@ -222,6 +227,7 @@ pub fn build(names: &[Vec<String>], anchors: &[String]) -> Result<Automaton, Str
         patterns,
         firsts,
         bigrams,
+        any_single: singles.iter().any(|&w| w != 0),
         singles,
     })
 }
