@@ -4,7 +4,7 @@
 //! 万州港口集团 over 万州港). Built once per registry (a contiguous NFA);
 //! searched only at positions a first-two-characters filter lets through.
 
-use super::normalise::normalise_str;
+use super::normalise::{Marker, normalise_str};
 use super::words::REFORM_WORDS;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 use std::collections::HashMap;
@@ -106,22 +106,92 @@ impl Automaton {
                 continue;
             }
             let c = char::from_u32(cp).unwrap_or('\0');
-            let (n, nl) = decode(text, i + cl);
-            if (nl > 0 && get(&self.bigrams, bigram_slot(c, n)))
-                || (self.any_single && get(&self.singles, single_slot(c)))
-            {
-                let input = Input::new(text).span(i..text.len()).anchored(Anchored::Yes);
-                if let Some(m) = self.ac.find(input) {
-                    out.push(Hit {
-                        pattern: m.pattern().as_usize(),
-                        start: m.start(),
-                        end: m.end(),
-                    });
-                    resume = m.end();
-                }
+            if let Some(end) = self.try_at(text, i, c, cl, out) {
+                resume = end;
             }
             i += cl;
         }
+    }
+
+    /// `hits`, given the byte offsets of every character of `text` that
+    /// starts some pattern, in order (from `Starts` while normalising; more
+    /// offsets may be given, fewer may not).
+    pub fn hits_at(&self, text: &str, starts: &[usize], out: &mut Vec<Hit>) {
+        out.clear();
+        let mut resume = 0usize;
+        for &i in starts {
+            if i < resume {
+                continue;
+            }
+            let (c, cl) = decode(text, i);
+            if cl == 0 {
+                continue;
+            }
+            if let Some(end) = self.try_at(text, i, c, cl, out) {
+                resume = end;
+            }
+        }
+    }
+
+    /// The longest pattern starting at `i` (character `c`, `cl` bytes)
+    /// when the filter lets it through: pushed, and its end returned.
+    #[inline]
+    fn try_at(&self, text: &str, i: usize, c: char, cl: usize, out: &mut Vec<Hit>) -> Option<usize> {
+        let (n, nl) = decode(text, i + cl);
+        if !((nl > 0 && get(&self.bigrams, bigram_slot(c, n)))
+            || (self.any_single && get(&self.singles, single_slot(c))))
+        {
+            return None;
+        }
+        let input = Input::new(text).span(i..text.len()).anchored(Anchored::Yes);
+        let m = self.ac.find(input)?;
+        out.push(Hit {
+            pattern: m.pattern().as_usize(),
+            start: m.start(),
+            end: m.end(),
+        });
+        Some(m.end())
+    }
+
+    /// A marker collecting, while a text is normalised, the offsets of the
+    /// characters some pattern starts with (for `hits_at`).
+    pub fn starts<'a>(&'a self, at: &'a mut Vec<usize>) -> Starts<'a> {
+        at.clear();
+        Starts {
+            firsts: &self.firsts,
+            at,
+        }
+    }
+}
+
+/// See `Automaton::starts`.
+pub struct Starts<'a> {
+    firsts: &'a [u64],
+    at: &'a mut Vec<usize>,
+}
+
+impl Marker for Starts<'_> {
+    #[inline(always)]
+    fn mark(&mut self, cp: u32, at: usize) {
+        if cp >= 0x1_0000 || get(self.firsts, cp as usize) {
+            self.at.push(at);
+        }
+    }
+
+    fn removed(&mut self, at: usize) {
+        let mut k = self.at.len();
+        while k > 0 && self.at[k - 1] >= at {
+            k -= 1;
+        }
+        let mut w = k;
+        for r in k..self.at.len() {
+            let p = self.at[r];
+            if p > at {
+                self.at[w] = p - 1;
+                w += 1;
+            }
+        }
+        self.at.truncate(w);
     }
 }
 
@@ -230,4 +300,83 @@ pub fn build(names: &[Vec<String>], anchors: &[String]) -> Result<Automaton, Str
         any_single: singles.iter().any(|&w| w != 0),
         singles,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matching::normalise::Normalised;
+
+    /// Texts built from pieces that exercise every normalisation rule
+    /// (deletions, widths, brackets that collapse and ones that do not).
+    fn texts() -> Vec<String> {
+        const PIECES: &[&str] = &[
+            "万州城投", "集团", "（集团）", "(集团)", "（集 团）", "【控股】", "(股份", ")", "萬州",
+            "城投集團", " ", "\u{3000}", "\u{200b}", "\n", "\r\n", "ＡＢＣ", "abc", "Abc", "“", "”",
+            "改革", "国企改革", "三峡水务", "，", "。", "、", "水务集团", "(", "𠀀", "¥", "\u{a0}",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut out = Vec::new();
+        for _ in 0..400 {
+            let mut t = String::new();
+            for _ in 0..(seed % 17) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                t.push_str(PIECES[(seed % PIECES.len() as u64) as usize]);
+            }
+            seed = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+            out.push(t);
+        }
+        out
+    }
+
+    fn automaton() -> Automaton {
+        let names = vec![
+            vec!["万州城投集团".to_string(), "万州城投".to_string(), "城投".to_string()],
+            vec!["三峡水务".to_string(), "水务集团".to_string(), "(股份".to_string()],
+            vec!["abc".to_string(), "集团".to_string(), "𠀀¥".to_string()],
+        ];
+        build(&names, &["万州".to_string()]).expect("builds")
+    }
+
+    #[test]
+    fn marked_starts_find_what_a_full_scan_finds() {
+        let a = automaton();
+        let mut starts = Vec::new();
+        let (mut plain, mut marked) = (Vec::new(), Vec::new());
+        for t in texts() {
+            for keep in [false, true] {
+                let mut n = Normalised::default();
+                n.extend_marking(&t, keep, &mut a.starts(&mut starts));
+                let mut m = Normalised::default();
+                m.extend(&t, keep);
+                assert_eq!(n.text, m.text);
+                // Every marked offset is a character some pattern starts with,
+                // and every such character is marked.
+                let expect: Vec<usize> = n
+                    .text
+                    .char_indices()
+                    .filter(|&(_, c)| (c as u32) >= 0x1_0000 || get(&a.firsts, c as usize))
+                    .map(|(i, _)| i)
+                    .collect();
+                assert_eq!(starts, expect, "{t:?}");
+                a.hits(&n.text, &mut plain);
+                a.hits_at(&n.text, &starts, &mut marked);
+                assert_eq!(plain, marked, "{t:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn line_counts_follow_the_source_lines() {
+        for t in texts() {
+            let mut n = Normalised::default();
+            n.extend(&t, true);
+            let lines = t.split('\n').filter(|l| !l.trim().is_empty()).count();
+            let first = t.split('\n').position(|l| !l.trim().is_empty());
+            assert_eq!(n.nonblank_lines(), lines, "{t:?}");
+            assert_eq!(n.first_nonblank_line(), first, "{t:?}");
+        }
+    }
 }

@@ -83,10 +83,11 @@ struct Cand {
 }
 
 /// One field of the article, normalised.
-struct Field<'a> {
+struct Field {
     kind: MentionField,
-    src: &'a str,
     norm: Normalised,
+    /// Where the characters some pattern starts with are in `norm.text`.
+    starts: Vec<usize>,
 }
 
 impl Matcher {
@@ -185,16 +186,18 @@ impl Matcher {
         for (kind, text) in headline {
             if let Some(src) = text.filter(|t| !t.trim().is_empty()) {
                 let mut norm = Normalised::default();
-                norm.extend(src, false);
-                fields.push(Field { kind, src, norm });
+                let mut starts = Vec::new();
+                norm.extend_marking(src, false, &mut automaton.starts(&mut starts));
+                fields.push(Field { kind, norm, starts });
             }
         }
         let mut norm = Normalised::default();
-        norm.extend(&article.body, true);
+        let mut starts = Vec::new();
+        norm.extend_marking(&article.body, true, &mut automaton.starts(&mut starts));
         fields.push(Field {
             kind: MentionField::Body,
-            src: &article.body,
             norm,
+            starts,
         });
         let body_field = fields.len() - 1;
 
@@ -205,7 +208,7 @@ impl Matcher {
         let mut hits = Vec::new();
         for (fi, f) in fields.iter().enumerate() {
             let is_body = fi == body_field;
-            automaton.hits(&f.norm.text, &mut hits);
+            automaton.hits_at(&f.norm.text, &f.starts, &mut hits);
             for m in &hits {
                 let p = &automaton.patterns[m.pattern];
                 let line = if is_body {
@@ -253,7 +256,7 @@ impl Matcher {
         let mut per_ent: Vec<Vec<Found>> = Vec::new();
         let mut ent_slot: Vec<Option<usize>> = vec![None; self.names.len()];
         let mut counter = CharCounter::default();
-        let lead_line = first_nonempty_line(&article.body);
+        let lead_line = fields[body_field].norm.first_nonblank_line();
         let mut order: Vec<usize> = (0..cands.len()).filter(|&i| !cands[i].dropped).collect();
         order.sort_by_key(|&i| (cands[i].field, cands[i].start, cands[i].ent));
         for i in order {
@@ -316,11 +319,7 @@ impl Matcher {
 
         let body = &fields[body_field];
         let stats = verdict::BodyStats {
-            paragraphs: body
-                .src
-                .split('\n')
-                .filter(|l| !l.trim().is_empty())
-                .count(),
+            paragraphs: body.norm.nonblank_lines(),
             length: body.norm.read_chars(),
             vocab,
             page: article.page.clone(),
@@ -592,10 +591,6 @@ impl Matcher {
             }
         }
     }
-}
-
-fn first_nonempty_line(body: &str) -> Option<usize> {
-    body.split('\n').position(|l| !l.trim().is_empty())
 }
 
 /// Byte offset to normalised char index, walking forward per field (hits

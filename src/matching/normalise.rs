@@ -28,6 +28,30 @@ pub struct Normalised {
     pub breaks: Vec<usize>,
     /// Original character offsets of each line start (body text only).
     pub line_starts: Vec<usize>,
+    /// Lines (body text only) finished so far holding something other
+    /// than whitespace, and the first of them.
+    nonblank: usize,
+    first_nonblank: Option<usize>,
+    /// The current line holds something other than whitespace.
+    line_text: bool,
+}
+
+/// Told where each character of the normalised text starts, as it is
+/// written (`cp` its code point, `at` its byte offset), and of a byte
+/// removed again (the `(` of `(集团)`: every later offset moves back one).
+pub trait Marker {
+    fn mark(&mut self, cp: u32, at: usize);
+    fn removed(&mut self, at: usize);
+}
+
+/// No marks: plain normalisation.
+struct NoMarks;
+
+impl Marker for NoMarks {
+    #[inline(always)]
+    fn mark(&mut self, _: u32, _: usize) {}
+    #[inline(always)]
+    fn removed(&mut self, _: usize) {}
 }
 
 /// Bracketed words that are dropped to their content: （集团）.
@@ -37,6 +61,18 @@ impl Normalised {
     /// Original characters read so far.
     pub fn read_chars(&self) -> usize {
         self.read as usize
+    }
+
+    /// Lines (with `keep_lines`) holding something other than whitespace:
+    /// `src.split('\n').filter(|l| !l.trim().is_empty()).count()`.
+    pub fn nonblank_lines(&self) -> usize {
+        self.nonblank + usize::from(self.line_text)
+    }
+
+    /// The first such line: `src.split('\n').position(|l| !l.trim().is_empty())`.
+    pub fn first_nonblank_line(&self) -> Option<usize> {
+        self.first_nonblank
+            .or_else(|| self.line_text.then_some(self.breaks.len()))
     }
 
     /// The original character offset of the normalised character `n`.
@@ -61,8 +97,9 @@ impl Normalised {
         self.chars += 1;
     }
 
-    /// `)` closes a bracket holding only 集团 (or 控股, 股份): drop both.
-    fn close_bracket(&mut self) {
+    /// `)` closes a bracket holding only 集团 (or 控股, 股份): drop both
+    /// (then the byte offset the `(` had).
+    fn close_bracket(&mut self) -> Option<usize> {
         for word in BRACKETED {
             let wlen = word.len();
             let t = self.text.as_bytes();
@@ -81,16 +118,22 @@ impl Normalised {
                     _ => self.shifts.push((open_char, self.deleted)),
                 }
                 self.delete_one();
-                return;
+                return Some(pos);
             }
         }
         self.push(')');
+        None
     }
 
     /// Appends `src` normalised. With `keep_lines`, a `\n` is kept (a hard
     /// boundary: paragraphs) and recorded; otherwise it is whitespace.
     /// Runs of unchanged characters are copied in one piece.
     pub fn extend(&mut self, src: &str, keep_lines: bool) {
+        self.extend_marking(src, keep_lines, &mut NoMarks);
+    }
+
+    /// `extend`, telling `marker` where each written character starts.
+    pub fn extend_marking(&mut self, src: &str, keep_lines: bool, marker: &mut impl Marker) {
         if keep_lines && self.line_starts.is_empty() {
             self.line_starts.push(self.read as usize);
         }
@@ -103,8 +146,11 @@ impl Normalised {
             let x = b[i];
             // The common cases decided on bytes: ASCII by a table, two- and
             // three-byte characters (CJK, its punctuation) by one bit each.
+            // An unchanged character is written at `self.text.len() + i - run`
+            // once its run is copied.
             if x < 0x80 {
                 if !ASCII_SPECIAL[x as usize] {
+                    marker.mark(u32::from(x), self.text.len() + i - run);
                     i += 1;
                     run_chars += 1;
                     continue;
@@ -114,6 +160,7 @@ impl Normalised {
                     | ((u32::from(b[i + 1]) & 0x3f) << 6)
                     | (u32::from(b[i + 2]) & 0x3f);
                 if !changes_cp(cp) {
+                    marker.mark(cp, self.text.len() + i - run);
                     i += 3;
                     run_chars += 1;
                     continue;
@@ -121,6 +168,7 @@ impl Normalised {
             } else if (0xc2..0xe0).contains(&x) && i + 1 < b.len() {
                 let cp = ((u32::from(x) & 0x1f) << 6) | (u32::from(b[i + 1]) & 0x3f);
                 if !changes_cp(cp) {
+                    marker.mark(cp, self.text.len() + i - run);
                     i += 2;
                     run_chars += 1;
                     continue;
@@ -131,9 +179,14 @@ impl Normalised {
             };
             let len = c.len_utf8();
             if x >= 0x80 && !changes(c) {
+                marker.mark(c as u32, self.text.len() + i - run);
                 i += len;
                 run_chars += 1;
                 continue;
+            }
+            if i > run {
+                // A run holds no whitespace (whitespace always changes).
+                self.line_text = true;
             }
             self.text.push_str(&src[run..i]);
             self.chars += run_chars;
@@ -141,34 +194,52 @@ impl Normalised {
             run_chars = 0;
             i += len;
             run = i;
-            self.one(c, keep_lines);
+            let before = self.text.len();
+            let removed = self.one(c, keep_lines);
+            if let Some(at) = removed {
+                marker.removed(at);
+            } else if let Some(w) = self.text.get(before..).and_then(|t| t.chars().next()) {
+                marker.mark(w as u32, before);
+            }
+        }
+        if b.len() > run {
+            self.line_text = true;
         }
         self.text.push_str(&src[run..]);
         self.chars += run_chars;
         self.read += run_chars;
     }
 
-    /// One character that may change (already counted as read).
-    fn one(&mut self, c: char, keep_lines: bool) {
+    /// One character that may change (already counted as read); the byte
+    /// offset of a byte removed again, if one was.
+    fn one(&mut self, c: char, keep_lines: bool) -> Option<usize> {
+        if !c.is_whitespace() {
+            self.line_text = true;
+        }
         if c.is_ascii() {
             match c {
                 '\n' if keep_lines => {
+                    if self.line_text {
+                        self.nonblank += 1;
+                        self.first_nonblank.get_or_insert(self.breaks.len());
+                    }
+                    self.line_text = false;
                     self.breaks.push(self.text.len());
                     self.push('\n');
                     self.line_starts.push(self.read as usize);
                 }
                 'A'..='Z' => self.push(c.to_ascii_lowercase()),
                 '[' | '{' | '(' => self.push('('),
-                ']' | '}' | ')' => self.close_bracket(),
+                ']' | '}' | ')' => return self.close_bracket(),
                 '\'' | '"' | '`' => self.push('"'),
                 c if c.is_ascii_whitespace() || c.is_ascii_control() => self.delete_one(),
                 c => self.push(c),
             }
-            return;
+            return None;
         }
         if (CJK_FIRST..=CJK_LAST).contains(&(c as u32)) {
             self.push(simplified(c));
-            return;
+            return None;
         }
         match c {
             '\u{ff01}'..='\u{ff5e}' => {
@@ -177,7 +248,7 @@ impl Normalised {
                 match half {
                     'A'..='Z' => self.push(half.to_ascii_lowercase()),
                     '[' | '{' | '(' => self.push('('),
-                    ']' | '}' | ')' => self.close_bracket(),
+                    ']' | '}' | ')' => return self.close_bracket(),
                     '\'' | '"' | '`' => self.push('"'),
                     h => self.push(h),
                 }
@@ -185,11 +256,12 @@ impl Normalised {
             '“' | '”' | '„' | '‟' | '「' | '」' | '『' | '』' | '‘' | '’' | '‚' | '‛' | '〝'
             | '〞' | '″' | '′' => self.push('"'),
             '【' | '〔' | '〖' | '〈' => self.push('('),
-            '】' | '〕' | '〗' | '〉' => self.close_bracket(),
+            '】' | '〕' | '〗' | '〉' => return self.close_bracket(),
             '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{feff}' | '\u{00ad}' => self.delete_one(),
             c if c.is_whitespace() => self.delete_one(),
             c => self.push(c),
         }
+        None
     }
 }
 
