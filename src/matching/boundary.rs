@@ -70,24 +70,26 @@ pub fn is_cjk(c: char) -> bool {
 const MAX_RUN: usize = 12;
 
 /// The attached CJK characters right before `start`, in reading order.
-fn run_before(text: &str, start: usize) -> String {
-    let mut rev: Vec<char> = text[..start]
-        .chars()
+fn run_before(text: &str, start: usize) -> &str {
+    let from = text[..start]
+        .char_indices()
         .rev()
-        .take_while(|c| is_cjk(*c))
+        .take_while(|(_, c)| is_cjk(*c))
         .take(MAX_RUN)
-        .collect();
-    rev.reverse();
-    rev.into_iter().collect()
+        .last()
+        .map_or(start, |(i, _)| i);
+    &text[from..start]
 }
 
 /// The attached CJK characters right after `end`.
-fn run_after(text: &str, end: usize) -> String {
-    text[end..]
-        .chars()
-        .take_while(|c| is_cjk(*c))
+fn run_after(text: &str, end: usize) -> &str {
+    let to = text[end..]
+        .char_indices()
+        .take_while(|(_, c)| is_cjk(*c))
         .take(MAX_RUN)
-        .collect()
+        .last()
+        .map_or(end, |(i, c)| end + i + c.len_utf8());
+    &text[end..to]
 }
 
 fn ends_with_any<'a>(s: &str, words: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
@@ -111,13 +113,13 @@ pub fn before(text: &str, start: usize, generic: bool, places: &Places) -> Attac
     if run.is_empty() {
         return Attach::Free;
     }
-    if ends_with_any(&run, places.anchors.iter().map(String::as_str)).is_some() {
+    if ends_with_any(run, places.anchors.iter().map(String::as_str)).is_some() {
         return Attach::Anchored;
     }
     // A place name at the end, with or without its suffix (涪陵, 涪陵区).
     let trimmed = match run.chars().last() {
         Some(c) if PLACE_SUFFIXES.contains(&c) => &run[..run.len() - c.len_utf8()],
-        _ => run.as_str(),
+        _ => run,
     };
     let foreign = places.foreign.iter().map(String::as_str);
     if ends_with_any(trimmed, foreign).is_some() {
@@ -142,13 +144,13 @@ pub fn before(text: &str, start: usize, generic: bool, places: &Places) -> Attac
             }
         }
     }
-    if let Some(d) = ends_with_any(&run, OWN_DETERMINERS.iter().copied()) {
+    if let Some(d) = ends_with_any(run, OWN_DETERMINERS.iter().copied()) {
         let rest = &run[..run.len() - d.len()];
         if rest.is_empty() || ends_with_function(rest) {
             return Attach::Free;
         }
     }
-    if ends_with_function(&run) {
+    if ends_with_function(run) {
         return Attach::Free;
     }
     let n = run.chars().count();

@@ -186,13 +186,13 @@ impl Matcher {
         for (kind, text) in headline {
             if let Some(src) = text.filter(|t| !t.trim().is_empty()) {
                 let mut norm = Normalised::default();
-                let mut starts = Vec::new();
+                let mut starts = Vec::with_capacity(src.len() / 16 + 4);
                 norm.extend_marking(src, false, &mut automaton.starts(&mut starts));
                 fields.push(Field { kind, norm, starts });
             }
         }
         let mut norm = Normalised::default();
-        let mut starts = Vec::new();
+        let mut starts = Vec::with_capacity(article.body.len() / 16 + 4);
         norm.extend_marking(&article.body, true, &mut automaton.starts(&mut starts));
         fields.push(Field {
             kind: MentionField::Body,
@@ -253,8 +253,9 @@ impl Matcher {
         Self::flag_lists(&fields, body_field, &mut cands);
 
         // Mentions per enterprise.
-        let mut per_ent: Vec<Vec<Found>> = Vec::new();
-        let mut ent_slot: Vec<Option<usize>> = vec![None; self.names.len()];
+        // (enterprise, its mentions), in order of first mention: a few
+        // entries, searched in place (not a table over the whole registry).
+        let mut per_ent: Vec<(usize, Vec<Found>)> = Vec::new();
         let mut counter = CharCounter::default();
         let lead_line = fields[body_field].norm.first_nonblank_line();
         let mut order: Vec<usize> = (0..cands.len()).filter(|&i| !cands[i].dropped).collect();
@@ -300,15 +301,14 @@ impl Matcher {
                 field: f.kind,
                 excluded: c.excluded.clone(),
             };
-            let slot = match ent_slot[c.ent] {
+            let slot = match per_ent.iter().position(|(e, _)| *e == c.ent) {
                 Some(s) => s,
                 None => {
-                    per_ent.push(Vec::new());
-                    ent_slot[c.ent] = Some(per_ent.len() - 1);
+                    per_ent.push((c.ent, Vec::new()));
                     per_ent.len() - 1
                 }
             };
-            per_ent[slot].push(Found {
+            per_ent[slot].1.push(Found {
                 mention,
                 how: c.how,
                 ambiguous: c.ambiguous,
@@ -325,16 +325,12 @@ impl Matcher {
             page: article.page.clone(),
         };
         let mut out: Vec<EnterpriseMatch> = Vec::new();
-        for (e, slot) in ent_slot.iter().enumerate() {
-            let Some(s) = slot else { continue };
+        // In registry order, as before the sort (which keeps ties in it).
+        per_ent.sort_unstable_by_key(|(e, _)| *e);
+        for (e, found) in per_ent {
             let ent = &self.registry.enterprises[e];
             let parent = ent.parent.as_deref().and_then(|p| self.registry.get(p));
-            out.push(verdict::judge(
-                ent,
-                parent,
-                std::mem::take(&mut per_ent[*s]),
-                &stats,
-            ));
+            out.push(verdict::judge(ent, parent, found, &stats));
         }
         out.sort_by(|a, b| {
             b.score
@@ -572,7 +568,12 @@ impl Matcher {
                 |a: usize, b: usize| spans.iter().any(|&(sf, s, e)| sf == fi && s >= a && e <= b);
             let mut starts = vec![0usize];
             starts.extend(f.norm.breaks.iter().map(|b| b + 1));
-            let lines: Vec<&str> = text.split('\n').collect();
+            // The lines from the recorded breaks (every `\n` of the text).
+            let lines: Vec<&str> = starts
+                .iter()
+                .enumerate()
+                .map(|(k, &s)| &text[s..f.norm.breaks.get(k).copied().unwrap_or(text.len())])
+                .collect();
             let mut line_lists = lists::LineLists::new(&lines, &starts);
             for c in cands.iter_mut().filter(|c| !c.dropped && c.field == fi) {
                 let ls = starts.get(c.line).copied().unwrap_or(0);
