@@ -136,7 +136,14 @@ impl Automaton {
     /// The longest pattern starting at `i` (character `c`, `cl` bytes)
     /// when the filter lets it through: pushed, and its end returned.
     #[inline]
-    fn try_at(&self, text: &str, i: usize, c: char, cl: usize, out: &mut Vec<Hit>) -> Option<usize> {
+    fn try_at(
+        &self,
+        text: &str,
+        i: usize,
+        c: char,
+        cl: usize,
+        out: &mut Vec<Hit>,
+    ) -> Option<usize> {
         let (n, nl) = decode(text, i + cl);
         if !((nl > 0 && get(&self.bigrams, bigram_slot(c, n)))
             || (self.any_single && get(&self.singles, single_slot(c))))
@@ -311,9 +318,37 @@ mod tests {
     /// (deletions, widths, brackets that collapse and ones that do not).
     fn texts() -> Vec<String> {
         const PIECES: &[&str] = &[
-            "万州城投", "集团", "（集团）", "(集团)", "（集 团）", "【控股】", "(股份", ")", "萬州",
-            "城投集團", " ", "\u{3000}", "\u{200b}", "\n", "\r\n", "ＡＢＣ", "abc", "Abc", "“", "”",
-            "改革", "国企改革", "三峡水务", "，", "。", "、", "水务集团", "(", "𠀀", "¥", "\u{a0}",
+            "万州城投",
+            "集团",
+            "（集团）",
+            "(集团)",
+            "（集 团）",
+            "【控股】",
+            "(股份",
+            ")",
+            "萬州",
+            "城投集團",
+            " ",
+            "\u{3000}",
+            "\u{200b}",
+            "\n",
+            "\r\n",
+            "ＡＢＣ",
+            "abc",
+            "Abc",
+            "“",
+            "”",
+            "改革",
+            "国企改革",
+            "三峡水务",
+            "，",
+            "。",
+            "、",
+            "水务集团",
+            "(",
+            "𠀀",
+            "¥",
+            "\u{a0}",
         ];
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         let mut out = Vec::new();
@@ -333,8 +368,16 @@ mod tests {
 
     fn automaton() -> Automaton {
         let names = vec![
-            vec!["万州城投集团".to_string(), "万州城投".to_string(), "城投".to_string()],
-            vec!["三峡水务".to_string(), "水务集团".to_string(), "(股份".to_string()],
+            vec![
+                "万州城投集团".to_string(),
+                "万州城投".to_string(),
+                "城投".to_string(),
+            ],
+            vec![
+                "三峡水务".to_string(),
+                "水务集团".to_string(),
+                "(股份".to_string(),
+            ],
             vec!["abc".to_string(), "集团".to_string(), "𠀀¥".to_string()],
         ];
         build(&names, &["万州".to_string()]).expect("builds")
