@@ -160,6 +160,19 @@ impl Automaton {
         Some(m.end())
     }
 
+    /// Heap bytes: the automaton's tables, the filters and the pattern list.
+    pub fn memory_usage(&self) -> usize {
+        let targets: usize = self
+            .patterns
+            .iter()
+            .map(|p| p.targets.capacity() * std::mem::size_of::<Target>())
+            .sum();
+        self.ac.memory_usage()
+            + (self.firsts.len() + self.bigrams.len() + self.singles.len()) * 8
+            + self.patterns.capacity() * std::mem::size_of::<Pattern>()
+            + targets
+    }
+
     /// A marker collecting, while a text is normalised, the offsets of the
     /// characters some pattern starts with (for `hits_at`).
     pub fn starts<'a>(&'a self, at: &'a mut Vec<usize>) -> Starts<'a> {

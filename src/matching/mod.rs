@@ -114,6 +114,12 @@ impl Matcher {
         &self.registry
     }
 
+    /// Heap bytes of the compiled automaton and its filters (0 when it
+    /// could not be built).
+    pub fn automaton_bytes(&self) -> usize {
+        self.automaton.as_ref().map_or(0, Automaton::memory_usage)
+    }
+
     /// Why the automaton could not be built (then nothing matches).
     pub fn problem(&self) -> Option<&str> {
         self.problem.as_deref()
