@@ -31,7 +31,7 @@ pub struct Automaton {
     pub patterns: Vec<Pattern>,
     /// One bit per code point below U+10000: the first character of some
     /// pattern (characters above are always let through).
-    firsts: Vec<u64>,
+    firsts: Box<[u64; 1024]>,
     /// One bit per hashed first-two-characters of a pattern.
     bigrams: Vec<u64>,
     /// One bit per hashed first character of a one-character pattern.
@@ -101,7 +101,7 @@ impl Automaton {
                 }
             };
             // No pattern starts with this character: most of the text.
-            if i < resume || (cp < 0x1_0000 && !get(&self.firsts, cp as usize)) {
+            if i < resume || (cp < 0x1_0000 && !get(&self.firsts[..], cp as usize)) {
                 i += cl;
                 continue;
             }
@@ -186,14 +186,15 @@ impl Automaton {
 
 /// See `Automaton::starts`.
 pub struct Starts<'a> {
-    firsts: &'a [u64],
+    firsts: &'a [u64; 1024],
     at: &'a mut Vec<usize>,
 }
 
 impl Marker for Starts<'_> {
     #[inline(always)]
     fn mark(&mut self, cp: u32, at: usize) {
-        if cp >= 0x1_0000 || get(self.firsts, cp as usize) {
+        // A fixed-size table: the index needs no bounds check.
+        if cp >= 0x1_0000 || self.firsts[(cp as usize >> 6) & 1023] & (1 << (cp & 63)) != 0 {
             self.at.push(at);
         }
     }
@@ -298,12 +299,12 @@ pub fn build(names: &[Vec<String>], anchors: &[String]) -> Result<Automaton, Str
     let words = (1usize << FILTER_BITS) / 64;
     let mut bigrams = vec![0u64; words];
     let mut singles = vec![0u64; words];
-    let mut firsts = vec![0u64; 0x1_0000 / 64];
+    let mut firsts = Box::new([0u64; 1024]);
     for t in &texts {
         if let Some(a) = t.chars().next()
             && (a as u32) < 0x1_0000
         {
-            set(&mut firsts, a as usize);
+            set(&mut firsts[..], a as usize);
         }
         let mut cs = t.chars();
         match (cs.next(), cs.next()) {
@@ -413,7 +414,7 @@ mod tests {
                 let expect: Vec<usize> = n
                     .text
                     .char_indices()
-                    .filter(|&(_, c)| (c as u32) >= 0x1_0000 || get(&a.firsts, c as usize))
+                    .filter(|&(_, c)| (c as u32) >= 0x1_0000 || get(&a.firsts[..], c as usize))
                     .map(|(i, _)| i)
                     .collect();
                 assert_eq!(starts, expect, "{t:?}");
