@@ -8,6 +8,15 @@
 //! peak is its own: `match_bench 100 a`, `match_bench 100 b`.
 //!
 //! `cargo run --release --example match_bench [-- MB [a|b]]` (default 100, both).
+//!
+//! With `MATCH_BENCH_PROFILE=N` only the timed passes run, N of them (for `perf`).
+//!
+//! `match_bench MB check` matches a noisier corpus instead (spaces, line
+//! breaks, full widths, Traditional forms, quotes, brackets, anchors, lists,
+//! article-local names, foreign places and business words around the
+//! names) with both registries and prints a digest of every result; with
+//! `MATCH_BENCH_DUMP=FILE` it writes each article's results there too, so
+//! two builds can be compared (a speed change must not change a result).
 
 use reform_radar::matching::{MatchContext, Matcher, normalise_str};
 use reform_radar::model::{
@@ -321,6 +330,21 @@ fn registry(n: usize) -> Registry {
     }
 }
 
+/// This thread's CPU time: on a shared machine it moves less than the
+/// wall clock (the best of three passes is taken for both).
+fn thread_cpu_secs() -> f64 {
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `t` is a valid, writable timespec.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
+    if rc != 0 {
+        return f64::NAN;
+    }
+    t.tv_sec as f64 + t.tv_nsec as f64 * 1e-9
+}
+
 fn peak_kb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
@@ -352,19 +376,45 @@ fn run(label: &str, n: usize, mb: usize) {
     for a in articles.iter().take(200) {
         black_box(matcher.match_article(a, &ctx));
     }
-    // Best of three passes (the machine is shared).
+    // Best of three passes (the machine is shared); MATCH_BENCH_PROFILE=N
+    // runs N.
+    let passes: usize = std::env::var("MATCH_BENCH_PROFILE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3);
     let mut secs = f64::INFINITY;
-    for _ in 0..3 {
+    let mut cpu = f64::INFINITY;
+    for _ in 0..passes {
         found = 0;
         evidence = 0;
         let started = Instant::now();
+        let cpu_started = thread_cpu_secs();
         for a in &articles {
             let out = matcher.match_article(black_box(a), &ctx);
             found += out.iter().map(|m| m.mentions.len()).sum::<usize>();
             evidence += out.iter().filter(|m| m.evidence).count();
         }
         secs = secs.min(started.elapsed().as_secs_f64());
+        cpu = cpu.min(thread_cpu_secs() - cpu_started);
     }
+    if std::env::var_os("MATCH_BENCH_PROFILE").is_some() {
+        // Only the matching passes (for a profiler).
+        println!(
+            "{label}: {:.0} MB/s ({:.0} MB/s of CPU time), {found} mentions, {evidence} evidence verdicts",
+            bytes as f64 / 1e6 / secs,
+            bytes as f64 / 1e6 / cpu
+        );
+        return;
+    }
+    // A digest of every result (outside the timing), to compare builds.
+    let mut digest: u64 = 0xcbf2_9ce4_8422_2325;
+    for a in &articles {
+        let text = format!("{:?}", matcher.match_article(a, &ctx));
+        for b in text.bytes() {
+            digest = (digest ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    println!("    results digest {digest:016x}");
     // Floors: the normaliser alone, and a bare automaton over the raw text.
     let mut sink = 0usize;
     let mut norm_secs = f64::INFINITY;
@@ -401,14 +451,250 @@ fn run(label: &str, n: usize, mb: usize) {
         bytes as f64 / 1e6 / ac_secs
     );
     println!(
-        "{label}: {n} enterprises × 6 aliases, automaton built in {:.2}s; {} articles, {:.1} MB in {:.2}s = {:.0} MB/s; {found} mentions, {evidence} evidence verdicts; peak RSS {} MB",
+        "{label}: {n} enterprises × 6 aliases, automaton built in {:.2}s ({:.1} MB); {} articles, {:.1} MB in {:.2}s = {:.0} MB/s ({:.0} MB/s of this thread's CPU time); {found} mentions, {evidence} evidence verdicts; peak RSS {} MB",
         build.as_secs_f64(),
+        matcher.automaton_bytes() as f64 / 1e6,
         articles.len(),
         bytes as f64 / 1e6,
         secs,
         bytes as f64 / 1e6 / secs,
+        bytes as f64 / 1e6 / cpu,
         peak_kb() / 1024
     );
+}
+
+/// One alias occurrence written the ways articles write it.
+fn noisy_hit(rng: &mut Rng, hit: &str, out: &mut String) {
+    const TRAD: &[(char, char)] = &[
+        ('万', '萬'),
+        ('团', '團'),
+        ('区', '區'),
+        ('发', '發'),
+        ('华', '華'),
+        ('长', '長'),
+        ('龙', '龍'),
+        ('兴', '興'),
+        ('设', '設'),
+        ('资', '資'),
+    ];
+    const BEFORE: &[&str] = &[
+        "万州",
+        "万州区",
+        "重庆",
+        "重庆市",
+        "湖北",
+        "武汉江",
+        "我区",
+        "区属",
+        "记者走进",
+        "与",
+        "某某县",
+        "“",
+        "「",
+        "（",
+        " ",
+        "\n",
+        "、",
+        "1.",
+    ];
+    const AFTER: &[&str] = &[
+        "置业",
+        "物业",
+        "务局",
+        "有限公司",
+        "（以下简称“安城”）",
+        "（简称“宝集”）",
+        "，以下简称安港，",
+        "”",
+        "」",
+        "）",
+        "等30家企业",
+        "等十二家单位",
+        "、",
+        "\n",
+        " ",
+        "的",
+        "局",
+        "公司",
+    ];
+    if rng.below(3) == 0 {
+        out.push_str(BEFORE[rng.below(BEFORE.len())]);
+    }
+    let chars: Vec<char> = hit.chars().collect();
+    let cut = if chars.len() > 1 && rng.below(6) == 0 {
+        1 + rng.below(chars.len() - 1)
+    } else {
+        usize::MAX
+    };
+    let trad = rng.below(6) == 0;
+    for (i, &c) in chars.iter().enumerate() {
+        if i == cut {
+            out.push_str([" ", "\u{3000}", "\n", "\u{200b}", "\r\n"][rng.below(5)]);
+        }
+        let c = if trad {
+            TRAD.iter().find(|(s, _)| *s == c).map_or(c, |&(_, t)| t)
+        } else {
+            c
+        };
+        out.push(c);
+    }
+    if out.ends_with("集团") && rng.below(4) == 0 {
+        out.truncate(out.len() - "集团".len());
+        out.push_str(["（集团）", "(集团)", "【集团】", "[集团]"][rng.below(4)]);
+    }
+    if rng.below(3) == 0 {
+        out.push_str(AFTER[rng.below(AFTER.len())]);
+    }
+}
+
+/// A sentence with noise between the words: Latin, digits in both widths,
+/// quotes, brackets, spaces, list numbers, anchors and reform words.
+fn noisy_sentence(rng: &mut Rng, out: &mut String, hits: &[String], hit_rate: usize) {
+    const NOISE: &[&str] = &[
+        "ABC",
+        "ＡＢＣ",
+        "２０２３年",
+        "2023年",
+        "“双百企业”",
+        "（一）",
+        "(2)",
+        "①",
+        " ",
+        "\u{3000}",
+        "\t",
+        "：",
+        "！",
+        "？",
+        "万州",
+        "万州区",
+        "国企改革",
+        "混合所有制",
+        "名单",
+        "附件：",
+        "参会单位：",
+        "集团",
+        "有限公司",
+        "【",
+        "】",
+        "〔2023〕",
+        "Ｗｉ-Ｆｉ",
+        "\u{feff}",
+    ];
+    let n = 4 + rng.below(14);
+    for i in 0..n {
+        let r = rng.below(100);
+        if hit_rate > 0 && rng.below(hit_rate) == 0 && !hits.is_empty() {
+            let h = &hits[rng.below(hits.len())];
+            noisy_hit(rng, h, out);
+        } else if r < 15 {
+            out.push_str(NOISE[rng.below(NOISE.len())]);
+        } else {
+            out.push_str(WORDS[rng.below(WORDS.len())]);
+        }
+        if i + 1 < n && rng.below(4) == 0 {
+            out.push_str(PUNCT[rng.below(PUNCT.len())]);
+        }
+    }
+    out.push(['。', '；', '\n'][rng.below(3)]);
+}
+
+fn noisy_corpus(bytes: usize, hits: &[String], seed: u64) -> Vec<(Article, MatchContext)> {
+    let mut rng = Rng(seed);
+    let mut out = Vec::new();
+    let mut total = 0;
+    let mut n = 0u64;
+    while total < bytes {
+        let field = |rng: &mut Rng, rate: usize| {
+            let mut s = String::new();
+            noisy_sentence(rng, &mut s, hits, rate);
+            s
+        };
+        let title = field(&mut rng, 6);
+        let pretitle = (rng.below(5) == 0).then(|| field(&mut rng, 6));
+        let subtitle = (rng.below(5) == 0).then(|| field(&mut rng, 6));
+        let mut body = String::new();
+        for p in 0..(1 + rng.below(8)) {
+            if p > 0 {
+                body.push_str(["\n", "\n\n", "\r\n", "\n \n"][rng.below(4)]);
+            }
+            for _ in 0..(1 + rng.below(4)) {
+                noisy_sentence(&mut rng, &mut body, hits, 12);
+            }
+        }
+        total += title.len() + body.len();
+        n += 1;
+        let published = match rng.below(4) {
+            0 => None,
+            1 => chrono::NaiveDate::from_ymd_opt(2021, 8, 1),
+            2 => chrono::NaiveDate::from_ymd_opt(2021, 10, 30),
+            _ => chrono::NaiveDate::from_ymd_opt(2023, 6, 1),
+        };
+        let ctx = MatchContext {
+            home_source: rng.below(5) == 0,
+        };
+        out.push((
+            Article {
+                id: ArticleId(format!("{n:016x}")),
+                url: String::new(),
+                canonical_url: String::new(),
+                source: SourceId("people-daily".into()),
+                outlet: "人民日报".into(),
+                item: "B1".into(),
+                title,
+                pretitle,
+                subtitle,
+                author: None,
+                published,
+                page: Some("01版：要闻".into()),
+                body,
+                extractor: ExtractorKind::Selectors,
+                citation: None,
+                warnings: vec![],
+            },
+            ctx,
+        ));
+    }
+    out
+}
+
+/// FNV-1a over every result of the noisy corpus, for both registries.
+fn check(mb: usize) {
+    let mut dump = std::env::var_os("MATCH_BENCH_DUMP")
+        .and_then(|p| std::fs::File::create(p).ok())
+        .map(std::io::BufWriter::new);
+    for (label, n) in [("(a)", 60), ("(b)", 5_000)] {
+        let reg = registry(n);
+        let matcher = Matcher::new(&reg);
+        let mut hits: Vec<String> = reg
+            .enterprises
+            .iter()
+            .step_by((n / 50).max(1))
+            .flat_map(|e| e.all_aliases().into_iter().map(|a| a.text))
+            .collect();
+        hits.extend(["安城", "宝集", "安港"].map(String::from));
+        let articles = noisy_corpus(mb * 1_000_000, &hits, 0x51_7cc1_b727_220a + n as u64);
+        let mut digest: u64 = 0xcbf2_9ce4_8422_2325;
+        let (mut found, mut evidence) = (0usize, 0usize);
+        let started = Instant::now();
+        for (a, ctx) in &articles {
+            let out = matcher.match_article(a, ctx);
+            found += out.iter().map(|m| m.mentions.len()).sum::<usize>();
+            evidence += out.iter().filter(|m| m.evidence).count();
+            let text = format!("{} {:?}\n", a.id.0, out);
+            for b in text.bytes() {
+                digest = (digest ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+            }
+            if let Some(d) = dump.as_mut() {
+                use std::io::Write;
+                let _ = d.write_all(text.as_bytes());
+            }
+        }
+        println!(
+            "check {label}: {} noisy articles, {found} mentions, {evidence} evidence verdicts, digest {digest:016x} ({:.2}s)",
+            articles.len(),
+            started.elapsed().as_secs_f64()
+        );
+    }
 }
 
 fn main() {
@@ -417,6 +703,10 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(100);
     let which = std::env::args().nth(2).unwrap_or_default();
+    if which == "check" {
+        check(mb);
+        return;
+    }
     if which.is_empty() || which == "a" {
         run("(a)", 60, mb);
     }

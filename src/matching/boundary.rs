@@ -16,6 +16,8 @@
 use super::words::{
     BUSINESS_LINES, FUNCTION_CHARS, FUNCTION_WORDS, OWN_DETERMINERS, PLACE_SUFFIXES, PLACES,
 };
+use std::collections::HashMap;
+use std::sync::LazyLock;
 
 /// What is attached to a hit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,11 +33,94 @@ pub enum Attach {
 /// Place names split into ours and the others, with the anchors.
 #[derive(Debug, Clone, Default)]
 pub struct Places {
-    pub anchors: Vec<String>,
+    /// Our anchors (万州, 万州区).
+    anchor_ends: Suffixes,
     /// Places named in our own enterprises' full names (重庆, 重庆市).
-    pub home: Vec<String>,
-    pub foreign: Vec<String>,
+    home_ends: Suffixes,
+    /// Every other place.
+    foreign_ends: Suffixes,
+    /// Home and foreign together.
+    all_ends: Suffixes,
 }
+
+/// Words indexed by their last character, longest first: the longest word
+/// a text ends with, comparing only the words ending in the text's last
+/// character (not every word of a list of a hundred and fifty).
+#[derive(Debug, Clone, Default)]
+struct Suffixes {
+    by_last: HashMap<char, Vec<String>>,
+}
+
+impl Suffixes {
+    fn new<'a>(words: impl IntoIterator<Item = &'a str>) -> Suffixes {
+        let mut by_last: HashMap<char, Vec<String>> = HashMap::new();
+        for w in words {
+            if let Some(c) = w.chars().next_back() {
+                by_last.entry(c).or_default().push(w.to_string());
+            }
+        }
+        for ws in by_last.values_mut() {
+            ws.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        }
+        Suffixes { by_last }
+    }
+
+    /// The longest non-empty word `s` ends with.
+    fn longest(&self, s: &str) -> Option<&str> {
+        let c = s.chars().next_back()?;
+        self.by_last
+            .get(&c)?
+            .iter()
+            .find(|w| s.ends_with(w.as_str()))
+            .map(String::as_str)
+    }
+}
+
+/// Words indexed by their first character: does a text start with one?
+struct Prefixes {
+    by_first: HashMap<char, Vec<&'static str>>,
+    empty: bool,
+}
+
+impl Prefixes {
+    fn new(words: impl IntoIterator<Item = &'static str>) -> Prefixes {
+        let mut by_first: HashMap<char, Vec<&'static str>> = HashMap::new();
+        let mut empty = false;
+        for w in words {
+            match w.chars().next() {
+                Some(c) => by_first.entry(c).or_default().push(w),
+                None => empty = true,
+            }
+        }
+        Prefixes { by_first, empty }
+    }
+
+    fn any(&self, s: &str) -> bool {
+        self.empty
+            || s.chars().next().is_some_and(|c| {
+                self.by_first
+                    .get(&c)
+                    .is_some_and(|ws| ws.iter().any(|w| s.starts_with(w)))
+            })
+    }
+}
+
+static FUNCTION_ENDS: LazyLock<Suffixes> =
+    LazyLock::new(|| Suffixes::new(FUNCTION_WORDS.iter().copied()));
+static DETERMINER_ENDS: LazyLock<Suffixes> =
+    LazyLock::new(|| Suffixes::new(OWN_DETERMINERS.iter().copied()));
+static BUSINESS_STARTS: LazyLock<Prefixes> =
+    LazyLock::new(|| Prefixes::new(BUSINESS_LINES.iter().copied()));
+/// The business words of two characters or more (for a word straddling
+/// the end of a hit).
+static BUSINESS_STARTS_2: LazyLock<Prefixes> = LazyLock::new(|| {
+    Prefixes::new(
+        BUSINESS_LINES
+            .iter()
+            .copied()
+            .filter(|w| w.chars().count() >= 2),
+    )
+});
 
 impl Places {
     pub fn new(anchors: &[String], full_names: &[String]) -> Places {
@@ -56,9 +141,10 @@ impl Places {
             }
         }
         Places {
-            anchors: anchors.to_vec(),
-            home,
-            foreign,
+            anchor_ends: Suffixes::new(anchors.iter().map(String::as_str)),
+            home_ends: Suffixes::new(home.iter().map(String::as_str)),
+            foreign_ends: Suffixes::new(foreign.iter().map(String::as_str)),
+            all_ends: Suffixes::new(foreign.iter().chain(home.iter()).map(String::as_str)),
         }
     }
 }
@@ -70,38 +156,33 @@ pub fn is_cjk(c: char) -> bool {
 const MAX_RUN: usize = 12;
 
 /// The attached CJK characters right before `start`, in reading order.
-fn run_before(text: &str, start: usize) -> String {
-    let mut rev: Vec<char> = text[..start]
-        .chars()
+fn run_before(text: &str, start: usize) -> &str {
+    let from = text[..start]
+        .char_indices()
         .rev()
-        .take_while(|c| is_cjk(*c))
+        .take_while(|(_, c)| is_cjk(*c))
         .take(MAX_RUN)
-        .collect();
-    rev.reverse();
-    rev.into_iter().collect()
+        .last()
+        .map_or(start, |(i, _)| i);
+    &text[from..start]
 }
 
 /// The attached CJK characters right after `end`.
-fn run_after(text: &str, end: usize) -> String {
-    text[end..]
-        .chars()
-        .take_while(|c| is_cjk(*c))
+fn run_after(text: &str, end: usize) -> &str {
+    let to = text[end..]
+        .char_indices()
+        .take_while(|(_, c)| is_cjk(*c))
         .take(MAX_RUN)
-        .collect()
-}
-
-fn ends_with_any<'a>(s: &str, words: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    words
-        .into_iter()
-        .filter(|w| !w.is_empty() && s.ends_with(w))
-        .max_by_key(|w| w.len())
+        .last()
+        .map_or(end, |(i, c)| end + i + c.len_utf8());
+    &text[end..to]
 }
 
 fn ends_with_function(s: &str) -> bool {
     s.chars()
         .last()
         .is_some_and(|c| FUNCTION_CHARS.contains(&c))
-        || ends_with_any(s, FUNCTION_WORDS.iter().copied()).is_some()
+        || FUNCTION_ENDS.longest(s).is_some()
 }
 
 /// Checks the run before a hit. `generic`: the alias is ambiguous (or
@@ -111,44 +192,42 @@ pub fn before(text: &str, start: usize, generic: bool, places: &Places) -> Attac
     if run.is_empty() {
         return Attach::Free;
     }
-    if ends_with_any(&run, places.anchors.iter().map(String::as_str)).is_some() {
+    if places.anchor_ends.longest(run).is_some() {
         return Attach::Anchored;
     }
     // A place name at the end, with or without its suffix (涪陵, 涪陵区).
     let trimmed = match run.chars().last() {
         Some(c) if PLACE_SUFFIXES.contains(&c) => &run[..run.len() - c.len_utf8()],
-        _ => run.as_str(),
+        _ => run,
     };
-    let foreign = places.foreign.iter().map(String::as_str);
-    if ends_with_any(trimmed, foreign).is_some() {
+    if places.foreign_ends.longest(trimmed).is_some() {
         return Attach::Foreign;
     }
     if generic {
         // The city's own 城投 (重庆城投集团) is not the district's either.
-        if ends_with_any(trimmed, places.home.iter().map(String::as_str)).is_some() {
+        if places.home_ends.longest(trimmed).is_some() {
             return Attach::Foreign;
         }
         // 武汉江城建投: a place, then one or two characters of a name.
         let chars: Vec<char> = run.chars().collect();
         for cut in 1..=2usize.min(chars.len()) {
-            let head: String = chars[..chars.len() - cut].iter().collect();
             let tail = &chars[chars.len() - cut..];
+            let head = &run[..run.len() - tail.iter().map(|c| c.len_utf8()).sum::<usize>()];
             if tail.iter().any(|c| FUNCTION_CHARS.contains(c)) {
                 break;
             }
-            let all = places.foreign.iter().chain(places.home.iter());
-            if ends_with_any(&head, all.map(String::as_str)).is_some() {
+            if places.all_ends.longest(head).is_some() {
                 return Attach::Foreign;
             }
         }
     }
-    if let Some(d) = ends_with_any(&run, OWN_DETERMINERS.iter().copied()) {
+    if let Some(d) = DETERMINER_ENDS.longest(run) {
         let rest = &run[..run.len() - d.len()];
         if rest.is_empty() || ends_with_function(rest) {
             return Attach::Free;
         }
     }
-    if ends_with_function(&run) {
+    if ends_with_function(run) {
         return Attach::Free;
     }
     let n = run.chars().count();
@@ -203,18 +282,15 @@ pub fn after(text: &str, end: usize) -> Attach {
             return Attach::Free;
         }
     }
-    if BUSINESS_LINES.iter().any(|w| run.starts_with(w)) {
+    if BUSINESS_STARTS.any(run) {
         return Attach::Foreign;
     }
     // A business word straddling the end (万州港 + 务局: 港务).
     if let Some(last) = text[..end].chars().next_back() {
-        let mut straddle = String::with_capacity(8);
+        let mut straddle = String::with_capacity(16);
         straddle.push(last);
         straddle.extend(run.chars().take(3));
-        if BUSINESS_LINES
-            .iter()
-            .any(|w| w.chars().count() >= 2 && straddle.starts_with(w))
-        {
+        if BUSINESS_STARTS_2.any(&straddle) {
             return Attach::Foreign;
         }
     }

@@ -223,27 +223,37 @@ fn strip_numbering(line: &str) -> Option<&str> {
 }
 
 /// How many inline numbers (1. 2. 3.; (1)(2)(3); ①②③) a paragraph holds.
+/// One pass, no copy: pairs and triples of consecutive characters.
 fn inline_numbers(para: &str) -> usize {
-    let circled = para.chars().filter(|c| ('①'..='⑳').contains(c)).count();
-    let mut dotted = 0;
-    let chars: Vec<char> = para.chars().collect();
-    for w in chars.windows(2) {
-        if w[0].is_ascii_digit() && matches!(w[1], '.' | '、' | '．') {
+    let (mut circled, mut dotted, mut bracketed) = (0, 0, 0);
+    let (mut p2, mut p1) = ('\0', '\0');
+    for c in para.chars() {
+        if ('①'..='⑳').contains(&c) {
+            circled += 1;
+        }
+        if p1.is_ascii_digit() && matches!(c, '.' | '、' | '．') {
             dotted += 1;
         }
+        if p2 == '(' && p1.is_ascii_digit() && c == ')' {
+            bracketed += 1;
+        }
+        p2 = p1;
+        p1 = c;
     }
-    let bracketed = chars
-        .windows(3)
-        .filter(|w| w[0] == '(' && w[1].is_ascii_digit() && w[2] == ')')
-        .count();
     circled.max(dotted).max(bracketed)
+}
+
+/// Does the text hold a list marker (名单, 附件, …)?
+fn has_marker(text: &str) -> bool {
+    LIST_MARKERS.iter().any(|m| text.contains(m))
 }
 
 /// A short line holding one organisation's name (a list row).
 fn org_line(line: &str, has_hit: &dyn Fn(usize, usize) -> bool, at: usize) -> bool {
     let body = strip_numbering(line).unwrap_or(line);
     let body = body.trim_end_matches(['；', ';', '，', ',', '。']);
-    let n = body.chars().count();
+    // Only whether it is 1 to 40 matters: count no further.
+    let n = body.chars().take(41).count();
     n > 0
         && n <= 40
         && !body.contains(['。', '，', ',', '！', '!', '？', '?', '：', ':'])
@@ -328,7 +338,7 @@ impl<'a> LineLists<'a> {
             }
             let under_heading = prev.is_some_and(|i| {
                 let l = self.lines[i].trim();
-                LIST_MARKERS.iter().any(|m| l.contains(m)) || l.ends_with('：') || l.ends_with(':')
+                has_marker(l) || l.ends_with('：') || l.ends_with(':')
             });
             let numbered = members
                 .iter()
@@ -344,7 +354,7 @@ impl<'a> LineLists<'a> {
         }
         // A marker paragraph naming several organisations, or an inline list.
         let line = self.lines[k];
-        let marked = LIST_MARKERS.iter().any(|m| line.contains(m));
+        let marked = has_marker(line);
         let numbers = inline_numbers(line);
         if marked || numbers >= 3 {
             let items = line
@@ -352,7 +362,7 @@ impl<'a> LineLists<'a> {
                 .filter(|p| {
                     !p.is_empty()
                         && p.chars().count() <= 30
-                        && !LIST_MARKERS.iter().any(|m| p.contains(m))
+                        && !has_marker(p)
                         && org_like(p, &|_, _| false, 0)
                 })
                 .count();

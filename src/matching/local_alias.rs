@@ -3,6 +3,12 @@
 //! enterprise teach XX as that enterprise's name for the rest of the
 //! article. Reads normalised text (brackets are `(` `)`, quotes `"`).
 
+use super::Matcher;
+use super::boundary::{self, Attach};
+use super::candidate::{Cand, Field};
+use super::verdict::AnchorHow;
+use crate::model::{AliasKind, MentionField};
+
 /// Company-form endings that may stand between a name and its definition
 /// (万州城投集团有限公司（以下简称…）).
 const TAILS: &[&str] = &["股份有限公司", "有限责任公司", "有限公司", "公司"];
@@ -77,6 +83,85 @@ pub fn definition_after(text: &str, at: usize) -> Option<Definition> {
         alias: alias.to_string(),
         end: text.len() - after.len(),
     })
+}
+
+impl Matcher {
+    /// （以下简称“XX”） after a hit: find XX everywhere in the article.
+    pub(super) fn learn_local_aliases(&self, fields: &[Field], cands: &mut Vec<Cand>) {
+        let mut defs: Vec<(usize, String, usize, usize)> = Vec::new();
+        for (i, c) in cands.iter().enumerate() {
+            if c.dropped {
+                continue;
+            }
+            let text = &fields[c.field].norm.text;
+            if let Some(d) = definition_after(text, c.end) {
+                let known = self.names[c.ent].iter().any(|n| n.norm == d.alias);
+                if !known && !defs.iter().any(|(_, a, _, _)| *a == d.alias) {
+                    defs.push((i, d.alias, c.field, d.end));
+                }
+            }
+        }
+        for (teacher, alias, def_field, def_end) in defs {
+            let t = cands[teacher].clone();
+            for (fi, f) in fields.iter().enumerate() {
+                for (start, _) in f.norm.text.match_indices(alias.as_str()) {
+                    let end = start + alias.len();
+                    if fi == def_field && start < def_end && end > t.start {
+                        continue; // the definition itself
+                    }
+                    // Inside a longer registered hit: that hit stands.
+                    let covered = cands.iter().any(|c| {
+                        !c.dropped
+                            && c.field == fi
+                            && c.start <= start
+                            && c.end >= end
+                            && (c.end - c.start) > alias.len()
+                    });
+                    if covered {
+                        continue;
+                    }
+                    let mut attach = boundary::before(&f.norm.text, start, true, &self.places);
+                    if attach != Attach::Foreign
+                        && boundary::after(&f.norm.text, end) == Attach::Foreign
+                    {
+                        attach = Attach::Foreign;
+                    }
+                    if attach == Attach::Foreign {
+                        continue;
+                    }
+                    // The article's own name wins over a generic hit on the same text.
+                    for c in cands.iter_mut() {
+                        if c.field == fi && c.start >= start && c.end <= end && c.alias.is_some() {
+                            c.dropped = true;
+                        }
+                    }
+                    let line = if f.kind == MentionField::Body {
+                        f.norm.breaks.partition_point(|&b| b < start)
+                    } else {
+                        0
+                    };
+                    cands.push(Cand {
+                        ent: t.ent,
+                        alias: None,
+                        teacher: Some(teacher),
+                        local_text: Some(alias.clone()),
+                        kind: AliasKind::ArticleLocal,
+                        ambiguous: false,
+                        field: fi,
+                        line,
+                        start,
+                        end,
+                        attach,
+                        dropped: false,
+                        how: AnchorHow::Unanchored,
+                        list_size: 0,
+                        excluded: None,
+                        former: None,
+                    });
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -4,15 +4,23 @@
 //! its confidence, reasons and depth signals. Pure: no I/O.
 //!
 //! The steps for one article, in reading order (pretitle, title, subtitle,
-//! body paragraphs): normalise each field (`normalise`), scan it once with
-//! the automaton (`automaton`: aliases, anchors and reform words in one
-//! pass), drop hits inside another organisation's name (`boundary`), learn
-//! the article's own short names (`local_alias`), anchor the ambiguous
-//! hits, flag list mentions (`lists`) and judge each enterprise
-//! (`verdict`).
+//! body paragraphs): normalise each field (`normalise`), marking where the
+//! characters some pattern starts with stand, and try the automaton only
+//! there (`automaton`: aliases, anchors and reform words in one pass), join
+//! names broken by a soft line break (`line_breaks`), drop hits inside
+//! another organisation's name (`boundary`), learn the article's own short
+//! names (`local_alias`), date former names (`former_names`), anchor the
+//! ambiguous hits (`anchoring`), flag list mentions (`list_flags`, reading
+//! with `lists`) and judge each enterprise (`verdict`). A hit being judged
+//! is a `candidate::Cand`.
 
+mod anchoring;
 mod automaton;
 mod boundary;
+mod candidate;
+mod former_names;
+mod line_breaks;
+mod list_flags;
 mod lists;
 mod local_alias;
 mod normalise;
@@ -24,6 +32,7 @@ pub use normalise::normalise_str;
 use crate::model::{Alias, AliasKind, Article, EnterpriseMatch, Mention, MentionField, Registry};
 use automaton::Automaton;
 use boundary::{Attach, Places};
+use candidate::{Cand, CharCounter, Field};
 use normalise::Normalised;
 use verdict::{AnchorHow, Found};
 
@@ -59,68 +68,7 @@ pub struct Matcher {
     places: Places,
 }
 
-/// A hit being judged.
-#[derive(Debug, Clone)]
-struct Cand {
-    ent: usize,
-    /// Index into the enterprise's names, or `None` for an article-local one.
-    alias: Option<usize>,
-    /// For an article-local alias: the teaching hit and the alias text.
-    teacher: Option<usize>,
-    local_text: Option<String>,
-    kind: AliasKind,
-    ambiguous: bool,
-    field: usize,
-    line: usize,
-    start: usize,
-    end: usize,
-    attach: Attach,
-    dropped: bool,
-    how: AnchorHow,
-    list_size: usize,
-    excluded: Option<String>,
-    former: Option<String>,
-}
-
-/// One field of the article, normalised.
-struct Field<'a> {
-    kind: MentionField,
-    src: &'a str,
-    norm: Normalised,
-}
-
 impl Matcher {
-    /// A hit of a registered name, before any check has judged it.
-    fn registered_hit(
-        &self,
-        t: &automaton::Target,
-        field: usize,
-        line: usize,
-        start: usize,
-        end: usize,
-    ) -> Cand {
-        let ent = t.enterprise as usize;
-        let name = &self.names[ent][t.alias as usize];
-        Cand {
-            ent,
-            alias: Some(t.alias as usize),
-            teacher: None,
-            local_text: None,
-            kind: name.alias.kind,
-            ambiguous: name.alias.ambiguous && name.alias.kind != AliasKind::FullName,
-            field,
-            line,
-            start,
-            end,
-            attach: Attach::Free,
-            dropped: false,
-            how: AnchorHow::Unanchored,
-            list_size: 0,
-            excluded: None,
-            former: None,
-        }
-    }
-
     pub fn new(registry: &Registry) -> Matcher {
         let anchors: Vec<String> = registry
             .anchors
@@ -166,6 +114,12 @@ impl Matcher {
         &self.registry
     }
 
+    /// Heap bytes of the compiled automaton and its filters (0 when it
+    /// could not be built).
+    pub fn automaton_bytes(&self) -> usize {
+        self.automaton.as_ref().map_or(0, Automaton::memory_usage)
+    }
+
     /// Why the automaton could not be built (then nothing matches).
     pub fn problem(&self) -> Option<&str> {
         self.problem.as_deref()
@@ -185,16 +139,18 @@ impl Matcher {
         for (kind, text) in headline {
             if let Some(src) = text.filter(|t| !t.trim().is_empty()) {
                 let mut norm = Normalised::default();
-                norm.extend(src, false);
-                fields.push(Field { kind, src, norm });
+                let mut starts = Vec::with_capacity(src.len() / 16 + 4);
+                norm.extend_marking(src, false, &mut automaton.starts(&mut starts));
+                fields.push(Field { kind, norm, starts });
             }
         }
         let mut norm = Normalised::default();
-        norm.extend(&article.body, true);
+        let mut starts = Vec::with_capacity(article.body.len() / 16 + 4);
+        norm.extend_marking(&article.body, true, &mut automaton.starts(&mut starts));
         fields.push(Field {
             kind: MentionField::Body,
-            src: &article.body,
             norm,
+            starts,
         });
         let body_field = fields.len() - 1;
 
@@ -205,7 +161,7 @@ impl Matcher {
         let mut hits = Vec::new();
         for (fi, f) in fields.iter().enumerate() {
             let is_body = fi == body_field;
-            automaton.hits(&f.norm.text, &mut hits);
+            automaton.hits_at(&f.norm.text, &f.starts, &mut hits);
             for m in &hits {
                 let p = &automaton.patterns[m.pattern];
                 let line = if is_body {
@@ -246,14 +202,15 @@ impl Matcher {
 
         self.learn_local_aliases(&fields, &mut cands);
         self.check_former_names(article, &mut cands);
-        Self::anchor(&mut cands, &anchors, ctx);
-        Self::flag_lists(&fields, body_field, &mut cands);
+        anchoring::anchor(&mut cands, &anchors, ctx);
+        list_flags::flag_lists(&fields, body_field, &mut cands);
 
         // Mentions per enterprise.
-        let mut per_ent: Vec<Vec<Found>> = Vec::new();
-        let mut ent_slot: Vec<Option<usize>> = vec![None; self.names.len()];
+        // (enterprise, its mentions), in order of first mention: a few
+        // entries, searched in place (not a table over the whole registry).
+        let mut per_ent: Vec<(usize, Vec<Found>)> = Vec::new();
         let mut counter = CharCounter::default();
-        let lead_line = first_nonempty_line(&article.body);
+        let lead_line = fields[body_field].norm.first_nonblank_line();
         let mut order: Vec<usize> = (0..cands.len()).filter(|&i| !cands[i].dropped).collect();
         order.sort_by_key(|&i| (cands[i].field, cands[i].start, cands[i].ent));
         for i in order {
@@ -297,15 +254,14 @@ impl Matcher {
                 field: f.kind,
                 excluded: c.excluded.clone(),
             };
-            let slot = match ent_slot[c.ent] {
+            let slot = match per_ent.iter().position(|(e, _)| *e == c.ent) {
                 Some(s) => s,
                 None => {
-                    per_ent.push(Vec::new());
-                    ent_slot[c.ent] = Some(per_ent.len() - 1);
+                    per_ent.push((c.ent, Vec::new()));
                     per_ent.len() - 1
                 }
             };
-            per_ent[slot].push(Found {
+            per_ent[slot].1.push(Found {
                 mention,
                 how: c.how,
                 ambiguous: c.ambiguous,
@@ -316,26 +272,18 @@ impl Matcher {
 
         let body = &fields[body_field];
         let stats = verdict::BodyStats {
-            paragraphs: body
-                .src
-                .split('\n')
-                .filter(|l| !l.trim().is_empty())
-                .count(),
+            paragraphs: body.norm.nonblank_lines(),
             length: body.norm.read_chars(),
             vocab,
             page: article.page.clone(),
         };
         let mut out: Vec<EnterpriseMatch> = Vec::new();
-        for (e, slot) in ent_slot.iter().enumerate() {
-            let Some(s) = slot else { continue };
+        // In registry order, as before the sort (which keeps ties in it).
+        per_ent.sort_unstable_by_key(|(e, _)| *e);
+        for (e, found) in per_ent {
             let ent = &self.registry.enterprises[e];
             let parent = ent.parent.as_deref().and_then(|p| self.registry.get(p));
-            out.push(verdict::judge(
-                ent,
-                parent,
-                std::mem::take(&mut per_ent[*s]),
-                &stats,
-            ));
+            out.push(verdict::judge(ent, parent, found, &stats));
         }
         out.sort_by(|a, b| {
             b.score
@@ -343,280 +291,6 @@ impl Matcher {
                 .then_with(|| a.enterprise.cmp(&b.enterprise))
         });
         out
-    }
-
-    /// A name broken by a line break (万州城投\n集团): at a soft break (a
-    /// CJK character on both sides, no sentence end before it), the two
-    /// sides are scanned joined; a hit spanning the break is kept, with
-    /// its paragraph the one it starts in.
-    fn names_across_line_breaks(
-        &self,
-        body: &Field,
-        fi: usize,
-        automaton: &Automaton,
-        cands: &mut Vec<Cand>,
-    ) {
-        const SIDE: usize = 24;
-        let text = body.norm.text.as_str();
-        let mut hits = Vec::new();
-        for (line, &b) in body.norm.breaks.iter().enumerate() {
-            let before = text[..b].chars().next_back();
-            let after = text[b + 1..].chars().next();
-            if !(before.is_some_and(boundary::is_cjk) && after.is_some_and(boundary::is_cjk)) {
-                continue;
-            }
-            let from = text[..b]
-                .char_indices()
-                .rev()
-                .take_while(|(_, c)| *c != '\n')
-                .take(SIDE)
-                .last()
-                .map_or(b, |(i, _)| i);
-            let to = text[b + 1..]
-                .char_indices()
-                .take_while(|(_, c)| *c != '\n')
-                .take(SIDE)
-                .last()
-                .map_or(b + 1, |(i, c)| b + 1 + i + c.len_utf8());
-            let mut window = String::with_capacity(to - from);
-            window.push_str(&text[from..b]);
-            window.push_str(&text[b + 1..to]);
-            let junction = b - from;
-            automaton.hits(&window, &mut hits);
-            for m in &hits {
-                if m.start >= junction || m.end <= junction {
-                    continue;
-                }
-                let start = from + m.start;
-                let end = b + 1 + (m.end - junction);
-                for t in &automaton.patterns[m.pattern].targets {
-                    cands.push(self.registered_hit(t, fi, line, start, end));
-                }
-            }
-        }
-    }
-
-    /// （以下简称“XX”） after a hit: find XX everywhere in the article.
-    fn learn_local_aliases(&self, fields: &[Field], cands: &mut Vec<Cand>) {
-        let mut defs: Vec<(usize, String, usize, usize)> = Vec::new();
-        for (i, c) in cands.iter().enumerate() {
-            if c.dropped {
-                continue;
-            }
-            let text = &fields[c.field].norm.text;
-            if let Some(d) = local_alias::definition_after(text, c.end) {
-                let known = self.names[c.ent].iter().any(|n| n.norm == d.alias);
-                if !known && !defs.iter().any(|(_, a, _, _)| *a == d.alias) {
-                    defs.push((i, d.alias, c.field, d.end));
-                }
-            }
-        }
-        for (teacher, alias, def_field, def_end) in defs {
-            let t = cands[teacher].clone();
-            for (fi, f) in fields.iter().enumerate() {
-                for (start, _) in f.norm.text.match_indices(alias.as_str()) {
-                    let end = start + alias.len();
-                    if fi == def_field && start < def_end && end > t.start {
-                        continue; // the definition itself
-                    }
-                    // Inside a longer registered hit: that hit stands.
-                    let covered = cands.iter().any(|c| {
-                        !c.dropped
-                            && c.field == fi
-                            && c.start <= start
-                            && c.end >= end
-                            && (c.end - c.start) > alias.len()
-                    });
-                    if covered {
-                        continue;
-                    }
-                    let mut attach = boundary::before(&f.norm.text, start, true, &self.places);
-                    if attach != Attach::Foreign
-                        && boundary::after(&f.norm.text, end) == Attach::Foreign
-                    {
-                        attach = Attach::Foreign;
-                    }
-                    if attach == Attach::Foreign {
-                        continue;
-                    }
-                    // The article's own name wins over a generic hit on the same text.
-                    for c in cands.iter_mut() {
-                        if c.field == fi && c.start >= start && c.end <= end && c.alias.is_some() {
-                            c.dropped = true;
-                        }
-                    }
-                    let line = if f.kind == MentionField::Body {
-                        f.norm.breaks.partition_point(|&b| b < start)
-                    } else {
-                        0
-                    };
-                    cands.push(Cand {
-                        ent: t.ent,
-                        alias: None,
-                        teacher: Some(teacher),
-                        local_text: Some(alias.clone()),
-                        kind: AliasKind::ArticleLocal,
-                        ambiguous: false,
-                        field: fi,
-                        line,
-                        start,
-                        end,
-                        attach,
-                        dropped: false,
-                        how: AnchorHow::Unanchored,
-                        list_size: 0,
-                        excluded: None,
-                        former: None,
-                    });
-                }
-            }
-        }
-    }
-
-    /// A former name counts for articles dated up to its last day plus the
-    /// grace period; an undated article keeps it, with lower confidence.
-    fn check_former_names(&self, article: &Article, cands: &mut [Cand]) {
-        let grace = chrono::Days::new(u64::from(self.registry.former_name_grace_days));
-        for c in cands.iter_mut() {
-            let Some(a) = c.alias else { continue };
-            let alias = &self.names[c.ent][a].alias;
-            if alias.kind != AliasKind::FormerName {
-                continue;
-            }
-            let Some(until) = alias.valid_until else {
-                c.former = Some(format!("曾用名“{}”", alias.text));
-                continue;
-            };
-            match article.published {
-                None => {
-                    c.former = Some(format!(
-                        "曾用名“{}”（{}年更名前），文章无日期，按有效计",
-                        alias.text,
-                        until.format("%Y")
-                    ));
-                }
-                Some(d) if d > until.checked_add_days(grace).unwrap_or(until) => {
-                    c.excluded = Some(format!(
-                        "曾用名“{}”已于{}更名，文章日期{}晚于宽限期，不计",
-                        alias.text,
-                        until.format("%Y-%m-%d"),
-                        d.format("%Y-%m-%d")
-                    ));
-                }
-                Some(_) => {
-                    c.former = Some(format!(
-                        "曾用名“{}”（{}年更名前）",
-                        alias.text,
-                        until.format("%Y")
-                    ));
-                }
-            }
-        }
-    }
-
-    /// Distinctive names are anchored by themselves; an ambiguous one needs
-    /// the district attached or in its paragraph, a distinctive name of the
-    /// same enterprise earlier, or a home source. An article-local name
-    /// inherits its teacher's anchor.
-    fn anchor(cands: &mut [Cand], anchors: &[(usize, usize, usize)], ctx: &MatchContext) {
-        let distinct: Vec<(usize, usize, usize, usize)> = cands
-            .iter()
-            .filter(|c| !c.dropped && !c.ambiguous && c.alias.is_some() && c.excluded.is_none())
-            .map(|c| (c.ent, c.field, c.line, c.start))
-            .collect();
-        for c in cands.iter_mut().filter(|c| c.alias.is_some()) {
-            c.how = if !c.ambiguous {
-                AnchorHow::Distinctive
-            } else if c.attach == Attach::Anchored {
-                AnchorHow::Attached
-            } else if anchors
-                .iter()
-                .any(|&(f, l, s)| f == c.field && l == c.line && s != c.start)
-            {
-                AnchorHow::Paragraph
-            } else if distinct
-                .iter()
-                .any(|&(e, f, l, s)| e == c.ent && (f, l, s) < (c.field, c.line, c.start))
-            {
-                AnchorHow::Earlier
-            } else if ctx.home_source {
-                AnchorHow::Home
-            } else {
-                AnchorHow::Unanchored
-            };
-        }
-        for i in 0..cands.len() {
-            if let Some(t) = cands[i].teacher {
-                let teacher = cands[t].how;
-                cands[i].how = if teacher == AnchorHow::Unanchored {
-                    AnchorHow::Unanchored
-                } else {
-                    AnchorHow::Local
-                };
-            }
-        }
-    }
-
-    /// List paragraphs and enumerations.
-    fn flag_lists(fields: &[Field], body_field: usize, cands: &mut [Cand]) {
-        let spans: Vec<(usize, usize, usize)> = cands
-            .iter()
-            .filter(|c| !c.dropped)
-            .map(|c| (c.field, c.start, c.end))
-            .collect();
-        for (fi, f) in fields.iter().enumerate() {
-            if !cands.iter().any(|c| !c.dropped && c.field == fi) {
-                continue;
-            }
-            let text = f.norm.text.as_str();
-            let has_hit_in =
-                |a: usize, b: usize| spans.iter().any(|&(sf, s, e)| sf == fi && s >= a && e <= b);
-            let mut starts = vec![0usize];
-            starts.extend(f.norm.breaks.iter().map(|b| b + 1));
-            let lines: Vec<&str> = text.split('\n').collect();
-            let mut line_lists = lists::LineLists::new(&lines, &starts);
-            for c in cands.iter_mut().filter(|c| !c.dropped && c.field == fi) {
-                let ls = starts.get(c.line).copied().unwrap_or(0);
-                let line = lines.get(c.line).copied().unwrap_or("");
-                let local = |a: usize, b: usize| has_hit_in(a + ls, b + ls);
-                let s = (c.start - ls).min(line.len());
-                let e = (c.end - ls).clamp(s, line.len());
-                let size = lists::enumeration_size(line, s, e, &local);
-                let whole = if fi == body_field {
-                    line_lists.get(c.line, &has_hit_in).unwrap_or(0)
-                } else {
-                    0
-                };
-                let size = size.max(whole);
-                c.list_size = if size >= 3 { size } else { 0 };
-            }
-        }
-    }
-}
-
-fn first_nonempty_line(body: &str) -> Option<usize> {
-    body.split('\n').position(|l| !l.trim().is_empty())
-}
-
-/// Byte offset to normalised char index, walking forward per field (hits
-/// are visited in order).
-#[derive(Default)]
-struct CharCounter {
-    field: usize,
-    byte: usize,
-    chars: usize,
-}
-
-impl CharCounter {
-    fn chars_at(&mut self, field: usize, text: &str, byte: usize) -> usize {
-        if field != self.field || byte < self.byte {
-            self.field = field;
-            self.byte = 0;
-            self.chars = 0;
-        }
-        self.chars += text[self.byte..byte].chars().count();
-        self.byte = byte;
-        self.chars
     }
 }
 

@@ -28,6 +28,30 @@ pub struct Normalised {
     pub breaks: Vec<usize>,
     /// Original character offsets of each line start (body text only).
     pub line_starts: Vec<usize>,
+    /// Lines (body text only) finished so far holding something other
+    /// than whitespace, and the first of them.
+    nonblank: usize,
+    first_nonblank: Option<usize>,
+    /// The current line holds something other than whitespace.
+    line_text: bool,
+}
+
+/// Told where each character of the normalised text starts, as it is
+/// written (`cp` its code point, `at` its byte offset), and of a byte
+/// removed again (the `(` of `(集团)`: every later offset moves back one).
+pub trait Marker {
+    fn mark(&mut self, cp: u32, at: usize);
+    fn removed(&mut self, at: usize);
+}
+
+/// No marks: plain normalisation.
+struct NoMarks;
+
+impl Marker for NoMarks {
+    #[inline(always)]
+    fn mark(&mut self, _: u32, _: usize) {}
+    #[inline(always)]
+    fn removed(&mut self, _: usize) {}
 }
 
 /// Bracketed words that are dropped to their content: （集团）.
@@ -37,6 +61,18 @@ impl Normalised {
     /// Original characters read so far.
     pub fn read_chars(&self) -> usize {
         self.read as usize
+    }
+
+    /// Lines (with `keep_lines`) holding something other than whitespace:
+    /// `src.split('\n').filter(|l| !l.trim().is_empty()).count()`.
+    pub fn nonblank_lines(&self) -> usize {
+        self.nonblank + usize::from(self.line_text)
+    }
+
+    /// The first such line: `src.split('\n').position(|l| !l.trim().is_empty())`.
+    pub fn first_nonblank_line(&self) -> Option<usize> {
+        self.first_nonblank
+            .or_else(|| self.line_text.then_some(self.breaks.len()))
     }
 
     /// The original character offset of the normalised character `n`.
@@ -61,8 +97,9 @@ impl Normalised {
         self.chars += 1;
     }
 
-    /// `)` closes a bracket holding only 集团 (or 控股, 股份): drop both.
-    fn close_bracket(&mut self) {
+    /// `)` closes a bracket holding only 集团 (or 控股, 股份): drop both
+    /// (then the byte offset the `(` had).
+    fn close_bracket(&mut self) -> Option<usize> {
         for word in BRACKETED {
             let wlen = word.len();
             let t = self.text.as_bytes();
@@ -81,16 +118,22 @@ impl Normalised {
                     _ => self.shifts.push((open_char, self.deleted)),
                 }
                 self.delete_one();
-                return;
+                return Some(pos);
             }
         }
         self.push(')');
+        None
     }
 
     /// Appends `src` normalised. With `keep_lines`, a `\n` is kept (a hard
     /// boundary: paragraphs) and recorded; otherwise it is whitespace.
     /// Runs of unchanged characters are copied in one piece.
     pub fn extend(&mut self, src: &str, keep_lines: bool) {
+        self.extend_marking(src, keep_lines, &mut NoMarks);
+    }
+
+    /// `extend`, telling `marker` where each written character starts.
+    pub fn extend_marking(&mut self, src: &str, keep_lines: bool, marker: &mut impl Marker) {
         if keep_lines && self.line_starts.is_empty() {
             self.line_starts.push(self.read as usize);
         }
@@ -101,20 +144,32 @@ impl Normalised {
         let mut i = 0usize;
         while i < b.len() {
             let x = b[i];
-            // The common cases decided on bytes: ASCII, and CJK ideographs
-            // (lead bytes E4–E9, always three bytes long).
+            // The common cases decided on bytes: ASCII by a table, two- and
+            // three-byte characters (CJK, its punctuation) by one bit each.
+            // An unchanged character is written at `self.text.len() + i - run`
+            // once its run is copied.
             if x < 0x80 {
                 if !ASCII_SPECIAL[x as usize] {
+                    marker.mark(u32::from(x), self.text.len() + i - run);
                     i += 1;
                     run_chars += 1;
                     continue;
                 }
-            } else if (0xe4..=0xe9).contains(&x) && i + 2 < b.len() {
+            } else if (0xe0..0xf0).contains(&x) && i + 2 < b.len() {
                 let cp = ((u32::from(x) & 0x0f) << 12)
                     | ((u32::from(b[i + 1]) & 0x3f) << 6)
                     | (u32::from(b[i + 2]) & 0x3f);
-                if !is_traditional_cp(cp) {
+                if !changes_cp(cp) {
+                    marker.mark(cp, self.text.len() + i - run);
                     i += 3;
+                    run_chars += 1;
+                    continue;
+                }
+            } else if (0xc2..0xe0).contains(&x) && i + 1 < b.len() {
+                let cp = ((u32::from(x) & 0x1f) << 6) | (u32::from(b[i + 1]) & 0x3f);
+                if !changes_cp(cp) {
+                    marker.mark(cp, self.text.len() + i - run);
+                    i += 2;
                     run_chars += 1;
                     continue;
                 }
@@ -123,10 +178,15 @@ impl Normalised {
                 break;
             };
             let len = c.len_utf8();
-            if x >= 0x80 && !(0xe4..=0xe9).contains(&x) && unchanged(c) {
+            if x >= 0x80 && !changes(c) {
+                marker.mark(c as u32, self.text.len() + i - run);
                 i += len;
                 run_chars += 1;
                 continue;
+            }
+            if i > run {
+                // A run holds no whitespace (whitespace always changes).
+                self.line_text = true;
             }
             self.text.push_str(&src[run..i]);
             self.chars += run_chars;
@@ -134,34 +194,52 @@ impl Normalised {
             run_chars = 0;
             i += len;
             run = i;
-            self.one(c, keep_lines);
+            let before = self.text.len();
+            let removed = self.one(c, keep_lines);
+            if let Some(at) = removed {
+                marker.removed(at);
+            } else if let Some(w) = self.text.get(before..).and_then(|t| t.chars().next()) {
+                marker.mark(w as u32, before);
+            }
+        }
+        if b.len() > run {
+            self.line_text = true;
         }
         self.text.push_str(&src[run..]);
         self.chars += run_chars;
         self.read += run_chars;
     }
 
-    /// One character that may change (already counted as read).
-    fn one(&mut self, c: char, keep_lines: bool) {
+    /// One character that may change (already counted as read); the byte
+    /// offset of a byte removed again, if one was.
+    fn one(&mut self, c: char, keep_lines: bool) -> Option<usize> {
+        if !c.is_whitespace() {
+            self.line_text = true;
+        }
         if c.is_ascii() {
             match c {
                 '\n' if keep_lines => {
+                    if self.line_text {
+                        self.nonblank += 1;
+                        self.first_nonblank.get_or_insert(self.breaks.len());
+                    }
+                    self.line_text = false;
                     self.breaks.push(self.text.len());
                     self.push('\n');
                     self.line_starts.push(self.read as usize);
                 }
                 'A'..='Z' => self.push(c.to_ascii_lowercase()),
                 '[' | '{' | '(' => self.push('('),
-                ']' | '}' | ')' => self.close_bracket(),
+                ']' | '}' | ')' => return self.close_bracket(),
                 '\'' | '"' | '`' => self.push('"'),
                 c if c.is_ascii_whitespace() || c.is_ascii_control() => self.delete_one(),
                 c => self.push(c),
             }
-            return;
+            return None;
         }
         if (CJK_FIRST..=CJK_LAST).contains(&(c as u32)) {
             self.push(simplified(c));
-            return;
+            return None;
         }
         match c {
             '\u{ff01}'..='\u{ff5e}' => {
@@ -170,7 +248,7 @@ impl Normalised {
                 match half {
                     'A'..='Z' => self.push(half.to_ascii_lowercase()),
                     '[' | '{' | '(' => self.push('('),
-                    ']' | '}' | ')' => self.close_bracket(),
+                    ']' | '}' | ')' => return self.close_bracket(),
                     '\'' | '"' | '`' => self.push('"'),
                     h => self.push(h),
                 }
@@ -178,11 +256,12 @@ impl Normalised {
             '“' | '”' | '„' | '‟' | '「' | '」' | '『' | '』' | '‘' | '’' | '‚' | '‛' | '〝'
             | '〞' | '″' | '′' => self.push('"'),
             '【' | '〔' | '〖' | '〈' => self.push('('),
-            '】' | '〕' | '〗' | '〉' => self.close_bracket(),
+            '】' | '〕' | '〗' | '〉' => return self.close_bracket(),
             '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{feff}' | '\u{00ad}' => self.delete_one(),
             c if c.is_whitespace() => self.delete_one(),
             c => self.push(c),
         }
+        None
     }
 }
 
@@ -290,7 +369,7 @@ const CJK_FIRST: u32 = 0x4e00;
 const CJK_LAST: u32 = 0x9fff;
 
 /// One bit per CJK ideograph: set for the Traditional characters above.
-static TRADITIONAL_BITS: [u64; 328] = {
+const TRADITIONAL_BITS: [u64; 328] = {
     let mut bits = [0u64; 328];
     let mut i = 0;
     while i < TRADITIONAL.len() {
@@ -302,12 +381,45 @@ static TRADITIONAL_BITS: [u64; 328] = {
 };
 
 /// Does a CJK ideograph (by code point) need mapping (a Traditional form)?
-fn is_traditional_cp(cp: u32) -> bool {
-    if !(CJK_FIRST..=CJK_LAST).contains(&cp) {
+const fn is_traditional_cp(cp: u32) -> bool {
+    if cp < CJK_FIRST || cp > CJK_LAST {
         return false;
     }
     let cp = cp - CJK_FIRST;
     TRADITIONAL_BITS[(cp / 64) as usize] & (1 << (cp % 64)) != 0
+}
+
+/// One bit per code point of the Basic Multilingual Plane from U+0080: set
+/// when normalisation may change the character (`unchanged` says no, or it
+/// is a Traditional form).
+static CHANGES_BMP: [u64; 1024] = {
+    let mut bits = [0u64; 1024];
+    let mut cp = 0x80u32;
+    while cp < 0x1_0000 {
+        if let Some(c) = char::from_u32(cp)
+            && (!unchanged(c) || is_traditional_cp(cp))
+        {
+            bits[(cp / 64) as usize] |= 1 << (cp % 64);
+        }
+        cp += 1;
+    }
+    bits
+};
+
+/// May normalisation change the non-ASCII character `cp` (below U+10000)?
+#[inline]
+fn changes_cp(cp: u32) -> bool {
+    CHANGES_BMP[(cp as usize / 64) & 1023] & (1 << (cp % 64)) != 0
+}
+
+/// May normalisation change the non-ASCII character `c`?
+fn changes(c: char) -> bool {
+    let cp = c as u32;
+    if cp < 0x1_0000 {
+        changes_cp(cp)
+    } else {
+        !unchanged(c)
+    }
 }
 
 /// ASCII bytes that change: upper case, brackets other than `(`, quotes
@@ -339,7 +451,7 @@ fn simplified(c: char) -> char {
 /// Changed: full-width letters, digits, brackets, quotes and the dot;
 /// quotation marks and brackets of every kind; zero-width characters and
 /// whitespace.
-fn unchanged(c: char) -> bool {
+const fn unchanged(c: char) -> bool {
     !matches!(c,
         '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '（' | '）' | '［' | '］' | '｛' | '｝' | '＂' | '＇' | '．'
         | '“' | '”' | '„' | '‟' | '「' | '」' | '『' | '』' | '‘' | '’' | '‚' | '‛' | '〝' | '〞' | '″' | '′'
