@@ -278,9 +278,10 @@ impl SearchIndex {
         Ok(())
     }
 
-    /// Indexes what the store has beyond the committed sequence number;
-    /// returns the number of articles indexed. If the store is behind the
-    /// index (restored from a backup), rebuilds instead.
+    /// Indexes what the store has beyond the committed sequence number, in
+    /// one commit (a tantivy commit fsyncs, and segments multiply with
+    /// commits); returns the number of articles indexed. If the store is
+    /// behind the index (restored from a backup), rebuilds instead.
     pub fn catch_up(&self, store: &dyn ArticleFeed) -> Result<u64, IndexError> {
         let max = store.max_article_seq().map_err(IndexError::Store)?;
         let mut after = self.indexed_seq();
@@ -292,26 +293,32 @@ impl SearchIndex {
             );
             return self.rebuild(store, &|_, _| {});
         }
-        let mut count = 0u64;
-        loop {
-            let batch = store
-                .articles_after_seq(after, BATCH)
-                .map_err(IndexError::Store)?;
-            let Some(last) = batch.iter().map(|(s, _)| *s).max() else {
-                break;
-            };
-            let ents = store.enterprises_of(&batch).map_err(IndexError::Store)?;
-            let with: Vec<(i64, &Article, &[String])> = batch
-                .iter()
-                .map(|(seq, a)| {
-                    let e = ents.get(a.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
-                    (*seq, a, e)
-                })
-                .collect();
-            self.upsert_matched(&with)?;
-            count += batch.len() as u64;
-            after = last;
+        let mut batch = store
+            .articles_after_seq(after, BATCH)
+            .map_err(IndexError::Store)?;
+        if batch.is_empty() {
+            // Nothing to do: the writer (maybe another process's) is not needed.
+            return Ok(0);
         }
+        let count = self.with_writer(|w| {
+            let mut count = 0u64;
+            while let Some(last) = batch.iter().map(|(s, _)| *s).max() {
+                let ents = store.enterprises_of(&batch).map_err(IndexError::Store)?;
+                for (seq, a) in &batch {
+                    let e = ents.get(a.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+                    w.delete_term(Term::from_field_text(self.fields.id, a.id.as_str()));
+                    w.add_document(self.document(*seq, a, e))?;
+                }
+                count += batch.len() as u64;
+                after = after.max(last);
+                batch = store
+                    .articles_after_seq(after, BATCH)
+                    .map_err(IndexError::Store)?;
+            }
+            // The payload says `after` only once everything up to it is in.
+            self.commit(w, after.max(self.indexed_seq()))?;
+            Ok(count)
+        })?;
         if count > 0 {
             tracing::info!(count, seq = after, "index caught up with the store");
         }
