@@ -49,16 +49,35 @@ pub trait Progress: Sync {
 
 impl Progress for () {}
 
-/// Outcomes committed in one transaction at most.
-const BATCH: usize = 64;
-/// Outcomes are committed at least this often while fetches complete.
-const COMMIT_EVERY: Duration = Duration::from_millis(250);
+/// How often outcomes are committed: at most `batch` per transaction, and
+/// at least every `every` while fetches complete. Each commit syncs the
+/// archive first, so the cadence is a trade between fsyncs and what a kill
+/// loses (outcomes not yet committed are fetched again on resume).
+#[derive(Debug, Clone, Copy)]
+struct Cadence {
+    batch: usize,
+    every: Duration,
+}
+
+/// On the network: small batches, so that progress is durable within a
+/// fraction of a second of the host answering.
+const NETWORK_CADENCE: Cadence = Cadence {
+    batch: 64,
+    every: Duration::from_millis(250),
+};
+/// In replay, where a kill costs only a re-read of the archive: large
+/// batches (one archive fsync and one SQLite commit per 512 outcomes).
+const REPLAY_CADENCE: Cadence = Cadence {
+    batch: 512,
+    every: Duration::from_secs(1),
+};
 /// An index or e-paper page's links are committed (and so fetchable) this soon.
 const COMMIT_LINKS_AFTER: Duration = Duration::from_millis(20);
 /// Pending tasks read into the scheduler's window at a time.
 const WINDOW: usize = 1024;
-/// Fetches in flight at most on the network (each waits for its own host;
-/// the configured concurrency bounds the exchanges actually in progress).
+/// Fetches in flight at most (on the network each waits for its own host,
+/// and the configured concurrency bounds the exchanges actually in
+/// progress; in replay they are archive reads and extractions).
 const MAX_IN_FLIGHT: usize = 256;
 const INDEX_FLUSH_EVERY: Duration = Duration::from_secs(5);
 
@@ -122,16 +141,17 @@ pub async fn crawl(
     })?;
     let mut run = Run::new(run_id, &ids);
     run.summary.bad_records = bad_records;
-    let concurrency = checked.settings.politeness.concurrency.max(1);
     let replay = fetcher.is_replay();
-    let (per_host, max_in_flight) = if replay {
-        (concurrency * 2, concurrency * 2)
+    // In replay there is no host to be polite to: any number of one host's
+    // tasks may be in flight (the fetcher takes no per-host lock either).
+    let (per_host, max_in_flight, cadence) = if replay {
+        (MAX_IN_FLIGHT, MAX_IN_FLIGHT, REPLAY_CADENCE)
     } else {
-        (1, MAX_IN_FLIGHT)
+        (1, MAX_IN_FLIGHT, NETWORK_CADENCE)
     };
     let mut window = Window::new(per_host);
     let mut in_flight = FuturesUnordered::new();
-    let mut done: Vec<(FrontierItem, task::Prepared)> = Vec::with_capacity(BATCH);
+    let mut done: Vec<(FrontierItem, task::Prepared)> = Vec::with_capacity(cadence.batch);
     let shared = Arc::new(sources.clone());
     let mut stale = true;
     let mut stop: Option<String> = None;
@@ -166,7 +186,7 @@ pub async fn crawl(
             break;
         }
         if !in_flight.is_empty() {
-            let wait = COMMIT_EVERY.saturating_sub(last_commit.elapsed());
+            let wait = cadence.every.saturating_sub(last_commit.elapsed());
             if let Ok(Some((item, joined))) = tokio::time::timeout(wait, in_flight.next()).await {
                 progress.advance(&item.url);
                 window.fetched(&item);
@@ -180,9 +200,9 @@ pub async fn crawl(
         }
         let since = last_commit.elapsed();
         let links_waiting = done.iter().any(|(i, _)| i.role != Role::Article);
-        let due = done.len() >= BATCH
+        let due = done.len() >= cadence.batch
             || in_flight.is_empty()
-            || since >= COMMIT_EVERY
+            || since >= cadence.every
             || (links_waiting && since >= COMMIT_LINKS_AFTER);
         if !done.is_empty() && due {
             let batch = std::mem::take(&mut done);

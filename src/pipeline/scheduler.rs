@@ -1,7 +1,7 @@
 //! Which task to fetch next: a window of pending frontier tasks queued per
 //! host, handed out so that every host is busy at once but none has more
 //! than its share in flight (one at a time on the network, where pacing is
-//! per host; several in replay, where there is no host to be polite to).
+//! per host; any number in replay, where there is no host to be polite to).
 //! A task stays claimed from the moment it enters the window until its
 //! outcome is committed, so it is never fetched twice in a run.
 
