@@ -57,6 +57,9 @@ impl Progress for () {}
 struct Cadence {
     batch: usize,
     every: Duration,
+    /// Matching (and then the index, on its own thread) follows the store
+    /// this often; what is left at the end of the run is done then.
+    follow_every: Duration,
 }
 
 /// On the network: small batches, so that progress is durable within a
@@ -64,12 +67,15 @@ struct Cadence {
 const NETWORK_CADENCE: Cadence = Cadence {
     batch: 64,
     every: Duration::from_millis(250),
+    follow_every: Duration::from_secs(5),
 };
 /// In replay, where a kill costs only a re-read of the archive: large
-/// batches (one archive fsync and one SQLite commit per 512 outcomes).
+/// batches (one archive fsync and one SQLite commit per 512 outcomes), and
+/// matching kept close behind so that little is left for the end.
 const REPLAY_CADENCE: Cadence = Cadence {
     batch: 512,
     every: Duration::from_secs(1),
+    follow_every: Duration::from_secs(1),
 };
 /// An index or e-paper page's links are committed (and so fetchable) this soon.
 const COMMIT_LINKS_AFTER: Duration = Duration::from_millis(20);
@@ -79,7 +85,6 @@ const WINDOW: usize = 1024;
 /// and the configured concurrency bounds the exchanges actually in
 /// progress; in replay they are archive reads and extractions).
 const MAX_IN_FLIGHT: usize = 256;
-const INDEX_FLUSH_EVERY: Duration = Duration::from_secs(5);
 
 pub async fn crawl(
     home: &Home,
@@ -101,12 +106,14 @@ pub async fn crawl(
         );
     }
     let matching = MatchStage::for_home(home, checked)?;
-    let mut index = super::follow::open_index(home);
+    let index = super::follow::open_index(home);
     if let Some(i) = &index {
         hold_index_writer(i).await;
     }
     let mut matched = matching.follow(&mut store)?;
-    super::follow::catch_up(&mut index, &store);
+    // The index catches up on its own thread, nudged after each matching pass.
+    let indexer = super::follow::IndexFollower::start(index, home.db_path());
+    indexer.nudge();
     for s in sources.values() {
         store.register_source(&s.id, s.kind.as_str(), &s.outlet, &s.item, &s.name)?;
     }
@@ -149,13 +156,14 @@ pub async fn crawl(
     } else {
         (1, MAX_IN_FLIGHT, NETWORK_CADENCE)
     };
-    let mut window = Window::new(per_host);
+    let mut window = Window::new(per_host, replay);
     let mut in_flight = FuturesUnordered::new();
     let mut done: Vec<(FrontierItem, task::Prepared)> = Vec::with_capacity(cadence.batch);
     let shared = Arc::new(sources.clone());
     let mut stale = true;
     let mut stop: Option<String> = None;
     let mut last_commit = Instant::now();
+    let mut last_any_commit = last_commit;
     let mut last_flush = Instant::now();
     loop {
         let stopping = stop.is_some() || shutdown.load(Ordering::SeqCst);
@@ -200,12 +208,22 @@ pub async fn crawl(
         }
         let since = last_commit.elapsed();
         let links_waiting = done.iter().any(|(i, _)| i.role != Role::Article);
-        let due = done.len() >= cadence.batch
-            || in_flight.is_empty()
-            || since >= cadence.every
-            || (links_waiting && since >= COMMIT_LINKS_AFTER);
-        if !done.is_empty() && due {
-            let batch = std::mem::take(&mut done);
+        let due = done.len() >= cadence.batch || in_flight.is_empty() || since >= cadence.every;
+        let links_due = links_waiting && last_any_commit.elapsed() >= COMMIT_LINKS_AFTER;
+        if !done.is_empty() && (due || links_due) {
+            let whole = due || !replay;
+            let batch = if whole {
+                std::mem::take(&mut done)
+            } else {
+                // Replay: new links are committed (and so fetchable) at once,
+                // in a small commit of their own; the articles wait for the
+                // batch.
+                let (links, articles) = std::mem::take(&mut done)
+                    .into_iter()
+                    .partition(|(i, _)| i.role != Role::Article);
+                done = articles;
+                links
+            };
             let ids_done: Vec<i64> = batch.iter().map(|(i, _)| i.id).collect();
             if let Some(why) = commit(&mut store, &archive, &mut run, &sources, &scope, batch)? {
                 if stop.is_none() {
@@ -218,18 +236,22 @@ pub async fn crawl(
                 window.committed(id);
             }
             stale = true;
-            last_commit = Instant::now();
+            last_any_commit = Instant::now();
+            if whole {
+                last_commit = last_any_commit;
+            }
         }
-        // The index follows the store every few seconds (and at the end); a
-        // crash in between is caught up on the next start.
-        if last_flush.elapsed() >= INDEX_FLUSH_EVERY {
+        // Matching follows the store every few seconds (and at the end), and
+        // the index follows matching on its own thread; a crash in between
+        // is caught up on the next start.
+        if last_flush.elapsed() >= cadence.follow_every {
             matched.add(&matching.follow(&mut store)?);
-            super::follow::catch_up(&mut index, &store);
+            indexer.nudge();
             last_flush = Instant::now();
         }
     }
     matched.add(&matching.follow(&mut store)?);
-    super::follow::catch_up(&mut index, &store);
+    indexer.finish();
     run.summary.new_candidates = matched.new_candidates;
     run.summary.leads = matched.leads;
     if let Some(why) = &stop {
