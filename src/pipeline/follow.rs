@@ -90,10 +90,16 @@ pub(super) fn open_index(home: &Home) -> Option<SearchIndex> {
 /// is logged and the index dropped for the rest of the run (the next run
 /// catches up, or rebuilds a damaged index).
 pub(super) fn catch_up(index: &mut Option<SearchIndex>, store: &Store) {
+    follow_store(index, store, true)
+}
+
+/// [`catch_up`], committing only if `commit` (otherwise the articles wait
+/// in the writer for a later commit; see [`SearchIndex::follow`]).
+fn follow_store(index: &mut Option<SearchIndex>, store: &Store, commit: bool) {
     let Some(i) = index.as_ref() else {
         return;
     };
-    match i.catch_up(&MatchedFeed(store)) {
+    match i.follow(&MatchedFeed(store), commit) {
         Ok(_) => {}
         Err(IndexError::Locked(dir)) => {
             tracing::warn!(index = %dir.display(), "index busy; it catches up later")
@@ -183,14 +189,23 @@ fn follow_index(index: SearchIndex, db: &std::path::Path, wake: &mpsc::Receiver<
         }
     };
     let mut index = Some(index);
-    // Each wake-up (and the channel closing) is one catch-up with all
-    // that is committed by then; wake-ups queued meanwhile are merged.
+    // Each wake-up (and the channel closing) adds all that is committed by
+    // then; wake-ups queued meanwhile are merged. A tantivy commit (a new
+    // segment, an fsync, later merges) only every few seconds and at the end.
+    let mut committed = std::time::Instant::now();
     loop {
         let open = wake.recv().is_ok();
         while wake.try_recv().is_ok() {}
-        catch_up(&mut index, &store);
+        let commit = !open || committed.elapsed() >= INDEX_COMMIT_EVERY;
+        follow_store(&mut index, &store, commit);
+        if commit {
+            committed = std::time::Instant::now();
+        }
         if !open || index.is_none() {
             break;
         }
     }
 }
+
+/// How often the index thread commits what it has added.
+const INDEX_COMMIT_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
