@@ -97,6 +97,12 @@ pub async fn crawl(
     let sources = select_sources(checked, &req.sources)?;
     let ids: Vec<String> = sources.keys().cloned().collect();
     let _lock = HomeLock::acquire(home.root(), "radar crawl")?;
+    // Reading the replayed archives (every record inflated) overlaps the
+    // rest of the start: the store, the matcher, the index.
+    let replay_index = (!req.replay.is_empty()).then(|| {
+        let files = req.replay.clone();
+        std::thread::spawn(move || ReplayIndex::build(&files))
+    });
     let mut store = Store::open(&home.db_path())?;
     let dead = store.mark_dead_runs()?;
     if dead > 0 {
@@ -121,7 +127,7 @@ pub async fn crawl(
         &home.archive_dir(),
         checked.settings.archive.rotate_bytes,
     )?));
-    let (transport, range, bad_records) = open_transport(checked, req)?;
+    let (transport, range, bad_records) = open_transport(checked, req, replay_index)?;
     let fetcher = Arc::new(Fetcher::new(
         transport,
         checked.settings.clone(),
@@ -344,21 +350,27 @@ fn preload_robots(home: &Home, store: &Store, fetcher: &Fetcher) -> Result<(), P
     Ok(())
 }
 
+/// The replay index being built on its own thread.
+type ReplayBuild = std::thread::JoinHandle<Result<ReplayIndex, crate::archive::ArchiveError>>;
+
 /// The network, or a replay of the given archives; with the range to crawl
 /// (a replay without one covers the archives' dates).
 fn open_transport(
     checked: &Checked,
     req: &CrawlRequest,
+    replay_index: Option<ReplayBuild>,
 ) -> Result<(Transport, Option<DateRange>, u64), PipelineError> {
-    if req.replay.is_empty() {
+    let Some(replay_index) = replay_index else {
         let p = &checked.settings.politeness;
         let transport = Transport::network(&NetworkOptions {
             connect_timeout: secs(p.connect_timeout_secs, 10.0),
             read_timeout: secs(p.read_timeout_secs, 30.0),
         })?;
         return Ok((transport, req.range, 0));
-    }
-    let index = ReplayIndex::build(&req.replay)?;
+    };
+    let index = replay_index.join().map_err(|_| {
+        crate::archive::ArchiveError::Record("reading the replayed archives failed".into())
+    })??;
     let range = req.range.or_else(|| {
         let r = archive_dates(&index);
         if let Some(r) = r {
