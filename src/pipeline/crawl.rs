@@ -60,6 +60,9 @@ struct Cadence {
     /// Matching (and then the index, on its own thread) follows the store
     /// this often; what is left at the end of the run is done then.
     follow_every: Duration,
+    /// The index commits (makes searchable) what it added at most this
+    /// often (zero: after every matching pass).
+    index_commit_every: Duration,
 }
 
 /// On the network: small batches, so that progress is durable within a
@@ -68,6 +71,7 @@ const NETWORK_CADENCE: Cadence = Cadence {
     batch: 64,
     every: Duration::from_millis(250),
     follow_every: Duration::from_secs(5),
+    index_commit_every: Duration::ZERO,
 };
 /// In replay, where a kill costs only a re-read of the archive: large
 /// batches (one archive fsync and one SQLite commit per 512 outcomes), and
@@ -76,6 +80,7 @@ const REPLAY_CADENCE: Cadence = Cadence {
     batch: 512,
     every: Duration::from_secs(1),
     follow_every: Duration::from_secs(1),
+    index_commit_every: Duration::from_secs(5),
 };
 /// An index or e-paper page's links are committed (and so fetchable) this soon.
 const COMMIT_LINKS_AFTER: Duration = Duration::from_millis(20);
@@ -118,7 +123,13 @@ pub async fn crawl(
     }
     let mut matched = matching.follow(&mut store)?;
     // The index catches up on its own thread, nudged after each matching pass.
-    let indexer = super::follow::IndexFollower::start(index, home.db_path());
+    let cadence = if req.replay.is_empty() {
+        NETWORK_CADENCE
+    } else {
+        REPLAY_CADENCE
+    };
+    let indexer =
+        super::follow::IndexFollower::start(index, home.db_path(), cadence.index_commit_every);
     indexer.nudge();
     for s in sources.values() {
         store.register_source(&s.id, s.kind.as_str(), &s.outlet, &s.item, &s.name)?;
@@ -157,11 +168,8 @@ pub async fn crawl(
     let replay = fetcher.is_replay();
     // In replay there is no host to be polite to: any number of one host's
     // tasks may be in flight (the fetcher takes no per-host lock either).
-    let (per_host, max_in_flight, cadence) = if replay {
-        (MAX_IN_FLIGHT, MAX_IN_FLIGHT, REPLAY_CADENCE)
-    } else {
-        (1, MAX_IN_FLIGHT, NETWORK_CADENCE)
-    };
+    let per_host = if replay { MAX_IN_FLIGHT } else { 1 };
+    let max_in_flight = MAX_IN_FLIGHT;
     let mut window = Window::new(per_host, replay);
     let mut in_flight = FuturesUnordered::new();
     let mut done: Vec<(FrontierItem, task::Prepared)> = Vec::with_capacity(cadence.batch);

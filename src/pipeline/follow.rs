@@ -123,8 +123,13 @@ pub(super) struct IndexFollower {
 }
 
 impl IndexFollower {
-    /// Start following with `index` (None: nothing to do) over the store at `db`.
-    pub(super) fn start(index: Option<SearchIndex>, db: PathBuf) -> IndexFollower {
+    /// Start following with `index` (None: nothing to do) over the store at
+    /// `db`, committing at most every `commit_every` (zero: on every nudge).
+    pub(super) fn start(
+        index: Option<SearchIndex>,
+        db: PathBuf,
+        commit_every: std::time::Duration,
+    ) -> IndexFollower {
         let Some(index) = index else {
             return IndexFollower {
                 nudge: None,
@@ -134,7 +139,7 @@ impl IndexFollower {
         let (nudge, wake) = mpsc::channel::<()>();
         let thread = std::thread::Builder::new()
             .name("radar-index".into())
-            .spawn(move || follow_index(index, &db, &wake));
+            .spawn(move || follow_index(index, &db, &wake, commit_every));
         match thread {
             Ok(t) => IndexFollower {
                 nudge: Some(nudge),
@@ -180,7 +185,12 @@ impl Drop for IndexFollower {
     }
 }
 
-fn follow_index(index: SearchIndex, db: &std::path::Path, wake: &mpsc::Receiver<()>) {
+fn follow_index(
+    index: SearchIndex,
+    db: &std::path::Path,
+    wake: &mpsc::Receiver<()>,
+    commit_every: std::time::Duration,
+) {
     let store = match Store::open(db) {
         Ok(s) => s,
         Err(e) => {
@@ -191,12 +201,13 @@ fn follow_index(index: SearchIndex, db: &std::path::Path, wake: &mpsc::Receiver<
     let mut index = Some(index);
     // Each wake-up (and the channel closing) adds all that is committed by
     // then; wake-ups queued meanwhile are merged. A tantivy commit (a new
-    // segment, an fsync, later merges) only every few seconds and at the end.
+    // segment, an fsync, later merges) at most every `commit_every` and at
+    // the end.
     let mut committed = std::time::Instant::now();
     loop {
         let open = wake.recv().is_ok();
         while wake.try_recv().is_ok() {}
-        let commit = !open || committed.elapsed() >= INDEX_COMMIT_EVERY;
+        let commit = !open || committed.elapsed() >= commit_every;
         follow_store(&mut index, &store, commit);
         if commit {
             committed = std::time::Instant::now();
@@ -206,6 +217,3 @@ fn follow_index(index: SearchIndex, db: &std::path::Path, wake: &mpsc::Receiver<
         }
     }
 }
-
-/// How often the index thread commits what it has added.
-const INDEX_COMMIT_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
