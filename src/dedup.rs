@@ -42,27 +42,73 @@ fn shingle_hash(s: &[char]) -> u64 {
     h ^ (h >> 31)
 }
 
-/// SimHash of a text's non-whitespace, non-punctuation characters; 0 for short texts.
+/// Whether a character counts for SimHash: letters and digits. The CJK
+/// Unified Ideographs block (most of a Chinese text) is all alphabetic, so
+/// it skips the Unicode table lookup.
+fn counted(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}') || c.is_alphanumeric()
+}
+
+/// A byte's eight bits spread one per byte lane (bit `i` to lane `i`): adding
+/// these counts eight bits of a hash at once, up to 255 times per lane.
+const SPREAD: [u64; 256] = {
+    let mut t = [0u64; 256];
+    let mut b = 0;
+    while b < 256 {
+        let mut i = 0;
+        while i < 8 {
+            if (b >> i) & 1 == 1 {
+                t[b] |= 1 << (8 * i);
+            }
+            i += 1;
+        }
+        b += 1;
+    }
+    t
+};
+
+/// Move the per-lane counts into `ones` (bit `8k + i` is lane `i` of `lanes[k]`).
+fn flush(lanes: &mut [u64; 8], ones: &mut [u32; 64]) {
+    for (k, lane) in lanes.iter_mut().enumerate() {
+        for i in 0..8 {
+            ones[8 * k + i] += ((*lane >> (8 * i)) & 0xff) as u32;
+        }
+        *lane = 0;
+    }
+}
+
+/// SimHash of a text's non-whitespace, non-punctuation characters; 0 for
+/// short texts. A bit is set when more shingle hashes have it set than not.
 pub fn simhash(text: &str) -> u64 {
-    let chars: Vec<char> = text.chars().filter(|c| c.is_alphanumeric()).collect();
+    let chars: Vec<char> = text.chars().filter(|c| counted(*c)).collect();
     if chars.len() < MIN_CHARS {
         return 0;
     }
-    let mut weights = [0i32; 64];
+    // Bits counted in byte lanes, eight at a time, flushed before a lane
+    // can overflow.
+    let mut ones = [0u32; 64];
+    let mut lanes = [0u64; 8];
+    let mut pending = 0;
     for w in chars.windows(3) {
         let h = shingle_hash(w);
-        for (bit, weight) in weights.iter_mut().enumerate() {
-            if h >> bit & 1 == 1 {
-                *weight += 1;
-            } else {
-                *weight -= 1;
-            }
+        for (k, lane) in lanes.iter_mut().enumerate() {
+            *lane += SPREAD[((h >> (8 * k)) & 0xff) as usize];
+        }
+        pending += 1;
+        if pending == 255 {
+            flush(&mut lanes, &mut ones);
+            pending = 0;
         }
     }
-    weights.iter().enumerate().fold(
-        0u64,
-        |acc, (bit, w)| if *w > 0 { acc | 1 << bit } else { acc },
-    )
+    flush(&mut lanes, &mut ones);
+    let shingles = (chars.len() - 2) as u64;
+    ones.iter().enumerate().fold(0u64, |acc, (bit, n)| {
+        if 2 * u64::from(*n) > shingles {
+            acc | 1 << bit
+        } else {
+            acc
+        }
+    })
 }
 
 pub fn distance(a: u64, b: u64) -> u32 {
@@ -95,6 +141,51 @@ mod tests {
         let (ba, bb) = (bands(a), bands(b));
         assert!(ba.iter().zip(&bb).any(|(x, y)| x == y));
         assert_eq!(ba.len(), 10);
+    }
+
+    /// The SimHash as first written: one signed weight per bit.
+    fn reference(text: &str) -> u64 {
+        let chars: Vec<char> = text.chars().filter(|c| c.is_alphanumeric()).collect();
+        if chars.len() < MIN_CHARS {
+            return 0;
+        }
+        let mut weights = [0i32; 64];
+        for w in chars.windows(3) {
+            let h = shingle_hash(w);
+            for (bit, weight) in weights.iter_mut().enumerate() {
+                if h >> bit & 1 == 1 {
+                    *weight += 1;
+                } else {
+                    *weight -= 1;
+                }
+            }
+        }
+        weights.iter().enumerate().fold(
+            0u64,
+            |acc, (bit, w)| if *w > 0 { acc | 1 << bit } else { acc },
+        )
+    }
+
+    #[test]
+    fn lane_counting_gives_the_reference_hash() {
+        let mixed = "SASAC 2026年第3季度：Q3营收12.5亿元，同比+8%；ＡＢＣ集团 ǅ ½ Ⅻ ① 𠀀𠀁 ";
+        let texts = [
+            STORY.to_string(),
+            STORY.repeat(7),
+            format!("{mixed}{}", STORY.repeat(3)),
+            mixed.repeat(20),
+            "a".repeat(1000),
+            "万".repeat(257),
+            STORY.chars().take(MIN_CHARS + 1).collect(),
+        ];
+        for t in &texts {
+            assert_eq!(simhash(t), reference(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn every_cjk_unified_ideograph_is_alphanumeric() {
+        assert!(('\u{4e00}'..='\u{9fff}').all(char::is_alphanumeric));
     }
 
     #[test]

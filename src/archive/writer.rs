@@ -3,8 +3,7 @@
 
 use super::ArchiveError;
 use chrono::{DateTime, Utc};
-use flate2::Compression;
-use flate2::write::GzEncoder;
+use flate2::{Compress, Compression, Crc, FlushCompress, Status};
 use sha2::{Digest, Sha256};
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -43,14 +42,79 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-fn warc_digest(bytes: &[u8]) -> String {
+/// A SHA-256 as a WARC digest header value (`sha256:` and base32).
+fn warc_digest_of(digest: &[u8]) -> String {
     format!(
         "sha256:{}",
-        base32::encode(
-            base32::Alphabet::Rfc4648 { padding: true },
-            &Sha256::digest(bytes)
-        )
+        base32::encode(base32::Alphabet::Rfc4648 { padding: true }, digest)
     )
+}
+
+fn warc_digest(bytes: &[u8]) -> String {
+    warc_digest_of(&Sha256::digest(bytes))
+}
+
+/// The fixed gzip member header (RFC 1952): deflate, no flags, no mtime,
+/// XFL 4 (fastest compression), OS unknown — what flate2's `GzEncoder`
+/// writes at `Compression::fast()`.
+const GZIP_HEADER: [u8; 10] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 4, 255];
+
+/// Record buffers larger than this are not kept for the next record.
+const KEEP_BUFFER: usize = 4 << 20;
+
+/// One gzip member per record, with one deflate state reset per record
+/// instead of a new one (allocating and zeroing the window and hash tables
+/// per record cost more than compressing a small page).
+struct Gzip {
+    deflate: Compress,
+}
+
+impl Gzip {
+    fn new() -> Gzip {
+        Gzip {
+            deflate: Compress::new(Compression::fast(), false),
+        }
+    }
+
+    /// `raw` as one complete gzip member, into `out` (cleared first).
+    fn member(&mut self, raw: &[u8], out: &mut Vec<u8>) -> Result<(), ArchiveError> {
+        out.clear();
+        // Deflate's worst case is a little over the input; rarely grown below.
+        out.reserve(raw.len() + raw.len() / 16 + 64 + GZIP_HEADER.len() + 8);
+        out.extend_from_slice(&GZIP_HEADER);
+        self.deflate.reset();
+        let mut stalls = 0;
+        loop {
+            let consumed = usize::try_from(self.deflate.total_in())
+                .map_err(|e| ArchiveError::Record(format!("deflate: {e}")))?;
+            let rest = raw.get(consumed..).unwrap_or_default();
+            if out.capacity() - out.len() < 64 {
+                out.reserve(out.len().max(4096));
+            }
+            let before = (self.deflate.total_in(), self.deflate.total_out());
+            let status = self
+                .deflate
+                .compress_vec(rest, out, FlushCompress::Finish)
+                .map_err(|e| ArchiveError::Record(format!("deflate: {e}")))?;
+            if status == Status::StreamEnd {
+                break;
+            }
+            if before == (self.deflate.total_in(), self.deflate.total_out()) {
+                // No progress: give it more room, a few times at most.
+                stalls += 1;
+                if stalls > 8 {
+                    return Err(ArchiveError::Record("deflate made no progress".into()));
+                }
+                out.reserve(out.capacity().max(4096));
+            }
+        }
+        let mut crc = Crc::new();
+        crc.update(raw);
+        out.extend_from_slice(&crc.sum().to_le_bytes());
+        // ISIZE: the input length modulo 2^32.
+        out.extend_from_slice(&(raw.len() as u32).to_le_bytes());
+        Ok(())
+    }
 }
 
 /// Appends records to size-rotated files. A new file is started per writer, so
@@ -62,6 +126,11 @@ pub struct ArchiveWriter {
     current: Option<(File, String, u64)>,
     serial: u32,
     stem: String,
+    gzip: Gzip,
+    /// Buffers reused from record to record: the serialised record and its
+    /// gzip member.
+    raw: Vec<u8>,
+    member: Vec<u8>,
 }
 
 impl ArchiveWriter {
@@ -78,6 +147,9 @@ impl ArchiveWriter {
             current: None,
             serial: 0,
             stem,
+            gzip: Gzip::new(),
+            raw: Vec::new(),
+            member: Vec::new(),
         })
     }
 
@@ -134,21 +206,31 @@ impl ArchiveWriter {
         &mut self,
         record: &Record<BufferedBody>,
     ) -> Result<(String, u64, u64), ArchiveError> {
-        let mut raw = Vec::with_capacity(record.body().len() + 512);
-        WarcWriter::new(&mut raw)
+        let mut raw = std::mem::take(&mut self.raw);
+        raw.clear();
+        let written = WarcWriter::new(&mut raw)
             .write(record)
-            .map_err(|e| ArchiveError::Record(e.to_string()))?;
-        let mut gz = GzEncoder::new(Vec::with_capacity(raw.len() / 3 + 64), Compression::fast());
-        gz.write_all(&raw)
-            .map_err(|e| ArchiveError::Record(e.to_string()))?;
-        let member = gz
-            .finish()
-            .map_err(|e| ArchiveError::Record(e.to_string()))?;
+            .map_err(|e| ArchiveError::Record(e.to_string()));
+        let mut member = std::mem::take(&mut self.member);
+        let packed = written.and_then(|_| self.gzip.member(&raw, &mut member));
+        let out = packed.and_then(|()| self.write_member(&member));
+        // Keep the buffers for the next record, unless a huge page grew them.
+        if raw.capacity() <= KEEP_BUFFER {
+            self.raw = raw;
+        }
+        if member.capacity() <= KEEP_BUFFER {
+            self.member = member;
+        }
+        out
+    }
+
+    /// Append one gzip member to the current file; returns (file, offset, length).
+    fn write_member(&mut self, member: &[u8]) -> Result<(String, u64, u64), ArchiveError> {
         let dir = self.dir.clone();
         let (file, name, size) = self.file()?;
         let offset = *size;
         // One write call per record: a kill leaves whole records behind it.
-        if let Err(e) = file.write_all(&member) {
+        if let Err(e) = file.write_all(member) {
             // A partial record (a full disk) must not shift the records after
             // it: cut it off if possible, and write the next record to a new
             // file either way.
@@ -203,13 +285,15 @@ impl ArchiveWriter {
             ex.truncated,
         );
         block.extend_from_slice(ex.body);
+        // The payload's digest once, for the record and for the store.
+        let payload = Sha256::digest(ex.body);
         let mut resp = base(RecordType::Response, ex.fetched_at)
             .warc_id(resp_id)
             .header(WarcHeader::TargetURI, ex.url)
             .header(WarcHeader::ContentType, "application/http;msgtype=response")
             .header(WarcHeader::ConcurrentTo, req_id)
             .header(WarcHeader::BlockDigest, warc_digest(&block))
-            .header(WarcHeader::PayloadDigest, warc_digest(ex.body));
+            .header(WarcHeader::PayloadDigest, warc_digest_of(&payload));
         if ex.truncated {
             resp = resp.header(WarcHeader::Truncated, "length");
         }
@@ -218,7 +302,7 @@ impl ArchiveWriter {
             file,
             offset,
             length,
-            payload_sha256: Some(sha256_hex(ex.body)),
+            payload_sha256: Some(hex::encode(payload)),
         })
     }
 
@@ -305,6 +389,59 @@ mod tests {
             error: None,
             fetched_at: Utc::now(),
         }
+    }
+
+    /// Every record is its own valid gzip member (header, deflate, CRC32 and
+    /// ISIZE checked by flate2's decoder), incompressible and empty bodies
+    /// included, and the members concatenated decode to the WARC stream.
+    #[test]
+    fn every_record_is_a_valid_gzip_member() {
+        use std::io::Read;
+        let dir = tempfile::tempdir().expect("tmp");
+        let mut w = ArchiveWriter::open(dir.path(), u64::MAX).expect("open");
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let noise: Vec<u8> = (0..300_000)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x as u8
+            })
+            .collect();
+        let bodies: Vec<Vec<u8>> = vec![
+            noise,
+            vec![],
+            "万州区国企改革".repeat(2000).into_bytes(),
+            b"<p>short</p>".to_vec(),
+        ];
+        let mut locations = Vec::new();
+        for (n, body) in bodies.iter().enumerate() {
+            let url = format!("http://www.wz.gov.cn/zwxx/t20260303_{n}.html");
+            let loc = w.write_exchange(&exchange(&url, body, &[])).expect("write");
+            locations.push(loc);
+        }
+        w.sync().expect("sync");
+        let path = dir.path().join(&locations[0].file);
+        let bytes = std::fs::read(&path).expect("read");
+        for (loc, body) in locations.iter().zip(&bodies) {
+            let start = loc.offset as usize;
+            let member = &bytes[start..start + loc.length as usize];
+            assert_eq!(&member[..10], &GZIP_HEADER);
+            let mut plain = Vec::new();
+            flate2::read::GzDecoder::new(member)
+                .read_to_end(&mut plain)
+                .expect("one valid gzip member");
+            assert!(plain.starts_with(b"WARC/1.1\r\n"));
+            assert!(plain.ends_with(b"\r\n\r\n"));
+            let rec = crate::archive::read_record_at(&path, loc.offset).expect("record");
+            assert_eq!(&rec.body, body);
+            assert_eq!(loc.payload_sha256, Some(sha256_hex(body)));
+        }
+        let mut all = Vec::new();
+        flate2::read::MultiGzDecoder::new(&bytes[..])
+            .read_to_end(&mut all)
+            .expect("the file decodes as concatenated members");
+        assert_eq!(all.windows(9).filter(|w| *w == b"WARC/1.1\r").count(), 9);
     }
 
     #[test]

@@ -26,15 +26,18 @@ pub struct Politeness {
 }
 
 /// Permission to talk to a host; dropping it (the exchange is over) records
-/// the time and lets the next request wait its turn.
+/// the time and lets the next request wait its turn. In replay it holds no
+/// host lock (no host is talked to).
 pub struct HostPermit {
-    host: OwnedMutexGuard<Option<Instant>>,
+    host: Option<OwnedMutexGuard<Option<Instant>>>,
     _global: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 impl Drop for HostPermit {
     fn drop(&mut self) {
-        *self.host = Some(Instant::now());
+        if let Some(h) = &mut self.host {
+            **h = Some(Instant::now());
+        }
     }
 }
 
@@ -49,7 +52,8 @@ fn nonzero(n: u32) -> std::num::NonZeroU32 {
 }
 
 impl Politeness {
-    /// `enabled = false` (replay) keeps the concurrency limit but drops pacing.
+    /// `enabled = false` (replay) keeps the concurrency limit but drops pacing
+    /// and the one-request-at-a-time host lock.
     pub fn new(concurrency: usize, enabled: bool) -> Self {
         Politeness {
             hosts: Mutex::new(HashMap::new()),
@@ -75,9 +79,17 @@ impl Politeness {
     /// Wait until a request to `host` may start: at least `pace` after the
     /// last one started (the `governor` limiter) and after the last one's
     /// response ended, so the host never sees two requests closer than `pace`.
+    /// Without pacing (replay) neither the host's lock nor its pace is
+    /// taken: only the global limit.
     pub async fn acquire(&self, host: &HostState, pace: Duration) -> HostPermit {
+        if !self.enabled {
+            return HostPermit {
+                host: None,
+                _global: self.global.clone().acquire_owned().await.ok(),
+            };
+        }
         let guard = host.lock.clone().lock_owned().await;
-        if self.enabled && !pace.is_zero() {
+        if !pace.is_zero() {
             let lim = {
                 let mut l = host.limiter.lock().unwrap_or_else(|p| p.into_inner());
                 if pace > l.0 {
@@ -95,7 +107,7 @@ impl Politeness {
         // did, going on without the global permit is the harmless outcome.
         let global = self.global.clone().acquire_owned().await.ok();
         HostPermit {
-            host: guard,
+            host: Some(guard),
             _global: global,
         }
     }

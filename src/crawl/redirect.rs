@@ -22,11 +22,29 @@ static TAGS: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Visible text length of a page, roughly: what is left without tags and scripts.
+#[cfg(test)]
 fn visible_chars(html: &str) -> usize {
     TAGS.replace_all(html, "")
         .chars()
         .filter(|c| !c.is_whitespace())
         .count()
+}
+
+/// Whether a page has fewer than `n` visible characters (as
+/// `visible_chars`), reading only as far as it takes to tell: the text
+/// between tag matches is counted until `n` is reached.
+fn fewer_visible_than(html: &str, n: usize) -> bool {
+    let mut seen = 0;
+    let mut from = 0;
+    let count = |text: &str| text.chars().filter(|c| !c.is_whitespace()).count();
+    for tag in TAGS.find_iter(html) {
+        seen += count(&html[from..tag.start()]);
+        if seen >= n {
+            return false;
+        }
+        from = tag.end();
+    }
+    seen + count(&html[from..]) < n
 }
 
 /// The target of an HTTP redirect (3xx other than 304) from `current`.
@@ -53,7 +71,7 @@ pub fn is_fetchable(url: &Url) -> bool {
 /// (entry pages) any meta refresh or JS location is followed; otherwise only on
 /// pages with almost no text of their own.
 pub fn html_redirect(html: &str, base: &Url, eager: bool) -> Option<Url> {
-    let small = visible_chars(html) < 200;
+    let small = fewer_visible_than(html, 200);
     let meta = META_REFRESH
         .captures(html)
         .or_else(|| META_REFRESH_REVERSED.captures(html));
@@ -128,5 +146,30 @@ mod tests {
         let text = "万州城投集团深化国有企业改革，".repeat(30);
         let html = format!("<p>{text}</p><script>if(mobile){{location.href='m.html'}}</script>");
         assert_eq!(html_redirect(&html, &base(), false), None);
+    }
+
+    #[test]
+    fn early_exit_count_agrees_with_the_full_count() {
+        let pages = [
+            String::new(),
+            "<p>短</p>".to_string(),
+            format!(
+                "<html><script>{}</script><p>{}</p></html>",
+                "x".repeat(500),
+                "字".repeat(199)
+            ),
+            format!("<p>{}</p>", "字".repeat(200)),
+            format!(
+                "<style>p{{}}</style>{}<b>{}",
+                "a ".repeat(150),
+                "b".repeat(60)
+            ),
+            "<p>unclosed <script>var a = 1; ".repeat(40),
+        ];
+        for p in &pages {
+            for n in [0, 1, 199, 200, 201, 400] {
+                assert_eq!(fewer_visible_than(p, n), visible_chars(p) < n, "{n}: {p}");
+            }
+        }
     }
 }

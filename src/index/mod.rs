@@ -91,6 +91,9 @@ pub struct SearchIndex {
     writer: Mutex<Option<IndexWriter>>,
     /// Highest store sequence number committed.
     seq: Mutex<i64>,
+    /// Highest store sequence number added to the writer, committed or not
+    /// (see [`SearchIndex::follow`]); never below `seq`.
+    staged: Mutex<i64>,
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
@@ -148,6 +151,7 @@ impl SearchIndex {
             reader,
             writer: Mutex::new(None),
             seq: Mutex::new(payload.seq),
+            staged: Mutex::new(payload.seq),
         })
     }
 
@@ -230,12 +234,24 @@ impl SearchIndex {
         doc
     }
 
+    fn staged_seq(&self) -> i64 {
+        *self.staged.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn set_staged(&self, seq: i64) {
+        *self.staged.lock().unwrap_or_else(|e| e.into_inner()) = seq;
+    }
+
+    /// Commit everything added to the writer: up to `seq`, and up to what
+    /// was staged before (added in store order, so all of it is in).
     fn commit(&self, writer: &mut IndexWriter, seq: i64) -> Result<(), IndexError> {
+        let seq = seq.max(self.staged_seq());
         let payload = serde_json::to_string(&Payload { seq }).unwrap_or_default();
         let mut prepared = writer.prepare_commit()?;
         prepared.set_payload(&payload);
         prepared.commit()?;
         *self.seq.lock().unwrap_or_else(|e| e.into_inner()) = seq;
+        self.set_staged(seq);
         self.reader.reload()?;
         Ok(())
     }
@@ -278,42 +294,70 @@ impl SearchIndex {
         Ok(())
     }
 
-    /// Indexes what the store has beyond the committed sequence number;
-    /// returns the number of articles indexed. If the store is behind the
-    /// index (restored from a backup), rebuilds instead.
+    /// Indexes what the store has beyond the committed sequence number, in
+    /// one commit (a tantivy commit fsyncs, and segments multiply with
+    /// commits); returns the number of articles indexed. If the store is
+    /// behind the index (restored from a backup), rebuilds instead.
     pub fn catch_up(&self, store: &dyn ArticleFeed) -> Result<u64, IndexError> {
+        self.follow(store, true)
+    }
+
+    /// Like [`catch_up`](Self::catch_up), but without `commit` the articles
+    /// are only added to the writer (and not searchable yet): a later call
+    /// adds what came after them and commits everything (one segment for
+    /// many calls). Uncommitted additions are not in the commit payload, so
+    /// a crash before the commit only means indexing them again.
+    pub fn follow(&self, store: &dyn ArticleFeed, commit: bool) -> Result<u64, IndexError> {
         let max = store.max_article_seq().map_err(IndexError::Store)?;
-        let mut after = self.indexed_seq();
-        if max < after {
+        let committed = self.indexed_seq();
+        if max < committed {
             tracing::warn!(
-                index = after,
+                index = committed,
                 store = max,
                 "index is ahead of the store; rebuilding"
             );
             return self.rebuild(store, &|_, _| {});
         }
-        let mut count = 0u64;
-        loop {
-            let batch = store
-                .articles_after_seq(after, BATCH)
-                .map_err(IndexError::Store)?;
-            let Some(last) = batch.iter().map(|(s, _)| *s).max() else {
-                break;
-            };
-            let ents = store.enterprises_of(&batch).map_err(IndexError::Store)?;
-            let with: Vec<(i64, &Article, &[String])> = batch
-                .iter()
-                .map(|(seq, a)| {
-                    let e = ents.get(a.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
-                    (*seq, a, e)
-                })
-                .collect();
-            self.upsert_matched(&with)?;
-            count += batch.len() as u64;
-            after = last;
+        let mut after = self.staged_seq().max(committed);
+        let mut batch = store
+            .articles_after_seq(after, BATCH)
+            .map_err(IndexError::Store)?;
+        if batch.is_empty() && (!commit || after == committed) {
+            // Nothing to do: the writer (maybe another process's) is not needed.
+            return Ok(0);
         }
+        let done = self.with_writer(|w| {
+            let mut count = 0u64;
+            while let Some(last) = batch.iter().map(|(s, _)| *s).max() {
+                let ents = store.enterprises_of(&batch).map_err(IndexError::Store)?;
+                for (seq, a) in &batch {
+                    let e = ents.get(a.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+                    w.delete_term(Term::from_field_text(self.fields.id, a.id.as_str()));
+                    w.add_document(self.document(*seq, a, e))?;
+                }
+                count += batch.len() as u64;
+                after = after.max(last);
+                self.set_staged(after);
+                batch = store
+                    .articles_after_seq(after, BATCH)
+                    .map_err(IndexError::Store)?;
+            }
+            // The payload says `after` only once everything up to it is in.
+            if commit {
+                self.commit(w, after)?;
+            }
+            Ok(count)
+        });
+        let count = match done {
+            Ok(c) => c,
+            Err(e) => {
+                // The writer rolled back what it had not committed.
+                self.set_staged(self.indexed_seq());
+                return Err(e);
+            }
+        };
         if count > 0 {
-            tracing::info!(count, seq = after, "index caught up with the store");
+            tracing::info!(count, seq = after, commit, "index caught up with the store");
         }
         Ok(count)
     }
@@ -327,8 +371,10 @@ impl SearchIndex {
         progress: &dyn Fn(u64, u64),
     ) -> Result<u64, IndexError> {
         let max = store.max_article_seq().map_err(IndexError::Store)?;
-        self.with_writer(|w| {
+        let rebuilt = self.with_writer(|w| {
             w.delete_all_documents()?;
+            // Whatever was staged is deleted with the rest.
+            self.set_staged(0);
             let mut seen: HashSet<String> = HashSet::new();
             let (mut after, mut count) = (0i64, 0u64);
             loop {
@@ -353,7 +399,12 @@ impl SearchIndex {
             }
             self.commit(w, after)?;
             Ok(count)
-        })
+        });
+        if rebuilt.is_err() {
+            // Rolled back: only what was committed is in the writer.
+            self.set_staged(self.indexed_seq());
+        }
+        rebuilt
     }
 
     /// Takes the index writer lock now (it is otherwise taken on the first

@@ -49,18 +49,47 @@ pub trait Progress: Sync {
 
 impl Progress for () {}
 
-/// Outcomes committed in one transaction at most.
-const BATCH: usize = 64;
-/// Outcomes are committed at least this often while fetches complete.
-const COMMIT_EVERY: Duration = Duration::from_millis(250);
+/// How often outcomes are committed: at most `batch` per transaction, and
+/// at least every `every` while fetches complete. Each commit syncs the
+/// archive first, so the cadence is a trade between fsyncs and what a kill
+/// loses (outcomes not yet committed are fetched again on resume).
+#[derive(Debug, Clone, Copy)]
+struct Cadence {
+    batch: usize,
+    every: Duration,
+    /// Matching (and then the index, on its own thread) follows the store
+    /// this often; what is left at the end of the run is done then.
+    follow_every: Duration,
+    /// The index commits (makes searchable) what it added at most this
+    /// often (zero: after every matching pass).
+    index_commit_every: Duration,
+}
+
+/// On the network: small batches, so that progress is durable within a
+/// fraction of a second of the host answering.
+const NETWORK_CADENCE: Cadence = Cadence {
+    batch: 64,
+    every: Duration::from_millis(250),
+    follow_every: Duration::from_secs(5),
+    index_commit_every: Duration::ZERO,
+};
+/// In replay, where a kill costs only a re-read of the archive: large
+/// batches (one archive fsync and one SQLite commit per 512 outcomes), and
+/// matching kept close behind so that little is left for the end.
+const REPLAY_CADENCE: Cadence = Cadence {
+    batch: 512,
+    every: Duration::from_secs(1),
+    follow_every: Duration::from_secs(1),
+    index_commit_every: Duration::from_secs(5),
+};
 /// An index or e-paper page's links are committed (and so fetchable) this soon.
 const COMMIT_LINKS_AFTER: Duration = Duration::from_millis(20);
 /// Pending tasks read into the scheduler's window at a time.
 const WINDOW: usize = 1024;
-/// Fetches in flight at most on the network (each waits for its own host;
-/// the configured concurrency bounds the exchanges actually in progress).
+/// Fetches in flight at most (on the network each waits for its own host,
+/// and the configured concurrency bounds the exchanges actually in
+/// progress; in replay they are archive reads and extractions).
 const MAX_IN_FLIGHT: usize = 256;
-const INDEX_FLUSH_EVERY: Duration = Duration::from_secs(5);
 
 pub async fn crawl(
     home: &Home,
@@ -73,6 +102,12 @@ pub async fn crawl(
     let sources = select_sources(checked, &req.sources)?;
     let ids: Vec<String> = sources.keys().cloned().collect();
     let _lock = HomeLock::acquire(home.root(), "radar crawl")?;
+    // Reading the replayed archives (every record inflated) overlaps the
+    // rest of the start: the store, the matcher, the index.
+    let replay_index = (!req.replay.is_empty()).then(|| {
+        let files = req.replay.clone();
+        std::thread::spawn(move || ReplayIndex::build(&files))
+    });
     let mut store = Store::open(&home.db_path())?;
     let dead = store.mark_dead_runs()?;
     if dead > 0 {
@@ -82,12 +117,20 @@ pub async fn crawl(
         );
     }
     let matching = MatchStage::for_home(home, checked)?;
-    let mut index = super::follow::open_index(home);
+    let index = super::follow::open_index(home);
     if let Some(i) = &index {
         hold_index_writer(i).await;
     }
     let mut matched = matching.follow(&mut store)?;
-    super::follow::catch_up(&mut index, &store);
+    // The index catches up on its own thread, nudged after each matching pass.
+    let cadence = if req.replay.is_empty() {
+        NETWORK_CADENCE
+    } else {
+        REPLAY_CADENCE
+    };
+    let indexer =
+        super::follow::IndexFollower::start(index, home.db_path(), cadence.index_commit_every);
+    indexer.nudge();
     for s in sources.values() {
         store.register_source(&s.id, s.kind.as_str(), &s.outlet, &s.item, &s.name)?;
     }
@@ -95,7 +138,7 @@ pub async fn crawl(
         &home.archive_dir(),
         checked.settings.archive.rotate_bytes,
     )?));
-    let (transport, range, bad_records) = open_transport(checked, req)?;
+    let (transport, range, bad_records) = open_transport(checked, req, replay_index)?;
     let fetcher = Arc::new(Fetcher::new(
         transport,
         checked.settings.clone(),
@@ -122,20 +165,19 @@ pub async fn crawl(
     })?;
     let mut run = Run::new(run_id, &ids);
     run.summary.bad_records = bad_records;
-    let concurrency = checked.settings.politeness.concurrency.max(1);
     let replay = fetcher.is_replay();
-    let (per_host, max_in_flight) = if replay {
-        (concurrency * 2, concurrency * 2)
-    } else {
-        (1, MAX_IN_FLIGHT)
-    };
-    let mut window = Window::new(per_host);
+    // In replay there is no host to be polite to: any number of one host's
+    // tasks may be in flight (the fetcher takes no per-host lock either).
+    let per_host = if replay { MAX_IN_FLIGHT } else { 1 };
+    let max_in_flight = MAX_IN_FLIGHT;
+    let mut window = Window::new(per_host, replay);
     let mut in_flight = FuturesUnordered::new();
-    let mut done: Vec<(FrontierItem, task::Prepared)> = Vec::with_capacity(BATCH);
+    let mut done: Vec<(FrontierItem, task::Prepared)> = Vec::with_capacity(cadence.batch);
     let shared = Arc::new(sources.clone());
     let mut stale = true;
     let mut stop: Option<String> = None;
     let mut last_commit = Instant::now();
+    let mut last_any_commit = last_commit;
     let mut last_flush = Instant::now();
     loop {
         let stopping = stop.is_some() || shutdown.load(Ordering::SeqCst);
@@ -166,7 +208,7 @@ pub async fn crawl(
             break;
         }
         if !in_flight.is_empty() {
-            let wait = COMMIT_EVERY.saturating_sub(last_commit.elapsed());
+            let wait = cadence.every.saturating_sub(last_commit.elapsed());
             if let Ok(Some((item, joined))) = tokio::time::timeout(wait, in_flight.next()).await {
                 progress.advance(&item.url);
                 window.fetched(&item);
@@ -180,12 +222,22 @@ pub async fn crawl(
         }
         let since = last_commit.elapsed();
         let links_waiting = done.iter().any(|(i, _)| i.role != Role::Article);
-        let due = done.len() >= BATCH
-            || in_flight.is_empty()
-            || since >= COMMIT_EVERY
-            || (links_waiting && since >= COMMIT_LINKS_AFTER);
-        if !done.is_empty() && due {
-            let batch = std::mem::take(&mut done);
+        let due = done.len() >= cadence.batch || in_flight.is_empty() || since >= cadence.every;
+        let links_due = links_waiting && last_any_commit.elapsed() >= COMMIT_LINKS_AFTER;
+        if !done.is_empty() && (due || links_due) {
+            let whole = due || !replay;
+            let batch = if whole {
+                std::mem::take(&mut done)
+            } else {
+                // Replay: new links are committed (and so fetchable) at once,
+                // in a small commit of their own; the articles wait for the
+                // batch.
+                let (links, articles) = std::mem::take(&mut done)
+                    .into_iter()
+                    .partition(|(i, _)| i.role != Role::Article);
+                done = articles;
+                links
+            };
             let ids_done: Vec<i64> = batch.iter().map(|(i, _)| i.id).collect();
             if let Some(why) = commit(&mut store, &archive, &mut run, &sources, &scope, batch)? {
                 if stop.is_none() {
@@ -198,18 +250,22 @@ pub async fn crawl(
                 window.committed(id);
             }
             stale = true;
-            last_commit = Instant::now();
+            last_any_commit = Instant::now();
+            if whole {
+                last_commit = last_any_commit;
+            }
         }
-        // The index follows the store every few seconds (and at the end); a
-        // crash in between is caught up on the next start.
-        if last_flush.elapsed() >= INDEX_FLUSH_EVERY {
+        // Matching follows the store every few seconds (and at the end), and
+        // the index follows matching on its own thread; a crash in between
+        // is caught up on the next start.
+        if last_flush.elapsed() >= cadence.follow_every {
             matched.add(&matching.follow(&mut store)?);
-            super::follow::catch_up(&mut index, &store);
+            indexer.nudge();
             last_flush = Instant::now();
         }
     }
     matched.add(&matching.follow(&mut store)?);
-    super::follow::catch_up(&mut index, &store);
+    indexer.finish();
     run.summary.new_candidates = matched.new_candidates;
     run.summary.leads = matched.leads;
     if let Some(why) = &stop {
@@ -302,21 +358,27 @@ fn preload_robots(home: &Home, store: &Store, fetcher: &Fetcher) -> Result<(), P
     Ok(())
 }
 
+/// The replay index being built on its own thread.
+type ReplayBuild = std::thread::JoinHandle<Result<ReplayIndex, crate::archive::ArchiveError>>;
+
 /// The network, or a replay of the given archives; with the range to crawl
 /// (a replay without one covers the archives' dates).
 fn open_transport(
     checked: &Checked,
     req: &CrawlRequest,
+    replay_index: Option<ReplayBuild>,
 ) -> Result<(Transport, Option<DateRange>, u64), PipelineError> {
-    if req.replay.is_empty() {
+    let Some(replay_index) = replay_index else {
         let p = &checked.settings.politeness;
         let transport = Transport::network(&NetworkOptions {
             connect_timeout: secs(p.connect_timeout_secs, 10.0),
             read_timeout: secs(p.read_timeout_secs, 30.0),
         })?;
         return Ok((transport, req.range, 0));
-    }
-    let index = ReplayIndex::build(&req.replay)?;
+    };
+    let index = replay_index.join().map_err(|_| {
+        crate::archive::ArchiveError::Record("reading the replayed archives failed".into())
+    })??;
     let range = req.range.or_else(|| {
         let r = archive_dates(&index);
         if let Some(r) = r {

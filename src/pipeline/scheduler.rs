@@ -1,11 +1,15 @@
 //! Which task to fetch next: a window of pending frontier tasks queued per
 //! host, handed out so that every host is busy at once but none has more
 //! than its share in flight (one at a time on the network, where pacing is
-//! per host; several in replay, where there is no host to be polite to).
+//! per host; any number in replay, where there is no host to be polite to).
 //! A task stays claimed from the moment it enters the window until its
-//! outcome is committed, so it is never fetched twice in a run.
+//! outcome is committed, so it is never fetched twice in a run. In replay,
+//! index and e-paper pages go ahead of the articles queued for their host:
+//! a listing's next page is then fetched at once rather than after every
+//! article found so far, and discovery keeps ahead of the fetchers.
 
 use crate::crawl::host_key;
+use crate::model::Role;
 use crate::store::FrontierItem;
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -16,16 +20,20 @@ pub(super) struct Window {
     busy: HashMap<String, usize>,
     claimed: HashSet<i64>,
     per_host: usize,
+    links_first: bool,
 }
 
 impl Window {
-    pub(super) fn new(per_host: usize) -> Window {
+    /// `links_first`: index and e-paper pages ahead of queued articles
+    /// (replay); otherwise every host's tasks go in the order read.
+    pub(super) fn new(per_host: usize, links_first: bool) -> Window {
         Window {
             queues: HashMap::new(),
             turn: VecDeque::new(),
             busy: HashMap::new(),
             claimed: HashSet::new(),
             per_host: per_host.max(1),
+            links_first,
         }
     }
 
@@ -54,7 +62,16 @@ impl Window {
             if q.is_empty() && !self.turn.contains(&host) {
                 self.turn.push_back(host);
             }
-            q.push_back(item);
+            if self.links_first && item.role != Role::Article {
+                // After the links already ahead, before the first article.
+                let at = q
+                    .iter()
+                    .position(|i| i.role == Role::Article)
+                    .unwrap_or(q.len());
+                q.insert(at, item);
+            } else {
+                q.push_back(item);
+            }
             added += 1;
         }
         added
@@ -109,7 +126,6 @@ impl Window {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Role;
 
     fn item(id: i64, url: &str) -> FrontierItem {
         FrontierItem {
@@ -124,7 +140,7 @@ mod tests {
 
     #[test]
     fn one_task_per_host_in_flight_and_hosts_take_turns() {
-        let mut w = Window::new(1);
+        let mut w = Window::new(1, false);
         w.refill(vec![
             item(1, "http://a.example/1"),
             item(2, "http://a.example/2"),
@@ -142,7 +158,7 @@ mod tests {
 
     #[test]
     fn claimed_tasks_are_not_queued_twice_until_committed() {
-        let mut w = Window::new(2);
+        let mut w = Window::new(2, false);
         assert_eq!(w.refill(vec![item(1, "http://a.example/1")]), 1);
         assert_eq!(w.refill(vec![item(1, "http://a.example/1")]), 0);
         let got = w.next_ready().expect("task");
@@ -160,7 +176,7 @@ mod tests {
 
     #[test]
     fn replay_lets_several_tasks_of_one_host_run() {
-        let mut w = Window::new(3);
+        let mut w = Window::new(3, true);
         w.refill(
             (1..=5)
                 .map(|n| item(n, &format!("http://a.example/{n}")))
@@ -170,5 +186,29 @@ mod tests {
             .map(|i| i.id)
             .collect();
         assert_eq!(got, vec![1, 2, 3]);
+    }
+
+    #[test]
+    fn links_go_ahead_of_queued_articles_only_when_asked() {
+        let link = |id: i64, url: &str| FrontierItem {
+            role: Role::Index,
+            ..item(id, url)
+        };
+        for (links_first, want) in [(true, vec![4, 5, 1, 2, 3]), (false, vec![1, 2, 3, 4, 5])] {
+            let mut w = Window::new(8, links_first);
+            w.refill(vec![
+                item(1, "http://a.example/1"),
+                item(2, "http://a.example/2"),
+            ]);
+            w.refill(vec![
+                item(3, "http://a.example/3"),
+                link(4, "http://a.example/index_1.html"),
+                link(5, "http://a.example/index_2.html"),
+            ]);
+            let got: Vec<i64> = std::iter::from_fn(|| w.next_ready())
+                .map(|i| i.id)
+                .collect();
+            assert_eq!(got, want, "links_first = {links_first}");
+        }
     }
 }

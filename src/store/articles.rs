@@ -134,22 +134,18 @@ impl Tx<'_> {
         simhash: u64,
     ) -> Result<StoredArticle> {
         let hash = content_hash(a);
-        let existing: Option<(String, Option<i64>)> = self
-            .tx
-            .query_row(
-                "SELECT content_sha256, resource_id FROM articles WHERE id = ?1",
-                params![a.id.as_str()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
+        let existing: Option<(String, Option<i64>)> = self.query_opt(
+            "SELECT content_sha256, resource_id FROM articles WHERE id = ?1",
+            params![a.id.as_str()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         let warnings =
             serde_json::to_string(&a.warnings).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let now = now_utc();
         let next_seq: i64 =
-            self.tx
-                .query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM articles", [], |r| {
-                    r.get(0)
-                })?;
+            self.query_one("SELECT COALESCE(MAX(seq), 0) + 1 FROM articles", [], |r| {
+                r.get(0)
+            })?;
         let (c_outlet, c_date, c_page) = match &a.citation {
             Some(c) => (
                 Some(c.outlet.clone()),
@@ -163,7 +159,7 @@ impl Tx<'_> {
             if old_hash == hash {
                 return Ok(StoredArticle::Unchanged);
             }
-            self.tx.execute(
+            self.exec(
                 "UPDATE articles SET seq=?2, url=?3, outlet=?4, item=?5, title=?6, pretitle=?7, subtitle=?8, \
                  author=?9, published=?10, page=?11, body=?12, extractor=?13, citation_outlet=?14, \
                  citation_date=?15, citation_page=?16, warnings=?17, resource_id=COALESCE(?18, resource_id), \
@@ -175,18 +171,15 @@ impl Tx<'_> {
             return Ok(StoredArticle::Updated(next_seq));
         }
         // The same story reached by a URL that canonicalisation did not fold.
-        let twin: Option<String> = self
-            .tx
-            .query_row(
-                "SELECT id FROM articles WHERE source = ?1 AND title = ?2 AND body = ?3 AND id != ?4 LIMIT 1",
-                params![a.source.as_str(), a.title, a.body, a.id.as_str()],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let twin: Option<String> = self.query_opt(
+            "SELECT id FROM articles WHERE source = ?1 AND title = ?2 AND body = ?3 AND id != ?4 LIMIT 1",
+            params![a.source.as_str(), a.title, a.body, a.id.as_str()],
+            |r| r.get(0),
+        )?;
         if let Some(t) = twin {
             return Ok(StoredArticle::Duplicate(ArticleId(t)));
         }
-        self.tx.execute(
+        self.exec(
             "INSERT INTO articles (id, seq, canonical_url, url, source, outlet, item, title, pretitle, subtitle, \
              author, published, page, body, extractor, citation_outlet, citation_date, citation_page, warnings, \
              resource_id, content_sha256, simhash, first_seen, updated_at) \
@@ -201,7 +194,7 @@ impl Tx<'_> {
     /// Link two articles as syndicated copies of one story (never merged).
     pub fn link_syndicated(&self, a: &ArticleId, b: &ArticleId, distance: u32) -> Result<()> {
         let (x, y) = if a <= b { (a, b) } else { (b, a) };
-        self.tx.execute(
+        self.exec(
             "INSERT OR IGNORE INTO syndication (article_id, copy_id, distance) VALUES (?1, ?2, ?3)",
             params![x.as_str(), y.as_str(), distance],
         )?;
@@ -292,11 +285,9 @@ impl Store {
     }
 
     pub fn max_article_seq(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("SELECT COALESCE(MAX(seq), 0) FROM articles", [], |r| {
-                r.get(0)
-            })?)
+        Tx { tx: &self.conn }.query_one("SELECT COALESCE(MAX(seq), 0) FROM articles", [], |r| {
+            r.get(0)
+        })
     }
 
     pub fn article_count(&self) -> Result<u64> {

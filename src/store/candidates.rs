@@ -7,7 +7,7 @@
 use super::{Result, Store, StoreError, Tx, now_utc};
 use crate::model::{ArticleId, Confidence, DepthSignals, EnterpriseMatch};
 use chrono::NaiveDate;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 
 /// Where a candidate stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -122,11 +122,11 @@ fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
 impl Tx<'_> {
     /// Replace an article's mentions and matched enterprises with these.
     pub fn replace_matches(&self, article: &ArticleId, matches: &[EnterpriseMatch]) -> Result<()> {
-        self.tx.execute(
+        self.exec(
             "DELETE FROM mentions WHERE article_id = ?1",
             params![article.as_str()],
         )?;
-        self.tx.execute(
+        self.exec(
             "DELETE FROM article_matches WHERE article_id = ?1",
             params![article.as_str()],
         )?;
@@ -165,14 +165,11 @@ impl Tx<'_> {
     /// Insert or refresh a candidate. A decided one keeps its status; a
     /// withdrawn one comes back. Returns its id and whether it is new.
     pub fn upsert_candidate(&self, c: &NewCandidate) -> Result<(i64, bool)> {
-        let existing: Option<(i64, String, Option<String>)> = self
-            .tx
-            .query_row(
-                "SELECT id, status, cites_article FROM candidates WHERE enterprise = ?1 AND item = ?2 AND report_key = ?3",
-                params![c.enterprise, c.item, c.report_key],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?;
+        let existing: Option<(i64, String, Option<String>)> = self.query_opt(
+            "SELECT id, status, cites_article FROM candidates WHERE enterprise = ?1 AND item = ?2 AND report_key = ?3",
+            params![c.enterprise, c.item, c.report_key],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
         // Direct evidence (the print article itself) is never replaced by a
         // lead's citation of it.
         if let Some((id, _, None)) = &existing
@@ -190,7 +187,7 @@ impl Tx<'_> {
                 let old = CandidateStatus::parse(&status)
                     .ok_or_else(|| corrupt("candidate status", &status))?;
                 let status = if old.is_decided() { old } else { c.status };
-                self.tx.execute(
+                self.exec(
                     "UPDATE candidates SET named_enterprise=?2, article_id=?3, cites_article=?4, points=?5, published=?6, \
                      outlet=?7, confidence=?8, score=?9, reasons=?10, signals=?11, status=?12, updated_at=?13 WHERE id=?1",
                     params![id, c.named_enterprise, c.article_id.as_str(), c.cites_article.as_ref().map(|a| a.as_str()),
@@ -202,7 +199,7 @@ impl Tx<'_> {
                 Ok((id, false))
             }
             None => {
-                self.tx.execute(
+                self.exec(
                     "INSERT INTO candidates (enterprise, named_enterprise, item, report_key, article_id, cites_article, points, \
                      published, outlet, confidence, score, reasons, signals, status, created_at, updated_at) \
                      VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?15)",
@@ -224,7 +221,7 @@ impl Tx<'_> {
         to: CandidateStatus,
         note: Option<&str>,
     ) -> Result<()> {
-        self.tx.execute(
+        self.exec(
             "INSERT INTO candidate_events (candidate_id, at, from_status, to_status, note) VALUES (?1,?2,?3,?4,?5)",
             params![id, now_utc(), from.map(|s| s.as_str()), to.as_str(), note],
         )?;
@@ -268,7 +265,7 @@ impl Tx<'_> {
         if status == CandidateStatus::Withdrawn {
             return Ok(());
         }
-        self.tx.execute(
+        self.exec(
             "UPDATE candidates SET status = 'withdrawn', updated_at = ?2 WHERE id = ?1",
             params![id, now_utc()],
         )?;
@@ -325,7 +322,7 @@ impl Tx<'_> {
     }
 
     pub fn set_match_state(&self, key: &str, value: &str) -> Result<()> {
-        self.tx.execute(
+        self.exec(
             "INSERT INTO match_state (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2",
             params![key, value],
         )?;
@@ -333,14 +330,11 @@ impl Tx<'_> {
     }
 
     pub fn match_state(&self, key: &str) -> Result<Option<String>> {
-        Ok(self
-            .tx
-            .query_row(
-                "SELECT value FROM match_state WHERE key = ?1",
-                params![key],
-                |r| r.get(0),
-            )
-            .optional()?)
+        self.query_opt(
+            "SELECT value FROM match_state WHERE key = ?1",
+            params![key],
+            |r| r.get(0),
+        )
     }
 }
 
@@ -467,7 +461,7 @@ impl Store {
                 params![id],
                 |r| r.get(0),
             )?;
-            tx.tx.execute(
+            tx.exec(
                 "UPDATE candidates SET status = ?2, updated_at = ?3 WHERE id = ?1",
                 params![id, to.as_str(), now_utc()],
             )?;

@@ -78,12 +78,12 @@ impl Tx<'_> {
     /// already handled it (pages of an open edition all link to each other).
     /// Returns whether it was added.
     pub fn enqueue(&self, t: &NewTask, run: i64) -> Result<bool> {
-        let n = self.tx.execute(
+        let n = self.exec(
             "INSERT OR IGNORE INTO frontier (source, url, role, context, recheck, updated_at) VALUES (?1,?2,?3,?4,?5,?6)",
             params![t.source, t.url, t.role.as_str(), t.context, t.recheck, now_utc()],
         )?;
         if n == 0 && t.recheck {
-            self.tx.execute(
+            self.exec(
                 "UPDATE frontier SET state = 'pending', context = ?3, updated_at = ?4 \
                  WHERE source = ?1 AND url = ?2 AND state != 'pending' \
                  AND (last_run IS NULL OR last_run != ?5)",
@@ -102,7 +102,7 @@ impl Tx<'_> {
         status: Option<u16>,
         error: Option<&str>,
     ) -> Result<()> {
-        self.tx.execute(
+        self.exec(
             "UPDATE frontier SET state = ?2, attempts = attempts + 1, last_status = ?3, last_error = ?4, \
              updated_at = ?5, last_run = ?6 WHERE id = ?1",
             params![id, state.as_str(), status, error, now_utc(), run],
@@ -117,7 +117,7 @@ impl Store {
         self.transaction(|tx| {
             let mut n = 0;
             for s in sources {
-                n += tx.tx.execute(
+                n += tx.exec(
                     "UPDATE frontier SET state = 'pending' WHERE source = ?1 AND \
                      (state = 'later' OR (state = 'failed' AND attempts < ?2))",
                     params![s, MAX_ATTEMPTS],
@@ -150,7 +150,7 @@ impl Store {
         self.transaction(|tx| {
             let mut n = 0;
             for s in sources {
-                n += tx.tx.execute(
+                n += tx.exec(
                     "UPDATE frontier SET state = 'pending', attempts = 0 WHERE source = ?1 AND state = 'failed'",
                     params![s],
                 )?;
@@ -187,7 +187,7 @@ impl Store {
     pub fn pending_count(&self, sources: &[String]) -> Result<u64> {
         let list =
             serde_json::to_string(sources).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let n: i64 = self.conn.query_row(
+        let n: i64 = Tx { tx: &self.conn }.query_one(
             "SELECT COUNT(*) FROM frontier WHERE state = 'pending' AND source IN (SELECT value FROM json_each(?1))",
             params![list],
             |r| r.get(0),

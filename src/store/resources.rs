@@ -47,7 +47,7 @@ pub(super) fn location_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ResourceLo
 
 impl Tx<'_> {
     pub fn insert_resource(&self, r: &NewResource) -> Result<i64> {
-        self.tx.execute(
+        self.exec(
             "INSERT INTO resources (run_id, source, url, final_url, status, content_type, fetched_at, warc_file, \
              warc_offset, warc_length, payload_sha256, error) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
             params![r.run_id, r.source, r.url, r.final_url, r.status, r.content_type, r.fetched_at, r.warc_file,
@@ -64,7 +64,7 @@ impl Tx<'_> {
         status: u16,
         resource_id: i64,
     ) -> Result<()> {
-        self.tx.execute(
+        self.exec(
             "INSERT INTO robots (host, url, status, resource_id, fetched_at) VALUES (?1,?2,?3,?4,?5) \
              ON CONFLICT(host) DO UPDATE SET url=?2, status=?3, resource_id=?4, fetched_at=?5",
             params![host, url, status, resource_id, now_utc()],
@@ -77,24 +77,21 @@ impl Tx<'_> {
     }
 
     pub fn validators(&self, url: &str) -> Result<Option<Validators>> {
-        Ok(self
-            .tx
-            .query_row(
-                "SELECT etag, last_modified, payload_sha256 FROM validators WHERE url = ?1",
-                params![url],
-                |r| {
-                    Ok(Validators {
-                        etag: r.get(0)?,
-                        last_modified: r.get(1)?,
-                        payload_sha256: r.get(2)?,
-                    })
-                },
-            )
-            .optional()?)
+        self.query_opt(
+            "SELECT etag, last_modified, payload_sha256 FROM validators WHERE url = ?1",
+            params![url],
+            |r| {
+                Ok(Validators {
+                    etag: r.get(0)?,
+                    last_modified: r.get(1)?,
+                    payload_sha256: r.get(2)?,
+                })
+            },
+        )
     }
 
     pub fn set_validators(&self, url: &str, v: &Validators) -> Result<()> {
-        self.tx.execute(
+        self.exec(
             "INSERT INTO validators (url, etag, last_modified, payload_sha256) VALUES (?1,?2,?3,?4) \
              ON CONFLICT(url) DO UPDATE SET etag=?2, last_modified=?3, payload_sha256=?4",
             params![url, v.etag, v.last_modified, v.payload_sha256],

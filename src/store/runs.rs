@@ -222,7 +222,7 @@ impl Store {
 impl Tx<'_> {
     pub fn record_source_run(&self, run_id: i64, source: &str, s: &SourceRunStats) -> Result<()> {
         let fields = serde_json::to_string(&s.empty_fields).unwrap_or_else(|_| "{}".into());
-        self.tx.execute(
+        self.exec(
             "INSERT INTO source_runs (run_id, source, finished_at, fetched, links, new_articles, errors, listing_pages, \
              empty_listings, empty_fields, pattern_fallbacks, challenges, not_articles) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13) \
              ON CONFLICT(run_id, source) DO UPDATE SET finished_at=?3, fetched=fetched+?4, links=links+?5, \

@@ -50,6 +50,39 @@ fn crash_between_store_and_index_then_catch_up() {
     assert!(!ids(&search(&index, "国有企业经营效益")).contains(&changed.id.0));
 }
 
+/// Following without committing adds articles that are neither searchable
+/// nor counted in the payload: a crash loses only work, and the next
+/// committing call publishes everything in one commit.
+#[test]
+fn staged_articles_are_published_by_the_next_commit_or_indexed_again_after_a_crash() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let c = corpus();
+    let mut store = store_with(dir.path(), &c[..30]);
+    let index_dir = dir.path().join("index");
+    {
+        let index = SearchIndex::open(&index_dir).expect("open");
+        assert_eq!(index.follow(&store, true).expect("commit"), 30);
+        for a in &c[30..40] {
+            store.insert_or_update_article(a, None).expect("insert");
+        }
+        assert_eq!(index.follow(&store, false).expect("stage"), 10);
+        assert_eq!(index.follow(&store, false).expect("nothing new"), 0);
+        assert_eq!(index.num_docs(), 30, "staged, not searchable");
+        assert_eq!(index.indexed_seq(), 30);
+        // The process dies here, before the commit.
+    }
+    let index = SearchIndex::open(&index_dir).expect("reopen");
+    assert_eq!(index.num_docs(), 30);
+    assert_eq!(index.follow(&store, false).expect("stage again"), 10);
+    for a in &c[40..50] {
+        store.insert_or_update_article(a, None).expect("insert");
+    }
+    assert_eq!(index.follow(&store, true).expect("commit"), 10);
+    assert_eq!(index.num_docs(), 50);
+    assert_eq!(index.indexed_seq(), store.max_article_seq().expect("max"));
+    assert_eq!(index.catch_up(&store).expect("nothing left"), 0);
+}
+
 #[test]
 fn reindex_equals_incremental() {
     let dir = tempfile::tempdir().expect("tempdir");
