@@ -10,7 +10,12 @@
 pub mod accounts;
 mod api;
 mod auth;
+mod exports;
+mod manual;
 mod pages;
+mod sources;
+
+pub use manual::MAX_UPLOAD_BYTES;
 
 use crate::config::Home;
 use crate::index::{IndexError, SearchIndex, SearchRequest, SearchResults};
@@ -39,6 +44,8 @@ pub enum WebError {
     #[error("{0}")]
     TooManyRequests(String),
     #[error("{0}")]
+    TooLarge(String),
+    #[error("{0}")]
     Internal(String),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
@@ -53,6 +60,7 @@ impl WebError {
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            WebError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::Internal(_) | WebError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -181,6 +189,9 @@ async fn security_headers(mut res: Response) -> Response {
 fn router(state: Shared) -> Router {
     Router::new()
         .merge(pages::routes())
+        .merge(manual::routes())
+        .merge(sources::routes())
+        .merge(exports::routes())
         .merge(api::routes())
         .merge(auth::routes())
         .layer(axum::middleware::map_response(security_headers))

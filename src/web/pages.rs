@@ -48,7 +48,7 @@ pub fn routes() -> Router<Shared> {
 
 /// An error as a page: to the login page without a session, else a page
 /// with the message and its status.
-pub struct PageErr(WebError);
+pub struct PageErr(pub WebError);
 
 impl From<WebError> for PageErr {
     fn from(e: WebError) -> PageErr {
@@ -76,9 +76,9 @@ pub fn error_page(e: &WebError) -> Response {
     (e.status(), Html(layout("出错了", None, body).into_string())).into_response()
 }
 
-type PageResult = Result<Response, PageErr>;
+pub(super) type PageResult = Result<Response, PageErr>;
 
-fn page(title: &str, who: &Authed, body: Markup) -> PageResult {
+pub(super) fn page(title: &str, who: &Authed, body: Markup) -> PageResult {
     Ok(Html(layout(title, Some(who), body).into_string()).into_response())
 }
 
@@ -108,6 +108,8 @@ fn layout(title: &str, who: Option<&Authed>, body: Markup) -> Markup {
                         a href="/search" { "全文检索" }
                         a href="/score" { "记分" }
                         a href="/ledger" { "台账" }
+                        @if w.user.role.can_review() { a href="/manual" { "人工录入" } }
+                        a href="/sources" { "信息源" }
                         span.user { (w.user.name) "（" (role_label(w.user.role)) "）" }
                         form.inline method="post" action="/logout" {
                             input type="hidden" name="csrf" value=(w.csrf.as_deref().unwrap_or(""));
@@ -170,12 +172,12 @@ fn confidence_label(c: &str) -> &str {
     }
 }
 
-fn name_of<'a>(registry: &'a Registry, id: &'a str) -> &'a str {
+pub(super) fn name_of<'a>(registry: &'a Registry, id: &'a str) -> &'a str {
     registry.get(id).map_or(id, |e| e.name.as_str())
 }
 
 /// `?k=v&…`, percent-encoded.
-fn query_string(pairs: &[(&str, Option<&str>)]) -> String {
+pub(super) fn query_string(pairs: &[(&str, Option<&str>)]) -> String {
     let mut s = url::form_urlencoded::Serializer::new(String::new());
     for (k, v) in pairs {
         if let Some(v) = v.filter(|v| !v.is_empty()) {
@@ -199,7 +201,11 @@ fn local_next(next: &str) -> &str {
     }
 }
 
-fn enterprise_select(registry: &Registry, who: &Authed, selected: Option<&str>) -> Markup {
+pub(super) fn enterprise_select(
+    registry: &Registry,
+    who: &Authed,
+    selected: Option<&str>,
+) -> Markup {
     html! {
         select name="enterprise" {
             @if who.scope.enterprise().is_none() { option value="" { "全部企业" } }
@@ -210,7 +216,7 @@ fn enterprise_select(registry: &Registry, who: &Authed, selected: Option<&str>) 
     }
 }
 
-fn csrf_field(who: &Authed) -> Markup {
+pub(super) fn csrf_field(who: &Authed) -> Markup {
     html! { input type="hidden" name="csrf" value=(who.csrf.as_deref().unwrap_or("")); }
 }
 

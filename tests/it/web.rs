@@ -749,3 +749,148 @@ fn the_copies_of_one_story_are_confirmed_in_one_go_and_undone_through_the_api() 
     assert_eq!(json(&r)["reverses"], 0);
     assert_eq!(json(&r)["reviewer"], "ana");
 }
+
+/// A multipart/form-data body: the text fields, then one file.
+fn multipart(fields: &[(&str, &str)], file: (&str, &[u8])) -> (String, Vec<u8>) {
+    let boundary = "radar-test-boundary-7d3f";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: application/pdf\r\n\r\n",
+            file.0
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(file.1);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+impl App {
+    fn upload(&self, cookie: &str, content_type: &str, body: Vec<u8>) -> Reply {
+        self.send(
+            self.client
+                .post(format!("{}/manual", self.base))
+                .header(header::COOKIE, cookie)
+                .header(header::CONTENT_TYPE, content_type)
+                .body(body),
+        )
+    }
+}
+
+#[test]
+fn manual_evidence_is_uploaded_into_the_ledger_by_the_logged_in_reviewer() {
+    use sha2::Digest;
+    let (_dir, home) = new_home();
+    radar_init(&home);
+    let (checked, registry) = reform_radar::registry::check_home(&home).expect("home");
+    let enterprise = registry.enterprises[0].id.clone();
+    let item = checked
+        .rules
+        .item
+        .iter()
+        .find(|i| i.manual_only)
+        .unwrap_or(&checked.rules.item[0])
+        .code
+        .clone();
+    add_user(&home, "ana", "reviewer", None);
+    add_user(&home, "officer", "enterprise", Some(&enterprise));
+    let app = App::start(&home);
+    let (cookie, csrf) = app.login("ana");
+
+    let page = app.get("/manual", Some(&cookie));
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("multipart/form-data"));
+    assert!(page.body.contains(&item));
+
+    let pdf: &[u8] = b"%PDF-1.4\n% a certificate no crawler can see\n%%EOF\n";
+    let fields = |csrf: &str| {
+        vec![
+            ("csrf", csrf.to_string()),
+            ("enterprise", enterprise.clone()),
+            ("item", item.clone()),
+            ("date", "2026-03-04".to_string()),
+            ("title", "国家级专精特新证书".to_string()),
+            ("issuer", "工业和信息化部".to_string()),
+        ]
+    };
+    let owned = fields(&csrf);
+    let pairs: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (*k, v.as_str())).collect();
+
+    // Without the CSRF token: refused, nothing written.
+    let no_csrf: Vec<(&str, &str)> = pairs
+        .iter()
+        .filter(|(k, _)| *k != "csrf")
+        .copied()
+        .collect();
+    let (ct, body) = multipart(&no_csrf, ("证书.pdf", pdf));
+    let r = app.upload(&cookie, &ct, body);
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+
+    // An enterprise user: refused, even with its own CSRF token.
+    let (ocookie, ocsrf) = app.login("officer");
+    let oowned = fields(&ocsrf);
+    let opairs: Vec<(&str, &str)> = oowned.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (ct, body) = multipart(&opairs, ("证书.pdf", pdf));
+    let r = app.upload(&ocookie, &ct, body);
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert_eq!(
+        app.get("/manual", Some(&ocookie)).status,
+        StatusCode::FORBIDDEN
+    );
+    {
+        let store = Store::open(&home.db_path()).expect("store");
+        assert!(
+            reform_radar::pipeline::ledger::entries(&store)
+                .expect("ledger")
+                .is_empty()
+        );
+    }
+
+    // The reviewer with the token: one ledger entry, the file by its SHA-256.
+    let (ct, body) = multipart(&pairs, ("证书.pdf", pdf));
+    let r = app.upload(&cookie, &ct, body);
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert!(r.body.contains("已录入台账第 0 条"), "{}", r.body);
+    let store = Store::open(&home.db_path()).expect("store");
+    let entries = reform_radar::pipeline::ledger::entries(&store).expect("ledger");
+    assert_eq!(entries.len(), 1);
+    let e = &entries[0];
+    assert_eq!(e.reviewer, "ana");
+    assert_eq!(e.item, item);
+    let sha = hex::encode(sha2::Sha256::digest(pdf));
+    assert_eq!(e.report_key, format!("file:{sha}"));
+    match &e.evidence {
+        reform_radar::ledger::Evidence::File {
+            sha256, file_name, ..
+        } => {
+            assert_eq!(sha256, &sha);
+            assert_eq!(file_name, "证书.pdf");
+        }
+        other => panic!("not a file: {other:?}"),
+    }
+    assert_eq!(
+        std::fs::read(home.file_path(&sha)).expect("stored file"),
+        pdf
+    );
+    // The staging folder is gone.
+    let tmp = home.root().join("tmp");
+    assert!(std::fs::read_dir(&tmp).map_or(true, |mut d| d.next().is_none()));
+
+    // The same file again: 409, not a second entry.
+    let (ct, body) = multipart(&pairs, ("证书.pdf", pdf));
+    assert_eq!(app.upload(&cookie, &ct, body).status, StatusCode::CONFLICT);
+
+    // Over the limit: 413 with a Chinese message.
+    let big = vec![b'x'; reform_radar::web::MAX_UPLOAD_BYTES + 1024];
+    let (ct, body) = multipart(&pairs, ("大文件.pdf", &big));
+    let r = app.upload(&cookie, &ct, body);
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
+    assert!(r.body.contains("文件太大"), "{}", r.body);
+}

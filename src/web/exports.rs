@@ -1,0 +1,8 @@
+//! placeholder
+
+use super::Shared;
+use axum::Router;
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+}
