@@ -19,7 +19,7 @@ pub use manual::MAX_UPLOAD_BYTES;
 
 use crate::config::Home;
 use crate::index::{IndexError, SearchIndex, SearchRequest, SearchResults};
-use crate::model::{Registry, Rules};
+use crate::model::{Registry, Rules, SourceDef};
 use crate::pipeline::ReviewError;
 use crate::store::Store;
 use axum::Router;
@@ -101,11 +101,43 @@ pub(crate) struct AppState {
     rules: Rules,
     registry: Registry,
     commission: String,
+    sources: Vec<SourceDef>,
+    default_schedule: String,
+    /// The scheduler's queue of run-now requests (`None`: no scheduler here).
+    run_queue: Option<RunQueue>,
     store: Mutex<Store>,
     index: Mutex<Option<SearchIndex>>,
 }
 
 type Shared = Arc<AppState>;
+
+/// Sources an admin asked to run now (the 信息源 page's 立即运行), taken by
+/// the scheduler loop of `radar serve`, which checks it between its sleeps.
+#[derive(Debug, Clone, Default)]
+pub struct RunQueue(Arc<Mutex<Vec<String>>>);
+
+impl RunQueue {
+    /// Queue a source once (a second request before the run is the same run).
+    pub fn push(&self, source: &str) {
+        if let Ok(mut q) = self.0.lock()
+            && !q.iter().any(|s| s == source)
+        {
+            q.push(source.to_string());
+        }
+    }
+
+    /// Everything queued, emptying the queue.
+    pub fn take(&self) -> Vec<String> {
+        self.0
+            .lock()
+            .map(|mut q| std::mem::take(&mut *q))
+            .unwrap_or_default()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.lock().map_or(true, |q| q.is_empty())
+    }
+}
 
 impl AppState {
     fn with_store<T>(
@@ -205,8 +237,18 @@ pub struct Server {
 }
 
 impl Server {
-    /// Load the home (rules, registry, store) and bind `addr` (port 0: any free port).
+    /// Load the home (rules, registry, store) and bind `addr` (port 0: any
+    /// free port), with no scheduler: the 信息源 page cannot run a source now.
     pub async fn bind(home: &Home, addr: &str) -> Result<Server, ServeError> {
+        Server::bind_with(home, addr, None).await
+    }
+
+    /// As `bind`, with the queue the scheduler loop takes run-now requests from.
+    pub async fn bind_with(
+        home: &Home,
+        addr: &str,
+        run_queue: Option<RunQueue>,
+    ) -> Result<Server, ServeError> {
         let (checked, registry) =
             crate::registry::check_home(home).map_err(|p| ServeError::Config(p.to_string()))?;
         let store = Store::open(&home.db_path())?;
@@ -215,6 +257,9 @@ impl Server {
             rules: checked.rules,
             registry,
             commission: checked.settings.commission,
+            sources: checked.sources,
+            default_schedule: checked.settings.schedule.default,
+            run_queue,
             store: Mutex::new(store),
             index: Mutex::new(None),
         });

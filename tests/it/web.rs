@@ -105,13 +105,18 @@ struct Reply {
 
 impl App {
     fn start(home: &Home) -> App {
+        App::start_with(home, None)
+    }
+
+    /// With the queue a scheduler would take 立即运行 requests from.
+    fn start_with(home: &Home, queue: Option<reform_radar::web::RunQueue>) -> App {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .expect("runtime");
         let server = rt
-            .block_on(Server::bind(home, "127.0.0.1:0"))
+            .block_on(Server::bind_with(home, "127.0.0.1:0", queue))
             .expect("bind");
         let addr = server.local_addr().expect("addr");
         rt.spawn(server.run(std::future::pending()));
@@ -893,4 +898,72 @@ fn manual_evidence_is_uploaded_into_the_ledger_by_the_logged_in_reviewer() {
     let r = app.upload(&cookie, &ct, body);
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
     assert!(r.body.contains("文件太大"), "{}", r.body);
+}
+
+#[test]
+fn the_sources_page_shows_health_and_only_admins_run_a_source_now() {
+    let (_dir, home) = crawled_home();
+    let (checked, _) = reform_radar::registry::check_home(&home).expect("home");
+    let source = checked
+        .sources
+        .iter()
+        .find(|s| s.enabled)
+        .expect("an enabled source")
+        .id
+        .clone();
+    add_user(&home, "ana", "reviewer", None);
+    add_user(&home, "root", "admin", None);
+    let queue = reform_radar::web::RunQueue::default();
+    let app = App::start_with(&home, Some(queue.clone()));
+    let (cookie, csrf) = app.login("ana");
+    let page = app.get("/sources", Some(&cookie));
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    for s in &checked.sources {
+        assert!(
+            page.body.contains(&format!("id=\"source-{}\"", s.id)),
+            "{}",
+            s.id
+        );
+    }
+    for text in [
+        "下次运行",
+        "最近运行",
+        "北京时间",
+        "近 14 天覆盖情况",
+        "已抓取",
+    ] {
+        assert!(page.body.contains(text), "{text}");
+    }
+    assert!(
+        !page.body.contains("立即运行"),
+        "a reviewer gets no run-now button"
+    );
+    let path = format!("/sources/{source}/run");
+    let r = app.form(&path, &cookie, &[("csrf", &csrf)]);
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert!(queue.is_empty());
+
+    let (acookie, acsrf) = app.login("root");
+    let page = app.get("/sources", Some(&acookie));
+    assert!(page.body.contains("立即运行"));
+    // Without the CSRF token: refused.
+    assert_eq!(app.form(&path, &acookie, &[]).status, StatusCode::FORBIDDEN);
+    assert!(queue.is_empty());
+    let r = app.form(&path, &acookie, &[("csrf", &acsrf)]);
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(queue.take(), vec![source.clone()]);
+    let r = app.form("/sources/no-such-source/run", &acookie, &[("csrf", &acsrf)]);
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+    // Without a scheduler the page says so, and run-now is unavailable.
+    let plain = App::start(&home);
+    let (pcookie, pcsrf) = plain.login("root");
+    assert!(
+        plain
+            .get("/sources", Some(&pcookie))
+            .body
+            .contains("未运行调度器")
+    );
+    let r = plain.form(&path, &pcookie, &[("csrf", &pcsrf)]);
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.body);
 }
