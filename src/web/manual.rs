@@ -8,7 +8,7 @@
 
 use super::auth::{Authed, user};
 use super::pages::{PageResult, csrf_field, enterprise_select, page};
-use super::{Shared, WebError, blocking};
+use super::{Shared, Staging, WebError, blocking};
 use crate::pipeline::ReviewError;
 use crate::pipeline::review::{ManualEvidence, add_evidence};
 use axum::Router;
@@ -18,7 +18,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use maud::html;
-use rand::RngCore;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -83,29 +82,6 @@ async fn form_page(State(state): State<Shared>, headers: HeaderMap) -> PageResul
     who.require_reviewer()?;
     let body = form_body(&state, &who, None, &BTreeMap::new());
     page("人工录入", &who, body)
-}
-
-/// A folder of its own under the home for one upload, removed on drop.
-struct Staging(PathBuf);
-
-impl Staging {
-    fn new(home: &crate::config::Home) -> Result<Staging, WebError> {
-        let mut bytes = [0u8; 12];
-        rand::rng().fill_bytes(&mut bytes);
-        let dir = home
-            .root()
-            .join("tmp")
-            .join(format!("upload-{}", hex::encode(bytes)));
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| WebError::Internal(format!("{}: {e}", dir.display())))?;
-        Ok(Staging(dir))
-    }
-}
-
-impl Drop for Staging {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 /// The uploaded file's name as kept in the ledger: its last path
@@ -198,8 +174,8 @@ async fn submit(
             ))
         }
     })?;
-    let staging = Staging::new(&state.home)?;
-    let (fields, file) = read_form(mp, &staging.0).await?;
+    let staging = Staging::new(&state.home, "upload")?;
+    let (fields, file) = read_form(mp, staging.path()).await?;
     who.check_form_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
     let enterprise = who
         .scope

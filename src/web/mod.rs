@@ -187,6 +187,35 @@ impl AppState {
     }
 }
 
+/// A folder of its own under the home's `tmp/` for one upload or export,
+/// removed (with everything in it) when dropped.
+pub(crate) struct Staging(std::path::PathBuf);
+
+impl Staging {
+    fn new(home: &Home, what: &str) -> Result<Staging, WebError> {
+        use rand::RngCore;
+        let mut bytes = [0u8; 12];
+        rand::rng().fill_bytes(&mut bytes);
+        let dir = home
+            .root()
+            .join("tmp")
+            .join(format!("{what}-{}", hex::encode(bytes)));
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| WebError::Internal(format!("{}: {e}", dir.display())))?;
+        Ok(Staging(dir))
+    }
+
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// Run blocking work (SQLite, argon2, tantivy) off the async threads.
 async fn blocking<T: Send + 'static>(
     state: &Shared,

@@ -2,7 +2,8 @@
 //! HTML-escaped; the only pre-escaped text is the search index's snippet,
 //! which escapes everything but its `<mark>`). 登录, 候选证据 (the queue),
 //! 证据详情 (with the archived original in a sandboxed iframe), 全文检索,
-//! 记分 (with XLSX and CSV downloads) and 台账 (with undo). Readable without
+//! 记分 (with XLSX and CSV downloads) and 台账 (with undo); both carry the
+//! report and bundle buttons of `super::exports`. Readable without
 //! JavaScript; `/static/app.js` adds the keyboard shortcuts.
 
 use super::api::{
@@ -769,6 +770,7 @@ async fn score_page(
         @for e in &sheet.enterprises {
             details {
                 summary { (e.name) "：" (e.items.len()) " 项计分证据" }
+                p.downloads { "导出：" (super::exports::buttons(&e.id, sheet.year, sheet.quarter.map(|q| q.number()))) }
                 table {
                     thead { tr { th { "台账序号" } th { "条目" } th { "日期" } th { "来源" } th { "标题" } th { "审核人" } } }
                     tbody { @for i in &e.items {
@@ -841,6 +843,12 @@ async fn ledger_page(
         form.filters method="get" action="/ledger" {
             (enterprise_select(reg, &who, q.enterprise.as_deref()))
             button type="submit" { "查看" }
+        }
+        @if let Some(e) = q.enterprise.as_deref().filter(|e| !e.is_empty()).or(who.scope.enterprise()) {
+            p.downloads { (name_of(reg, e)) " 导出：" (super::exports::buttons(e, {
+                use chrono::Datelike;
+                crate::model::beijing_today().year()
+            }, None)) }
         }
         p { (entries.len()) " 条台账记录" }
         table.ledger {

@@ -967,3 +967,149 @@ fn the_sources_page_shows_health_and_only_admins_run_a_source_now() {
     let r = plain.form(&path, &pcookie, &[("csrf", &pcsrf)]);
     assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.body);
 }
+
+impl App {
+    /// A download: status, content type and the bytes.
+    fn download(&self, path: &str, cookie: &str) -> (StatusCode, String, Vec<u8>) {
+        self.rt.block_on(async {
+            let res = self
+                .client
+                .get(format!("{}{path}", self.base))
+                .header(header::COOKIE, cookie)
+                .send()
+                .await
+                .expect("request");
+            let status = res.status();
+            let ct = res
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string();
+            let bytes = res.bytes().await.expect("body").to_vec();
+            (status, ct, bytes)
+        })
+    }
+}
+
+fn zip_names(bytes: &[u8]) -> Vec<String> {
+    let zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip file");
+    zip.file_names()
+        .map(|n| n.expect("a file name").into_owned())
+        .collect()
+}
+
+#[test]
+fn reports_and_the_evidence_bundle_download_from_the_scorecard_and_ledger() {
+    let (_dir, home) = crawled_home();
+    add_user(&home, "ana", "reviewer", None);
+    let pending = candidates(&home)
+        .into_iter()
+        .find(|c| c.status == CandidateStatus::Pending)
+        .expect("a pending candidate");
+    let app = App::start(&home);
+    let (cookie, csrf) = app.login("ana");
+    let r = app.post(
+        &format!("/api/candidates/{}/confirm", pending.id),
+        &[("cookie", &cookie), ("x-csrf-token", &csrf)],
+        "application/json",
+        "{}",
+    );
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let entry = json(&r);
+    let unit = entry["enterprise"]
+        .as_str()
+        .expect("enterprise")
+        .to_string();
+    let year = &entry["evidence_date"].as_str().expect("date")[..4];
+
+    // The buttons are on the scorecard and on the enterprise's ledger.
+    let score = app.get(&format!("/score?year={year}"), Some(&cookie));
+    assert!(
+        score.body.contains("/export/bundle?enterprise="),
+        "{}",
+        score.body
+    );
+    let ledger = app.get(&format!("/ledger?enterprise={unit}"), Some(&cookie));
+    assert!(ledger.body.contains("/export/quarterly?enterprise="));
+
+    let q = format!("enterprise={unit}&year={year}");
+    for (path, ct) in [
+        (
+            format!("/export/quarterly?{q}&quarter=4&format=docx"),
+            "wordprocessingml",
+        ),
+        (format!("/export/case?{q}&format=docx"), "wordprocessingml"),
+    ] {
+        let (status, got, bytes) = app.download(&path, &cookie);
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "{path}: {}",
+            String::from_utf8_lossy(&bytes)
+        );
+        assert!(got.contains(ct), "{path}: {got}");
+        assert!(
+            zip_names(&bytes).iter().any(|n| n == "word/document.xml"),
+            "{path}"
+        );
+    }
+    for path in [
+        format!("/export/quarterly?{q}&quarter=4&format=md"),
+        format!("/export/case?{q}&format=md"),
+    ] {
+        let (status, got, bytes) = app.download(&path, &cookie);
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(got.starts_with("text/markdown"), "{path}: {got}");
+        assert!(
+            String::from_utf8(bytes).expect("UTF-8").starts_with('#'),
+            "{path}"
+        );
+    }
+    let (status, got, bytes) = app.download(&format!("/export/bundle?{q}"), &cookie);
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&bytes)
+    );
+    assert_eq!(got, "application/zip");
+    let names = zip_names(&bytes);
+    let bag = format!("bundle-{unit}-{year}");
+    for want in ["bagit.txt", "manifest-sha256.txt", "data/verify.py"] {
+        assert!(
+            names.iter().any(|n| n == &format!("{bag}/{want}")),
+            "{want} not in {names:?}"
+        );
+    }
+    // The staging folder is gone.
+    let tmp = home.root().join("tmp");
+    assert!(std::fs::read_dir(&tmp).map_or(true, |mut d| d.next().is_none()));
+    // Without an enterprise: a clear refusal.
+    let (status, _, _) = app.download(&format!("/export/case?year={year}"), &cookie);
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    // An enterprise user: its own, and nothing of another enterprise.
+    let (_, registry) = reform_radar::registry::check_home(&home).expect("home");
+    let other = registry
+        .enterprises
+        .iter()
+        .find(|e| registry.scoring_unit(&e.id) != unit)
+        .expect("another enterprise")
+        .id
+        .clone();
+    add_user(&home, "officer", "enterprise", Some(&unit));
+    let (ocookie, _) = app.login("officer");
+    let (status, _, _) = app.download(&format!("/export/bundle?year={year}"), &ocookie);
+    assert_eq!(status, StatusCode::OK, "its own enterprise without asking");
+    for kind in ["quarterly", "case", "bundle"] {
+        let (status, _, _) = app.download(
+            &format!("/export/{kind}?enterprise={other}&year={year}"),
+            &ocookie,
+        );
+        assert_eq!(status, StatusCode::FORBIDDEN, "{kind} of {other}");
+    }
+    // Without a session: to the login page.
+    let r = app.get(&format!("/export/bundle?{q}"), None);
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+}
