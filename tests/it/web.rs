@@ -1113,3 +1113,69 @@ fn reports_and_the_evidence_bundle_download_from_the_scorecard_and_ledger() {
     let r = app.get(&format!("/export/bundle?{q}"), None);
     assert_eq!(r.status, StatusCode::SEE_OTHER);
 }
+
+#[test]
+fn radar_demo_ends_by_serving_the_ui_with_a_demo_reviewer_login() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().expect("tmp");
+    let demo_dir = dir.path().join("demo");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_radar"))
+        .arg("demo")
+        .arg("--dir")
+        .arg(&demo_dir)
+        .args(["--listen", "127.0.0.1:0"])
+        .env_remove("RADAR_HOME")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn demo");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    let line = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find(|l| l.starts_with("web UI on "))
+        .expect("the demo prints the URL");
+    assert!(
+        line.contains("`demo`") && line.contains("radar-demo-2026"),
+        "{line}"
+    );
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .expect("URL")
+        .trim_end_matches('/')
+        .to_string();
+    let app = App {
+        rt: tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("runtime"),
+        base: url,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client"),
+    };
+    let r = app.try_login("demo", "radar-demo-2026");
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let cookie = format!(
+        "radar_session={}",
+        set_cookie(&r.headers, "radar_session").expect("session")
+    );
+    let queue = app.get("/candidates", Some(&cookie));
+    assert_eq!(queue.status, StatusCode::OK);
+    assert!(
+        queue.body.contains("/candidates/"),
+        "the sample's candidates are listed"
+    );
+    let pid = i32::try_from(child.id()).expect("pid");
+    // SAFETY: signalling a child process this test started.
+    unsafe { libc::kill(pid, libc::SIGTERM) };
+    let out = child.wait().expect("wait");
+    assert!(
+        out.success(),
+        "the demo exits cleanly after SIGTERM: {out:?}"
+    );
+}
