@@ -106,7 +106,10 @@ pub(crate) struct AppState {
     /// The scheduler's queue of run-now requests (`None`: no scheduler here).
     run_queue: Option<RunQueue>,
     store: Mutex<Store>,
-    index: Mutex<Option<SearchIndex>>,
+    /// Opened on the first search; searches run side by side on it.
+    index: Mutex<Option<Arc<SearchIndex>>>,
+    /// Held while bringing the index up to date (one catch-up at a time).
+    catch_up: Mutex<()>,
 }
 
 type Shared = Arc<AppState>;
@@ -154,19 +157,28 @@ impl AppState {
     /// Search after bringing the index up to date with the store (unless a
     /// crawl holds the home and keeps the index current itself).
     fn search(&self, req: &SearchRequest) -> Result<SearchResults, WebError> {
-        let mut guard = self
-            .index
-            .lock()
-            .map_err(|_| WebError::Internal("the search index is poisoned".into()))?;
-        if guard.is_none() {
-            let index = SearchIndex::open(&self.home.index_dir())
-                .map_err(|e| WebError::Internal(format!("opening the search index: {e}")))?;
-            *guard = Some(index);
-        }
-        let Some(index) = guard.as_ref() else {
-            return Err(WebError::Internal("no search index".into()));
+        let index = {
+            let mut guard = self
+                .index
+                .lock()
+                .map_err(|_| WebError::Internal("the search index is poisoned".into()))?;
+            match guard.as_ref() {
+                Some(index) => index.clone(),
+                None => {
+                    let index =
+                        Arc::new(SearchIndex::open(&self.home.index_dir()).map_err(|e| {
+                            WebError::Internal(format!("opening the search index: {e}"))
+                        })?);
+                    *guard = Some(index.clone());
+                    index
+                }
+            }
         };
         if !crate::store::HomeLock::is_held(self.home.root()) {
+            let _one = self
+                .catch_up
+                .lock()
+                .map_err(|_| WebError::Internal("the search index is poisoned".into()))?;
             let caught =
                 self.with_store(|store| Ok(index.catch_up(&crate::pipeline::MatchedFeed(store))))?;
             match caught {
@@ -291,6 +303,7 @@ impl Server {
             run_queue,
             store: Mutex::new(store),
             index: Mutex::new(None),
+            catch_up: Mutex::new(()),
         });
         let listener = tokio::net::TcpListener::bind(addr)
             .await
