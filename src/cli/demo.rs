@@ -1,6 +1,9 @@
 //! `radar demo`: the front door. Creates a home, packs the bundled sample
 //! (built into the binary) into a WARC, crawls it by replay with the real
-//! source definitions, and shows what was found.
+//! source definitions, and shows what was found; then it serves the web UI
+//! on that sample (web only, no scheduler: the sources are real sites) with
+//! a demo reviewer account until Ctrl-C. `--no-serve` stops after the
+//! summary, for scripts and tests.
 //!
 //! The sample is imitation pages at real URLs, so the demo only ever writes
 //! to its own folder (`./radar-demo`, or `--dir`), never to `--home` or
@@ -31,6 +34,60 @@ pub struct DemoArgs {
     /// The demo's own folder (never a deployment home).
     #[arg(long, default_value = "radar-demo")]
     pub dir: PathBuf,
+    /// Stop after the summary instead of serving the web UI.
+    #[arg(long)]
+    pub no_serve: bool,
+    /// Where the web UI listens.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: String,
+}
+
+/// The demo reviewer's login, printed when the demo serves.
+pub const DEMO_USER: &str = "demo";
+pub const DEMO_PASSWORD: &str = "radar-demo-2026";
+
+/// Serve the web UI on the demo home until Ctrl-C (or SIGTERM).
+fn serve(home: &Home, listen: &str) -> anyhow::Result<()> {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let (_, registry) = crate::registry::check_home(home)
+        .map_err(|p| anyhow::anyhow!("configuration problems:\n{p}"))?;
+    {
+        let store = Store::open(&home.db_path())?;
+        if store.user(DEMO_USER)?.is_none() {
+            crate::web::accounts::add_user(
+                &store,
+                &registry,
+                DEMO_USER,
+                crate::store::UserRole::Reviewer,
+                None,
+                DEMO_PASSWORD,
+            )?;
+        }
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let shutdown = Arc::new(AtomicBool::new(false));
+        super::crawl::watch_signals(shutdown.clone());
+        let server = crate::web::Server::bind(home, listen).await?;
+        println!();
+        println!(
+            "web UI on http://{}/ : log in as `{DEMO_USER}` with the password `{DEMO_PASSWORD}` (a reviewer); Ctrl-C stops it",
+            server.local_addr()?
+        );
+        server
+            .run(async move {
+                while !shutdown.load(Ordering::SeqCst) {
+                    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                }
+            })
+            .await?;
+        anyhow::Ok(())
+    })?;
+    println!("demo: web UI stopped");
+    Ok(())
 }
 
 /// The file that marks a folder as the demo's own.
@@ -155,5 +212,8 @@ pub fn run(args: &DemoArgs, home: Option<&Path>) -> anyhow::Result<()> {
         candidates.len(),
         summary.line()
     );
-    Ok(())
+    if args.no_serve {
+        return Ok(());
+    }
+    serve(&home, &args.listen)
 }

@@ -1,7 +1,9 @@
 //! `radar serve`: run every enabled source on its own cron schedule (Beijing
 //! time) until a signal stops it; `--once` runs what is due and exits.
 //! `--listen ADDR` serves the web UI and API (`crate::web`) in the same
-//! process, alongside the scheduler, until the same signal stops both.
+//! process, alongside the scheduler, until the same signal stops both; the
+//! 信息源 page's 立即运行 queues a source (`web::RunQueue`) that the loop
+//! runs at its next wake-up (it wakes within half a second).
 
 use super::crawl::watch_signals;
 use super::progress::Bar;
@@ -56,12 +58,13 @@ pub fn run(home: &Home, args: &ServeArgs) -> anyhow::Result<()> {
         .enable_all()
         .build()?;
     let shutdown = Arc::new(AtomicBool::new(false));
+    let queue = crate::web::RunQueue::default();
     let (mut runs, mut new_articles, mut errors) = (0u64, 0u64, 0u64);
     runtime.block_on(async {
         watch_signals(shutdown.clone());
         let web = match &args.listen {
             Some(addr) => {
-                let server = crate::web::Server::bind(home, addr).await?;
+                let server = crate::web::Server::bind_with(home, addr, Some(queue.clone())).await?;
                 println!(
                     "web UI on http://{}/ (log in with a `radar users add` account)",
                     server.local_addr()?
@@ -76,7 +79,13 @@ pub fn run(home: &Home, args: &ServeArgs) -> anyhow::Result<()> {
             None => None,
         };
         loop {
-            let sources = due(home, &schedules)?;
+            let mut sources = due(home, &schedules)?;
+            // What an admin asked to run now on the 信息源 page.
+            for id in queue.take() {
+                if !sources.contains(&id) {
+                    sources.push(id);
+                }
+            }
             if !sources.is_empty() {
                 tracing::info!(?sources, "running due sources");
                 let bar = Bar::new("serve");
@@ -114,7 +123,10 @@ pub fn run(home: &Home, args: &ServeArgs) -> anyhow::Result<()> {
             tracing::info!(?next, "sleeping until the next scheduled run");
             // Sleep in short steps so that a signal ends the wait promptly.
             let until = tokio::time::Instant::now() + wait;
-            while tokio::time::Instant::now() < until && !shutdown.load(Ordering::SeqCst) {
+            while tokio::time::Instant::now() < until
+                && !shutdown.load(Ordering::SeqCst)
+                && queue.is_empty()
+            {
                 tokio::time::sleep(
                     Duration::from_millis(500).min(until - tokio::time::Instant::now()),
                 )

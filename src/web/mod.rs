@@ -10,11 +10,16 @@
 pub mod accounts;
 mod api;
 mod auth;
+mod exports;
+mod manual;
 mod pages;
+mod sources;
+
+pub use manual::MAX_UPLOAD_BYTES;
 
 use crate::config::Home;
 use crate::index::{IndexError, SearchIndex, SearchRequest, SearchResults};
-use crate::model::{Registry, Rules};
+use crate::model::{Registry, Rules, SourceDef};
 use crate::pipeline::ReviewError;
 use crate::store::Store;
 use axum::Router;
@@ -39,6 +44,8 @@ pub enum WebError {
     #[error("{0}")]
     TooManyRequests(String),
     #[error("{0}")]
+    TooLarge(String),
+    #[error("{0}")]
     Internal(String),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
@@ -53,6 +60,7 @@ impl WebError {
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            WebError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::Internal(_) | WebError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -93,11 +101,46 @@ pub(crate) struct AppState {
     rules: Rules,
     registry: Registry,
     commission: String,
+    sources: Vec<SourceDef>,
+    default_schedule: String,
+    /// The scheduler's queue of run-now requests (`None`: no scheduler here).
+    run_queue: Option<RunQueue>,
     store: Mutex<Store>,
-    index: Mutex<Option<SearchIndex>>,
+    /// Opened on the first search; searches run side by side on it.
+    index: Mutex<Option<Arc<SearchIndex>>>,
+    /// Held while bringing the index up to date (one catch-up at a time).
+    catch_up: Mutex<()>,
 }
 
 type Shared = Arc<AppState>;
+
+/// Sources an admin asked to run now (the 信息源 page's 立即运行), taken by
+/// the scheduler loop of `radar serve`, which checks it between its sleeps.
+#[derive(Debug, Clone, Default)]
+pub struct RunQueue(Arc<Mutex<Vec<String>>>);
+
+impl RunQueue {
+    /// Queue a source once (a second request before the run is the same run).
+    pub fn push(&self, source: &str) {
+        if let Ok(mut q) = self.0.lock()
+            && !q.iter().any(|s| s == source)
+        {
+            q.push(source.to_string());
+        }
+    }
+
+    /// Everything queued, emptying the queue.
+    pub fn take(&self) -> Vec<String> {
+        self.0
+            .lock()
+            .map(|mut q| std::mem::take(&mut *q))
+            .unwrap_or_default()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.lock().map_or(true, |q| q.is_empty())
+    }
+}
 
 impl AppState {
     fn with_store<T>(
@@ -114,19 +157,28 @@ impl AppState {
     /// Search after bringing the index up to date with the store (unless a
     /// crawl holds the home and keeps the index current itself).
     fn search(&self, req: &SearchRequest) -> Result<SearchResults, WebError> {
-        let mut guard = self
-            .index
-            .lock()
-            .map_err(|_| WebError::Internal("the search index is poisoned".into()))?;
-        if guard.is_none() {
-            let index = SearchIndex::open(&self.home.index_dir())
-                .map_err(|e| WebError::Internal(format!("opening the search index: {e}")))?;
-            *guard = Some(index);
-        }
-        let Some(index) = guard.as_ref() else {
-            return Err(WebError::Internal("no search index".into()));
+        let index = {
+            let mut guard = self
+                .index
+                .lock()
+                .map_err(|_| WebError::Internal("the search index is poisoned".into()))?;
+            match guard.as_ref() {
+                Some(index) => index.clone(),
+                None => {
+                    let index =
+                        Arc::new(SearchIndex::open(&self.home.index_dir()).map_err(|e| {
+                            WebError::Internal(format!("opening the search index: {e}"))
+                        })?);
+                    *guard = Some(index.clone());
+                    index
+                }
+            }
         };
         if !crate::store::HomeLock::is_held(self.home.root()) {
+            let _one = self
+                .catch_up
+                .lock()
+                .map_err(|_| WebError::Internal("the search index is poisoned".into()))?;
             let caught =
                 self.with_store(|store| Ok(index.catch_up(&crate::pipeline::MatchedFeed(store))))?;
             match caught {
@@ -144,6 +196,35 @@ impl AppState {
             Err(IndexError::Query(e)) => Err(WebError::BadRequest(e.to_string())),
             Err(e) => Err(WebError::Internal(format!("searching: {e}"))),
         }
+    }
+}
+
+/// A folder of its own under the home's `tmp/` for one upload or export,
+/// removed (with everything in it) when dropped.
+pub(crate) struct Staging(std::path::PathBuf);
+
+impl Staging {
+    fn new(home: &Home, what: &str) -> Result<Staging, WebError> {
+        use rand::RngCore;
+        let mut bytes = [0u8; 12];
+        rand::rng().fill_bytes(&mut bytes);
+        let dir = home
+            .root()
+            .join("tmp")
+            .join(format!("{what}-{}", hex::encode(bytes)));
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| WebError::Internal(format!("{}: {e}", dir.display())))?;
+        Ok(Staging(dir))
+    }
+
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
@@ -181,6 +262,9 @@ async fn security_headers(mut res: Response) -> Response {
 fn router(state: Shared) -> Router {
     Router::new()
         .merge(pages::routes())
+        .merge(manual::routes())
+        .merge(sources::routes())
+        .merge(exports::routes())
         .merge(api::routes())
         .merge(auth::routes())
         .layer(axum::middleware::map_response(security_headers))
@@ -194,8 +278,18 @@ pub struct Server {
 }
 
 impl Server {
-    /// Load the home (rules, registry, store) and bind `addr` (port 0: any free port).
+    /// Load the home (rules, registry, store) and bind `addr` (port 0: any
+    /// free port), with no scheduler: the 信息源 page cannot run a source now.
     pub async fn bind(home: &Home, addr: &str) -> Result<Server, ServeError> {
+        Server::bind_with(home, addr, None).await
+    }
+
+    /// As `bind`, with the queue the scheduler loop takes run-now requests from.
+    pub async fn bind_with(
+        home: &Home,
+        addr: &str,
+        run_queue: Option<RunQueue>,
+    ) -> Result<Server, ServeError> {
         let (checked, registry) =
             crate::registry::check_home(home).map_err(|p| ServeError::Config(p.to_string()))?;
         let store = Store::open(&home.db_path())?;
@@ -204,8 +298,12 @@ impl Server {
             rules: checked.rules,
             registry,
             commission: checked.settings.commission,
+            sources: checked.sources,
+            default_schedule: checked.settings.schedule.default,
+            run_queue,
             store: Mutex::new(store),
             index: Mutex::new(None),
+            catch_up: Mutex::new(()),
         });
         let listener = tokio::net::TcpListener::bind(addr)
             .await

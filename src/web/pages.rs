@@ -2,7 +2,8 @@
 //! HTML-escaped; the only pre-escaped text is the search index's snippet,
 //! which escapes everything but its `<mark>`). 登录, 候选证据 (the queue),
 //! 证据详情 (with the archived original in a sandboxed iframe), 全文检索,
-//! 记分 (with XLSX and CSV downloads) and 台账 (with undo). Readable without
+//! 记分 (with XLSX and CSV downloads) and 台账 (with undo); both carry the
+//! report and bundle buttons of `super::exports`. Readable without
 //! JavaScript; `/static/app.js` adds the keyboard shortcuts.
 
 use super::api::{
@@ -48,7 +49,7 @@ pub fn routes() -> Router<Shared> {
 
 /// An error as a page: to the login page without a session, else a page
 /// with the message and its status.
-pub struct PageErr(WebError);
+pub struct PageErr(pub WebError);
 
 impl From<WebError> for PageErr {
     fn from(e: WebError) -> PageErr {
@@ -76,9 +77,9 @@ pub fn error_page(e: &WebError) -> Response {
     (e.status(), Html(layout("出错了", None, body).into_string())).into_response()
 }
 
-type PageResult = Result<Response, PageErr>;
+pub(super) type PageResult = Result<Response, PageErr>;
 
-fn page(title: &str, who: &Authed, body: Markup) -> PageResult {
+pub(super) fn page(title: &str, who: &Authed, body: Markup) -> PageResult {
     Ok(Html(layout(title, Some(who), body).into_string()).into_response())
 }
 
@@ -108,6 +109,8 @@ fn layout(title: &str, who: Option<&Authed>, body: Markup) -> Markup {
                         a href="/search" { "全文检索" }
                         a href="/score" { "记分" }
                         a href="/ledger" { "台账" }
+                        @if w.user.role.can_review() { a href="/manual" { "人工录入" } }
+                        a href="/sources" { "信息源" }
                         span.user { (w.user.name) "（" (role_label(w.user.role)) "）" }
                         form.inline method="post" action="/logout" {
                             input type="hidden" name="csrf" value=(w.csrf.as_deref().unwrap_or(""));
@@ -170,12 +173,12 @@ fn confidence_label(c: &str) -> &str {
     }
 }
 
-fn name_of<'a>(registry: &'a Registry, id: &'a str) -> &'a str {
+pub(super) fn name_of<'a>(registry: &'a Registry, id: &'a str) -> &'a str {
     registry.get(id).map_or(id, |e| e.name.as_str())
 }
 
 /// `?k=v&…`, percent-encoded.
-fn query_string(pairs: &[(&str, Option<&str>)]) -> String {
+pub(super) fn query_string(pairs: &[(&str, Option<&str>)]) -> String {
     let mut s = url::form_urlencoded::Serializer::new(String::new());
     for (k, v) in pairs {
         if let Some(v) = v.filter(|v| !v.is_empty()) {
@@ -199,7 +202,11 @@ fn local_next(next: &str) -> &str {
     }
 }
 
-fn enterprise_select(registry: &Registry, who: &Authed, selected: Option<&str>) -> Markup {
+pub(super) fn enterprise_select(
+    registry: &Registry,
+    who: &Authed,
+    selected: Option<&str>,
+) -> Markup {
     html! {
         select name="enterprise" {
             @if who.scope.enterprise().is_none() { option value="" { "全部企业" } }
@@ -210,7 +217,7 @@ fn enterprise_select(registry: &Registry, who: &Authed, selected: Option<&str>) 
     }
 }
 
-fn csrf_field(who: &Authed) -> Markup {
+pub(super) fn csrf_field(who: &Authed) -> Markup {
     html! { input type="hidden" name="csrf" value=(who.csrf.as_deref().unwrap_or("")); }
 }
 
@@ -763,6 +770,7 @@ async fn score_page(
         @for e in &sheet.enterprises {
             details {
                 summary { (e.name) "：" (e.items.len()) " 项计分证据" }
+                p.downloads { "导出：" (super::exports::buttons(&e.id, sheet.year, sheet.quarter.map(|q| q.number()))) }
                 table {
                     thead { tr { th { "台账序号" } th { "条目" } th { "日期" } th { "来源" } th { "标题" } th { "审核人" } } }
                     tbody { @for i in &e.items {
@@ -835,6 +843,12 @@ async fn ledger_page(
         form.filters method="get" action="/ledger" {
             (enterprise_select(reg, &who, q.enterprise.as_deref()))
             button type="submit" { "查看" }
+        }
+        @if let Some(e) = q.enterprise.as_deref().filter(|e| !e.is_empty()).or(who.scope.enterprise()) {
+            p.downloads { (name_of(reg, e)) " 导出：" (super::exports::buttons(e, {
+                use chrono::Datelike;
+                crate::model::beijing_today().year()
+            }, None)) }
         }
         p { (entries.len()) " 条台账记录" }
         table.ledger {

@@ -20,7 +20,7 @@ fn demo_writes_only_its_own_folder_then_articles_json_has_the_contract_fields() 
     let cwd = dir.path().join("work");
     std::fs::create_dir_all(&cwd).expect("mkdir");
     let demo = Command::new(env!("CARGO_BIN_EXE_radar"))
-        .arg("demo")
+        .args(["demo", "--no-serve"])
         .env("RADAR_HOME", &production)
         .current_dir(&cwd)
         .output()
@@ -303,7 +303,7 @@ fn demo_refuses_a_folder_holding_a_home_it_did_not_make() {
     let home = dir.path().join("home");
     let home_s = home.to_str().expect("path");
     assert!(radar(&["init", "--home", home_s]).status.success());
-    let out = radar(&["demo", "--dir", home_s]);
+    let out = radar(&["demo", "--no-serve", "--dir", home_s]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert!(stderr.contains("the demo did not make"), "{stderr}");

@@ -98,12 +98,13 @@ fn stages_never_import_each_other() {
         ("registry", &["model", "config"]),
         ("schedule", &["model", "config"]),
         // The web UI and API: the pipeline's review stage, the store's
-        // reads, search, the scorecard and its renderers.
+        // reads, search, the scorecard and its renderers, and the sources'
+        // schedules (the 信息源 page's next run).
         (
             "web",
             &[
                 "model", "config", "store", "index", "pipeline", "report", "ledger", "scoring",
-                "registry",
+                "registry", "schedule",
             ],
         ),
         (

@@ -105,13 +105,18 @@ struct Reply {
 
 impl App {
     fn start(home: &Home) -> App {
+        App::start_with(home, None)
+    }
+
+    /// With the queue a scheduler would take 立即运行 requests from.
+    fn start_with(home: &Home, queue: Option<reform_radar::web::RunQueue>) -> App {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .expect("runtime");
         let server = rt
-            .block_on(Server::bind(home, "127.0.0.1:0"))
+            .block_on(Server::bind_with(home, "127.0.0.1:0", queue))
             .expect("bind");
         let addr = server.local_addr().expect("addr");
         rt.spawn(server.run(std::future::pending()));
@@ -748,4 +753,429 @@ fn the_copies_of_one_story_are_confirmed_in_one_go_and_undone_through_the_api() 
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(json(&r)["reverses"], 0);
     assert_eq!(json(&r)["reviewer"], "ana");
+}
+
+/// A multipart/form-data body: the text fields, then one file.
+fn multipart(fields: &[(&str, &str)], file: (&str, &[u8])) -> (String, Vec<u8>) {
+    let boundary = "radar-test-boundary-7d3f";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: application/pdf\r\n\r\n",
+            file.0
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(file.1);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+impl App {
+    fn upload(&self, cookie: &str, content_type: &str, body: Vec<u8>) -> Reply {
+        self.send(
+            self.client
+                .post(format!("{}/manual", self.base))
+                .header(header::COOKIE, cookie)
+                .header(header::CONTENT_TYPE, content_type)
+                .body(body),
+        )
+    }
+}
+
+#[test]
+fn manual_evidence_is_uploaded_into_the_ledger_by_the_logged_in_reviewer() {
+    use sha2::Digest;
+    let (_dir, home) = new_home();
+    radar_init(&home);
+    let (checked, registry) = reform_radar::registry::check_home(&home).expect("home");
+    let enterprise = registry.enterprises[0].id.clone();
+    let item = checked
+        .rules
+        .item
+        .iter()
+        .find(|i| i.manual_only)
+        .unwrap_or(&checked.rules.item[0])
+        .code
+        .clone();
+    add_user(&home, "ana", "reviewer", None);
+    add_user(&home, "officer", "enterprise", Some(&enterprise));
+    let app = App::start(&home);
+    let (cookie, csrf) = app.login("ana");
+
+    let page = app.get("/manual", Some(&cookie));
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("multipart/form-data"));
+    assert!(page.body.contains(&item));
+
+    let pdf: &[u8] = b"%PDF-1.4\n% a certificate no crawler can see\n%%EOF\n";
+    let fields = |csrf: &str| {
+        vec![
+            ("csrf", csrf.to_string()),
+            ("enterprise", enterprise.clone()),
+            ("item", item.clone()),
+            ("date", "2026-03-04".to_string()),
+            ("title", "国家级专精特新证书".to_string()),
+            ("issuer", "工业和信息化部".to_string()),
+        ]
+    };
+    let owned = fields(&csrf);
+    let pairs: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (*k, v.as_str())).collect();
+
+    // Without the CSRF token: refused, nothing written.
+    let no_csrf: Vec<(&str, &str)> = pairs
+        .iter()
+        .filter(|(k, _)| *k != "csrf")
+        .copied()
+        .collect();
+    let (ct, body) = multipart(&no_csrf, ("证书.pdf", pdf));
+    let r = app.upload(&cookie, &ct, body);
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+
+    // An enterprise user: refused, even with its own CSRF token.
+    let (ocookie, ocsrf) = app.login("officer");
+    let oowned = fields(&ocsrf);
+    let opairs: Vec<(&str, &str)> = oowned.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (ct, body) = multipart(&opairs, ("证书.pdf", pdf));
+    let r = app.upload(&ocookie, &ct, body);
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert_eq!(
+        app.get("/manual", Some(&ocookie)).status,
+        StatusCode::FORBIDDEN
+    );
+    {
+        let store = Store::open(&home.db_path()).expect("store");
+        assert!(
+            reform_radar::pipeline::ledger::entries(&store)
+                .expect("ledger")
+                .is_empty()
+        );
+    }
+
+    // The reviewer with the token: one ledger entry, the file by its SHA-256.
+    let (ct, body) = multipart(&pairs, ("证书.pdf", pdf));
+    let r = app.upload(&cookie, &ct, body);
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert!(r.body.contains("已录入台账第 0 条"), "{}", r.body);
+    let store = Store::open(&home.db_path()).expect("store");
+    let entries = reform_radar::pipeline::ledger::entries(&store).expect("ledger");
+    assert_eq!(entries.len(), 1);
+    let e = &entries[0];
+    assert_eq!(e.reviewer, "ana");
+    assert_eq!(e.item, item);
+    let sha = hex::encode(sha2::Sha256::digest(pdf));
+    assert_eq!(e.report_key, format!("file:{sha}"));
+    match &e.evidence {
+        reform_radar::ledger::Evidence::File {
+            sha256, file_name, ..
+        } => {
+            assert_eq!(sha256, &sha);
+            assert_eq!(file_name, "证书.pdf");
+        }
+        other => panic!("not a file: {other:?}"),
+    }
+    assert_eq!(
+        std::fs::read(home.file_path(&sha)).expect("stored file"),
+        pdf
+    );
+    // The staging folder is gone.
+    let tmp = home.root().join("tmp");
+    assert!(std::fs::read_dir(&tmp).map_or(true, |mut d| d.next().is_none()));
+
+    // The same file again: 409, not a second entry.
+    let (ct, body) = multipart(&pairs, ("证书.pdf", pdf));
+    assert_eq!(app.upload(&cookie, &ct, body).status, StatusCode::CONFLICT);
+
+    // Over the limit: 413 with a Chinese message.
+    let big = vec![b'x'; reform_radar::web::MAX_UPLOAD_BYTES + 1024];
+    let (ct, body) = multipart(&pairs, ("大文件.pdf", &big));
+    let r = app.upload(&cookie, &ct, body);
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
+    assert!(r.body.contains("文件太大"), "{}", r.body);
+}
+
+#[test]
+fn the_sources_page_shows_health_and_only_admins_run_a_source_now() {
+    let (_dir, home) = crawled_home();
+    let (checked, _) = reform_radar::registry::check_home(&home).expect("home");
+    let source = checked
+        .sources
+        .iter()
+        .find(|s| s.enabled)
+        .expect("an enabled source")
+        .id
+        .clone();
+    add_user(&home, "ana", "reviewer", None);
+    add_user(&home, "root", "admin", None);
+    let queue = reform_radar::web::RunQueue::default();
+    let app = App::start_with(&home, Some(queue.clone()));
+    let (cookie, csrf) = app.login("ana");
+    let page = app.get("/sources", Some(&cookie));
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    for s in &checked.sources {
+        assert!(
+            page.body.contains(&format!("id=\"source-{}\"", s.id)),
+            "{}",
+            s.id
+        );
+    }
+    for text in [
+        "下次运行",
+        "最近运行",
+        "北京时间",
+        "近 14 天覆盖情况",
+        "已抓取",
+    ] {
+        assert!(page.body.contains(text), "{text}");
+    }
+    assert!(
+        !page.body.contains("立即运行"),
+        "a reviewer gets no run-now button"
+    );
+    let path = format!("/sources/{source}/run");
+    let r = app.form(&path, &cookie, &[("csrf", &csrf)]);
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert!(queue.is_empty());
+
+    let (acookie, acsrf) = app.login("root");
+    let page = app.get("/sources", Some(&acookie));
+    assert!(page.body.contains("立即运行"));
+    // Without the CSRF token: refused.
+    assert_eq!(app.form(&path, &acookie, &[]).status, StatusCode::FORBIDDEN);
+    assert!(queue.is_empty());
+    let r = app.form(&path, &acookie, &[("csrf", &acsrf)]);
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(queue.take(), vec![source.clone()]);
+    let r = app.form("/sources/no-such-source/run", &acookie, &[("csrf", &acsrf)]);
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+    // Without a scheduler the page says so, and run-now is unavailable.
+    let plain = App::start(&home);
+    let (pcookie, pcsrf) = plain.login("root");
+    assert!(
+        plain
+            .get("/sources", Some(&pcookie))
+            .body
+            .contains("未运行调度器")
+    );
+    let r = plain.form(&path, &pcookie, &[("csrf", &pcsrf)]);
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.body);
+}
+
+impl App {
+    /// A download: status, content type and the bytes.
+    fn download(&self, path: &str, cookie: &str) -> (StatusCode, String, Vec<u8>) {
+        self.rt.block_on(async {
+            let res = self
+                .client
+                .get(format!("{}{path}", self.base))
+                .header(header::COOKIE, cookie)
+                .send()
+                .await
+                .expect("request");
+            let status = res.status();
+            let ct = res
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string();
+            let bytes = res.bytes().await.expect("body").to_vec();
+            (status, ct, bytes)
+        })
+    }
+}
+
+fn zip_names(bytes: &[u8]) -> Vec<String> {
+    let zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip file");
+    zip.file_names()
+        .map(|n| n.expect("a file name").into_owned())
+        .collect()
+}
+
+#[test]
+fn reports_and_the_evidence_bundle_download_from_the_scorecard_and_ledger() {
+    let (_dir, home) = crawled_home();
+    add_user(&home, "ana", "reviewer", None);
+    let pending = candidates(&home)
+        .into_iter()
+        .find(|c| c.status == CandidateStatus::Pending)
+        .expect("a pending candidate");
+    let app = App::start(&home);
+    let (cookie, csrf) = app.login("ana");
+    let r = app.post(
+        &format!("/api/candidates/{}/confirm", pending.id),
+        &[("cookie", &cookie), ("x-csrf-token", &csrf)],
+        "application/json",
+        "{}",
+    );
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let entry = json(&r);
+    let unit = entry["enterprise"]
+        .as_str()
+        .expect("enterprise")
+        .to_string();
+    let year = &entry["evidence_date"].as_str().expect("date")[..4];
+
+    // The buttons are on the scorecard and on the enterprise's ledger.
+    let score = app.get(&format!("/score?year={year}"), Some(&cookie));
+    assert!(
+        score.body.contains("/export/bundle?enterprise="),
+        "{}",
+        score.body
+    );
+    let ledger = app.get(&format!("/ledger?enterprise={unit}"), Some(&cookie));
+    assert!(ledger.body.contains("/export/quarterly?enterprise="));
+
+    let q = format!("enterprise={unit}&year={year}");
+    for (path, ct) in [
+        (
+            format!("/export/quarterly?{q}&quarter=4&format=docx"),
+            "wordprocessingml",
+        ),
+        (format!("/export/case?{q}&format=docx"), "wordprocessingml"),
+    ] {
+        let (status, got, bytes) = app.download(&path, &cookie);
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "{path}: {}",
+            String::from_utf8_lossy(&bytes)
+        );
+        assert!(got.contains(ct), "{path}: {got}");
+        assert!(
+            zip_names(&bytes).iter().any(|n| n == "word/document.xml"),
+            "{path}"
+        );
+    }
+    for path in [
+        format!("/export/quarterly?{q}&quarter=4&format=md"),
+        format!("/export/case?{q}&format=md"),
+    ] {
+        let (status, got, bytes) = app.download(&path, &cookie);
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(got.starts_with("text/markdown"), "{path}: {got}");
+        assert!(
+            String::from_utf8(bytes).expect("UTF-8").starts_with('#'),
+            "{path}"
+        );
+    }
+    let (status, got, bytes) = app.download(&format!("/export/bundle?{q}"), &cookie);
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&bytes)
+    );
+    assert_eq!(got, "application/zip");
+    let names = zip_names(&bytes);
+    let bag = format!("bundle-{unit}-{year}");
+    for want in ["bagit.txt", "manifest-sha256.txt", "data/verify.py"] {
+        assert!(
+            names.iter().any(|n| n == &format!("{bag}/{want}")),
+            "{want} not in {names:?}"
+        );
+    }
+    // The staging folder is gone.
+    let tmp = home.root().join("tmp");
+    assert!(std::fs::read_dir(&tmp).map_or(true, |mut d| d.next().is_none()));
+    // Without an enterprise: a clear refusal.
+    let (status, _, _) = app.download(&format!("/export/case?year={year}"), &cookie);
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    // An enterprise user: its own, and nothing of another enterprise.
+    let (_, registry) = reform_radar::registry::check_home(&home).expect("home");
+    let other = registry
+        .enterprises
+        .iter()
+        .find(|e| registry.scoring_unit(&e.id) != unit)
+        .expect("another enterprise")
+        .id
+        .clone();
+    add_user(&home, "officer", "enterprise", Some(&unit));
+    let (ocookie, _) = app.login("officer");
+    let (status, _, _) = app.download(&format!("/export/bundle?year={year}"), &ocookie);
+    assert_eq!(status, StatusCode::OK, "its own enterprise without asking");
+    for kind in ["quarterly", "case", "bundle"] {
+        let (status, _, _) = app.download(
+            &format!("/export/{kind}?enterprise={other}&year={year}"),
+            &ocookie,
+        );
+        assert_eq!(status, StatusCode::FORBIDDEN, "{kind} of {other}");
+    }
+    // Without a session: to the login page.
+    let r = app.get(&format!("/export/bundle?{q}"), None);
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+}
+
+#[test]
+fn radar_demo_ends_by_serving_the_ui_with_a_demo_reviewer_login() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().expect("tmp");
+    let demo_dir = dir.path().join("demo");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_radar"))
+        .arg("demo")
+        .arg("--dir")
+        .arg(&demo_dir)
+        .args(["--listen", "127.0.0.1:0"])
+        .env_remove("RADAR_HOME")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn demo");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    let line = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find(|l| l.starts_with("web UI on "))
+        .expect("the demo prints the URL");
+    assert!(
+        line.contains("`demo`") && line.contains("radar-demo-2026"),
+        "{line}"
+    );
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .expect("URL")
+        .trim_end_matches('/')
+        .to_string();
+    let app = App {
+        rt: tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("runtime"),
+        base: url,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client"),
+    };
+    let r = app.try_login("demo", "radar-demo-2026");
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let cookie = format!(
+        "radar_session={}",
+        set_cookie(&r.headers, "radar_session").expect("session")
+    );
+    let queue = app.get("/candidates", Some(&cookie));
+    assert_eq!(queue.status, StatusCode::OK);
+    assert!(
+        queue.body.contains("/candidates/"),
+        "the sample's candidates are listed"
+    );
+    let pid = i32::try_from(child.id()).expect("pid");
+    // SAFETY: signalling a child process this test started.
+    unsafe { libc::kill(pid, libc::SIGTERM) };
+    let out = child.wait().expect("wait");
+    assert!(
+        out.success(),
+        "the demo exits cleanly after SIGTERM: {out:?}"
+    );
 }
