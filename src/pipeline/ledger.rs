@@ -95,22 +95,22 @@ pub fn append(tx: &Tx<'_>, key: &LedgerKey, mut entry: Entry) -> Result<Entry, R
     Ok(entry)
 }
 
-/// The leaf hashes as stored (a wrong length becomes zeros, which verify names).
-pub fn leaf_hashes(tx: &Tx<'_>) -> Result<Vec<Hash>, ReviewError> {
-    Ok(tx
-        .leaf_hashes()?
+/// Stored leaf hashes as hashes (a wrong length becomes zeros, which verify names).
+fn as_hashes(stored: Vec<Vec<u8>>) -> Vec<Hash> {
+    stored
         .into_iter()
         .map(|h| <Hash>::try_from(h.as_slice()).unwrap_or([0; 32]))
-        .collect())
+        .collect()
+}
+
+/// The leaf hashes as stored, inside the caller's transaction.
+pub fn leaf_hashes(tx: &Tx<'_>) -> Result<Vec<Hash>, ReviewError> {
+    Ok(as_hashes(tx.leaf_hashes()?))
 }
 
 /// The leaf hashes as stored, read in one snapshot.
 pub fn stored_leaf_hashes(store: &Store) -> Result<Vec<Hash>, ReviewError> {
-    Ok(store
-        .read(|tx| tx.leaf_hashes())?
-        .into_iter()
-        .map(|h| <Hash>::try_from(h.as_slice()).unwrap_or([0; 32]))
-        .collect())
+    Ok(as_hashes(store.read(|tx| tx.leaf_hashes())?))
 }
 
 /// Every entry, parsed from its signed bytes (the truth, not the columns).

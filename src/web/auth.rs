@@ -202,6 +202,19 @@ pub async fn user(state: &Shared, headers: &HeaderMap) -> Result<Authed, WebErro
     blocking(state, move |s| authenticate(s, &headers)).await
 }
 
+/// The user behind a reviewer's form: signed in, the form's CSRF token the
+/// session's, and allowed to decide (reviewer or admin).
+pub async fn form_reviewer(
+    state: &Shared,
+    headers: &HeaderMap,
+    csrf: &str,
+) -> Result<Authed, WebError> {
+    let who = user(state, headers).await?;
+    who.check_form_csrf(csrf)?;
+    who.require_reviewer()?;
+    Ok(who)
+}
+
 pub fn routes() -> Router<Shared> {
     Router::new()
         .route("/login", get(login_form).post(login))

@@ -10,7 +10,7 @@ use super::api::{
     CandidateQuery, LedgerQuery, ScoreQuery, SearchQuery, confirm_as, copy_candidates, reject_as,
     sheet, undo_as, visible_candidate, visible_candidates, visible_entries,
 };
-use super::auth::{Authed, user};
+use super::auth::{Authed, form_reviewer, user};
 use super::{Shared, WebError, blocking};
 use crate::model::Registry;
 use crate::pipeline::review::{self, RejectReason};
@@ -513,9 +513,7 @@ async fn confirm_form(
     Path(id): Path<String>,
     Form(f): Form<DecisionForm>,
 ) -> PageResult {
-    let who = user(&state, &headers).await?;
-    who.check_form_csrf(&f.csrf)?;
-    who.require_reviewer()?;
+    let who = form_reviewer(&state, &headers, &f.csrf).await?;
     let date = match f.date.as_deref().filter(|d| !d.is_empty()) {
         None => None,
         Some(d) => Some(
@@ -535,9 +533,7 @@ async fn reject_form(
     Path(id): Path<String>,
     Form(f): Form<DecisionForm>,
 ) -> PageResult {
-    let who = user(&state, &headers).await?;
-    who.check_form_csrf(&f.csrf)?;
-    who.require_reviewer()?;
+    let who = form_reviewer(&state, &headers, &f.csrf).await?;
     let reason = match f.reason.as_deref().unwrap_or("") {
         "other" | "" => format!("other:{}", f.other.as_deref().unwrap_or("").trim()),
         code => code.to_string(),
@@ -552,9 +548,7 @@ async fn confirm_copies_form(
     Path(id): Path<String>,
     Form(f): Form<DecisionForm>,
 ) -> PageResult {
-    let who = user(&state, &headers).await?;
-    who.check_form_csrf(&f.csrf)?;
-    who.require_reviewer()?;
+    let who = form_reviewer(&state, &headers, &f.csrf).await?;
     let w = who.clone();
     let results = blocking(&state, move |s| {
         let ids = s.with_store(|store| {
@@ -894,9 +888,7 @@ async fn undo_form(
     Path(seq): Path<String>,
     Form(f): Form<UndoForm>,
 ) -> PageResult {
-    let who = user(&state, &headers).await?;
-    who.check_form_csrf(&f.csrf)?;
-    who.require_reviewer()?;
+    let who = form_reviewer(&state, &headers, &f.csrf).await?;
     blocking(&state, move |s| undo_as(s, &who, &seq, &f.reason)).await?;
     Ok(Redirect::to("/ledger").into_response())
 }
