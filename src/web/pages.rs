@@ -37,6 +37,7 @@ pub fn routes() -> Router<Shared> {
         .route("/candidates/{id}/confirm", post(confirm_form))
         .route("/candidates/{id}/reject", post(reject_form))
         .route("/candidates/{id}/confirm-copies", post(confirm_copies_form))
+        .route("/candidates/{id}/next", get(next_candidate))
         .route("/archive/{article}", get(archived))
         .route("/search", get(search_page))
         .route("/score", get(score_page))
@@ -424,7 +425,8 @@ async fn detail(
     names.sort_by_key(|n| std::cmp::Reverse(n.len()));
     names.dedup();
     let signals = serde_json::to_string_pretty(&c.signals).unwrap_or_default();
-    let next = format!("/candidates/{}", c.id);
+    // After a decision here, the next pending candidate opens at once.
+    let next = format!("/candidates/{}/next", c.id);
     let body = html! {
         dl.facts {
             dt { "标题" } dd { (c.title) }
@@ -505,6 +507,34 @@ pub struct DecisionForm {
     date: Option<String>,
     reason: Option<String>,
     other: Option<String>,
+}
+
+/// The first pending candidate of the queue other than `id` (the one just
+/// decided), or the queue itself when none is left.
+async fn next_candidate(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> PageResult {
+    let who = user(&state, &headers).await?;
+    let filter = CandidateFilter {
+        status: Some(CandidateStatus::Pending),
+        ..Default::default()
+    };
+    let next = blocking(&state, move |s| {
+        s.with_store(|store| {
+            Ok(visible_candidates(store, &who, &filter)?
+                .into_iter()
+                .find(|c| c.id.to_string() != id)
+                .map(|c| c.id))
+        })
+    })
+    .await?;
+    Ok(match next {
+        Some(n) => Redirect::to(&format!("/candidates/{n}")),
+        None => Redirect::to("/candidates"),
+    }
+    .into_response())
 }
 
 async fn confirm_form(

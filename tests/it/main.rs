@@ -1,5 +1,6 @@
 //! The integration test binary: one module per area.
 
+mod browser;
 mod candidates;
 mod check;
 mod cli;
@@ -22,3 +23,4 @@ mod site;
 mod support;
 mod tidy;
 mod web;
+mod web_support;
