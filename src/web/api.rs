@@ -127,7 +127,7 @@ async fn candidates(
             let filter = q.filter(&who)?;
             let outlet = q.outlet().map(str::to_string);
             blocking(&state, move |s| {
-                s.with_store(|store| {
+                s.read(|store| {
                     let mut out = Vec::new();
                     for c in visible_candidates(store, &who, &filter)?
                         .into_iter()
@@ -153,7 +153,7 @@ async fn candidate(
         async {
             let who = user(&state, &headers).await?;
             blocking(&state, move |s| {
-                s.with_store(|store| {
+                s.read(|store| {
                     let c = visible_candidate(store, &who, &id)?;
                     Ok(review::candidate_json(store, &c)?)
                 })
@@ -408,7 +408,7 @@ pub fn sheet(
     q: &ScoreQuery,
 ) -> Result<crate::report::ScoreSheet, WebError> {
     let req = q.request(s, who)?;
-    s.with_store(|store| {
+    s.read(|store| {
         score_sheet(store, &s.rules, &s.registry, &req).map_err(|e| match e {
             crate::pipeline::ReviewError::Invalid(m) => WebError::BadRequest(m),
             other => WebError::from(other),
@@ -443,7 +443,7 @@ pub fn visible_entries(
     q: &LedgerQuery,
 ) -> Result<Vec<crate::ledger::Entry>, WebError> {
     let asked = who.scope.narrow(q.enterprise.clone())?;
-    let all = s.with_store(|store| Ok(crate::pipeline::ledger::entries(store)?))?;
+    let all = s.read(|store| Ok(crate::pipeline::ledger::entries(store)?))?;
     Ok(all
         .into_iter()
         .filter(|e| who.scope.allows(&e.named_enterprise))

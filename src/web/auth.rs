@@ -168,7 +168,7 @@ pub fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Authed, Web
             .filter(|t| !t.is_empty())
             .ok_or(WebError::Unauthorized)?;
         let user = state
-            .with_store(|s| Ok(s.user_by_token(&secret_hash(token))?))?
+            .read(|s| Ok(s.user_by_token(&secret_hash(token))?))?
             .ok_or(WebError::Unauthorized)?;
         let scope = Scope::of(&user, &state.registry);
         return Ok(Authed {
@@ -178,7 +178,7 @@ pub fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Authed, Web
         });
     }
     let id = cookie(headers, SESSION_COOKIE).ok_or(WebError::Unauthorized)?;
-    let (session, user) = state.with_store(|s| {
+    let (session, user) = state.read(|s| {
         let Some(session) = s.session(&secret_hash(&id), &now_utc())? else {
             return Ok((None, None));
         };
@@ -276,7 +276,7 @@ async fn login(
                 "登录失败次数过多，请 {FAILURE_WINDOW_MINUTES} 分钟后再试"
             )));
         }
-        let user = s.with_store(|st| Ok(st.user(&name)?))?;
+        let user = s.read(|st| Ok(st.user(&name)?))?;
         let ok = user
             .as_ref()
             .is_some_and(|u| verify_password(&password, &u.password_hash));

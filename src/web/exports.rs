@@ -177,7 +177,7 @@ async fn download(
                     }
                 });
                 req.quarter = Some(quarter);
-                let r = s.with_store(|store| {
+                let r = s.read(|store| {
                     quarterly_report(store, &s.rules, &s.registry, &req).map_err(report_error)
                 })?;
                 let bytes = match format.as_str() {
@@ -204,7 +204,7 @@ async fn download(
         "case" => {
             let (bytes, name) = blocking(&state, move |s| {
                 let req = one_enterprise(s, &who, &sq)?;
-                let c = s.with_store(|store| {
+                let c = s.read(|store| {
                     case_draft(store, &s.rules, &s.registry, &req).map_err(report_error)
                 })?;
                 let bytes = match format.as_str() {
@@ -234,7 +234,7 @@ async fn download(
                 let staging = Staging::new(&s.home, "export")?;
                 let prefix = format!("bundle-{enterprise}-{}", req.year);
                 let bag = staging.path().join(&prefix);
-                s.with_store(|store| {
+                s.read(|store| {
                     crate::pipeline::export::export(
                         &s.home,
                         store,

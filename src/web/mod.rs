@@ -13,6 +13,7 @@ mod auth;
 mod exports;
 mod manual;
 mod pages;
+mod pool;
 mod sources;
 
 pub use manual::MAX_UPLOAD_BYTES;
@@ -94,8 +95,9 @@ pub enum ServeError {
     Io(#[from] std::io::Error),
 }
 
-/// What every request shares: the home, its rules and registry, one store
-/// connection (SQLite serialises writers anyway) and the search index.
+/// What every request shares: the home, its rules and registry, the store
+/// (one writer connection, SQLite serialises writers anyway, and a pool of
+/// readers) and the search index.
 pub(crate) struct AppState {
     home: Home,
     rules: Rules,
@@ -106,6 +108,7 @@ pub(crate) struct AppState {
     /// The scheduler's queue of run-now requests (`None`: no scheduler here).
     run_queue: Option<RunQueue>,
     store: Mutex<Store>,
+    readers: pool::ReadPool,
     /// Opened on the first search; searches run side by side on it.
     index: Mutex<Option<Arc<SearchIndex>>>,
     /// Held while bringing the index up to date (one catch-up at a time).
@@ -143,6 +146,12 @@ impl RunQueue {
 }
 
 impl AppState {
+    /// Read on one of the pool's connections (never behind a write).
+    fn read<T>(&self, f: impl FnOnce(&Store) -> Result<T, WebError>) -> Result<T, WebError> {
+        self.readers.read(f)
+    }
+
+    /// Write on the one writer connection, one write at a time.
     fn with_store<T>(
         &self,
         f: impl FnOnce(&mut Store) -> Result<T, WebError>,
@@ -175,20 +184,20 @@ impl AppState {
             }
         };
         if !crate::store::HomeLock::is_held(self.home.root()) {
-            let _one = self
-                .catch_up
-                .lock()
-                .map_err(|_| WebError::Internal("the search index is poisoned".into()))?;
-            let caught =
-                self.with_store(|store| Ok(index.catch_up(&crate::pipeline::MatchedFeed(store))))?;
-            match caught {
-                Ok(n) if n > 0 => {
-                    index
-                        .close_writer()
-                        .map_err(|e| WebError::Internal(format!("search index: {e}")))?;
+            // One catch-up at a time; a search arriving meanwhile runs on the
+            // index as it is rather than queueing behind it.
+            if let Ok(_one) = self.catch_up.try_lock() {
+                let caught =
+                    self.read(|store| Ok(index.catch_up(&crate::pipeline::MatchedFeed(store))))?;
+                match caught {
+                    Ok(n) if n > 0 => {
+                        index
+                            .close_writer()
+                            .map_err(|e| WebError::Internal(format!("search index: {e}")))?;
+                    }
+                    Ok(_) | Err(IndexError::Locked(_)) => {}
+                    Err(e) => return Err(WebError::Internal(format!("search index: {e}"))),
                 }
-                Ok(_) | Err(IndexError::Locked(_)) => {}
-                Err(e) => return Err(WebError::Internal(format!("search index: {e}"))),
             }
         }
         match index.search(req) {
@@ -302,6 +311,7 @@ impl Server {
             default_schedule: checked.settings.schedule.default,
             run_queue,
             store: Mutex::new(store),
+            readers: pool::ReadPool::new(home.db_path()),
             index: Mutex::new(None),
             catch_up: Mutex::new(()),
         });

@@ -271,7 +271,7 @@ async fn queue(
     let w = who.clone();
     let outlet = q.outlet().map(str::to_string);
     let (rows, counts, outlets) = blocking(&state, move |s| {
-        s.with_store(|store| {
+        s.read(|store| {
             let in_outlet =
                 |c: &crate::store::CandidateRow| outlet.as_deref().is_none_or(|o| c.outlet == o);
             let rows: Vec<_> = visible_candidates(store, &w, &filter)?
@@ -401,7 +401,7 @@ async fn detail(
     let who = user(&state, &headers).await?;
     let w = who.clone();
     let (c, article, history, copies, copy_cands) = blocking(&state, move |s| {
-        s.with_store(|store| {
+        s.read(|store| {
             let c = visible_candidate(store, &w, &id)?;
             let copy_cands = copy_candidates(store, &w, &c)?;
             let article = store.article(&c.article_id)?;
@@ -522,7 +522,7 @@ async fn next_candidate(
         ..Default::default()
     };
     let next = blocking(&state, move |s| {
-        s.with_store(|store| {
+        s.read(|store| {
             Ok(visible_candidates(store, &who, &filter)?
                 .into_iter()
                 .find(|c| c.id.to_string() != id)
@@ -581,7 +581,7 @@ async fn confirm_copies_form(
     let who = form_reviewer(&state, &headers, &f.csrf).await?;
     let w = who.clone();
     let results = blocking(&state, move |s| {
-        let ids = s.with_store(|store| {
+        let ids = s.read(|store| {
             let c = visible_candidate(store, &w, &id)?;
             let mut ids: Vec<i64> = Vec::new();
             if c.status == CandidateStatus::Pending {
@@ -622,7 +622,7 @@ async fn archived(
 ) -> PageResult {
     let who = user(&state, &headers).await?;
     let page = blocking(&state, move |s| {
-        s.with_store(|store| {
+        s.read(|store| {
             if who.scope.enterprise().is_some() {
                 let mine = store
                     .candidates(&CandidateFilter::default())?

@@ -63,7 +63,7 @@ async fn sources_page(
     let to = crate::model::beijing_today();
     let from = to - chrono::Duration::days(COVERAGE_DAYS - 1);
     let rows: Vec<(SourceHealth, Vec<DayCoverage>)> = blocking(&state, move |s| {
-        s.with_store(|store| {
+        s.read(|store| {
             s.sources
                 .iter()
                 .map(|src| {
