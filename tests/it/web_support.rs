@@ -243,7 +243,7 @@ pub(crate) fn json(r: &Reply) -> serde_json::Value {
 /// `javascript:` in its title, body and address; matched again, so that it
 /// stays a candidate and the index carries the payload too.
 pub(crate) fn inject_hostile_article(home: &Home) -> CandidateRow {
-    let c = candidates(&home)
+    let c = candidates(home)
         .into_iter()
         .find(|c| c.status == CandidateStatus::Pending)
         .expect("a pending candidate");

@@ -1,0 +1,281 @@
+//! The server-rendered pages, in Simplified Chinese (maud: every value is
+//! HTML-escaped; the only pre-escaped text is the search index's snippet,
+//! which escapes everything but its `<mark>`). 登录, 候选证据 (the queue),
+//! 证据详情 (with the archived original in a sandboxed iframe), 全文检索,
+//! 记分 (with XLSX and CSV downloads) and 台账 (with undo); both carry the
+//! report and bundle buttons of `super::exports`. Readable without
+//! JavaScript; `/static/app.js` adds the keyboard shortcuts.
+
+use super::auth::Authed;
+use super::{Shared, WebError};
+use crate::model::Registry;
+use crate::store::{CandidateStatus, UserRole};
+use axum::Router;
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use maud::{DOCTYPE, Markup, html};
+
+mod detail;
+mod queue;
+mod score;
+mod search;
+
+const APP_JS: &str = include_str!("../static/app.js");
+const APP_CSS: &str = include_str!("../static/app.css");
+
+/// The policy of the archived original: nothing runs, nothing is fetched.
+pub const ARCHIVE_CSP: &str = "sandbox; default-src 'none'; img-src 'none'; frame-ancestors 'self'";
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/candidates") }))
+        .route("/candidates", get(queue::queue))
+        .route("/candidates/{id}", get(detail::detail))
+        .route("/candidates/{id}/confirm", post(queue::confirm_form))
+        .route("/candidates/{id}/reject", post(queue::reject_form))
+        .route(
+            "/candidates/{id}/confirm-copies",
+            post(queue::confirm_copies_form),
+        )
+        .route("/candidates/{id}/next", get(queue::next_candidate))
+        .route("/archive/{article}", get(detail::archived))
+        .route("/search", get(search::search_page))
+        .route("/score", get(score::score_page))
+        .route("/score/export", get(score::score_export))
+        .route("/ledger", get(score::ledger_page))
+        .route("/ledger/{seq}/undo", post(score::undo_form))
+        .route("/static/app.js", get(js))
+        .route("/static/app.css", get(css))
+}
+
+/// An error as a page: to the login page without a session, else a page
+/// with the message and its status.
+pub struct PageErr(pub WebError);
+
+impl From<WebError> for PageErr {
+    fn from(e: WebError) -> PageErr {
+        PageErr(e)
+    }
+}
+
+impl IntoResponse for PageErr {
+    fn into_response(self) -> Response {
+        error_page(&self.0)
+    }
+}
+
+pub fn error_page(e: &WebError) -> Response {
+    if let WebError::Unauthorized = e {
+        return Redirect::to("/login").into_response();
+    }
+    if let WebError::Internal(m) = e {
+        tracing::error!(error = %m, "web request failed");
+    }
+    let body = html! {
+        p.error { (e.to_string()) }
+        p { a href="/candidates" { "返回候选证据" } }
+    };
+    (e.status(), Html(layout("出错了", None, body).into_string())).into_response()
+}
+
+pub(super) type PageResult = Result<Response, PageErr>;
+
+pub(super) fn page(title: &str, who: &Authed, body: Markup) -> PageResult {
+    Ok(Html(layout(title, Some(who), body).into_string()).into_response())
+}
+
+fn role_label(r: UserRole) -> &'static str {
+    match r {
+        UserRole::Admin => "管理员",
+        UserRole::Reviewer => "审核员",
+        UserRole::Enterprise => "企业用户",
+    }
+}
+
+fn layout(title: &str, who: Option<&Authed>, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="zh-CN" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · 国企改革报表证据" }
+                link rel="stylesheet" href="/static/app.css";
+                script src="/static/app.js" defer {}
+            }
+            body {
+                @if let Some(w) = who {
+                    nav {
+                        a href="/candidates" { "候选证据" }
+                        a href="/search" { "全文检索" }
+                        a href="/score" { "记分" }
+                        a href="/ledger" { "台账" }
+                        @if w.user.role.can_review() { a href="/manual" { "人工录入" } }
+                        a href="/sources" { "信息源" }
+                        span.user { (w.user.name) "（" (role_label(w.user.role)) "）" }
+                        form.inline method="post" action="/logout" {
+                            input type="hidden" name="csrf" value=(w.csrf.as_deref().unwrap_or(""));
+                            button type="submit" { "退出" }
+                        }
+                    }
+                }
+                main {
+                    h1 { (title) }
+                    (body)
+                }
+            }
+        }
+    }
+}
+
+pub fn login_page(csrf: &str, message: Option<&str>) -> Markup {
+    let body = html! {
+        @if let Some(m) = message { p.error { (m) } }
+        form.login method="post" action="/login" {
+            input type="hidden" name="csrf" value=(csrf);
+            label { "用户名 " input name="name" autocomplete="username" required autofocus; }
+            label { "密码 " input name="password" type="password" autocomplete="current-password" required; }
+            button type="submit" { "登录" }
+        }
+    };
+    layout("登录", None, body)
+}
+
+/// A link target only for http(s) URLs: never `javascript:` or `data:`.
+fn safe_href(url: &str) -> Option<&str> {
+    let lower = url.trim_start().to_ascii_lowercase();
+    (lower.starts_with("http://") || lower.starts_with("https://")).then_some(url)
+}
+
+fn status_label(s: CandidateStatus) -> &'static str {
+    match s {
+        CandidateStatus::Pending => "待审",
+        CandidateStatus::Confirmed => "已确认",
+        CandidateStatus::Rejected => "已驳回",
+        CandidateStatus::Lead => "线索",
+        CandidateStatus::Withdrawn => "已撤回",
+    }
+}
+
+const STATUSES: [CandidateStatus; 5] = [
+    CandidateStatus::Pending,
+    CandidateStatus::Confirmed,
+    CandidateStatus::Rejected,
+    CandidateStatus::Lead,
+    CandidateStatus::Withdrawn,
+];
+
+fn confidence_label(c: &str) -> &str {
+    match c {
+        "high" => "高",
+        "medium" => "中",
+        "low" => "低",
+        other => other,
+    }
+}
+
+pub(super) fn name_of<'a>(registry: &'a Registry, id: &'a str) -> &'a str {
+    registry.get(id).map_or(id, |e| e.name.as_str())
+}
+
+/// `?k=v&…`, percent-encoded.
+pub(super) fn query_string(pairs: &[(&str, Option<&str>)]) -> String {
+    let mut s = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs {
+        if let Some(v) = v.filter(|v| !v.is_empty()) {
+            s.append_pair(k, v);
+        }
+    }
+    let out = s.finish();
+    if out.is_empty() {
+        out
+    } else {
+        format!("?{out}")
+    }
+}
+
+/// A local path to go back to after a form (never another site).
+fn local_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/candidates"
+    }
+}
+
+pub(super) fn enterprise_select(
+    registry: &Registry,
+    who: &Authed,
+    selected: Option<&str>,
+) -> Markup {
+    html! {
+        select name="enterprise" {
+            @if who.scope.enterprise().is_none() { option value="" { "全部企业" } }
+            @for e in registry.enterprises.iter().filter(|e| who.scope.allows(&e.id)) {
+                option value=(e.id) selected[selected == Some(e.id.as_str())] { (e.name) }
+            }
+        }
+    }
+}
+
+pub(super) fn csrf_field(who: &Authed) -> Markup {
+    html! { input type="hidden" name="csrf" value=(who.csrf.as_deref().unwrap_or("")); }
+}
+
+async fn js() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        APP_JS,
+    )
+        .into_response()
+}
+
+async fn css() -> Response {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], APP_CSS).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::detail::highlight;
+    use super::*;
+
+    #[test]
+    fn shortcuts_do_nothing_while_typing_or_composing() {
+        assert!(APP_JS.contains("e.isComposing || e.keyCode === 229"));
+        assert!(APP_JS.contains(r#"tag === "input" || tag === "textarea""#));
+    }
+
+    #[test]
+    fn only_http_links_are_links() {
+        assert_eq!(safe_href("https://a.cn/x"), Some("https://a.cn/x"));
+        assert_eq!(safe_href("javascript:alert(1)"), None);
+        assert_eq!(safe_href(" JavaScript:alert(1)"), None);
+        assert_eq!(safe_href("data:text/html,x"), None);
+    }
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(
+            local_next("/candidates?status=pending"),
+            "/candidates?status=pending"
+        );
+        assert_eq!(local_next("//evil.example/"), "/candidates");
+        assert_eq!(local_next("https://evil.example/"), "/candidates");
+    }
+
+    #[test]
+    fn mentions_are_split_out() {
+        let names = vec!["万州城投集团".to_string(), "万州城投".to_string()];
+        let parts = highlight("据悉，万州城投集团推进改革，万州城投", &names);
+        assert_eq!(
+            parts,
+            vec![
+                (false, "据悉，"),
+                (true, "万州城投集团"),
+                (false, "推进改革，"),
+                (true, "万州城投")
+            ]
+        );
+    }
+}

@@ -1,0 +1,187 @@
+//! 记分 and 台账: the scorecard with its downloads, and the ledger with undo.
+
+use super::{PageResult, csrf_field, enterprise_select, name_of, page, query_string};
+use crate::web::api::{LedgerQuery, ScoreQuery, sheet, undo_as, visible_entries};
+use crate::web::auth::{form_reviewer, user};
+use crate::web::{Shared, WebError, blocking};
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect};
+use maud::html;
+use std::collections::BTreeSet;
+
+pub(super) async fn score_page(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<ScoreQuery>,
+) -> PageResult {
+    let who = user(&state, &headers).await?;
+    let (w, qq) = (who.clone(), q.clone());
+    let sheet = blocking(&state, move |s| sheet(s, &w, &qq)).await?;
+    let quarter = sheet.quarter.map(|q| q.number().to_string());
+    let link = |format: &str| {
+        format!(
+            "/score/export{}",
+            query_string(&[
+                ("format", Some(format)),
+                ("year", Some(&sheet.year.to_string())),
+                ("quarter", quarter.as_deref()),
+                ("enterprise", q.enterprise.as_deref()),
+            ])
+        )
+    };
+    let period = match sheet.quarter {
+        Some(qn) => format!("{} 年（截至第 {} 季度末）", sheet.year, qn.number()),
+        None => format!("{} 年全年", sheet.year),
+    };
+    let body = html! {
+        form.filters method="get" action="/score" {
+            input name="year" value=(sheet.year) size="6";
+            select name="quarter" {
+                option value="" { "全年" }
+                @for n in 1..=4u8 {
+                    option value=(n) selected[sheet.quarter.map(|q| q.number()) == Some(n)] { "截至第" (n) "季度" }
+                }
+            }
+            @if who.scope.enterprise().is_none() { (enterprise_select(&state.registry, &who, q.enterprise.as_deref())) }
+            button type="submit" { "查看" }
+        }
+        p { (sheet.commission) " · " (period) }
+        p.downloads { a href=(link("xlsx")) { "下载 XLSX" } " " a href=(link("csv")) { "下载 CSV" } }
+        table.score {
+            thead { tr { th { "企业" } th { "A 类" } th { "B 类" } th { "C 类" } th { "C 类目标" } th { "C 类增减" } th { "典型案例" } th { "合计" } } }
+            tbody { @for e in &sheet.enterprises {
+                tr { td { (e.name) } td { (e.a) } td { (e.b) } td { (e.c) } td { (e.c_target) } td { (format!("{:+}", e.c_delta)) } td { (format!("{:+}", e.bonus)) } td { (format!("{:+}", e.total)) } }
+            } }
+        }
+        @for e in &sheet.enterprises {
+            details {
+                summary { (e.name) "：" (e.items.len()) " 项计分证据" }
+                p.downloads { "导出：" (crate::web::exports::buttons(&e.id, sheet.year, sheet.quarter.map(|q| q.number()))) }
+                table {
+                    thead { tr { th { "台账序号" } th { "条目" } th { "日期" } th { "来源" } th { "标题" } th { "审核人" } } }
+                    tbody { @for i in &e.items {
+                        tr { td { (i.entry) } td { (i.code) " " (i.item_name) } td { (i.date) } td { (i.source) } td { (i.title) } td { (i.reviewer) } }
+                    } }
+                }
+            }
+        }
+        @if let Some(cp) = &sheet.checkpoint {
+            h2 { "最新签名检查点" }
+            pre { (cp) }
+        }
+    };
+    page("记分", &who, body)
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub(super) struct ExportQuery {
+    format: Option<String>,
+    #[serde(flatten)]
+    score: ScoreQuery,
+}
+
+pub(super) async fn score_export(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<ExportQuery>,
+) -> PageResult {
+    let who = user(&state, &headers).await?;
+    let format = q.format.clone().unwrap_or_else(|| "xlsx".into());
+    let sq = q.score.clone();
+    let sheet = blocking(&state, move |s| sheet(s, &who, &sq)).await?;
+    let name = match sheet.quarter {
+        Some(qn) => format!("scorecard-{}-Q{}", sheet.year, qn.number()),
+        None => format!("scorecard-{}", sheet.year),
+    };
+    let (bytes, content_type, ext) = match format.as_str() {
+        "xlsx" => (
+            crate::report::score_xlsx(&sheet).map_err(|e| WebError::Internal(e.to_string()))?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+        "csv" => (
+            crate::report::score_csv(&sheet).into_bytes(),
+            "text/csv; charset=utf-8",
+            "csv",
+        ),
+        other => return Err(WebError::BadRequest(format!("format `{other}`: xlsx or csv")).into()),
+    };
+    let mut res = (StatusCode::OK, bytes).into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}.{ext}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(res)
+}
+
+pub(super) async fn ledger_page(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<LedgerQuery>,
+) -> PageResult {
+    let who = user(&state, &headers).await?;
+    let (w, qq) = (who.clone(), q.clone());
+    let entries = blocking(&state, move |s| visible_entries(s, &w, &qq)).await?;
+    let undone: BTreeSet<u64> = entries.iter().filter_map(|e| e.reverses).collect();
+    let reg = &state.registry;
+    let body = html! {
+        form.filters method="get" action="/ledger" {
+            (enterprise_select(reg, &who, q.enterprise.as_deref()))
+            button type="submit" { "查看" }
+        }
+        @if let Some(e) = q.enterprise.as_deref().filter(|e| !e.is_empty()).or(who.scope.enterprise()) {
+            p.downloads { (name_of(reg, e)) " 导出：" (crate::web::exports::buttons(e, {
+                use chrono::Datelike;
+                crate::model::beijing_today().year()
+            }, None)) }
+        }
+        p { (entries.len()) " 条台账记录" }
+        table.ledger {
+            thead { tr { th { "序号" } th { "操作" } th { "企业" } th { "条目" } th { "日期" } th { "标题" } th { "审核人" } th { "时间" } th { "备注" } th { "撤销" } } }
+            tbody { @for e in &entries {
+                tr {
+                    td { (e.seq) }
+                    td { @if e.reverses.is_some() { "撤销 #" (e.reverses.unwrap_or_default()) } @else { "确认" } }
+                    td { (name_of(reg, &e.named_enterprise)) }
+                    td { (e.item) }
+                    td { (e.evidence_date) }
+                    td { (e.title) }
+                    td { (e.reviewer) }
+                    td { (e.at) }
+                    td { (e.note.as_deref().unwrap_or("")) }
+                    td {
+                        @if who.user.role.can_review() && e.reverses.is_none() && !undone.contains(&e.seq) {
+                            form.undo method="post" action=(format!("/ledger/{}/undo", e.seq)) {
+                                (csrf_field(&who))
+                                input name="reason" placeholder="撤销理由" required;
+                                button type="submit" { "撤销" }
+                            }
+                        } @else if undone.contains(&e.seq) { "已撤销" }
+                    }
+                }
+            } }
+        }
+    };
+    page("台账", &who, body)
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub(super) struct UndoForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub(super) async fn undo_form(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(seq): Path<String>,
+    Form(f): Form<UndoForm>,
+) -> PageResult {
+    let who = form_reviewer(&state, &headers, &f.csrf).await?;
+    blocking(&state, move |s| undo_as(s, &who, &seq, &f.reason)).await?;
+    Ok(Redirect::to("/ledger").into_response())
+}

@@ -1,0 +1,89 @@
+//! 全文检索: the search page with filters, facets, snippets and paging.
+
+use super::{PageResult, page, query_string, safe_href};
+use crate::web::api::SearchQuery;
+use crate::web::auth::user;
+use crate::web::{Shared, blocking};
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use maud::{PreEscaped, html};
+
+pub(super) async fn search_page(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<SearchQuery>,
+) -> PageResult {
+    let who = user(&state, &headers).await?;
+    let mut req = q.request(&who)?;
+    const PER_PAGE: usize = 20;
+    let page_no = q
+        .page
+        .as_deref()
+        .and_then(|p| p.parse::<usize>().ok())
+        .filter(|p| (1..=50).contains(p))
+        .unwrap_or(1);
+    // The index returns the best N: a page is the tail of the first N.
+    req.limit = PER_PAGE * page_no;
+    let results = if req.query.trim().is_empty() {
+        None
+    } else {
+        Some(blocking(&state, move |s| s.search(&req)).await?)
+    };
+    let body = html! {
+        form.filters method="get" action="/search" {
+            input name="q" value=(q.q) placeholder="检索词：空格分隔为“且”，OR 为“或”，-词 排除，\"短语\"" size="40" autofocus;
+            input name="outlet" value=(q.outlet.as_deref().unwrap_or("")) placeholder="媒体" size="10";
+            input name="from" type="date" value=(q.from.as_deref().unwrap_or(""));
+            input name="to" type="date" value=(q.to.as_deref().unwrap_or(""));
+            select name="sort" {
+                option value="relevance" { "按相关度" }
+                option value="date" selected[q.sort.as_deref() == Some("date")] { "按日期" }
+            }
+            button type="submit" { "检索" }
+        }
+        @if let Some(r) = &results {
+            @let skip = PER_PAGE * (page_no - 1);
+            p { "共 " (r.total) " 篇，第 " (page_no) " 页" }
+            p.facets {
+                @for (o, n) in &r.facets.outlet { span { (o) " " (n) } }
+                @for (y, n) in &r.facets.year { span { (y) "年 " (n) } }
+            }
+            ol.hits {
+                @for h in r.hits.iter().skip(skip) {
+                    li {
+                        div.title {
+                            @match safe_href(&h.url) {
+                                Some(u) => a href=(u) rel="noreferrer noopener" target="_blank" { (h.title) },
+                                None => span { (h.title) },
+                            }
+                        }
+                        div.meta { (h.outlet) " " (h.published.as_deref().unwrap_or("")) }
+                        // The index escapes the snippet and adds only <mark>.
+                        div.snippet { (PreEscaped(&h.snippet)) }
+                    }
+                }
+            }
+            p.pages {
+                @if page_no > 1 {
+                    a href=(format!("/search{}", page_link(&q, page_no - 1))) { "上一页" } " "
+                }
+                @if (r.total as usize) > PER_PAGE * page_no && page_no < 50 {
+                    a href=(format!("/search{}", page_link(&q, page_no + 1))) { "下一页" }
+                }
+            }
+        }
+    };
+    page("全文检索", &who, body)
+}
+
+pub(super) fn page_link(q: &SearchQuery, page: usize) -> String {
+    let page = page.to_string();
+    query_string(&[
+        ("q", Some(&q.q)),
+        ("outlet", q.outlet.as_deref()),
+        ("from", q.from.as_deref()),
+        ("to", q.to.as_deref()),
+        ("sort", q.sort.as_deref()),
+        ("page", Some(&page)),
+    ])
+}
