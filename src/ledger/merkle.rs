@@ -53,26 +53,81 @@ pub fn root(leaves: &[Hash]) -> Hash {
 }
 
 /// The roots of every prefix of the leaves, in one pass: `roots[m-1]` is the
-/// root of the first `m` leaves. Keeps the perfect subtrees of the prefix
-/// (the "compact range") and folds them right to left.
+/// root of the first `m` leaves.
 pub fn prefix_roots(leaves: &[Hash]) -> Vec<Hash> {
-    let mut stack: Vec<(usize, Hash)> = Vec::new();
-    let mut out = Vec::with_capacity(leaves.len());
-    for leaf in leaves {
-        stack.push((1, *leaf));
-        while stack.len() >= 2 && stack[stack.len() - 1].0 == stack[stack.len() - 2].0 {
-            let (size, right) = stack.pop().unwrap_or((0, [0; 32]));
-            let (_, left) = stack.pop().unwrap_or((0, [0; 32]));
-            stack.push((size * 2, node_hash(&left, &right)));
+    let mut f = Frontier::default();
+    leaves
+        .iter()
+        .map(|leaf| {
+            f.push(*leaf);
+            f.root()
+        })
+        .collect()
+}
+
+/// The right edge of a tree (its "compact range"): the roots of the perfect
+/// subtrees that make up its `size` leaves, largest (leftmost) first, one per
+/// set bit of `size`. Appending a leaf and taking the root are O(log n), so
+/// signing a checkpoint does not reread the whole ledger.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Frontier {
+    size: u64,
+    nodes: Vec<Hash>,
+}
+
+impl Frontier {
+    pub fn from_leaves(leaves: &[Hash]) -> Frontier {
+        let mut f = Frontier::default();
+        for leaf in leaves {
+            f.push(*leaf);
         }
-        let mut iter = stack.iter().rev();
-        let mut acc = iter.next().map(|s| s.1).unwrap_or_else(empty_root);
-        for (_, left) in iter {
-            acc = node_hash(left, &acc);
-        }
-        out.push(acc);
+        f
     }
-    out
+
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// Append a leaf hash: equal-sized subtrees on the right merge.
+    pub fn push(&mut self, leaf: Hash) {
+        let mut hash = leaf;
+        let mut n = self.size;
+        while n & 1 == 1 {
+            let Some(left) = self.nodes.pop() else { break };
+            hash = node_hash(&left, &hash);
+            n >>= 1;
+        }
+        self.nodes.push(hash);
+        self.size += 1;
+    }
+
+    /// The tree's root: the subtrees folded right to left (RFC 6962 splits
+    /// at the largest power of two, which is the leftmost subtree).
+    pub fn root(&self) -> Hash {
+        let mut iter = self.nodes.iter().rev();
+        let Some(last) = iter.next() else {
+            return empty_root();
+        };
+        iter.fold(*last, |acc, left| node_hash(left, &acc))
+    }
+
+    /// The subtree roots, concatenated (for storage beside `size`).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.nodes.concat()
+    }
+
+    /// Back from `to_bytes`; `None` when the bytes cannot be the right edge
+    /// of a tree of `size` leaves.
+    pub fn from_bytes(size: u64, bytes: &[u8]) -> Option<Frontier> {
+        if bytes.len() % 32 != 0 || bytes.len() / 32 != size.count_ones() as usize {
+            return None;
+        }
+        let nodes = bytes
+            .chunks_exact(32)
+            .map(|c| <Hash>::try_from(c).ok())
+            .collect::<Option<Vec<_>>>()?;
+        Some(Frontier { size, nodes })
+    }
 }
 
 /// The audit path of leaf `index` in the tree over `leaves` (RFC 6962
@@ -208,6 +263,25 @@ pub fn verify_consistency(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_frontier_gives_every_root_and_survives_storage() {
+        let leaves: Vec<Hash> = (0..70u32).map(|i| leaf_hash(&i.to_be_bytes())).collect();
+        let mut f = Frontier::default();
+        assert_eq!(f.root(), empty_root());
+        for (n, leaf) in leaves.iter().enumerate() {
+            f.push(*leaf);
+            assert_eq!(f.size(), n as u64 + 1);
+            assert_eq!(f.root(), root(&leaves[..=n]), "{} leaves", n + 1);
+            let back = Frontier::from_bytes(f.size(), &f.to_bytes()).expect("round trip");
+            assert_eq!(back, f);
+        }
+        assert_eq!(Frontier::from_leaves(&leaves), f);
+        // 70 = 0b1000110: three subtrees; any other length is refused.
+        assert_eq!(f.to_bytes().len(), 3 * 32);
+        assert!(Frontier::from_bytes(71, &f.to_bytes()).is_none());
+        assert!(Frontier::from_bytes(70, &f.to_bytes()[..64]).is_none());
+    }
 
     fn leaves(n: usize) -> Vec<Hash> {
         (0..n)

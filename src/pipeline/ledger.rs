@@ -4,6 +4,7 @@
 
 use super::ReviewError;
 use crate::config::Home;
+use crate::ledger::merkle::Frontier;
 use crate::ledger::{
     self, Checkpoint, Entry, Hash, LedgerKey, Problem, PublicKey, StoredCheckpoint, StoredEntry,
 };
@@ -89,10 +90,30 @@ pub fn append(tx: &Tx<'_>, key: &LedgerKey, mut entry: Entry) -> Result<Entry, R
         reviewer: entry.reviewer.clone(),
         at: entry.at.clone(),
     })?;
-    let leaves = leaf_hashes(tx)?;
-    let cp = Checkpoint::sign(key, leaves.len() as u64, ledger::merkle::root(&leaves));
+    let tree = frontier_after(tx, entry.seq, hash)?;
+    let cp = Checkpoint::sign(key, tree.size(), tree.root());
     tx.add_checkpoint(cp.size, &cp.note(&key.public()))?;
     Ok(entry)
+}
+
+/// The tree's right edge once the leaf at `seq` is in: the stored edge and
+/// the new leaf when the edge is the one just before it, else (a ledger from
+/// before the edge was kept, or an edge that does not fit) rebuilt from every
+/// leaf. Stored again for the next entry.
+fn frontier_after(tx: &Tx<'_>, seq: u64, leaf: Hash) -> Result<Frontier, ReviewError> {
+    let stored = tx
+        .ledger_frontier()?
+        .filter(|(size, _)| *size == seq)
+        .and_then(|(size, nodes)| Frontier::from_bytes(size, &nodes));
+    let tree = match stored {
+        Some(mut f) => {
+            f.push(leaf);
+            f
+        }
+        None => Frontier::from_leaves(&leaf_hashes(tx)?),
+    };
+    tx.set_ledger_frontier(tree.size(), &tree.to_bytes())?;
+    Ok(tree)
 }
 
 /// Stored leaf hashes as hashes (a wrong length becomes zeros, which verify names).

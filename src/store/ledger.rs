@@ -95,9 +95,13 @@ impl Store {
 impl Tx<'_> {
     /// Number of entries (the next entry's seq).
     pub fn ledger_size(&self) -> Result<u64> {
-        let n: i64 = self
-            .tx
-            .query_row("SELECT COUNT(*) FROM ledger_entries", [], |r| r.get(0))?;
+        // Seqs run 0..n without gaps (`append_ledger` checks, triggers
+        // forbid deletes), so the last seq + 1 is the count, from the index.
+        let n: i64 = self.tx.query_row(
+            "SELECT COALESCE(MAX(seq) + 1, 0) FROM ledger_entries",
+            [],
+            |r| r.get(0),
+        )?;
         Ok(n.max(0) as u64)
     }
 
@@ -191,6 +195,25 @@ impl Tx<'_> {
                 ledger_row,
             )
             .optional()?)
+    }
+
+    /// The stored right edge of the ledger's tree: (size, subtree roots).
+    pub fn ledger_frontier(&self) -> Result<Option<(u64, Vec<u8>)>> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT size, nodes FROM ledger_frontier WHERE id = 1")?
+            .query_row([], |r| Ok((r.get::<_, i64>(0)?, r.get(1)?)))
+            .optional()?
+            .map(|(size, nodes)| (size.max(0) as u64, nodes)))
+    }
+
+    pub fn set_ledger_frontier(&self, size: u64, nodes: &[u8]) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO ledger_frontier (id, size, nodes) VALUES (1, ?1, ?2)
+             ON CONFLICT(id) DO UPDATE SET size = excluded.size, nodes = excluded.nodes",
+            params![seq_param(size)?, nodes],
+        )?;
+        Ok(())
     }
 
     /// The leaf hashes of every entry, in order.

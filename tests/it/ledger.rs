@@ -889,3 +889,42 @@ print(json.dumps({"text": "\n".join(text), "runs": len(runs),
     );
     assert_eq!(c["without_east_asia"], 0);
 }
+
+#[test]
+fn the_kept_right_edge_of_the_tree_is_rebuilt_when_missing_and_a_forged_one_is_caught() {
+    let (_dir, home) = init_home();
+    let mut n = 0;
+    for (item, d) in [
+        ("C1", "2025-01-05"),
+        ("B1", "2025-02-05"),
+        ("C2", "2025-03-05"),
+    ] {
+        add(&home, &mut n, "wz-ctjt", item, d);
+    }
+    let db = rusqlite::Connection::open(home.db_path()).expect("db");
+    let size: i64 = db
+        .query_row("SELECT size FROM ledger_frontier", [], |r| r.get(0))
+        .expect("the edge is kept");
+    assert_eq!(size, 3);
+    // Gone (a ledger from before the edge was kept): rebuilt from the leaves.
+    db.execute("DELETE FROM ledger_frontier", [])
+        .expect("delete");
+    add(&home, &mut n, "wz-ctjt", "C3", "2025-04-05");
+    add(&home, &mut n, "wz-ctjt", "A1", "2025-05-05");
+    assert!(ok(&home, &["ledger", "verify"]).contains("5 entries, 5 checkpoints"));
+    // Forged (same shape, wrong hashes): the next checkpoint signs a root the
+    // leaves do not give, and verify, which never reads the edge, says so.
+    let nodes: Vec<u8> = db
+        .query_row("SELECT nodes FROM ledger_frontier", [], |r| r.get(0))
+        .expect("nodes");
+    db.execute(
+        "UPDATE ledger_frontier SET nodes = ?1",
+        [vec![7u8; nodes.len()]],
+    )
+    .expect("forge");
+    add(&home, &mut n, "wz-ctjt", "B2", "2025-06-05");
+    let out = radar(&home, &["ledger", "verify"]);
+    assert!(!out.status.success(), "a wrong root must not verify");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("(size 6): the tree's root differs"), "{said}");
+}

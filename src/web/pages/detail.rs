@@ -5,9 +5,9 @@ use super::queue::decision_forms;
 use super::{
     ARCHIVE_CSP, PageResult, confidence_label, csrf_field, name_of, page, safe_href, status_label,
 };
+use crate::model::DepthSignals;
 use crate::pipeline::review::{self};
 use crate::store::{CandidateFilter, CandidateStatus};
-use crate::model::DepthSignals;
 use crate::web::api::{copy_candidates, visible_candidate};
 use crate::web::auth::user;
 use crate::web::{Shared, WebError, blocking};
