@@ -119,7 +119,7 @@ impl Frontier {
     /// Back from `to_bytes`; `None` when the bytes cannot be the right edge
     /// of a tree of `size` leaves.
     pub fn from_bytes(size: u64, bytes: &[u8]) -> Option<Frontier> {
-        if bytes.len() % 32 != 0 || bytes.len() / 32 != size.count_ones() as usize {
+        if !bytes.len().is_multiple_of(32) || bytes.len() / 32 != size.count_ones() as usize {
             return None;
         }
         let nodes = bytes
