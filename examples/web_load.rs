@@ -4,13 +4,17 @@
 //! confirm (each confirmation undone at once through the API, so the queue
 //! stays full; a 409 on a candidate another reviewer holds is expected and
 //! counted apart, not as an error). Prints requests/s, p50/p99 latency and
-//! errors per route. It starts nothing itself: give it a server and a
+//! errors per route. With no think time (the default) every reviewer fires
+//! its next request the moment the last one answers: a saturation test, in
+//! which latency is mostly the time spent queued behind the other 49. With
+//! THINK_MS each reviewer pauses between 0 and 2 x THINK_MS (on average
+//! THINK_MS) after each action, as a person reading the page would. It starts nothing itself: give it a server and a
 //! reviewer's bearer token, e.g. on the demo's sample:
 //!
 //! ```sh
 //! radar demo --dir /tmp/load-demo --listen 127.0.0.1:8099 &
 //! TOKEN=$(radar users token demo --home /tmp/load-demo)
-//! cargo run --release --example web_load -- http://127.0.0.1:8099 "$TOKEN" 30 50
+//! cargo run --release --example web_load -- http://127.0.0.1:8099 "$TOKEN" 30 50 [THINK_MS]
 //! ```
 
 use std::collections::BTreeMap;
@@ -57,6 +61,7 @@ async fn reviewer(
     ids: Vec<i64>,
     n: usize,
     until: Instant,
+    think_ms: u64,
 ) -> Stats {
     let mut stats = Stats::new();
     let mut i = n;
@@ -123,6 +128,10 @@ async fn reviewer(
                 }
             }
         }
+        if think_ms > 0 {
+            let pause = (i as u64 / 10) % (2 * think_ms + 1);
+            tokio::time::sleep(Duration::from_millis(pause)).await;
+        }
     }
     stats
 }
@@ -148,12 +157,13 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (Some(base), Some(token)) = (args.first(), args.get(1)) else {
-        eprintln!("usage: web_load URL TOKEN [SECONDS=30] [REVIEWERS=50]");
+        eprintln!("usage: web_load URL TOKEN [SECONDS=30] [REVIEWERS=50] [THINK_MS=0]");
         std::process::exit(2);
     };
     let base = base.trim_end_matches('/').to_string();
     let seconds: u64 = args.get(2).map_or(Ok(30), |s| s.parse())?;
     let reviewers: usize = args.get(3).map_or(Ok(50), |s| s.parse())?;
+    let think_ms: u64 = args.get(4).map_or(Ok(0), |s| s.parse())?;
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert(
         reqwest::header::AUTHORIZATION,
@@ -182,7 +192,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::process::exit(1);
     }
     println!(
-        "{reviewers} reviewers for {seconds} s against {base} ({} pending candidates)",
+        "{reviewers} reviewers for {seconds} s against {base} ({} pending candidates, think {think_ms} ms)",
         ids.len()
     );
     let started = Instant::now();
@@ -195,6 +205,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 ids.clone(),
                 n + 1,
                 until,
+                think_ms,
             ))
         })
         .collect();

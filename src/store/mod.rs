@@ -29,7 +29,7 @@ pub use ledger::{CheckpointRow, FileRow, LedgerRow, RejectionStat};
 pub use lock::{HomeLock, LOCK_FILE, LockError};
 use resources::location_row;
 pub use resources::{NewResource, ResourceLocation};
-pub use runs::{RunCounts, SourceHealth, SourceRunStats};
+pub use runs::{Alarm, RunCounts, SourceHealth, SourceRunStats};
 pub use users::{SessionRow, UserRole, UserRow};
 
 #[derive(Debug, thiserror::Error)]

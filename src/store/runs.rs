@@ -42,7 +42,93 @@ pub struct SourceHealth {
     pub last_success: Option<String>,
     pub articles_per_run: f64,
     pub error_rate: f64,
-    pub alarms: Vec<String>,
+    pub alarms: Vec<Alarm>,
+}
+
+/// Why a source's latest run looks wrong: in English for the operator's
+/// terminal and logs (`Display`, also the JSON form), in Chinese for the
+/// 信息源 page (`zh`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Alarm {
+    /// The index pages yielded no links, where earlier runs' did.
+    NoLinks { pages: i64, earlier: i64 },
+    /// The selectors found no links; links were taken by URL pattern.
+    PatternFallback { pages: i64 },
+    /// Pages answered with a script challenge (an anti-bot wall).
+    Blocked { pages: i64 },
+    /// Article links answered with no article (an empty page, a PDF).
+    NotArticles { links: i64 },
+    /// A field's selector, which earlier runs filled, came back empty on every article.
+    EmptyField { field: String, articles: u64 },
+}
+
+impl std::fmt::Display for Alarm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Alarm::NoLinks { pages, earlier } => write!(
+                f,
+                "layout change? {pages} index page(s) yielded no links; earlier runs found {earlier}"
+            ),
+            Alarm::PatternFallback { pages } => write!(
+                f,
+                "layout change? the selectors found no links on {pages} index page(s); links were taken by URL pattern (fix the source's selectors)"
+            ),
+            Alarm::Blocked { pages } => write!(
+                f,
+                "blocked? {pages} page(s) answered with a script challenge (521/412 anti-bot wall); nothing was stored from them"
+            ),
+            Alarm::NotArticles { links } => write!(
+                f,
+                "not articles? {links} article link(s) answered with no article (an empty page or a non-HTML file such as a PDF); nothing was stored from them"
+            ),
+            Alarm::EmptyField { field, articles } => write!(
+                f,
+                "layout change? selector for `{field}` came back empty on all {articles} article(s)"
+            ),
+        }
+    }
+}
+
+impl Alarm {
+    /// The alarm in a reviewer's words.
+    pub fn zh(&self) -> String {
+        match self {
+            Alarm::NoLinks { pages, earlier } => format!(
+                "网页改版？最近一次运行有 {pages} 个目录页没有找到任何文章链接，此前的运行找到过 {earlier} 个"
+            ),
+            Alarm::PatternFallback { pages } => format!(
+                "网页改版？{pages} 个目录页上的选择器没有找到链接，已改按网址规律取链接（请修正该信息源的选择器）"
+            ),
+            Alarm::Blocked { pages } => {
+                format!("被拦截？{pages} 个页面返回脚本验证（521/412 反爬虫页面），未保存任何内容")
+            }
+            Alarm::NotArticles { links } => format!(
+                "不是文章？{links} 个文章链接打开后没有文章（空白页面或 PDF 等非网页文件），未保存任何内容"
+            ),
+            Alarm::EmptyField { field, articles } => format!(
+                "网页改版？字段“{}”的选择器在全部 {articles} 篇文章上都取不到内容，此前的运行取到过",
+                field_zh(field)
+            ),
+        }
+    }
+}
+
+fn field_zh(field: &str) -> &str {
+    match field {
+        "title" => "标题",
+        "date" | "published" => "日期",
+        "author" => "作者",
+        "body" => "正文",
+        "page" => "版面",
+        "section" => "栏目",
+        other => other,
+    }
+}
+
+impl serde::Serialize for Alarm {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
 }
 
 impl Store {
@@ -153,31 +239,22 @@ impl Store {
         let latest = &rows[0];
         let earlier_links: i64 = rows[1..].iter().map(|r| r.2).sum();
         if latest.5 > 0 && latest.6 == latest.5 && earlier_links > 0 {
-            h.alarms.push(format!(
-                "layout change? {} index page(s) yielded no links; earlier runs found {earlier_links}",
-                latest.5
-            ));
+            h.alarms.push(Alarm::NoLinks {
+                pages: latest.5,
+                earlier: earlier_links,
+            });
         }
         // Alarm 2: the selectors found nothing and links were taken by URL pattern.
         if latest.8 > 0 {
-            h.alarms.push(format!(
-                "layout change? the selectors found no links on {} index page(s); links were taken by URL pattern (fix the source's selectors)",
-                latest.8
-            ));
+            h.alarms.push(Alarm::PatternFallback { pages: latest.8 });
         }
         // Alarm 3: the site answers with script challenges (it is blocking us).
         if latest.9 > 0 {
-            h.alarms.push(format!(
-                "blocked? {} page(s) answered with a script challenge (521/412 anti-bot wall); nothing was stored from them",
-                latest.9
-            ));
+            h.alarms.push(Alarm::Blocked { pages: latest.9 });
         }
         // Alarm 4: a field that earlier runs filled came back empty on every article now.
         if latest.10 > 0 {
-            h.alarms.push(format!(
-                "not articles? {} article link(s) answered with no article (an empty page or a non-HTML file such as a PDF); nothing was stored from them",
-                latest.10
-            ));
+            h.alarms.push(Alarm::NotArticles { links: latest.10 });
         }
         let fields_now: BTreeMap<String, (u64, u64)> =
             serde_json::from_str(&latest.7).unwrap_or_default();
@@ -191,9 +268,10 @@ impl Store {
                 f.get(field).is_some_and(|(s, e)| s > e)
             });
             if filled_before {
-                h.alarms.push(format!(
-                    "layout change? selector for `{field}` came back empty on all {seen} article(s)"
-                ));
+                h.alarms.push(Alarm::EmptyField {
+                    field: field.clone(),
+                    articles: *seen,
+                });
             }
         }
         Ok(h)

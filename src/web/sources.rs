@@ -112,7 +112,7 @@ async fn sources_page(
                     td { (format!("{:.1}", h.articles_per_run)) }
                     td { (format!("{:.0}%", h.error_rate * 100.0)) }
                     td.alarms { @if h.alarms.is_empty() { "无" } @else {
-                        ul { @for a in &h.alarms { li.alarm { "告警：" (a) } } }
+                        ul { @for a in &h.alarms { li.alarm { "告警：" (a.zh()) } } }
                     } }
                     @if admin { td {
                         @if src.enabled && state.run_queue.is_some() {

@@ -187,7 +187,9 @@ fn a_listing_that_stops_yielding_links_or_fields_raises_the_layout_alarm() {
     assert_eq!(run(v2).new_articles, 0);
     let alarms = health().alarms;
     assert!(
-        alarms.iter().any(|a| a.contains("yielded no links")),
+        alarms
+            .iter()
+            .any(|a| a.to_string().contains("yielded no links")),
         "{alarms:?}"
     );
     // Run 3: links again, but article pages lost the title element.
@@ -204,7 +206,9 @@ fn a_listing_that_stops_yielding_links_or_fields_raises_the_layout_alarm() {
     assert_eq!(run(v3).new_articles, 2);
     let alarms = health().alarms;
     assert!(
-        alarms.iter().any(|a| a.contains("`title` came back empty")),
+        alarms
+            .iter()
+            .any(|a| a.to_string().contains("`title` came back empty")),
         "{alarms:?}"
     );
 }
@@ -253,7 +257,9 @@ fn links_taken_by_url_pattern_still_raise_the_alarm() {
         .expect("health")
         .alarms;
     assert!(
-        alarms.iter().any(|a| a.contains("taken by URL pattern")),
+        alarms
+            .iter()
+            .any(|a| a.to_string().contains("taken by URL pattern")),
         "{alarms:?}"
     );
 }
@@ -314,7 +320,9 @@ fn a_challenge_page_is_reported_in_source_health_not_stored() {
         .expect("health")
         .alarms;
     assert!(
-        alarms.iter().any(|a| a.contains("script challenge")),
+        alarms
+            .iter()
+            .any(|a| a.to_string().contains("script challenge")),
         "{alarms:?}"
     );
 }

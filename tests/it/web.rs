@@ -654,6 +654,23 @@ fn the_sources_page_shows_health_and_only_admins_run_a_source_now() {
         .expect("an enabled source")
         .id
         .clone();
+    // The site put up an anti-bot wall on the latest run.
+    {
+        let db = rusqlite::Connection::open(home.db_path()).expect("db");
+        let now = chrono::Utc::now().to_rfc3339();
+        db.execute(
+            "INSERT INTO runs (started_at, finished_at, command, status) VALUES (?1, ?1, 'crawl', 'done')",
+            [&now],
+        )
+        .expect("run");
+        let run = db.last_insert_rowid();
+        db.execute(
+            "INSERT INTO source_runs (run_id, source, finished_at, fetched, links, new_articles, \
+             errors, listing_pages, empty_listings, challenges) VALUES (?1, ?2, ?3, 3, 0, 0, 0, 0, 0, 3)",
+            rusqlite::params![run, source, now],
+        )
+        .expect("source run");
+    }
     add_user(&home, "ana", "reviewer", None);
     add_user(&home, "root", "admin", None);
     let queue = reform_radar::web::RunQueue::default();
@@ -681,6 +698,15 @@ fn the_sources_page_shows_health_and_only_admins_run_a_source_now() {
         !page.body.contains("立即运行"),
         "a reviewer gets no run-now button"
     );
+    // The alarm, in the reviewers' language, on that source's row.
+    let row = page
+        .body
+        .split(&format!("id=\"source-{source}\""))
+        .nth(1)
+        .and_then(|r| r.split("</tr>").next())
+        .expect("the source's row");
+    assert!(row.contains("告警：被拦截？3 个页面返回脚本验证"), "{row}");
+    assert!(!row.contains("blocked?"), "no English on the page: {row}");
     let path = format!("/sources/{source}/run");
     let r = app.form(&path, &cookie, &[("csrf", &csrf)]);
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
