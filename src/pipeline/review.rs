@@ -154,6 +154,15 @@ fn already(row: &LedgerRow) -> ReviewError {
     }
 }
 
+/// The refusal a confirmation of this candidate would meet because it is
+/// confirmed already, read without the write lock (the web server answers
+/// a second reviewer's click from a reader; `confirm` checks again under
+/// the lock, so this is only ever an early answer, never the decision).
+pub fn already_confirmed(store: &Store, candidate: i64) -> Result<Option<ReviewError>, ReviewError> {
+    let row = store.read(|tx| tx.active_confirmation("", "", "", Some(candidate)))?;
+    Ok(row.as_ref().map(already))
+}
+
 /// Confirm a candidate: one ledger entry and a signed checkpoint.
 pub fn confirm(
     home: &Home,

@@ -202,6 +202,14 @@ pub fn confirm_as(
     note: Option<String>,
     date: Option<NaiveDate>,
 ) -> Result<crate::ledger::Entry, WebError> {
+    // A candidate another reviewer just confirmed is answered from a reader,
+    // without queueing for the writer.
+    if let Some(refusal) = s.read(|store| {
+        let c = visible_candidate(store, who, id)?;
+        Ok(review::already_confirmed(store, c.id)?)
+    })? {
+        return Err(refusal.into());
+    }
     s.with_store(|store| {
         let c = visible_candidate(store, who, id)?;
         Ok(review::confirm(
