@@ -158,9 +158,18 @@ fn already(row: &LedgerRow) -> ReviewError {
 /// confirmed already, read without the write lock (the web server answers
 /// a second reviewer's click from a reader; `confirm` checks again under
 /// the lock, so this is only ever an early answer, never the decision).
-pub fn already_confirmed(store: &Store, candidate: i64) -> Result<Option<ReviewError>, ReviewError> {
+pub fn already_confirmed(
+    store: &Store,
+    candidate: i64,
+) -> Result<Option<ReviewError>, ReviewError> {
     let row = store.read(|tx| tx.active_confirmation("", "", "", Some(candidate)))?;
     Ok(row.as_ref().map(already))
+}
+
+/// The ledger entry that confirms this candidate now (not undone), if any.
+pub fn confirming_entry(store: &Store, candidate: i64) -> Result<Option<u64>, ReviewError> {
+    let row = store.read(|tx| tx.active_confirmation("", "", "", Some(candidate)))?;
+    Ok(row.map(|r| r.seq))
 }
 
 /// Confirm a candidate: one ledger entry and a signed checkpoint.
@@ -345,6 +354,47 @@ pub fn reject(
             &reviewer,
             Some(reason.code()),
             Some(&reason.label()),
+        )?;
+        Ok(Ok(()))
+    })?
+}
+
+/// Take back a rejection: the candidate is pending again (a candidate event
+/// with the reviewer and the reason, like the rejection itself).
+pub fn reopen(
+    store: &mut Store,
+    candidate: i64,
+    reviewer: &str,
+    reason: &str,
+) -> Result<(), ReviewError> {
+    let reviewer = check_reviewer(reviewer)?;
+    if reason.trim().is_empty() {
+        return Err(ReviewError::Invalid(
+            "a reason must say why the rejection is taken back".into(),
+        ));
+    }
+    store.immediate(|tx| {
+        let c = tx
+            .candidates(&CandidateFilter {
+                id: Some(candidate),
+                ..Default::default()
+            })?
+            .pop();
+        let Some(c) = c else {
+            return Ok(Err(ReviewError::NoCandidate(candidate)));
+        };
+        if c.status != CandidateStatus::Rejected {
+            return Ok(Err(ReviewError::Invalid(format!(
+                "candidate {candidate} is {}, not rejected; nothing written",
+                c.status.as_str()
+            ))));
+        }
+        tx.review_candidate(
+            c.id,
+            CandidateStatus::Pending,
+            &reviewer,
+            Some("reopen"),
+            Some(reason.trim()),
         )?;
         Ok(Ok(()))
     })?

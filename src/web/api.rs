@@ -26,6 +26,7 @@ pub fn routes() -> Router<Shared> {
         .route("/api/candidates/{id}", get(candidate))
         .route("/api/candidates/{id}/confirm", post(confirm))
         .route("/api/candidates/{id}/reject", post(reject))
+        .route("/api/candidates/{id}/undo", post(take_back))
         .route("/api/search", get(search))
         .route("/api/score", get(score))
         .route("/api/ledger", get(ledger))
@@ -228,6 +229,45 @@ pub fn confirm_as(
     })
 }
 
+/// Take back the decision on a candidate as the logged-in user: its
+/// confirmation undone in the ledger, or its rejection withdrawn; either
+/// way it is pending again. What was taken back, in words.
+pub fn take_back_as(
+    s: &super::AppState,
+    who: &Authed,
+    id: &str,
+    reason: &str,
+) -> Result<String, WebError> {
+    if reason.trim().is_empty() {
+        return Err(WebError::BadRequest("撤销需要填写理由".into()));
+    }
+    let (c, entry) = s.read(|store| {
+        let c = visible_candidate(store, who, id)?;
+        let entry = review::confirming_entry(store, c.id)?;
+        Ok((c, entry))
+    })?;
+    match (c.status, entry) {
+        (CandidateStatus::Confirmed, Some(seq)) => {
+            let undo = s.with_store(|store| {
+                Ok(review::undo(&s.home, store, seq, &who.user.name, reason)?)
+            })?;
+            Ok(format!(
+                "已撤销台账第 {seq} 条（撤销记录为第 {} 条）",
+                undo.seq
+            ))
+        }
+        (CandidateStatus::Rejected, _) => {
+            s.with_store(|store| Ok(review::reopen(store, c.id, &who.user.name, reason)?))?;
+            Ok(format!("已撤回对候选证据 #{} 的驳回", c.id))
+        }
+        (status, _) => Err(WebError::Conflict(format!(
+            "候选证据 #{} 目前为“{}”，没有可撤销的决定",
+            c.id,
+            status.as_str()
+        ))),
+    }
+}
+
 /// Reject a candidate as the logged-in user (shared with the pages).
 pub fn reject_as(
     s: &super::AppState,
@@ -281,6 +321,25 @@ async fn reject(
             Ok(serde_json::json!({
                 "candidate": id, "status": "rejected", "reason": r.code(), "label": r.label(),
             }))
+        }
+        .await,
+    )
+}
+
+/// `POST /api/candidates/{id}/undo {"reason": …}`: the decision taken back.
+async fn take_back(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Response {
+    answer(
+        async {
+            let who = writer(&state, &headers).await?;
+            let b: UndoBody = body(&bytes)?;
+            let idc = id.clone();
+            let said = blocking(&state, move |s| take_back_as(s, &who, &idc, &b.reason)).await?;
+            Ok(serde_json::json!({ "candidate": id, "status": "pending", "message": said }))
         }
         .await,
     )

@@ -119,8 +119,19 @@ fn screenshots() -> PathBuf {
     dir
 }
 
+/// The whole page (the window grown to the page's height, at most 4,000
+/// pixels), then the window as it was.
 async fn screenshot(c: &Client, name: &str) {
+    let height = c
+        .execute("return document.documentElement.scrollHeight", vec![])
+        .await
+        .ok()
+        .and_then(|v| v.as_u64())
+        .unwrap_or(1000)
+        .clamp(600, 4000) as u32;
+    c.set_window_size(1280, height).await.expect("resize");
     let png = c.screenshot().await.expect("screenshot");
+    c.set_window_size(1280, 1000).await.expect("resize back");
     assert!(png.starts_with(b"\x89PNG"), "{name}: a PNG");
     std::fs::write(screenshots().join(format!("{name}.png")), png).expect("write screenshot");
 }
@@ -271,6 +282,30 @@ fn a_reviewer_searches_confirms_by_keyboard_undoes_and_exports_in_chromium() {
         assert!(!path.contains("/confirm"), "{path}");
         assert_eq!(candidate_status(&home, first), CandidateStatus::Pending);
 
+        // Reject the second row by keyboard (j, r, 1), then take it back with u.
+        let second: i64 = rows[1]
+            .attr("data-id")
+            .await
+            .expect("attr")
+            .expect("data-id")
+            .parse()
+            .expect("an id");
+        press(c, 'j').await;
+        press(c, 'r').await;
+        press(c, '1').await;
+        wait_for_path(c, "the queue after a rejection", |p| {
+            p.contains(&format!("decided={second}"))
+        })
+        .await;
+        assert_eq!(candidate_status(&home, second), CandidateStatus::Rejected);
+        assert!(text_of(c, "div.decided").await.contains("已驳回"));
+        press(c, 'u').await;
+        wait_for_path(c, "the queue after taking it back", |p| {
+            p.starts_with("/candidates") && !p.contains("decided")
+        })
+        .await;
+        assert_eq!(candidate_status(&home, second), CandidateStatus::Pending);
+
         // Search, with highlighted snippets.
         c.find(Locator::Css("nav a[href='/search']"))
             .await
@@ -328,12 +363,21 @@ fn a_reviewer_searches_confirms_by_keyboard_undoes_and_exports_in_chromium() {
             p.starts_with("/candidates/") && p != format!("/candidates/{first}")
         })
         .await;
-        assert!(
-            next.trim_start_matches("/candidates/")
-                .parse::<i64>()
-                .is_ok(),
-            "{next}"
-        );
+        assert!(next.ends_with(&format!("?decided={first}")), "{next}");
+        assert_eq!(candidate_status(&home, first), CandidateStatus::Confirmed);
+        assert!(text_of(c, "div.decided").await.contains("已确认"));
+        // u takes it back and returns to it; c confirms it again.
+        press(c, 'u').await;
+        wait_for_path(c, "the candidate again", |p| {
+            p == format!("/candidates/{first}")
+        })
+        .await;
+        assert_eq!(candidate_status(&home, first), CandidateStatus::Pending);
+        press(c, 'c').await;
+        wait_for_path(c, "the next candidate", |p| {
+            p.ends_with(&format!("?decided={first}"))
+        })
+        .await;
         assert_eq!(candidate_status(&home, first), CandidateStatus::Confirmed);
         let store = Store::open(&home.db_path()).expect("store");
         let entries = reform_radar::pipeline::ledger::entries(&store).expect("ledger");

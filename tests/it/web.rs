@@ -498,6 +498,154 @@ fn the_copies_of_one_story_are_confirmed_in_one_go_and_undone_through_the_api() 
     assert_eq!(json(&r)["reviewer"], "ana");
 }
 
+#[test]
+fn the_decision_just_made_is_taken_back_from_the_banner_and_through_the_api() {
+    let (_dir, home) = crawled_home();
+    add_user(&home, "ana", "reviewer", None);
+    add_user(&home, "wz", "enterprise", Some("wz-ctjt"));
+    let app = App::start(&home);
+    let (cookie, csrf) = app.login("ana");
+    let pending: Vec<_> = candidates(&home)
+        .into_iter()
+        .filter(|c| c.status == CandidateStatus::Pending)
+        .collect();
+    assert!(pending.len() >= 3);
+    let status_of = |id: i64| {
+        candidates(&home)
+            .into_iter()
+            .find(|c| c.id == id)
+            .map(|c| c.status)
+            .expect("candidate")
+    };
+    let location = |r: &Reply| {
+        r.headers[header::LOCATION]
+            .to_str()
+            .expect("location")
+            .to_string()
+    };
+
+    // Confirm from the queue: back to the queue, which says so and offers 撤销.
+    let a = pending[0].id;
+    let r = app.form(
+        &format!("/candidates/{a}/confirm"),
+        &cookie,
+        &[("csrf", &csrf), ("next", "/candidates?status=pending")],
+    );
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let back = location(&r);
+    assert_eq!(back, format!("/candidates?status=pending&decided={a}"));
+    let page = app.get(&back, Some(&cookie));
+    assert!(
+        page.body.contains("已确认，记入台账第 0 条"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains(&format!(
+            "class=\"undo-last\" method=\"post\" action=\"/candidates/{a}/undo\""
+        )),
+        "{}",
+        page.body
+    );
+    // Without the CSRF token, nothing is taken back.
+    let r = app.form(
+        &format!("/candidates/{a}/undo"),
+        &cookie,
+        &[("next", "/candidates")],
+    );
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(status_of(a), CandidateStatus::Confirmed);
+    let r = app.form(
+        &format!("/candidates/{a}/undo"),
+        &cookie,
+        &[("csrf", &csrf), ("next", "/candidates?status=pending")],
+    );
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(location(&r), "/candidates?status=pending");
+    assert_eq!(status_of(a), CandidateStatus::Pending);
+    let store = Store::open(&home.db_path()).expect("store");
+    let entries = reform_radar::pipeline::ledger::entries(&store).expect("ledger");
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries[1].reverses, Some(0));
+    assert_eq!(entries[1].reviewer, "ana");
+    assert_eq!(entries[1].note.as_deref(), Some("审核人撤销刚才的决定"));
+    // Taken back once: a second time there is nothing to take back.
+    let r = app.form(
+        &format!("/candidates/{a}/undo"),
+        &cookie,
+        &[("csrf", &csrf), ("next", "/")],
+    );
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+
+    // Reject on the detail page: the next candidate opens, saying so.
+    let b = pending[1].id;
+    let r = app.form(
+        &format!("/candidates/{b}/reject"),
+        &cookie,
+        &[
+            ("csrf", &csrf),
+            ("reason", "not-in-depth"),
+            ("next", &format!("/candidates/{b}/next")),
+        ],
+    );
+    assert_eq!(location(&r), format!("/candidates/{b}/next?decided={b}"));
+    let r = app.get(&location(&r), Some(&cookie));
+    let opened = location(&r);
+    assert!(opened.ends_with(&format!("?decided={b}")), "{opened}");
+    assert!(
+        !opened.starts_with(&format!("/candidates/{b}?")),
+        "{opened}"
+    );
+    let page = app.get(&opened, Some(&cookie));
+    assert!(page.body.contains("已驳回。"), "{}", page.body);
+    let r = app.form(
+        &format!("/candidates/{b}/undo"),
+        &cookie,
+        &[("csrf", &csrf), ("next", &format!("/candidates/{b}"))],
+    );
+    assert_eq!(location(&r), format!("/candidates/{b}"));
+    assert_eq!(status_of(b), CandidateStatus::Pending);
+    let history = store.candidate_history(b).expect("history");
+    let last = history.last().expect("events");
+    assert_eq!(
+        (last.from.as_deref(), last.to.as_str()),
+        (Some("rejected"), "pending")
+    );
+
+    // The API does the same, with a reason; an enterprise user may not.
+    let c = pending[2].id;
+    let r = app.post(
+        &format!("/api/candidates/{c}/confirm"),
+        &[("cookie", &cookie), ("x-csrf-token", &csrf)],
+        "application/json",
+        "{}",
+    );
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let bearer = token(&home, "wz");
+    let r = app.send(
+        app.client
+            .post(format!("{}/api/candidates/{c}/undo", app.base))
+            .bearer_auth(&bearer)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(r#"{"reason": "想撤销"}"#),
+    );
+    assert!(
+        r.status == StatusCode::FORBIDDEN || r.status == StatusCode::NOT_FOUND,
+        "{}",
+        r.status
+    );
+    assert_eq!(status_of(c), CandidateStatus::Confirmed);
+    let r = app.post(
+        &format!("/api/candidates/{c}/undo"),
+        &[("cookie", &cookie), ("x-csrf-token", &csrf)],
+        "application/json",
+        r#"{"reason": "误点确认"}"#,
+    );
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(json(&r)["status"], "pending");
+    assert_eq!(status_of(c), CandidateStatus::Pending);
+}
+
 /// A multipart/form-data body: the text fields, then one file.
 fn multipart(fields: &[(&str, &str)], file: (&str, &[u8])) -> (String, Vec<u8>) {
     let boundary = "radar-test-boundary-7d3f";

@@ -1,6 +1,7 @@
 //! 证据详情: one candidate with its mentions highlighted, its depth signals
 //! and copies, and the archived original as fetched (sandboxed).
 
+use super::decided::{Decided, banner, recent};
 use super::queue::decision_forms;
 use super::{
     ARCHIVE_CSP, PageResult, confidence_label, csrf_field, name_of, page, safe_href, status_label,
@@ -11,7 +12,7 @@ use crate::store::{CandidateFilter, CandidateStatus};
 use crate::web::api::{copy_candidates, visible_candidate};
 use crate::web::auth::user;
 use crate::web::{Shared, WebError, blocking};
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 use maud::{Markup, html};
@@ -47,11 +48,13 @@ pub(super) async fn detail(
     State(state): State<Shared>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    Query(d): Query<Decided>,
 ) -> PageResult {
     let who = user(&state, &headers).await?;
     let w = who.clone();
-    let (c, article, history, copies, copy_cands) = blocking(&state, move |s| {
+    let (c, article, history, copies, copy_cands, recent) = blocking(&state, move |s| {
         s.read(|store| {
+            let recent = recent(store, &w, &d)?;
             let c = visible_candidate(store, &w, &id)?;
             let copy_cands = copy_candidates(store, &w, &c)?;
             let article = store.article(&c.article_id)?;
@@ -62,7 +65,7 @@ pub(super) async fn detail(
                     copies.push((row.article.outlet, row.article.title, row.article.published));
                 }
             }
-            Ok((c, article, history, copies, copy_cands))
+            Ok((c, article, history, copies, copy_cands, recent))
         })
     })
     .await?;
@@ -78,6 +81,8 @@ pub(super) async fn detail(
     // After a decision here, the next pending candidate opens at once.
     let next = format!("/candidates/{}/next", c.id);
     let body = html! {
+        // Taking back the last decision returns to the candidate it was on.
+        @if let Some(r) = &recent { (banner(&who, r, &format!("/candidates/{}", r.id()))) }
         dl.facts {
             dt { "标题" } dd { (c.title) }
             dt { "企业" } dd { (name_of(reg, &c.named_enterprise)) @if c.named_enterprise != c.enterprise { "（计入 " (name_of(reg, &c.enterprise)) "）" } }

@@ -16,6 +16,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use maud::{DOCTYPE, Markup, html};
 
+mod decided;
 mod detail;
 mod queue;
 mod score;
@@ -39,6 +40,7 @@ pub fn routes() -> Router<Shared> {
             post(queue::confirm_copies_form),
         )
         .route("/candidates/{id}/next", get(queue::next_candidate))
+        .route("/candidates/{id}/undo", post(decided::take_back_form))
         .route("/archive/{article}", get(detail::archived))
         .route("/search", get(search::search_page))
         .route("/score", get(score::score_page))

@@ -1,6 +1,7 @@
 //! 候选证据: the review queue, the decision forms and what they post to
 //! (confirm, reject, confirm the copies of one story, open the next).
 
+use super::decided::{Decided, banner, recent, with_decided};
 use super::{
     PageResult, STATUSES, confidence_label, csrf_field, enterprise_select, local_next, name_of,
     page, query_string, status_label,
@@ -57,6 +58,7 @@ pub(super) async fn queue(
     State(state): State<Shared>,
     headers: HeaderMap,
     Query(q): Query<CandidateQuery>,
+    Query(d): Query<Decided>,
 ) -> PageResult {
     let who = user(&state, &headers).await?;
     let mut q = q;
@@ -66,8 +68,9 @@ pub(super) async fn queue(
     let filter = q.filter(&who)?;
     let w = who.clone();
     let outlet = q.outlet().map(str::to_string);
-    let (rows, counts, outlets) = blocking(&state, move |s| {
+    let (rows, counts, outlets, recent) = blocking(&state, move |s| {
         s.read(|store| {
+            let recent = recent(store, &w, &d)?;
             let in_outlet =
                 |c: &crate::store::CandidateRow| outlet.as_deref().is_none_or(|o| c.outlet == o);
             let rows: Vec<_> = visible_candidates(store, &w, &filter)?
@@ -88,7 +91,7 @@ pub(super) async fn queue(
             for c in &all {
                 *counts.entry(c.status.as_str()).or_default() += 1;
             }
-            Ok((rows, counts, outlets))
+            Ok((rows, counts, outlets, recent))
         })
     })
     .await?;
@@ -106,6 +109,7 @@ pub(super) async fn queue(
     );
     const SHOWN: usize = 200;
     let body = html! {
+        @if let Some(r) = &recent { (banner(&who, r, &next)) }
         form.filters method="get" action="/candidates" {
             select name="status" {
                 option value="all" selected[status == "all"] { "全部状态" }
@@ -130,7 +134,7 @@ pub(super) async fn queue(
                 }
             }
         }
-        p.help { "快捷键：j/k 上下移动，s 跳过，c 确认，r 后按 1–5 以该理由驳回（6 为其他，需填写），o 打开详情，/ 检索。在输入框中或输入法组字时不起作用。" }
+        p.help { "快捷键：j/k 上下移动，s 跳过，c 确认，r 后按 1–5 以该理由驳回（6 为其他，需填写），u 撤销刚才的决定，o 打开详情，/ 检索。在输入框中或输入法组字时不起作用。" }
         @if rows.is_empty() { p { "没有符合条件的候选证据。" } }
         table.queue {
             thead { tr { th { "编号" } th { "置信度" } th { "企业" } th { "条目" } th { "媒体" } th { "日期" } th { "标题与理由" } th { "状态" } th { "操作" } } }
@@ -181,12 +185,14 @@ pub(super) async fn next_candidate(
     State(state): State<Shared>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    Query(d): Query<Decided>,
 ) -> PageResult {
     let who = user(&state, &headers).await?;
     let filter = CandidateFilter {
         status: Some(CandidateStatus::Pending),
         ..Default::default()
     };
+    let decided = d.id();
     let next = blocking(&state, move |s| {
         s.read(|store| {
             Ok(visible_candidates(store, &who, &filter)?
@@ -196,11 +202,15 @@ pub(super) async fn next_candidate(
         })
     })
     .await?;
-    Ok(match next {
-        Some(n) => Redirect::to(&format!("/candidates/{n}")),
-        None => Redirect::to("/candidates"),
-    }
-    .into_response())
+    let to = match next {
+        Some(n) => format!("/candidates/{n}"),
+        None => "/candidates".to_string(),
+    };
+    let to = match decided {
+        Some(d) => with_decided(&to, d),
+        None => to,
+    };
+    Ok(Redirect::to(&to).into_response())
 }
 
 pub(super) async fn confirm_form(
@@ -219,8 +229,13 @@ pub(super) async fn confirm_form(
         ),
     };
     let (item, note) = (f.item, f.note);
-    blocking(&state, move |s| confirm_as(s, &who, &id, item, note, date)).await?;
-    Ok(Redirect::to(local_next(&f.next)).into_response())
+    let entry = blocking(&state, move |s| confirm_as(s, &who, &id, item, note, date)).await?;
+    let next = local_next(&f.next);
+    Ok(match entry.candidate {
+        Some(c) => Redirect::to(&with_decided(next, c)),
+        None => Redirect::to(next),
+    }
+    .into_response())
 }
 
 pub(super) async fn reject_form(
@@ -234,8 +249,14 @@ pub(super) async fn reject_form(
         "other" | "" => format!("other:{}", f.other.as_deref().unwrap_or("").trim()),
         code => code.to_string(),
     };
+    let n: Option<i64> = id.parse().ok();
     blocking(&state, move |s| reject_as(s, &who, &id, &reason)).await?;
-    Ok(Redirect::to(local_next(&f.next)).into_response())
+    let next = local_next(&f.next);
+    Ok(match n {
+        Some(c) => Redirect::to(&with_decided(next, c)),
+        None => Redirect::to(next),
+    }
+    .into_response())
 }
 
 pub(super) async fn confirm_copies_form(

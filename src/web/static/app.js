@@ -1,8 +1,9 @@
 // reform-radar review queue: keyboard shortcuts. Keys do nothing while the
 // reviewer types in a field or composes with an input method (IME:
 // isComposing, keyCode 229). j/k (or n) move, s skips, c confirms, r then
-// 1-5 rejects with that reason (6: other, type it), o opens, / searches.
-// After a decision the page comes back with the next candidate marked.
+// 1-5 rejects with that reason (6: other, type it), u takes back the decision
+// just made, o opens, / searches. After a decision the page comes back with
+// the next candidate marked and a banner saying what was decided.
 (function () {
   "use strict";
   var KEY = "radar.queue.row";
@@ -62,6 +63,10 @@
         break;
       case "r":
         rejecting = !!s.querySelector("form.reject");
+        break;
+      case "u":
+        el = document.querySelector("form.undo-last");
+        if (el) submit(el);
         break;
       case "o":
         el = s.querySelector("a.open");
