@@ -41,6 +41,23 @@ fn answer(r: Result<serde_json::Value, WebError>) -> Response {
     }
 }
 
+/// A write through the API: the caller may write (a reviewer, with the CSRF
+/// header on a session), the JSON body parsed, then `f` off the async threads.
+async fn write_call<B, F>(state: &Shared, headers: &HeaderMap, bytes: &Bytes, f: F) -> Response
+where
+    B: serde::de::DeserializeOwned + Default + Send + 'static,
+    F: FnOnce(&super::AppState, &Authed, B) -> Result<serde_json::Value, WebError> + Send + 'static,
+{
+    answer(
+        async {
+            let who = writer(state, headers).await?;
+            let b: B = body(bytes)?;
+            blocking(state, move |s| f(s, &who, b)).await
+        }
+        .await,
+    )
+}
+
 fn json<T: serde::Serialize>(v: &T) -> Result<serde_json::Value, WebError> {
     serde_json::to_value(v).map_err(|e| WebError::Internal(format!("JSON: {e}")))
 }
@@ -292,18 +309,10 @@ async fn confirm(
     Path(id): Path<String>,
     bytes: Bytes,
 ) -> Response {
-    answer(
-        async {
-            let who = writer(&state, &headers).await?;
-            let b: ConfirmBody = body(&bytes)?;
-            let entry = blocking(&state, move |s| {
-                confirm_as(s, &who, &id, b.item, b.note, b.date)
-            })
-            .await?;
-            json(&entry)
-        }
-        .await,
-    )
+    write_call(&state, &headers, &bytes, move |s, who, b: ConfirmBody| {
+        json(&confirm_as(s, who, &id, b.item, b.note, b.date)?)
+    })
+    .await
 }
 
 async fn reject(
@@ -312,18 +321,13 @@ async fn reject(
     Path(id): Path<String>,
     bytes: Bytes,
 ) -> Response {
-    answer(
-        async {
-            let who = writer(&state, &headers).await?;
-            let b: RejectBody = body(&bytes)?;
-            let idc = id.clone();
-            let r = blocking(&state, move |s| reject_as(s, &who, &idc, &b.reason)).await?;
-            Ok(serde_json::json!({
-                "candidate": id, "status": "rejected", "reason": r.code(), "label": r.label(),
-            }))
-        }
-        .await,
-    )
+    write_call(&state, &headers, &bytes, move |s, who, b: RejectBody| {
+        let r = reject_as(s, who, &id, &b.reason)?;
+        Ok(serde_json::json!({
+            "candidate": id, "status": "rejected", "reason": r.code(), "label": r.label(),
+        }))
+    })
+    .await
 }
 
 /// `POST /api/candidates/{id}/undo {"reason": …}`: the decision taken back.
@@ -333,16 +337,11 @@ async fn take_back(
     Path(id): Path<String>,
     bytes: Bytes,
 ) -> Response {
-    answer(
-        async {
-            let who = writer(&state, &headers).await?;
-            let b: UndoBody = body(&bytes)?;
-            let idc = id.clone();
-            let said = blocking(&state, move |s| take_back_as(s, &who, &idc, &b.reason)).await?;
-            Ok(serde_json::json!({ "candidate": id, "status": "pending", "message": said }))
-        }
-        .await,
-    )
+    write_call(&state, &headers, &bytes, move |s, who, b: UndoBody| {
+        let said = take_back_as(s, who, &id, &b.reason)?;
+        Ok(serde_json::json!({ "candidate": id, "status": "pending", "message": said }))
+    })
+    .await
 }
 
 /// The query of `/api/search` and of the search page.
@@ -565,15 +564,10 @@ async fn undo(
     Path(seq): Path<String>,
     bytes: Bytes,
 ) -> Response {
-    answer(
-        async {
-            let who = writer(&state, &headers).await?;
-            let b: UndoBody = body(&bytes)?;
-            let entry = blocking(&state, move |s| undo_as(s, &who, &seq, &b.reason)).await?;
-            json(&entry)
-        }
-        .await,
-    )
+    write_call(&state, &headers, &bytes, move |s, who, b: UndoBody| {
+        json(&undo_as(s, who, &seq, &b.reason)?)
+    })
+    .await
 }
 
 /// The pending candidates of the same enterprise on the other outlets'

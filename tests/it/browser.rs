@@ -170,6 +170,24 @@ async fn press(c: &Client, key: char) {
     c.perform_actions(keys).await.expect("key press");
 }
 
+async fn type_into(c: &Client, css: &str, text: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .send_keys(text)
+        .await
+        .unwrap_or_else(|e| panic!("typing into {css}: {e}"));
+}
+
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("clicking {css}: {e}"));
+}
+
 async fn text_of(c: &Client, css: &str) -> String {
     c.find(Locator::Css(css))
         .await
@@ -194,25 +212,10 @@ async fn score_rows(c: &Client) -> Vec<Vec<String>> {
 
 async fn log_in(c: &Client, base: &str, name: &str) {
     c.goto(&format!("{base}/login")).await.expect("login page");
-    c.find(Locator::Css("input[name=name]"))
-        .await
-        .expect("name field")
-        .send_keys(name)
-        .await
-        .expect("type name");
-    c.find(Locator::Css("input[name=password]"))
-        .await
-        .expect("password field")
-        .send_keys(PASSWORD)
-        .await
-        .expect("type password");
+    type_into(c, "input[name=name]", name).await;
+    type_into(c, "input[name=password]", PASSWORD).await;
     screenshot(c, "01-login").await;
-    c.find(Locator::Css("main form button[type=submit]"))
-        .await
-        .expect("login button")
-        .click()
-        .await
-        .expect("log in");
+    click(c, "main form button[type=submit]").await;
     wait_for_path(c, "the queue after login", |p| p.starts_with("/candidates")).await;
 }
 
@@ -307,19 +310,9 @@ fn a_reviewer_searches_confirms_by_keyboard_undoes_and_exports_in_chromium() {
         assert_eq!(candidate_status(&home, second), CandidateStatus::Pending);
 
         // Search, with highlighted snippets.
-        c.find(Locator::Css("nav a[href='/search']"))
-            .await
-            .expect("nav")
-            .click()
-            .await
-            .expect("click");
+        click(c, "nav a[href='/search']").await;
         wait_for_path(c, "the search page", |p| p == "/search").await;
-        c.find(Locator::Css("input[name=q]"))
-            .await
-            .expect("query field")
-            .send_keys("改革\u{E007}")
-            .await
-            .expect("type a query");
+        type_into(c, "input[name=q]", "改革\u{E007}").await;
         wait_for_path(c, "search results", |p| p.starts_with("/search?")).await;
         let hits = c.find_all(Locator::Css("ol.hits li")).await.expect("hits");
         assert!(!hits.is_empty(), "改革 finds articles in the sample");
@@ -338,12 +331,7 @@ fn a_reviewer_searches_confirms_by_keyboard_undoes_and_exports_in_chromium() {
 
         // Open the first candidate; the archived original is in a sandboxed frame.
         c.goto(&format!("{base}/candidates")).await.expect("queue");
-        c.find(Locator::Css("tr.cand a.open"))
-            .await
-            .expect("open link")
-            .click()
-            .await
-            .expect("open");
+        click(c, "tr.cand a.open").await;
         wait_for_path(c, "the candidate", |p| p == format!("/candidates/{first}")).await;
         let frame = c
             .find(Locator::Css("iframe.archive"))
@@ -394,19 +382,9 @@ fn a_reviewer_searches_confirms_by_keyboard_undoes_and_exports_in_chromium() {
 
         // Undo on the ledger page, with a reason.
         c.goto(&format!("{base}/ledger")).await.expect("ledger");
-        c.find(Locator::Css("form.undo input[name=reason]"))
-            .await
-            .expect("an undo form")
-            .send_keys("误确认，撤销")
-            .await
-            .expect("type a reason");
+        type_into(c, "form.undo input[name=reason]", "误确认，撤销").await;
         screenshot(c, "06-ledger").await;
-        c.find(Locator::Css("form.undo button"))
-            .await
-            .expect("undo")
-            .click()
-            .await
-            .expect("click");
+        click(c, "form.undo button").await;
         wait_for_path(c, "the ledger after undo", |p| p == "/ledger").await;
         assert!(text_of(c, "table.ledger").await.contains("已撤销"));
         assert_eq!(candidate_status(&home, first), CandidateStatus::Pending);

@@ -213,6 +213,16 @@ pub(super) async fn next_candidate(
     Ok(Redirect::to(&to).into_response())
 }
 
+/// Back to the form's page after a decision on `decided`, which it then names.
+fn back_after(next: &str, decided: Option<i64>) -> axum::response::Response {
+    let next = local_next(next);
+    match decided {
+        Some(c) => Redirect::to(&with_decided(next, c)),
+        None => Redirect::to(next),
+    }
+    .into_response()
+}
+
 pub(super) async fn confirm_form(
     State(state): State<Shared>,
     headers: HeaderMap,
@@ -230,12 +240,7 @@ pub(super) async fn confirm_form(
     };
     let (item, note) = (f.item, f.note);
     let entry = blocking(&state, move |s| confirm_as(s, &who, &id, item, note, date)).await?;
-    let next = local_next(&f.next);
-    Ok(match entry.candidate {
-        Some(c) => Redirect::to(&with_decided(next, c)),
-        None => Redirect::to(next),
-    }
-    .into_response())
+    Ok(back_after(&f.next, entry.candidate))
 }
 
 pub(super) async fn reject_form(
@@ -251,12 +256,7 @@ pub(super) async fn reject_form(
     };
     let n: Option<i64> = id.parse().ok();
     blocking(&state, move |s| reject_as(s, &who, &id, &reason)).await?;
-    let next = local_next(&f.next);
-    Ok(match n {
-        Some(c) => Redirect::to(&with_decided(next, c)),
-        None => Redirect::to(next),
-    }
-    .into_response())
+    Ok(back_after(&f.next, n))
 }
 
 pub(super) async fn confirm_copies_form(
