@@ -10,7 +10,7 @@ use crate::archive::{read_record_at, sha256_hex};
 use crate::config::Home;
 use crate::ledger::{Action, Entry, Evidence};
 use crate::model::{Registry, Rules, Scheme};
-use crate::store::{CandidateFilter, CandidateStatus, FileRow, LedgerRow, Store, Tx};
+use crate::store::{CandidateFilter, CandidateRow, CandidateStatus, FileRow, LedgerRow, Store, Tx};
 use chrono::NaiveDate;
 
 /// Why a candidate is rejected.
@@ -199,13 +199,7 @@ fn confirm_in(
     reviewer: &str,
     awarded: Option<f64>,
 ) -> Result<Entry, ReviewError> {
-    let c = tx
-        .candidates(&CandidateFilter {
-            id: Some(req.candidate),
-            ..Default::default()
-        })?
-        .pop()
-        .ok_or(ReviewError::NoCandidate(req.candidate))?;
+    let c = candidate_in(tx, req.candidate)?.ok_or(ReviewError::NoCandidate(req.candidate))?;
     match c.status {
         CandidateStatus::Pending | CandidateStatus::Rejected => {}
         CandidateStatus::Confirmed => {
@@ -324,13 +318,7 @@ pub fn reject(
 ) -> Result<(), ReviewError> {
     let reviewer = check_reviewer(reviewer)?;
     store.immediate(|tx| {
-        let c = tx
-            .candidates(&CandidateFilter {
-                id: Some(candidate),
-                ..Default::default()
-            })?
-            .pop();
-        let Some(c) = c else {
+        let Some(c) = candidate_in(tx, candidate)? else {
             return Ok(Err(ReviewError::NoCandidate(candidate)));
         };
         if c.status == CandidateStatus::Confirmed {
@@ -359,6 +347,16 @@ pub fn reject(
     })?
 }
 
+/// The candidate `id`, inside the caller's transaction.
+fn candidate_in(tx: &Tx<'_>, id: i64) -> Result<Option<CandidateRow>, crate::store::StoreError> {
+    Ok(tx
+        .candidates(&CandidateFilter {
+            id: Some(id),
+            ..Default::default()
+        })?
+        .pop())
+}
+
 /// Take back a rejection: the candidate is pending again (a candidate event
 /// with the reviewer and the reason, like the rejection itself).
 pub fn reopen(
@@ -374,13 +372,7 @@ pub fn reopen(
         ));
     }
     store.immediate(|tx| {
-        let c = tx
-            .candidates(&CandidateFilter {
-                id: Some(candidate),
-                ..Default::default()
-            })?
-            .pop();
-        let Some(c) = c else {
+        let Some(c) = candidate_in(tx, candidate)? else {
             return Ok(Err(ReviewError::NoCandidate(candidate)));
         };
         if c.status != CandidateStatus::Rejected {
