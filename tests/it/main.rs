@@ -23,4 +23,5 @@ mod site;
 mod support;
 mod tidy;
 mod web;
+mod web_security;
 mod web_support;
