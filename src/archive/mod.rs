@@ -4,13 +4,13 @@
 //! file, offset and length, so the exact bytes behind any article read back.
 
 mod reader;
+mod record;
 mod replay;
 mod sample;
 mod writer;
 
-pub use reader::{
-    ArchivedResponse, Scanned, Skipped, read_record_at, read_record_nth, scan_file_with,
-};
+pub use reader::{Scanned, Skipped, read_record_at, read_record_nth, scan_file_with};
+pub use record::ArchivedResponse;
 pub use replay::ReplayIndex;
 pub use sample::{SampleError, pack_sample_dir};
 pub use writer::{ArchiveWriter, Exchange, RecordLocation, sha256_hex};
