@@ -5,6 +5,7 @@
 //! `config` only.
 
 mod file;
+mod header;
 mod import;
 mod sheet;
 mod validate;
