@@ -265,6 +265,10 @@ fn the_decision_just_made_is_taken_back_from_the_banner_and_through_the_api() {
         "{}",
         page.body
     );
+    // The entry's evidence is the archived page, in its sandboxed view.
+    let r = app.get("/ledger/0/evidence", Some(&cookie));
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), format!("/archive/{}", pending[0].article_id));
     assert!(
         page.body.contains(&format!(
             "class=\"undo-last\" method=\"post\" action=\"/candidates/{a}/undo\""
@@ -422,6 +426,12 @@ fn manual_evidence_is_uploaded_into_the_ledger_by_the_logged_in_reviewer() {
         .clone();
     add_user(&home, "ana", "reviewer", None);
     add_user(&home, "officer", "enterprise", Some(&enterprise));
+    add_user(
+        &home,
+        "stranger",
+        "enterprise",
+        Some(&registry.enterprises[1].id),
+    );
     let app = App::start(&home);
     let (cookie, csrf) = app.login("ana");
 
@@ -500,6 +510,52 @@ fn manual_evidence_is_uploaded_into_the_ledger_by_the_logged_in_reviewer() {
         std::fs::read(home.file_path(&sha)).expect("stored file"),
         pdf
     );
+    // The file comes back as a download, from 台账 and 记分, to whoever may see the entry.
+    assert!(
+        app.get("/ledger", Some(&cookie))
+            .body
+            .contains("href=\"/ledger/0/evidence\"")
+    );
+    let (ocookie, _) = app.login("officer");
+    for who in [&cookie, &ocookie] {
+        let r = app.get("/ledger/0/evidence", Some(who));
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.body.as_bytes(), pdf);
+        assert_eq!(r.headers[header::CONTENT_TYPE], "application/pdf");
+        let disposition = r.headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .expect("ascii");
+        assert!(disposition.starts_with("attachment;"), "{disposition}");
+        assert!(
+            disposition.contains("filename*=UTF-8''%E8%AF%81%E4%B9%A6.pdf"),
+            "{disposition}"
+        );
+    }
+    let (xcookie, _) = app.login("stranger");
+    assert_eq!(
+        app.get("/ledger/0/evidence", Some(&xcookie)).status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/ledger/7/evidence", Some(&cookie)).status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/ledger/0/evidence", None).status,
+        StatusCode::SEE_OTHER
+    );
+    // A stored file changed behind the ledger's back is not served as evidence.
+    let stored = home.file_path(&sha);
+    let mut perms = std::fs::metadata(&stored).expect("meta").permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    std::fs::set_permissions(&stored, perms).expect("writable");
+    std::fs::write(&stored, b"%PDF-1.4 forged").expect("forge");
+    let r = app.get("/ledger/0/evidence", Some(&cookie));
+    assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(r.body.contains("已被改动"), "{}", r.body);
+    std::fs::write(&stored, pdf).expect("restore");
+
     // The staging folder is gone.
     let tmp = home.root().join("tmp");
     assert!(std::fs::read_dir(&tmp).map_or(true, |mut d| d.next().is_none()));

@@ -18,6 +18,7 @@ use maud::{DOCTYPE, Markup, html};
 
 mod decided;
 mod detail;
+mod evidence;
 mod queue;
 mod score;
 mod search;
@@ -47,6 +48,7 @@ pub fn routes() -> Router<Shared> {
         .route("/score/export", get(score::score_export))
         .route("/ledger", get(score::ledger_page))
         .route("/ledger/{seq}/undo", post(score::undo_form))
+        .route("/ledger/{seq}/evidence", get(evidence::evidence))
         .route("/static/app.js", get(js))
         .route("/static/app.css", get(css))
 }

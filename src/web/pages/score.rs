@@ -59,9 +59,9 @@ pub(super) async fn score_page(
                 summary { (e.name) "：" (e.items.len()) " 项计分证据" }
                 p.downloads { "导出：" (crate::web::exports::buttons(&e.id, sheet.year, sheet.quarter.map(|q| q.number()))) }
                 table {
-                    thead { tr { th { "台账序号" } th { "条目" } th { "日期" } th { "来源" } th { "标题" } th { "审核人" } } }
+                    thead { tr { th { "台账序号" } th { "条目" } th { "日期" } th { "来源" } th { "标题" } th { "审核人" } th { "证据" } } }
                     tbody { @for i in &e.items {
-                        tr { td { (i.entry) } td { (i.code) " " (i.item_name) } td { (i.date) } td { (i.source) } td { (i.title) } td { (i.reviewer) } }
+                        tr { td { (i.entry) } td { (i.code) " " (i.item_name) } td { (i.date) } td { (i.source) } td { (i.title) } td { (i.reviewer) } td { a href=(format!("/ledger/{}/evidence", i.entry)) { "查看" } } }
                     } }
                 }
             }
@@ -139,7 +139,7 @@ pub(super) async fn ledger_page(
         }
         p { (entries.len()) " 条台账记录" }
         table.ledger {
-            thead { tr { th { "序号" } th { "操作" } th { "企业" } th { "条目" } th { "日期" } th { "标题" } th { "审核人" } th { "时间" } th { "备注" } th { "撤销" } } }
+            thead { tr { th { "序号" } th { "操作" } th { "企业" } th { "条目" } th { "日期" } th { "标题" } th { "审核人" } th { "时间" } th { "备注" } th { "证据" } th { "撤销" } } }
             tbody { @for e in &entries {
                 tr {
                     td { (e.seq) }
@@ -151,6 +151,7 @@ pub(super) async fn ledger_page(
                     td { (e.reviewer) }
                     td { (e.at) }
                     td { (e.note.as_deref().unwrap_or("")) }
+                    td { a href=(format!("/ledger/{}/evidence", e.seq)) { "查看" } }
                     td {
                         @if who.user.role.can_review() && e.reverses.is_none() && !undone.contains(&e.seq) {
                             form.undo method="post" action=(format!("/ledger/{}/undo", e.seq)) {

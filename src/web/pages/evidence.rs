@@ -1,0 +1,121 @@
+//! The evidence behind a ledger entry, from 记分 and 台账: an archived page
+//! goes to its sandboxed archive view; an uploaded file is served as a
+//! download (never rendered in the page's origin), after checking that its
+//! bytes still have the SHA-256 the signed entry names.
+
+use super::PageResult;
+use crate::archive::sha256_hex;
+use crate::ledger::Evidence;
+use crate::web::auth::user;
+use crate::web::{Shared, WebError, blocking};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect};
+
+/// Media types a browser may show by themselves; anything else downloads
+/// as bytes.
+const SHOWN_TYPES: [&str; 5] = [
+    "application/pdf",
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+];
+
+/// `filename*` of RFC 6266 (UTF-8, percent-encoded), for Chinese names.
+fn disposition(name: &str) -> String {
+    let encoded: String = name
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    format!("attachment; filename=\"evidence\"; filename*=UTF-8''{encoded}")
+}
+
+pub(super) async fn evidence(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(seq): Path<String>,
+) -> PageResult {
+    let who = user(&state, &headers).await?;
+    let missing = |seq: &str| WebError::NotFound(format!("没有台账记录 {seq}"));
+    let n: u64 = seq.parse().map_err(|_| missing(&seq))?;
+    let s2 = seq.clone();
+    let evidence = blocking(&state, move |s| {
+        let row = s
+            .read(|store| Ok(store.read(|tx| tx.ledger_entry(n))?))?
+            .ok_or_else(|| missing(&s2))?;
+        // The signed bytes, not the columns, say what the evidence is.
+        let entry = crate::ledger::Entry::parse(&row.leaf)
+            .map_err(|e| WebError::Internal(format!("台账记录 {n} 无法解析：{e}")))?;
+        // An enterprise user sees only its own entries: another's is "not found".
+        if !who.scope.allows(&entry.named_enterprise) {
+            return Err(missing(&s2));
+        }
+        Ok(entry.evidence)
+    })
+    .await?;
+    match evidence {
+        Evidence::Archive { article_id, .. } => {
+            Ok(Redirect::to(&format!("/archive/{article_id}")).into_response())
+        }
+        Evidence::File {
+            sha256,
+            file_name,
+            media_type,
+            ..
+        } => {
+            let path = state.home.file_path(&sha256);
+            let bytes = blocking(&state, move |_| {
+                let bytes = std::fs::read(&path).map_err(|e| {
+                    WebError::Internal(format!("证据文件 {} 无法读取：{e}", path.display()))
+                })?;
+                if sha256_hex(&bytes) != sha256 {
+                    return Err(WebError::Internal(format!(
+                        "证据文件 {} 已被改动，与台账记录的 SHA-256 不符",
+                        path.display()
+                    )));
+                }
+                Ok(bytes)
+            })
+            .await?;
+            let content_type = if SHOWN_TYPES.contains(&media_type.as_str()) {
+                media_type
+            } else {
+                "application/octet-stream".to_string()
+            };
+            let mut res = (StatusCode::OK, bytes).into_response();
+            let h = res.headers_mut();
+            if let Ok(v) = HeaderValue::from_str(&content_type) {
+                h.insert(header::CONTENT_TYPE, v);
+            }
+            if let Ok(v) = HeaderValue::from_str(&disposition(&file_name)) {
+                h.insert(header::CONTENT_DISPOSITION, v);
+            }
+            h.insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static("sandbox; default-src 'none'"),
+            );
+            Ok(res)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_file_names_are_percent_encoded() {
+        assert_eq!(
+            disposition("证书.pdf"),
+            "attachment; filename=\"evidence\"; filename*=UTF-8''%E8%AF%81%E4%B9%A6.pdf"
+        );
+        assert_eq!(
+            disposition("a\"b\r\n.pdf"),
+            "attachment; filename=\"evidence\"; filename*=UTF-8''a%22b%0D%0A.pdf"
+        );
+    }
+}
