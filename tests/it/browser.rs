@@ -3,7 +3,8 @@
 //! in, searches, opens a candidate, confirms it with the keyboard, sees the
 //! scorecard change, undoes the entry on the ledger page and downloads the
 //! XLSX; shortcut keys do nothing while typing or composing with an input
-//! method; a hostile article renders inert in every view. Screenshots of
+//! method; a hostile article renders inert in every view; an enterprise
+//! officer sees only its own enterprise and can decide nothing. Screenshots of
 //! every page are written to `target/tmp/screenshots/`.
 
 use crate::web_support::*;
@@ -484,6 +485,59 @@ fn a_hostile_article_is_inert_in_the_queue_the_detail_search_and_archive_in_chro
         c.goto(&format!("{base}/candidates/{}", hostile.id)).await.expect("detail");
         let body = text_of(c, "main").await;
         assert!(body.contains("<img src=x onerror=alert(3)>"), "the body is text");
+        b.client.close().await.expect("close the browser");
+    });
+}
+
+#[test]
+fn an_enterprise_officer_reads_only_its_own_enterprise_and_cannot_decide_in_chromium() {
+    let (_dir, home) = crawled_home();
+    let all = candidates(&home);
+    let mine = all[0].enterprise.clone();
+    let other = all
+        .iter()
+        .find(|c| c.enterprise != mine && c.named_enterprise != mine)
+        .expect("a candidate of another enterprise")
+        .clone();
+    let own_pending = all
+        .iter()
+        .find(|c| c.enterprise == mine && c.status == CandidateStatus::Pending)
+        .expect("a pending candidate of its own")
+        .clone();
+    add_user(&home, "officer", "enterprise", Some(&mine));
+    let app = App::start(&home);
+    let base = app.base.clone();
+    app.rt.block_on(async {
+        let b = start_browser().await;
+        let c = &b.client;
+        log_in(c, &base, "officer").await;
+        // The queue: its own candidates only, and nothing to decide with.
+        let ids = c
+            .execute(
+                "return Array.from(document.querySelectorAll('tr.cand')).map(r => Number(r.dataset.id))",
+                vec![],
+            )
+            .await
+            .expect("ids");
+        let ids: Vec<i64> = serde_json::from_value(ids).expect("numbers");
+        assert!(ids.contains(&own_pending.id), "{ids:?}");
+        assert!(!ids.contains(&other.id), "{ids:?}");
+        assert!(c.find_all(Locator::Css("form.confirm, form.reject")).await.expect("forms").is_empty());
+        // c on its own candidate's page decides nothing.
+        c.goto(&format!("{base}/candidates/{}", own_pending.id)).await.expect("detail");
+        press(c, 'c').await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(candidate_status(&home, own_pending.id), CandidateStatus::Pending);
+        // Another enterprise's candidate by its id, or by a query parameter: refused.
+        c.goto(&format!("{base}/candidates/{}", other.id)).await.expect("other");
+        assert!(text_of(c, "main").await.contains(&format!("没有候选证据 {}", other.id)));
+        assert!(!c.source().await.expect("source").contains(&other.title));
+        c.goto(&format!("{base}/score?enterprise={}", other.enterprise)).await.expect("score");
+        let rows = score_rows(c).await;
+        assert!(rows.is_empty(), "another enterprise's scorecard: {rows:?}");
+        // Its own scorecard: one row.
+        c.goto(&format!("{base}/score")).await.expect("score");
+        assert_eq!(score_rows(c).await.len(), 1);
         b.client.close().await.expect("close the browser");
     });
 }
