@@ -15,8 +15,10 @@ mod manual;
 mod pages;
 mod pool;
 mod sources;
+mod staging;
 
 pub use manual::MAX_UPLOAD_BYTES;
+pub(crate) use staging::Staging;
 
 use crate::config::Home;
 use crate::index::{IndexError, SearchIndex, SearchRequest, SearchResults};
@@ -208,35 +210,6 @@ impl AppState {
     }
 }
 
-/// A folder of its own under the home's `tmp/` for one upload or export,
-/// removed (with everything in it) when dropped.
-pub(crate) struct Staging(std::path::PathBuf);
-
-impl Staging {
-    fn new(home: &Home, what: &str) -> Result<Staging, WebError> {
-        use rand::RngCore;
-        let mut bytes = [0u8; 12];
-        rand::rng().fill_bytes(&mut bytes);
-        let dir = home
-            .root()
-            .join("tmp")
-            .join(format!("{what}-{}", hex::encode(bytes)));
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| WebError::Internal(format!("{}: {e}", dir.display())))?;
-        Ok(Staging(dir))
-    }
-
-    fn path(&self) -> &std::path::Path {
-        &self.0
-    }
-}
-
-impl Drop for Staging {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// Run blocking work (SQLite, argon2, tantivy) off the async threads.
 async fn blocking<T: Send + 'static>(
     state: &Shared,
@@ -302,6 +275,11 @@ impl Server {
         let (checked, registry) =
             crate::registry::check_home(home).map_err(|p| ServeError::Config(p.to_string()))?;
         let store = Store::open(&home.db_path())?;
+        // What a killed server left staged (uploads, exports) goes now.
+        let swept = staging::sweep_stale(home, staging::STALE);
+        if swept > 0 {
+            tracing::info!(swept, "removed stale staging folders under tmp/");
+        }
         let state = Arc::new(AppState {
             home: Home::new(home.root().to_path_buf()),
             rules: checked.rules,
