@@ -94,20 +94,20 @@ async fn sources_page(
         table.sources {
             thead { tr {
                 th { "信息源" } th { "类型" } th { "媒体" } th { "条目" } th { "调度" } th { "下次运行" }
-                th { "最近运行" } th { "最近成功" } th { "运行次数" } th { "篇/次" } th { "错误率" } th { "告警" }
+                th { "最近运行（北京时间）" } th { "最近成功（北京时间）" } th { "运行次数" } th { "篇/次" } th { "错误率" } th { "告警" }
                 @if admin { th { "操作" } }
             } }
             tbody { @for (src, (h, _)) in state.sources.iter().zip(&rows) {
                 @let expr = src.schedule.as_deref().unwrap_or(&state.default_schedule);
                 tr.source id=(format!("source-{}", src.id)) {
                     td { (src.name) br; code { (src.id) } @if !src.enabled { " （已停用）" } }
-                    td { (src.kind.as_str()) }
+                    td { (kind_zh(src.kind)) }
                     td { (src.outlet) }
-                    td { (src.item) }
+                    td { @if src.item == "lead" { "线索" } @else { (src.item) } }
                     td { code { (expr) } }
                     td { @if src.enabled { (next_run(expr, &src.id)) } @else { "已停用" } }
-                    td { (h.last_run.as_deref().unwrap_or("从未运行")) }
-                    td { (h.last_success.as_deref().unwrap_or("从未成功")) }
+                    td { (h.last_run.as_deref().map_or_else(|| "从未运行".into(), beijing_time)) }
+                    td { (h.last_success.as_deref().map_or_else(|| "从未成功".into(), beijing_time)) }
                     td { (h.runs) }
                     td { (format!("{:.1}", h.articles_per_run)) }
                     td { (format!("{:.0}%", h.error_rate * 100.0)) }
@@ -182,4 +182,43 @@ async fn run_now(
         super::pages::query_string(&[("queued", Some(&src.id))])
     );
     Ok(Redirect::to(&to).into_response())
+}
+
+/// A source's kind in a reviewer's words.
+fn kind_zh(kind: crate::model::SourceKind) -> &'static str {
+    use crate::model::SourceKind;
+    match kind {
+        SourceKind::Feed => "订阅源",
+        SourceKind::Listing => "栏目列表",
+        SourceKind::Epaper => "电子报",
+        SourceKind::Broadcast => "广播电视",
+    }
+}
+
+/// A stored UTC time (RFC 3339) as Beijing time to the minute; anything
+/// unreadable as it is.
+fn beijing_time(utc: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(utc).map_or_else(
+        |_| utc.to_string(),
+        |t| {
+            t.with_timezone(&crate::model::BEIJING)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn run_times_are_shown_in_beijing_time() {
+        assert_eq!(beijing_time("2026-12-02T14:41:52.505Z"), "2026-12-02 22:41");
+        assert_eq!(
+            beijing_time("2026-12-31T16:30:00+00:00"),
+            "2027-01-01 00:30"
+        );
+        assert_eq!(beijing_time("昨天"), "昨天");
+    }
 }
