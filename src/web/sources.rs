@@ -106,8 +106,8 @@ async fn sources_page(
                     td { @if src.item == "lead" { "线索" } @else { (src.item) } }
                     td { code { (expr) } }
                     td { @if src.enabled { (next_run(expr, &src.id)) } @else { "已停用" } }
-                    td { (h.last_run.as_deref().map_or_else(|| "从未运行".into(), beijing_time)) }
-                    td { (h.last_success.as_deref().map_or_else(|| "从未成功".into(), beijing_time)) }
+                    td { (h.last_run.as_deref().map_or_else(|| "从未运行".into(), super::pages::beijing_time)) }
+                    td { (h.last_success.as_deref().map_or_else(|| "从未成功".into(), super::pages::beijing_time)) }
                     td { (h.runs) }
                     td { (format!("{:.1}", h.articles_per_run)) }
                     td { (format!("{:.0}%", h.error_rate * 100.0)) }
@@ -192,33 +192,5 @@ fn kind_zh(kind: crate::model::SourceKind) -> &'static str {
         SourceKind::Listing => "栏目列表",
         SourceKind::Epaper => "电子报",
         SourceKind::Broadcast => "广播电视",
-    }
-}
-
-/// A stored UTC time (RFC 3339) as Beijing time to the minute; anything
-/// unreadable as it is.
-fn beijing_time(utc: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(utc).map_or_else(
-        |_| utc.to_string(),
-        |t| {
-            t.with_timezone(&crate::model::BEIJING)
-                .format("%Y-%m-%d %H:%M")
-                .to_string()
-        },
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn run_times_are_shown_in_beijing_time() {
-        assert_eq!(beijing_time("2026-12-02T14:41:52.505Z"), "2026-12-02 22:41");
-        assert_eq!(
-            beijing_time("2026-12-31T16:30:00+00:00"),
-            "2027-01-01 00:30"
-        );
-        assert_eq!(beijing_time("昨天"), "昨天");
     }
 }

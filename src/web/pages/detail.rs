@@ -6,6 +6,7 @@ use super::queue::decision_forms;
 use super::{
     ARCHIVE_CSP, PageResult, confidence_label, csrf_field, name_of, page, safe_href, status_label,
 };
+use super::{beijing_time, status_text};
 use crate::model::DepthSignals;
 use crate::pipeline::review::{self};
 use crate::store::{CandidateFilter, CandidateStatus};
@@ -147,7 +148,7 @@ pub(super) async fn detail(
         table {
             thead { tr { th { "时间" } th { "从" } th { "到" } th { "说明" } } }
             tbody { @for e in &history {
-                tr { td { (e.at) } td { (e.from.as_deref().unwrap_or("—")) } td { (e.to) } td { (e.note.as_deref().unwrap_or("")) } }
+                tr { td { (beijing_time(&e.at)) } td { (e.from.as_deref().map_or("—", status_text)) } td { (status_text(&e.to)) } td { (e.note.as_deref().unwrap_or("")) } }
             } }
         }
     };

@@ -239,6 +239,27 @@ async fn css() -> Response {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], APP_CSS).into_response()
 }
 
+/// A stored UTC time (RFC 3339) as Beijing time to the minute; anything
+/// unreadable as it is.
+/// A status as stored (`pending`, …) in a reviewer's words.
+fn status_text(s: &str) -> &str {
+    match CandidateStatus::parse(s) {
+        Some(status) => status_label(status),
+        None => s,
+    }
+}
+
+pub(crate) fn beijing_time(utc: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(utc).map_or_else(
+        |_| utc.to_string(),
+        |t| {
+            t.with_timezone(&crate::model::BEIJING)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        },
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::detail::highlight;
@@ -281,5 +302,15 @@ mod tests {
                 (true, "万州城投")
             ]
         );
+    }
+
+    #[test]
+    fn run_times_are_shown_in_beijing_time() {
+        assert_eq!(beijing_time("2026-12-02T14:41:52.505Z"), "2026-12-02 22:41");
+        assert_eq!(
+            beijing_time("2026-12-31T16:30:00+00:00"),
+            "2027-01-01 00:30"
+        );
+        assert_eq!(beijing_time("昨天"), "昨天");
     }
 }

@@ -1,6 +1,6 @@
 //! 记分 and 台账: the scorecard with its downloads, and the ledger with undo.
 
-use super::{PageResult, csrf_field, enterprise_select, name_of, page, query_string};
+use super::{PageResult, beijing_time, csrf_field, enterprise_select, name_of, page, query_string};
 use crate::web::api::{LedgerQuery, ScoreQuery, sheet, undo_as, visible_entries};
 use crate::web::auth::{form_reviewer, user};
 use crate::web::{Shared, WebError, blocking};
@@ -149,7 +149,7 @@ pub(super) async fn ledger_page(
                     td { (e.evidence_date) }
                     td { (e.title) }
                     td { (e.reviewer) }
-                    td { (e.at) }
+                    td { (beijing_time(&e.at)) }
                     td { (e.note.as_deref().unwrap_or("")) }
                     td { a href=(format!("/ledger/{}/evidence", e.seq)) { "查看" } }
                     td {
