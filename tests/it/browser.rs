@@ -324,6 +324,21 @@ fn a_reviewer_searches_confirms_by_keyboard_undoes_and_exports_in_chromium() {
         assert!(!marks.is_empty(), "the snippets highlight the query");
         assert!(text_of(c, "ol.hits .snippet mark").await.contains("改革"));
         screenshot(c, "03-search").await;
+        // An outlet facet narrows the search to that outlet.
+        let facet = text_of(c, "p.facets a").await;
+        let (outlet, count) = facet.rsplit_once(' ').expect("outlet and count");
+        let count: usize = count.parse().expect("a count");
+        click(c, "p.facets a").await;
+        wait_for_path(c, "the search in one outlet", |p| p.contains("outlet=")).await;
+        let metas = c
+            .find_all(Locator::Css("ol.hits .meta"))
+            .await
+            .expect("hits");
+        assert_eq!(metas.len(), count.min(20), "{outlet}");
+        for m in metas {
+            let meta = m.text().await.expect("meta");
+            assert!(meta.starts_with(outlet), "{meta} is not from {outlet}");
+        }
 
         // The scorecard before.
         c.goto(&format!("{base}/score")).await.expect("score");

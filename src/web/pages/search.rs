@@ -44,9 +44,20 @@ pub(super) async fn search_page(
         @if let Some(r) = &results {
             @let skip = PER_PAGE * (page_no - 1);
             p { "共 " (r.total) " 篇，第 " (page_no) " 页" }
+            // Each facet narrows the search to it.
             p.facets {
-                @for (o, n) in &r.facets.outlet { span { (o) " " (n) } }
-                @for (y, n) in &r.facets.year { span { (y) "年 " (n) } }
+                "媒体："
+                @for (o, n) in &r.facets.outlet {
+                    a href=(format!("/search{}", facet_link(&q, Some(o), None))) { (o) " " (n) }
+                }
+            }
+            p.facets {
+                "年度："
+                @for (y, n) in &r.facets.year {
+                    @if y.parse::<i32>().is_ok() {
+                        a href=(format!("/search{}", facet_link(&q, None, Some(y)))) { (y) "年 " (n) }
+                    } @else { span { "无日期 " (n) } }
+                }
             }
             ol.hits {
                 @for h in r.hits.iter().skip(skip) {
@@ -57,7 +68,10 @@ pub(super) async fn search_page(
                                 None => span { (h.title) },
                             }
                         }
-                        div.meta { (h.outlet) " " (h.published.as_deref().unwrap_or("")) }
+                        div.meta {
+                            (h.outlet) " " (h.published.as_deref().unwrap_or("")) " "
+                            a href=(format!("/archive/{}", h.id)) target="_blank" { "存档原网页" }
+                        }
                         // The index escapes the snippet and adds only <mark>.
                         div.snippet { (PreEscaped(&h.snippet)) }
                     }
@@ -85,5 +99,20 @@ pub(super) fn page_link(q: &SearchQuery, page: usize) -> String {
         ("to", q.to.as_deref()),
         ("sort", q.sort.as_deref()),
         ("page", Some(&page)),
+    ])
+}
+
+/// The search narrowed to one outlet or one year (the other filters kept).
+fn facet_link(q: &SearchQuery, outlet: Option<&str>, year: Option<&str>) -> String {
+    let (from, to) = match year {
+        Some(y) => (Some(format!("{y}-01-01")), Some(format!("{y}-12-31"))),
+        None => (q.from.clone(), q.to.clone()),
+    };
+    query_string(&[
+        ("q", Some(&q.q)),
+        ("outlet", outlet.or(q.outlet.as_deref())),
+        ("from", from.as_deref()),
+        ("to", to.as_deref()),
+        ("sort", q.sort.as_deref()),
     ])
 }
