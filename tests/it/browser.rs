@@ -240,215 +240,225 @@ async fn no_alert(c: &Client, what: &str) {
     );
 }
 
+/// Runs `test` in a fresh Chromium logged in as `user` on a server over
+/// `home`: the browser, the base URL, the download folder.
+fn in_chromium(home: &Home, user: &str, test: impl AsyncFnOnce(&Client, &str, &Path)) {
+    let app = App::start(home);
+    let base = app.base.clone();
+    app.rt.block_on(async {
+        let b = start_browser().await;
+        log_in(&b.client, &base, user).await;
+        test(&b.client, &base, b.downloads.path()).await;
+        b.client.close().await.expect("close the browser");
+    });
+}
+
 #[test]
 fn a_reviewer_searches_confirms_by_keyboard_undoes_and_exports_in_chromium() {
     let (_dir, home) = crawled_home();
     add_user(&home, "ana", "reviewer", None);
-    let app = App::start(&home);
-    let base = app.base.clone();
-    app.rt.block_on(async {
-        let b = start_browser().await;
-        let c = &b.client;
-        log_in(c, &base, "ana").await;
+    in_chromium(
+        &home,
+        "ana",
+        async |c: &Client, base: &str, downloads: &Path| {
+            // The queue: the script marked the first row as the current one.
+            let rows = c.find_all(Locator::Css("tr.cand")).await.expect("rows");
+            assert!(rows.len() >= 2, "the sample has pending candidates");
+            let first = rows[0].attr("data-id").await.expect("attr");
+            let first: i64 = first.expect("data-id").parse().expect("an id");
+            let marked = c
+                .find(Locator::Css("tr.cand.current"))
+                .await
+                .expect("a current row");
+            assert_eq!(
+                marked.attr("data-id").await.expect("attr"),
+                Some(first.to_string())
+            );
+            screenshot(c, "02-candidates").await;
 
-        // The queue: the script marked the first row as the current one.
-        let rows = c.find_all(Locator::Css("tr.cand")).await.expect("rows");
-        assert!(rows.len() >= 2, "the sample has pending candidates");
-        let first = rows[0].attr("data-id").await.expect("attr");
-        let first: i64 = first.expect("data-id").parse().expect("an id");
-        let marked = c
-            .find(Locator::Css("tr.cand.current"))
-            .await
-            .expect("a current row");
-        assert_eq!(
-            marked.attr("data-id").await.expect("attr"),
-            Some(first.to_string())
-        );
-        screenshot(c, "02-candidates").await;
-
-        // Typing `c` in a field, or a `c` while an IME composes, confirms nothing.
-        let item = c
-            .find(Locator::Css("form.filters input[name=item]"))
-            .await
-            .expect("item field");
-        item.send_keys("c").await.expect("type in the field");
-        assert_eq!(item.prop("value").await.expect("value"), Some("c".into()));
-        c.execute(
-            "document.activeElement.blur();\
+            // Typing `c` in a field, or a `c` while an IME composes, confirms nothing.
+            let item = c
+                .find(Locator::Css("form.filters input[name=item]"))
+                .await
+                .expect("item field");
+            item.send_keys("c").await.expect("type in the field");
+            assert_eq!(item.prop("value").await.expect("value"), Some("c".into()));
+            c.execute(
+                "document.activeElement.blur();\
              document.dispatchEvent(new KeyboardEvent('keydown', \
                {key: 'c', keyCode: 229, isComposing: true, bubbles: true}));",
-            vec![],
-        )
-        .await
-        .expect("composition key");
-        tokio::time::sleep(Duration::from_millis(500)).await;
-        let path = wait_for_path(c, "the queue", |p| p.starts_with("/candidates")).await;
-        assert!(!path.contains("/confirm"), "{path}");
-        assert_eq!(candidate_status(&home, first), CandidateStatus::Pending);
-
-        // Reject the second row by keyboard (j, r, 1), then take it back with u.
-        let second: i64 = rows[1]
-            .attr("data-id")
+                vec![],
+            )
             .await
-            .expect("attr")
-            .expect("data-id")
-            .parse()
-            .expect("an id");
-        press(c, 'j').await;
-        press(c, 'r').await;
-        press(c, '1').await;
-        wait_for_path(c, "the queue after a rejection", |p| {
-            p.contains(&format!("decided={second}"))
-        })
-        .await;
-        assert_eq!(candidate_status(&home, second), CandidateStatus::Rejected);
-        assert!(text_of(c, "div.decided").await.contains("已驳回"));
-        press(c, 'u').await;
-        wait_for_path(c, "the queue after taking it back", |p| {
-            p.starts_with("/candidates") && !p.contains("decided")
-        })
-        .await;
-        assert_eq!(candidate_status(&home, second), CandidateStatus::Pending);
+            .expect("composition key");
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            let path = wait_for_path(c, "the queue", |p| p.starts_with("/candidates")).await;
+            assert!(!path.contains("/confirm"), "{path}");
+            assert_eq!(candidate_status(&home, first), CandidateStatus::Pending);
 
-        // Search, with highlighted snippets.
-        click(c, "nav a[href='/search']").await;
-        wait_for_path(c, "the search page", |p| p == "/search").await;
-        type_into(c, "input[name=q]", "改革\u{E007}").await;
-        wait_for_path(c, "search results", |p| p.starts_with("/search?")).await;
-        let hits = c.find_all(Locator::Css("ol.hits li")).await.expect("hits");
-        assert!(!hits.is_empty(), "改革 finds articles in the sample");
-        let marks = c
-            .find_all(Locator::Css("ol.hits .snippet mark"))
-            .await
-            .expect("marks");
-        assert!(!marks.is_empty(), "the snippets highlight the query");
-        assert!(text_of(c, "ol.hits .snippet mark").await.contains("改革"));
-        screenshot(c, "03-search").await;
-        // An outlet facet narrows the search to that outlet.
-        let facet = text_of(c, "p.facets a").await;
-        let (outlet, count) = facet.rsplit_once(' ').expect("outlet and count");
-        let count: usize = count.parse().expect("a count");
-        click(c, "p.facets a").await;
-        wait_for_path(c, "the search in one outlet", |p| p.contains("outlet=")).await;
-        let metas = c
-            .find_all(Locator::Css("ol.hits .meta"))
-            .await
-            .expect("hits");
-        assert_eq!(metas.len(), count.min(20), "{outlet}");
-        for m in metas {
-            let meta = m.text().await.expect("meta");
-            assert!(meta.starts_with(outlet), "{meta} is not from {outlet}");
-        }
+            // Reject the second row by keyboard (j, r, 1), then take it back with u.
+            let second: i64 = rows[1]
+                .attr("data-id")
+                .await
+                .expect("attr")
+                .expect("data-id")
+                .parse()
+                .expect("an id");
+            press(c, 'j').await;
+            press(c, 'r').await;
+            press(c, '1').await;
+            wait_for_path(c, "the queue after a rejection", |p| {
+                p.contains(&format!("decided={second}"))
+            })
+            .await;
+            assert_eq!(candidate_status(&home, second), CandidateStatus::Rejected);
+            assert!(text_of(c, "div.decided").await.contains("已驳回"));
+            press(c, 'u').await;
+            wait_for_path(c, "the queue after taking it back", |p| {
+                p.starts_with("/candidates") && !p.contains("decided")
+            })
+            .await;
+            assert_eq!(candidate_status(&home, second), CandidateStatus::Pending);
 
-        // The scorecard before.
-        c.goto(&format!("{base}/score")).await.expect("score");
-        let before = score_rows(c).await;
-        assert!(!before.is_empty(), "the scorecard lists the enterprises");
-
-        // Open the first candidate; the archived original is in a sandboxed frame.
-        c.goto(&format!("{base}/candidates")).await.expect("queue");
-        click(c, "tr.cand a.open").await;
-        wait_for_path(c, "the candidate", |p| p == format!("/candidates/{first}")).await;
-        let frame = c
-            .find(Locator::Css("iframe.archive"))
-            .await
-            .expect("the archived view");
-        assert_eq!(
-            frame.attr("sandbox").await.expect("attr"),
-            Some(String::new())
-        );
-        let mentions = c.find_all(Locator::Css("mark")).await.expect("marks");
-        assert!(!mentions.is_empty(), "the mentions are highlighted");
-        screenshot(c, "04-candidate").await;
-
-        // Confirm with the keyboard: the next pending candidate opens at once.
-        press(c, 'c').await;
-        let next = wait_for_path(c, "the next candidate", |p| {
-            p.starts_with("/candidates/") && p != format!("/candidates/{first}")
-        })
-        .await;
-        assert!(next.ends_with(&format!("?decided={first}")), "{next}");
-        assert_eq!(candidate_status(&home, first), CandidateStatus::Confirmed);
-        assert!(text_of(c, "div.decided").await.contains("已确认"));
-        // u takes it back and returns to it; c confirms it again.
-        press(c, 'u').await;
-        wait_for_path(c, "the candidate again", |p| {
-            p == format!("/candidates/{first}")
-        })
-        .await;
-        assert_eq!(candidate_status(&home, first), CandidateStatus::Pending);
-        press(c, 'c').await;
-        wait_for_path(c, "the next candidate", |p| {
-            p.ends_with(&format!("?decided={first}"))
-        })
-        .await;
-        assert_eq!(candidate_status(&home, first), CandidateStatus::Confirmed);
-        let store = Store::open(&home.db_path()).expect("store");
-        let entries = reform_radar::pipeline::ledger::entries(&store).expect("ledger");
-        let entry = entries.last().expect("an entry");
-        assert_eq!(entry.reviewer, "ana");
-
-        // The scorecard changed in exactly one enterprise's row.
-        c.goto(&format!("{base}/score")).await.expect("score");
-        let after = score_rows(c).await;
-        assert_eq!(before.len(), after.len());
-        let changed: Vec<_> = before.iter().zip(&after).filter(|(x, y)| x != y).collect();
-        assert_eq!(changed.len(), 1, "before {before:?} after {after:?}");
-        screenshot(c, "05-score").await;
-
-        // Undo on the ledger page, with a reason.
-        c.goto(&format!("{base}/ledger")).await.expect("ledger");
-        type_into(c, "form.undo input[name=reason]", "误确认，撤销").await;
-        screenshot(c, "06-ledger").await;
-        click(c, "form.undo button").await;
-        wait_for_path(c, "the ledger after undo", |p| p == "/ledger").await;
-        assert!(text_of(c, "table.ledger").await.contains("已撤销"));
-        assert_eq!(candidate_status(&home, first), CandidateStatus::Pending);
-        c.goto(&format!("{base}/score")).await.expect("score");
-        assert_eq!(
-            score_rows(c).await,
-            before,
-            "the undo restores the scorecard"
-        );
-
-        // Download the XLSX from the scorecard.
-        c.find(Locator::LinkText("下载 XLSX"))
-            .await
-            .expect("XLSX link")
-            .click()
-            .await
-            .expect("click");
-        let deadline = Instant::now() + WAIT;
-        let xlsx = loop {
-            let done = std::fs::read_dir(b.downloads.path())
-                .expect("downloads")
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .find(|p| p.extension().is_some_and(|x| x == "xlsx"));
-            if let Some(p) = done {
-                break p;
+            // Search, with highlighted snippets.
+            click(c, "nav a[href='/search']").await;
+            wait_for_path(c, "the search page", |p| p == "/search").await;
+            type_into(c, "input[name=q]", "改革\u{E007}").await;
+            wait_for_path(c, "search results", |p| p.starts_with("/search?")).await;
+            let hits = c.find_all(Locator::Css("ol.hits li")).await.expect("hits");
+            assert!(!hits.is_empty(), "改革 finds articles in the sample");
+            let marks = c
+                .find_all(Locator::Css("ol.hits .snippet mark"))
+                .await
+                .expect("marks");
+            assert!(!marks.is_empty(), "the snippets highlight the query");
+            assert!(text_of(c, "ol.hits .snippet mark").await.contains("改革"));
+            screenshot(c, "03-search").await;
+            // An outlet facet narrows the search to that outlet.
+            let facet = text_of(c, "p.facets a").await;
+            let (outlet, count) = facet.rsplit_once(' ').expect("outlet and count");
+            let count: usize = count.parse().expect("a count");
+            click(c, "p.facets a").await;
+            wait_for_path(c, "the search in one outlet", |p| p.contains("outlet=")).await;
+            let metas = c
+                .find_all(Locator::Css("ol.hits .meta"))
+                .await
+                .expect("hits");
+            assert_eq!(metas.len(), count.min(20), "{outlet}");
+            for m in metas {
+                let meta = m.text().await.expect("meta");
+                assert!(meta.starts_with(outlet), "{meta} is not from {outlet}");
             }
-            assert!(Instant::now() < deadline, "no XLSX downloaded");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        };
-        let bytes = std::fs::read(&xlsx).expect("the XLSX");
-        let names = zip_names(&bytes);
-        assert!(names.iter().any(|n| n == "xl/workbook.xml"), "{names:?}");
-        let file = xlsx
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default()
-            .to_string();
-        assert!(file.starts_with("scorecard-"), "{file}");
 
-        // The other pages, for the record.
-        for (path, shot) in [("/manual", "07-manual"), ("/sources", "08-sources")] {
-            c.goto(&format!("{base}{path}")).await.expect("page");
-            assert!(c.find(Locator::Css("main h1")).await.is_ok(), "{path}");
-            screenshot(c, shot).await;
-        }
-        b.client.close().await.expect("close the browser");
-    });
+            // The scorecard before.
+            c.goto(&format!("{base}/score")).await.expect("score");
+            let before = score_rows(c).await;
+            assert!(!before.is_empty(), "the scorecard lists the enterprises");
+
+            // Open the first candidate; the archived original is in a sandboxed frame.
+            c.goto(&format!("{base}/candidates")).await.expect("queue");
+            click(c, "tr.cand a.open").await;
+            wait_for_path(c, "the candidate", |p| p == format!("/candidates/{first}")).await;
+            let frame = c
+                .find(Locator::Css("iframe.archive"))
+                .await
+                .expect("the archived view");
+            assert_eq!(
+                frame.attr("sandbox").await.expect("attr"),
+                Some(String::new())
+            );
+            let mentions = c.find_all(Locator::Css("mark")).await.expect("marks");
+            assert!(!mentions.is_empty(), "the mentions are highlighted");
+            screenshot(c, "04-candidate").await;
+
+            // Confirm with the keyboard: the next pending candidate opens at once.
+            press(c, 'c').await;
+            let next = wait_for_path(c, "the next candidate", |p| {
+                p.starts_with("/candidates/") && p != format!("/candidates/{first}")
+            })
+            .await;
+            assert!(next.ends_with(&format!("?decided={first}")), "{next}");
+            assert_eq!(candidate_status(&home, first), CandidateStatus::Confirmed);
+            assert!(text_of(c, "div.decided").await.contains("已确认"));
+            // u takes it back and returns to it; c confirms it again.
+            press(c, 'u').await;
+            wait_for_path(c, "the candidate again", |p| {
+                p == format!("/candidates/{first}")
+            })
+            .await;
+            assert_eq!(candidate_status(&home, first), CandidateStatus::Pending);
+            press(c, 'c').await;
+            wait_for_path(c, "the next candidate", |p| {
+                p.ends_with(&format!("?decided={first}"))
+            })
+            .await;
+            assert_eq!(candidate_status(&home, first), CandidateStatus::Confirmed);
+            let store = Store::open(&home.db_path()).expect("store");
+            let entries = reform_radar::pipeline::ledger::entries(&store).expect("ledger");
+            let entry = entries.last().expect("an entry");
+            assert_eq!(entry.reviewer, "ana");
+
+            // The scorecard changed in exactly one enterprise's row.
+            c.goto(&format!("{base}/score")).await.expect("score");
+            let after = score_rows(c).await;
+            assert_eq!(before.len(), after.len());
+            let changed: Vec<_> = before.iter().zip(&after).filter(|(x, y)| x != y).collect();
+            assert_eq!(changed.len(), 1, "before {before:?} after {after:?}");
+            screenshot(c, "05-score").await;
+
+            // Undo on the ledger page, with a reason.
+            c.goto(&format!("{base}/ledger")).await.expect("ledger");
+            type_into(c, "form.undo input[name=reason]", "误确认，撤销").await;
+            screenshot(c, "06-ledger").await;
+            click(c, "form.undo button").await;
+            wait_for_path(c, "the ledger after undo", |p| p == "/ledger").await;
+            assert!(text_of(c, "table.ledger").await.contains("已撤销"));
+            assert_eq!(candidate_status(&home, first), CandidateStatus::Pending);
+            c.goto(&format!("{base}/score")).await.expect("score");
+            assert_eq!(
+                score_rows(c).await,
+                before,
+                "the undo restores the scorecard"
+            );
+
+            // Download the XLSX from the scorecard.
+            c.find(Locator::LinkText("下载 XLSX"))
+                .await
+                .expect("XLSX link")
+                .click()
+                .await
+                .expect("click");
+            let deadline = Instant::now() + WAIT;
+            let xlsx = loop {
+                let done = std::fs::read_dir(downloads)
+                    .expect("downloads")
+                    .filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .find(|p| p.extension().is_some_and(|x| x == "xlsx"));
+                if let Some(p) = done {
+                    break p;
+                }
+                assert!(Instant::now() < deadline, "no XLSX downloaded");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            };
+            let bytes = std::fs::read(&xlsx).expect("the XLSX");
+            let names = zip_names(&bytes);
+            assert!(names.iter().any(|n| n == "xl/workbook.xml"), "{names:?}");
+            let file = xlsx
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_string();
+            assert!(file.starts_with("scorecard-"), "{file}");
+
+            // The other pages, for the record.
+            for (path, shot) in [("/manual", "07-manual"), ("/sources", "08-sources")] {
+                c.goto(&format!("{base}{path}")).await.expect("page");
+                assert!(c.find(Locator::Css("main h1")).await.is_ok(), "{path}");
+                screenshot(c, shot).await;
+            }
+        },
+    );
 }
 
 #[test]
@@ -456,15 +466,13 @@ fn a_hostile_article_is_inert_in_the_queue_the_detail_search_and_archive_in_chro
     let (_dir, home) = crawled_home();
     let hostile = inject_hostile_article(&home);
     add_user(&home, "ana", "reviewer", None);
-    let app = App::start(&home);
-    let base = app.base.clone();
-    app.rt.block_on(async {
-        let b = start_browser().await;
-        let c = &b.client;
-        log_in(c, &base, "ana").await;
+    in_chromium(&home, "ana", async |c: &Client, base: &str, _: &Path| {
         let title = format!("a.open[href='/candidates/{}']", hostile.id);
         let shown = text_of(c, &title).await;
-        assert!(shown.contains("<script>alert('t')</script>"), "shown as text: {shown}");
+        assert!(
+            shown.contains("<script>alert('t')</script>"),
+            "shown as text: {shown}"
+        );
         for path in [
             "/candidates".to_string(),
             format!("/candidates/{}", hostile.id),
@@ -497,62 +505,75 @@ fn a_hostile_article_is_inert_in_the_queue_the_detail_search_and_archive_in_chro
                 .expect("count");
             assert_eq!(made, 0, "{path}: the payload made elements");
         }
-        c.goto(&format!("{base}/candidates/{}", hostile.id)).await.expect("detail");
+        c.goto(&format!("{base}/candidates/{}", hostile.id))
+            .await
+            .expect("detail");
         let body = text_of(c, "main").await;
-        assert!(body.contains("<img src=x onerror=alert(3)>"), "the body is text");
-        b.client.close().await.expect("close the browser");
+        assert!(
+            body.contains("<img src=x onerror=alert(3)>"),
+            "the body is text"
+        );
     });
 }
 
 #[test]
 fn an_enterprise_officer_reads_only_its_own_enterprise_and_cannot_decide_in_chromium() {
     let (_dir, home) = crawled_home();
-    let all = candidates(&home);
-    let mine = all[0].enterprise.clone();
-    let other = all
-        .iter()
-        .find(|c| c.enterprise != mine && c.named_enterprise != mine)
-        .expect("a candidate of another enterprise")
-        .clone();
-    let own_pending = all
-        .iter()
+    let (mine, other) = mine_and_other(&home);
+    let own_pending = candidates(&home)
+        .into_iter()
         .find(|c| c.enterprise == mine && c.status == CandidateStatus::Pending)
-        .expect("a pending candidate of its own")
-        .clone();
+        .expect("a pending candidate of its own");
     add_user(&home, "officer", "enterprise", Some(&mine));
-    let app = App::start(&home);
-    let base = app.base.clone();
-    app.rt.block_on(async {
-        let b = start_browser().await;
-        let c = &b.client;
-        log_in(c, &base, "officer").await;
-        // The queue: its own candidates only, and nothing to decide with.
-        let ids = c
+    in_chromium(
+        &home,
+        "officer",
+        async |c: &Client, base: &str, _: &Path| {
+            // The queue: its own candidates only, and nothing to decide with.
+            let ids = c
             .execute(
                 "return Array.from(document.querySelectorAll('tr.cand')).map(r => Number(r.dataset.id))",
                 vec![],
             )
             .await
             .expect("ids");
-        let ids: Vec<i64> = serde_json::from_value(ids).expect("numbers");
-        assert!(ids.contains(&own_pending.id), "{ids:?}");
-        assert!(!ids.contains(&other.id), "{ids:?}");
-        assert!(c.find_all(Locator::Css("form.confirm, form.reject")).await.expect("forms").is_empty());
-        // c on its own candidate's page decides nothing.
-        c.goto(&format!("{base}/candidates/{}", own_pending.id)).await.expect("detail");
-        press(c, 'c').await;
-        tokio::time::sleep(Duration::from_millis(500)).await;
-        assert_eq!(candidate_status(&home, own_pending.id), CandidateStatus::Pending);
-        // Another enterprise's candidate by its id, or by a query parameter: refused.
-        c.goto(&format!("{base}/candidates/{}", other.id)).await.expect("other");
-        assert!(text_of(c, "main").await.contains(&format!("没有候选证据 {}", other.id)));
-        assert!(!c.source().await.expect("source").contains(&other.title));
-        c.goto(&format!("{base}/score?enterprise={}", other.enterprise)).await.expect("score");
-        let rows = score_rows(c).await;
-        assert!(rows.is_empty(), "another enterprise's scorecard: {rows:?}");
-        // Its own scorecard: one row.
-        c.goto(&format!("{base}/score")).await.expect("score");
-        assert_eq!(score_rows(c).await.len(), 1);
-        b.client.close().await.expect("close the browser");
-    });
+            let ids: Vec<i64> = serde_json::from_value(ids).expect("numbers");
+            assert!(ids.contains(&own_pending.id), "{ids:?}");
+            assert!(!ids.contains(&other.id), "{ids:?}");
+            assert!(
+                c.find_all(Locator::Css("form.confirm, form.reject"))
+                    .await
+                    .expect("forms")
+                    .is_empty()
+            );
+            // c on its own candidate's page decides nothing.
+            c.goto(&format!("{base}/candidates/{}", own_pending.id))
+                .await
+                .expect("detail");
+            press(c, 'c').await;
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            assert_eq!(
+                candidate_status(&home, own_pending.id),
+                CandidateStatus::Pending
+            );
+            // Another enterprise's candidate by its id, or by a query parameter: refused.
+            c.goto(&format!("{base}/candidates/{}", other.id))
+                .await
+                .expect("other");
+            assert!(
+                text_of(c, "main")
+                    .await
+                    .contains(&format!("没有候选证据 {}", other.id))
+            );
+            assert!(!c.source().await.expect("source").contains(&other.title));
+            c.goto(&format!("{base}/score?enterprise={}", other.enterprise))
+                .await
+                .expect("score");
+            let rows = score_rows(c).await;
+            assert!(rows.is_empty(), "another enterprise's scorecard: {rows:?}");
+            // Its own scorecard: one row.
+            c.goto(&format!("{base}/score")).await.expect("score");
+            assert_eq!(score_rows(c).await.len(), 1);
+        },
+    );
 }

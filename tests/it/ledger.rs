@@ -5,9 +5,9 @@
 //! changed behind the triggers' back; the checkpoint verifies with openssl;
 //! an exported bundle validates with bagit.py and a changed byte does not.
 
-use crate::support::{date, new_home, python, run_crawl, sample_range, sample_warc};
+use crate::support::{new_home, python};
+use crate::web_support::crawled_home;
 use reform_radar::config::Home;
-use reform_radar::pipeline::CrawlRequest;
 use reform_radar::store::{CandidateFilter, CandidateStatus, Store};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -294,18 +294,6 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
         }
     }
     out
-}
-
-fn crawled_home() -> (tempfile::TempDir, Home) {
-    let (dir, home) = init_home();
-    let req = CrawlRequest {
-        range: Some(sample_range()),
-        replay: vec![sample_warc(dir.path())],
-        today: Some(date("2026-04-01")),
-        ..Default::default()
-    };
-    run_crawl(&home, &req);
-    (dir, home)
 }
 
 fn pending(home: &Home) -> Vec<reform_radar::store::CandidateRow> {

@@ -90,13 +90,7 @@ fn nothing_is_served_without_a_session() {
 #[test]
 fn an_enterprise_user_sees_only_its_own_enterprise() {
     let (_dir, home) = crawled_home();
-    let all = candidates(&home);
-    let mine = all[0].enterprise.clone();
-    let other = all
-        .iter()
-        .find(|c| c.enterprise != mine && c.named_enterprise != mine)
-        .expect("a candidate of another enterprise")
-        .clone();
+    let (mine, other) = mine_and_other(&home);
     add_user(&home, "officer", "enterprise", Some(&mine));
     let app = App::start(&home);
     let (cookie, csrf) = app.login("officer");
@@ -153,7 +147,10 @@ fn an_enterprise_user_sees_only_its_own_enterprise() {
         .collect();
     assert_eq!(ids, vec![mine.as_str()]);
     // And it cannot review, even its own.
-    let own = all.iter().find(|c| c.enterprise == mine).expect("own");
+    let own = candidates(&home)
+        .into_iter()
+        .find(|c| c.enterprise == mine)
+        .expect("own");
     let r = app.post(
         &format!("/api/candidates/{}/confirm", own.id),
         &[("cookie", &cookie), ("x-csrf-token", &csrf)],

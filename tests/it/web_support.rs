@@ -285,3 +285,16 @@ pub(crate) fn zip_names(bytes: &[u8]) -> Vec<String> {
         .map(|n| n.expect("a file name").into_owned())
         .collect()
 }
+
+/// An enterprise with candidates, and a candidate of another enterprise
+/// (neither named nor counted for the first).
+pub(crate) fn mine_and_other(home: &Home) -> (String, CandidateRow) {
+    let all = candidates(home);
+    let mine = all[0].enterprise.clone();
+    let other = all
+        .iter()
+        .find(|c| c.enterprise != mine && c.named_enterprise != mine)
+        .expect("a candidate of another enterprise")
+        .clone();
+    (mine, other)
+}
