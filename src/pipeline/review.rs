@@ -474,6 +474,21 @@ fn media_type(path: &std::path::Path) -> &'static str {
     }
 }
 
+/// The bytes of a stored evidence file, only if they still have the SHA-256
+/// the ledger names (`Corrupt` when the file was changed behind its back).
+pub fn evidence_file(home: &Home, sha256: &str) -> Result<Vec<u8>, ReviewError> {
+    let path = home.file_path(sha256);
+    let bytes =
+        std::fs::read(&path).map_err(|e| ReviewError::Io(format!("{}: {e}", path.display())))?;
+    if sha256_hex(&bytes) != sha256 {
+        return Err(ReviewError::Corrupt(format!(
+            "{}: the stored evidence file was changed; it no longer has the SHA-256 the ledger names",
+            path.display()
+        )));
+    }
+    Ok(bytes)
+}
+
 /// Store a file by its SHA-256 (once per content), synced before use.
 pub fn store_file(home: &Home, path: &std::path::Path) -> Result<FileRow, ReviewError> {
     let io =

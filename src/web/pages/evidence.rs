@@ -4,8 +4,8 @@
 //! bytes still have the SHA-256 the signed entry names.
 
 use super::PageResult;
-use crate::archive::sha256_hex;
 use crate::ledger::Evidence;
+use crate::pipeline::ReviewError;
 use crate::web::auth::user;
 use crate::web::{Shared, WebError, blocking};
 use axum::extract::{Path, State};
@@ -67,18 +67,13 @@ pub(super) async fn evidence(
             media_type,
             ..
         } => {
-            let path = state.home.file_path(&sha256);
-            let bytes = blocking(&state, move |_| {
-                let bytes = std::fs::read(&path).map_err(|e| {
-                    WebError::Internal(format!("证据文件 {} 无法读取：{e}", path.display()))
-                })?;
-                if sha256_hex(&bytes) != sha256 {
-                    return Err(WebError::Internal(format!(
-                        "证据文件 {} 已被改动，与台账记录的 SHA-256 不符",
-                        path.display()
-                    )));
-                }
-                Ok(bytes)
+            let bytes = blocking(&state, move |s| {
+                crate::pipeline::review::evidence_file(&s.home, &sha256).map_err(|e| match e {
+                    ReviewError::Corrupt(_) => WebError::Internal(format!(
+                        "证据文件已被改动，与台账记录的 SHA-256 不符（{e}）"
+                    )),
+                    other => WebError::Internal(format!("证据文件无法读取：{other}")),
+                })
             })
             .await?;
             let content_type = if SHOWN_TYPES.contains(&media_type.as_str()) {
