@@ -11,6 +11,7 @@ mod crawl;
 pub mod export;
 mod follow;
 pub mod ledger;
+mod manual;
 mod outcome;
 mod reprocess;
 pub mod review;

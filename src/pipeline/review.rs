@@ -1,6 +1,7 @@
 //! Review: a reviewer confirms a candidate into the ledger (optionally under
 //! another item), rejects it with a reason, undoes a confirmation with a
-//! reversing entry, or adds evidence no crawler can see (a file). Every
+//! reversing entry, or adds evidence no crawler can see (a file, in
+//! `super::manual`, re-exported here). Every
 //! write is one immediate transaction, so two reviewers at the same moment
 //! are serialised and the second is told what the first did.
 
@@ -9,9 +10,11 @@ use super::ledger::{append, signing_key};
 use crate::archive::{read_record_at, sha256_hex};
 use crate::config::Home;
 use crate::ledger::{Action, Entry, Evidence};
-use crate::model::{Registry, Rules, Scheme};
-use crate::store::{CandidateFilter, CandidateRow, CandidateStatus, FileRow, LedgerRow, Store, Tx};
+use crate::model::{Rules, Scheme};
+use crate::store::{CandidateFilter, CandidateRow, CandidateStatus, LedgerRow, Store, Tx};
 use chrono::NaiveDate;
+
+pub use super::manual::{ManualEvidence, add_evidence, evidence_file, store_file};
 
 /// Why a candidate is rejected.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,25 +93,11 @@ pub struct Confirm {
     pub points: Option<f64>,
 }
 
-/// Manual evidence: a file for an item no crawler can see.
-#[derive(Debug, Clone)]
-pub struct ManualEvidence {
-    pub enterprise: String,
-    pub item: String,
-    pub date: NaiveDate,
-    pub title: String,
-    pub issuer: String,
-    pub file: std::path::PathBuf,
-    pub reviewer: String,
-    pub note: Option<String>,
-    pub points: Option<f64>,
-}
-
-fn now() -> String {
+pub(super) fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
-fn check_reviewer(name: &str) -> Result<String, ReviewError> {
+pub(super) fn check_reviewer(name: &str) -> Result<String, ReviewError> {
     let name = name.trim();
     if name.is_empty() {
         return Err(ReviewError::Invalid(
@@ -120,7 +109,7 @@ fn check_reviewer(name: &str) -> Result<String, ReviewError> {
 
 /// The points the rules give an item (`None`: it counts toward a target),
 /// or an error naming the valid codes.
-fn rules_points(rules: &Rules, code: &str) -> Result<Option<f64>, ReviewError> {
+pub(super) fn rules_points(rules: &Rules, code: &str) -> Result<Option<f64>, ReviewError> {
     if let Some(t) = rules.typical_case.as_ref().filter(|t| t.code == code) {
         return Ok(Some(t.points));
     }
@@ -137,7 +126,7 @@ fn rules_points(rules: &Rules, code: &str) -> Result<Option<f64>, ReviewError> {
     })
 }
 
-fn finite(points: Option<f64>) -> Result<Option<f64>, ReviewError> {
+pub(super) fn finite(points: Option<f64>) -> Result<Option<f64>, ReviewError> {
     match points {
         Some(p) if !p.is_finite() => {
             Err(ReviewError::Invalid(format!("--points {p}: not a number")))
@@ -146,7 +135,7 @@ fn finite(points: Option<f64>) -> Result<Option<f64>, ReviewError> {
     }
 }
 
-fn already(row: &LedgerRow) -> ReviewError {
+pub(super) fn already(row: &LedgerRow) -> ReviewError {
     ReviewError::AlreadyConfirmed {
         entry: row.seq,
         reviewer: row.reviewer.clone(),
@@ -447,143 +436,6 @@ pub fn undo(
             )?;
         }
         Ok(Ok(entry))
-    })?
-}
-
-/// The media type of an evidence file, from its name.
-fn media_type(path: &std::path::Path) -> &'static str {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(|e| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
-        "pdf" => "application/pdf",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "tif" | "tiff" => "image/tiff",
-        "webp" => "image/webp",
-        "doc" => "application/msword",
-        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "wps" => "application/vnd.ms-works",
-        "ofd" => "application/ofd",
-        "txt" => "text/plain",
-        "html" | "htm" => "text/html",
-        _ => "application/octet-stream",
-    }
-}
-
-/// The bytes of a stored evidence file, only if they still have the SHA-256
-/// the ledger names (`Corrupt` when the file was changed behind its back).
-pub fn evidence_file(home: &Home, sha256: &str) -> Result<Vec<u8>, ReviewError> {
-    let path = home.file_path(sha256);
-    let bytes =
-        std::fs::read(&path).map_err(|e| ReviewError::Io(format!("{}: {e}", path.display())))?;
-    if sha256_hex(&bytes) != sha256 {
-        return Err(ReviewError::Corrupt(format!(
-            "{}: the stored evidence file was changed; it no longer has the SHA-256 the ledger names",
-            path.display()
-        )));
-    }
-    Ok(bytes)
-}
-
-/// Store a file by its SHA-256 (once per content), synced before use.
-pub fn store_file(home: &Home, path: &std::path::Path) -> Result<FileRow, ReviewError> {
-    let io =
-        |p: &std::path::Path, e: std::io::Error| ReviewError::Io(format!("{}: {e}", p.display()));
-    let bytes = std::fs::read(path).map_err(|e| io(path, e))?;
-    if bytes.is_empty() {
-        return Err(ReviewError::Invalid(format!(
-            "{}: the file is empty",
-            path.display()
-        )));
-    }
-    let sha = sha256_hex(&bytes);
-    let dest = home.file_path(&sha);
-    if !dest.is_file() {
-        let dir = dest.parent().unwrap_or(home.root());
-        std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
-        let tmp = dir.join(format!(".{sha}.part"));
-        {
-            use std::io::Write;
-            let mut f = std::fs::File::create(&tmp).map_err(|e| io(&tmp, e))?;
-            f.write_all(&bytes)
-                .and_then(|()| f.sync_all())
-                .map_err(|e| io(&tmp, e))?;
-        }
-        std::fs::rename(&tmp, &dest).map_err(|e| io(&dest, e))?;
-    }
-    Ok(FileRow {
-        sha256: sha,
-        size: bytes.len() as u64,
-        media_type: media_type(path).into(),
-        original_name: path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "file".into()),
-    })
-}
-
-/// Add evidence by hand: the file stored by content, one ledger entry.
-pub fn add_evidence(
-    home: &Home,
-    store: &mut Store,
-    rules: &Rules,
-    registry: &Registry,
-    m: &ManualEvidence,
-) -> Result<(Entry, bool), ReviewError> {
-    let reviewer = check_reviewer(&m.reviewer)?;
-    let awarded = finite(m.points)?;
-    if registry.get(&m.enterprise).is_none() {
-        return Err(ReviewError::Invalid(format!(
-            "no enterprise `{}` in enterprises.toml (see `radar enterprises list`)",
-            m.enterprise
-        )));
-    }
-    for (flag, v) in [("--title", &m.title), ("--issuer", &m.issuer)] {
-        if v.trim().is_empty() {
-            return Err(ReviewError::Invalid(format!("{flag} must not be empty")));
-        }
-    }
-    let points = rules_points(rules, &m.item)?;
-    let file = store_file(home, &m.file)?;
-    let unit = registry.scoring_unit(&m.enterprise).to_string();
-    let key = signing_key(home, store)?;
-    let report_key = format!("file:{}", file.sha256);
-    store.immediate(|tx| {
-        if let Some(row) = tx.active_confirmation(&unit, &m.item, &report_key, None)? {
-            return Ok(Err(already(&row)));
-        }
-        let new_file = tx.add_file(&file)?;
-        let entry = Entry {
-            seq: 0,
-            action: Action::Confirm,
-            enterprise: unit.clone(),
-            named_enterprise: m.enterprise.clone(),
-            item: m.item.clone(),
-            points,
-            awarded,
-            evidence_date: m.date,
-            title: m.title.trim().to_string(),
-            source: m.issuer.trim().to_string(),
-            page: None,
-            url: None,
-            evidence: Evidence::File {
-                sha256: file.sha256.clone(),
-                file_name: file.original_name.clone(),
-                media_type: file.media_type.clone(),
-                size: file.size,
-            },
-            candidate: None,
-            report_key: report_key.clone(),
-            reverses: None,
-            reviewer: reviewer.clone(),
-            at: now(),
-            note: m.note.clone(),
-        };
-        Ok(append(tx, &key, entry).map(|e| (e, new_file)))
     })?
 }
 
