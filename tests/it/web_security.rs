@@ -280,3 +280,39 @@ fn repeated_login_failures_are_throttled() {
     );
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
+
+#[test]
+fn a_subsidiary_officer_is_told_where_its_points_count_and_sees_its_own_entries() {
+    let (_dir, home) = crawled_home();
+    let (_, registry) = reform_radar::registry::check_home(&home).expect("home");
+    let sub = registry
+        .enterprises
+        .iter()
+        .find(|e| e.parent.is_some())
+        .expect("the sample registers a subsidiary");
+    let parent = registry
+        .get(sub.parent.as_deref().unwrap_or_default())
+        .expect("its parent");
+    add_user(&home, "sub", "enterprise", Some(&sub.id));
+    let app = App::start(&home);
+    let (cookie, _) = app.login("sub");
+    let page = app.get("/score", Some(&cookie));
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body
+            .contains(&format!("{} 的得分计入上级企业 {}", sub.name, parent.name)),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains("table class=\"score\""),
+        "no parent's figures"
+    );
+    // The parent's scorecard by a query parameter, or through the API: refused.
+    let r = app.get(
+        &format!("/api/score?year=2026&enterprise={}", parent.id),
+        Some(&cookie),
+    );
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert_eq!(app.get("/ledger", Some(&cookie)).status, StatusCode::OK);
+}

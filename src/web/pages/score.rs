@@ -16,6 +16,19 @@ pub(super) async fn score_page(
     Query(q): Query<ScoreQuery>,
 ) -> PageResult {
     let who = user(&state, &headers).await?;
+    // A subsidiary's points count for its parent, whose scorecard this user
+    // may not read: say so, instead of an error page.
+    if let Some(own) = who.scope.enterprise() {
+        let unit = state.registry.scoring_unit(own);
+        if !who.scope.allows(unit) {
+            let body = html! {
+                p { (name_of(&state.registry, own)) " 的得分计入上级企业 " (name_of(&state.registry, unit))
+                    " 的记分表，记分表由上级企业查看。" }
+                p { "本企业的计分证据见 " a href="/ledger" { "台账" } "。" }
+            };
+            return page("记分", &who, body);
+        }
+    }
     let (w, qq) = (who.clone(), q.clone());
     let sheet = blocking(&state, move |s| sheet(s, &w, &qq)).await?;
     let quarter = sheet.quarter.map(|q| q.number().to_string());
