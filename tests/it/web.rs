@@ -373,6 +373,43 @@ fn the_decision_just_made_is_taken_back_from_the_banner_and_through_the_api() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(json(&r)["status"], "pending");
     assert_eq!(status_of(c), CandidateStatus::Pending);
+
+    // The detail page's form counts it under another item of the rules.
+    let (checked, _) = reform_radar::registry::check_home(&home).expect("home");
+    let was = pending[2].item.clone();
+    let page = app.get(&format!("/candidates/{c}"), Some(&cookie));
+    assert!(
+        page.body
+            .contains(&format!("<option value=\"{was}\" selected>")),
+        "the current item is chosen: {}",
+        page.body
+    );
+    let other = checked
+        .rules
+        .item
+        .iter()
+        .find(|i| i.code != was && !i.manual_only)
+        .expect("another item")
+        .code
+        .clone();
+    let r = app.form(
+        &format!("/candidates/{c}/confirm"),
+        &cookie,
+        &[("csrf", &csrf), ("item", &other), ("next", "/candidates")],
+    );
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let entries = reform_radar::pipeline::ledger::entries(&store).expect("ledger");
+    let last = entries.last().expect("an entry");
+    assert_eq!(
+        (last.item.as_str(), last.candidate),
+        (other.as_str(), Some(c))
+    );
+    let history = store.candidate_history(c).expect("history");
+    let note = history
+        .last()
+        .and_then(|e| e.note.clone())
+        .unwrap_or_default();
+    assert_eq!(note, format!("reclassified {was} → {other}"));
 }
 
 /// A multipart/form-data body: the text fields, then one file.

@@ -108,7 +108,7 @@ pub(super) async fn detail(
         }
         @if who.user.role.can_review() && c.status == CandidateStatus::Pending {
             h2 { "审核" }
-            (decision_forms(&who, c.id, &next, true))
+            (decision_forms(&who, c.id, &next, Some((&state.rules.item, &c.item))))
         }
         @if !copy_cands.is_empty() {
             h2 { "同一报道在其他媒体的候选证据" }
@@ -148,7 +148,7 @@ pub(super) async fn detail(
         table {
             thead { tr { th { "时间" } th { "从" } th { "到" } th { "说明" } } }
             tbody { @for e in &history {
-                tr { td { (beijing_time(&e.at)) } td { (e.from.as_deref().map_or("—", status_text)) } td { (status_text(&e.to)) } td { (e.note.as_deref().unwrap_or("")) } }
+                tr { td { (beijing_time(&e.at)) } td { (e.from.as_deref().map_or("—", status_text)) } td { (status_text(&e.to)) } td { (history_note(e.note.as_deref().unwrap_or(""))) } }
             } }
         }
     };
@@ -219,5 +219,14 @@ fn depth_table(d: &DepthSignals) -> Markup {
             tr { th { "正文字数" } td { (d.length) } }
             tr { th { "版面" } td { (d.page.as_deref().unwrap_or("—")) } }
         } }
+    }
+}
+
+/// A candidate event's note as the store keeps it (shared with the CLI), in
+/// a reviewer's words where it is one of ours.
+fn history_note(note: &str) -> String {
+    match note.strip_prefix("reclassified ") {
+        Some(change) => format!("改归条目 {change}"),
+        None => note.to_string(),
     }
 }

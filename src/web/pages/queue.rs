@@ -6,6 +6,7 @@ use super::{
     PageResult, STATUSES, confidence_label, csrf_field, enterprise_select, local_next, name_of,
     page, query_string, status_label,
 };
+use crate::model::Item;
 use crate::pipeline::review::RejectReason;
 use crate::store::{CandidateFilter, CandidateStatus};
 use crate::web::api::{
@@ -33,13 +34,27 @@ pub(super) fn reject_fields() -> Markup {
     }
 }
 
-pub(super) fn decision_forms(who: &Authed, id: i64, next: &str, full: bool) -> Markup {
+/// The confirm and reject forms of a candidate; with `reclassify` (the
+/// rules' items and the candidate's), the detail page's full form: the item
+/// to count it under, the evidence date and a note.
+pub(super) fn decision_forms(
+    who: &Authed,
+    id: i64,
+    next: &str,
+    reclassify: Option<(&[Item], &str)>,
+) -> Markup {
     html! {
         form.confirm method="post" action=(format!("/candidates/{id}/confirm")) {
             (csrf_field(who))
             input type="hidden" name="next" value=(next);
-            @if full {
-                label { "改归条目 " input name="item" size="4" placeholder="如 C4"; }
+            @if let Some((items, current)) = reclassify {
+                label { "计分条目 "
+                    select name="item" aria-label="计分条目（可改归）" {
+                        @for i in items {
+                            option value=(i.code) selected[i.code == current] { (i.code) " " (i.name) }
+                        }
+                    }
+                }
                 label { "证据日期 " input name="date" type="date"; }
                 label { "备注 " input name="note"; }
             }
@@ -154,7 +169,7 @@ pub(super) async fn queue(
                         td { (status_label(c.status)) }
                         td {
                             @if who.user.role.can_review() && c.status == CandidateStatus::Pending {
-                                (decision_forms(&who, c.id, &next, false))
+                                (decision_forms(&who, c.id, &next, None))
                             }
                         }
                     }
