@@ -72,8 +72,16 @@ impl WebError {
 impl From<ReviewError> for WebError {
     fn from(e: ReviewError) -> WebError {
         match e {
-            ReviewError::NoCandidate(_) => WebError::NotFound(e.to_string()),
-            ReviewError::AlreadyConfirmed { .. } => WebError::Conflict(e.to_string()),
+            ReviewError::NoCandidate(n) => WebError::NotFound(format!("没有候选证据 {n}")),
+            // In Chinese for the reviewer, with the English the API documents.
+            ReviewError::AlreadyConfirmed {
+                entry,
+                ref reviewer,
+                ref at,
+            } => WebError::Conflict(format!(
+                "已由 {reviewer} 于 {} 确认，见台账第 {entry} 条（{e}）",
+                pages::beijing_time(at)
+            )),
             ReviewError::Invalid(m) => WebError::Conflict(m),
             ReviewError::Store(s) => WebError::Store(s),
             other => WebError::Internal(other.to_string()),

@@ -60,6 +60,16 @@ fn a_confirmation_through_the_api_names_the_logged_in_reviewer() {
     );
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     assert!(r.body.contains("by ana"), "{}", r.body);
+    assert!(r.body.contains("已由 ana 于"), "in Chinese too: {}", r.body);
+    assert!(r.body.contains("确认，见台账第 0 条"), "{}", r.body);
+    // The same from the queue's form: a page that says it.
+    let r = app.form(
+        &format!("/candidates/{}/confirm", pending[0].id),
+        &cookie,
+        &[("csrf", &csrf), ("next", "/candidates")],
+    );
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body.contains("已由 ana 于"), "{}", r.body);
 
     // A form POST without the token is refused; with it, it is done.
     let reject = format!("/candidates/{}/reject", pending[1].id);
