@@ -45,27 +45,15 @@ fn free_port() -> u16 {
         .port()
 }
 
-async fn start_browser() -> Browser {
-    for tool in [CHROMEDRIVER, CHROMIUM] {
-        assert!(
-            Path::new(tool).exists(),
-            "{tool} is missing: the browser tests need Debian's chromium, chromium-driver \
-             and fonts-noto-cjk (.ci/run installs them)"
-        );
-    }
-    let port = free_port();
-    let driver = Driver(
-        Command::new(CHROMEDRIVER)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver"),
-    );
-    let url = format!("http://127.0.0.1:{port}");
+/// Whether our chromedriver answers `/status` as ready (and is still ours:
+/// it has not exited because the port was taken).
+async fn driver_ready(driver: &mut Driver, url: &str) -> bool {
     let http = reqwest::Client::new();
     let deadline = Instant::now() + WAIT;
-    loop {
+    while Instant::now() < deadline {
+        if !matches!(driver.0.try_wait(), Ok(None)) {
+            return false;
+        }
         let ready = match http.get(format!("{url}/status")).send().await {
             Ok(r) => r
                 .text()
@@ -76,11 +64,45 @@ async fn start_browser() -> Browser {
             Err(_) => false,
         };
         if ready {
-            break;
+            // A driver that lost the port exits at once: give it that moment.
+            tokio::time::sleep(Duration::from_millis(150)).await;
+            return matches!(driver.0.try_wait(), Ok(None));
         }
-        assert!(Instant::now() < deadline, "chromedriver did not come up");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    false
+}
+
+async fn start_browser() -> Browser {
+    for tool in [CHROMEDRIVER, CHROMIUM] {
+        assert!(
+            Path::new(tool).exists(),
+            "{tool} is missing: the browser tests need Debian's chromium, chromium-driver \
+             and fonts-noto-cjk (.ci/run installs them)"
+        );
+    }
+    // The port is free when picked but could be taken before chromedriver
+    // binds it (another test's driver): then ours exits, and a new port is tried.
+    let (driver, url) = {
+        let mut started = None;
+        for _ in 0..3 {
+            let port = free_port();
+            let mut driver = Driver(
+                Command::new(CHROMEDRIVER)
+                    .arg(format!("--port={port}"))
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .expect("start chromedriver"),
+            );
+            let url = format!("http://127.0.0.1:{port}");
+            if driver_ready(&mut driver, &url).await {
+                started = Some((driver, url));
+                break;
+            }
+        }
+        started.expect("chromedriver did not come up on any of three ports")
+    };
     let profile = tempfile::tempdir().expect("profile dir");
     let downloads = tempfile::tempdir().expect("download dir");
     let caps = serde_json::json!({
