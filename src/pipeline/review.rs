@@ -151,14 +151,17 @@ pub fn already_confirmed(
     store: &Store,
     candidate: i64,
 ) -> Result<Option<ReviewError>, ReviewError> {
-    let row = store.read(|tx| tx.active_confirmation("", "", "", Some(candidate)))?;
-    Ok(row.as_ref().map(already))
+    Ok(confirmation_of(store, candidate)?.as_ref().map(already))
 }
 
 /// The ledger entry that confirms this candidate now (not undone), if any.
 pub fn confirming_entry(store: &Store, candidate: i64) -> Result<Option<u64>, ReviewError> {
-    let row = store.read(|tx| tx.active_confirmation("", "", "", Some(candidate)))?;
-    Ok(row.map(|r| r.seq))
+    Ok(confirmation_of(store, candidate)?.map(|r| r.seq))
+}
+
+/// The active (not undone) confirmation of a candidate, read in one snapshot.
+fn confirmation_of(store: &Store, candidate: i64) -> Result<Option<LedgerRow>, ReviewError> {
+    Ok(store.read(|tx| tx.active_confirmation("", "", "", Some(candidate)))?)
 }
 
 /// Confirm a candidate: one ledger entry and a signed checkpoint.

@@ -246,6 +246,34 @@ pub fn confirm_as(
     })
 }
 
+/// A decision on a candidate that can be taken back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Confirmed in this ledger entry (not undone).
+    Confirmed {
+        entry: u64,
+    },
+    Rejected,
+}
+
+/// A candidate this user may see, and its decision if it has one that can
+/// be taken back (none: pending, a lead, withdrawn).
+pub fn decision_of(
+    store: &Store,
+    who: &Authed,
+    id: &str,
+) -> Result<(CandidateRow, Option<Decision>), WebError> {
+    let c = visible_candidate(store, who, id)?;
+    let decision = match c.status {
+        CandidateStatus::Confirmed => {
+            review::confirming_entry(store, c.id)?.map(|entry| Decision::Confirmed { entry })
+        }
+        CandidateStatus::Rejected => Some(Decision::Rejected),
+        _ => None,
+    };
+    Ok((c, decision))
+}
+
 /// Take back the decision on a candidate as the logged-in user: its
 /// confirmation undone in the ledger, or its rejection withdrawn; either
 /// way it is pending again. What was taken back, in words.
@@ -258,29 +286,25 @@ pub fn take_back_as(
     if reason.trim().is_empty() {
         return Err(WebError::BadRequest("撤销需要填写理由".into()));
     }
-    let (c, entry) = s.read(|store| {
-        let c = visible_candidate(store, who, id)?;
-        let entry = review::confirming_entry(store, c.id)?;
-        Ok((c, entry))
-    })?;
-    match (c.status, entry) {
-        (CandidateStatus::Confirmed, Some(seq)) => {
+    let (c, decision) = s.read(|store| decision_of(store, who, id))?;
+    match decision {
+        Some(Decision::Confirmed { entry }) => {
             let undo = s.with_store(|store| {
-                Ok(review::undo(&s.home, store, seq, &who.user.name, reason)?)
+                Ok(review::undo(&s.home, store, entry, &who.user.name, reason)?)
             })?;
             Ok(format!(
-                "已撤销台账第 {seq} 条（撤销记录为第 {} 条）",
+                "已撤销台账第 {entry} 条（撤销记录为第 {} 条）",
                 undo.seq
             ))
         }
-        (CandidateStatus::Rejected, _) => {
+        Some(Decision::Rejected) => {
             s.with_store(|store| Ok(review::reopen(store, c.id, &who.user.name, reason)?))?;
             Ok(format!("已撤回对候选证据 #{} 的驳回", c.id))
         }
-        (status, _) => Err(WebError::Conflict(format!(
+        None => Err(WebError::Conflict(format!(
             "候选证据 #{} 目前为“{}”，没有可撤销的决定",
             c.id,
-            status.as_str()
+            c.status.as_str()
         ))),
     }
 }

@@ -5,9 +5,8 @@
 //! again. Works without JavaScript; `u` presses the button.
 
 use super::{PageResult, csrf_field, local_next};
-use crate::pipeline::review;
-use crate::store::{CandidateRow, CandidateStatus, Store};
-use crate::web::api::{take_back_as, visible_candidate};
+use crate::store::{CandidateRow, Store};
+use crate::web::api::{Decision, decision_of, take_back_as};
 use crate::web::auth::{Authed, form_reviewer};
 use crate::web::{Shared, WebError, blocking};
 use axum::extract::{Form, Path, State};
@@ -39,8 +38,13 @@ pub(super) fn with_decided(next: &str, id: i64) -> String {
 /// What was just decided, as this user may see it.
 pub(super) struct Recent {
     candidate: CandidateRow,
-    /// The confirming ledger entry (none: it was rejected).
-    entry: Option<u64>,
+    decision: Decision,
+}
+
+impl Recent {
+    pub(super) fn id(&self) -> i64 {
+        self.candidate.id
+    }
 }
 
 pub(super) fn recent(store: &Store, who: &Authed, d: &Decided) -> Result<Option<Recent>, WebError> {
@@ -48,25 +52,13 @@ pub(super) fn recent(store: &Store, who: &Authed, d: &Decided) -> Result<Option<
     if !who.user.role.can_review() {
         return Ok(None);
     }
-    let candidate = match visible_candidate(store, who, &id.to_string()) {
-        Ok(c) => c,
-        Err(WebError::NotFound(_)) => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    let entry = match candidate.status {
-        CandidateStatus::Confirmed => review::confirming_entry(store, candidate.id)?,
-        CandidateStatus::Rejected => None,
-        _ => return Ok(None),
-    };
-    if candidate.status == CandidateStatus::Confirmed && entry.is_none() {
-        return Ok(None);
-    }
-    Ok(Some(Recent { candidate, entry }))
-}
-
-impl Recent {
-    pub(super) fn id(&self) -> i64 {
-        self.candidate.id
+    match decision_of(store, who, &id.to_string()) {
+        Ok((candidate, Some(decision))) => Ok(Some(Recent {
+            candidate,
+            decision,
+        })),
+        Ok((_, None)) | Err(WebError::NotFound(_)) => Ok(None),
+        Err(e) => Err(e),
     }
 }
 
@@ -77,9 +69,9 @@ pub(super) fn banner(who: &Authed, r: &Recent, back: &str) -> Markup {
         div.decided {
             "刚才："
             a href=(format!("/candidates/{}", c.id)) { "#" (c.id) " 《" (c.title) "》" }
-            @match r.entry {
-                Some(seq) => { " 已确认，记入台账第 " (seq) " 条。" },
-                None => { " 已驳回。" },
+            @match r.decision {
+                Decision::Confirmed { entry } => { " 已确认，记入台账第 " (entry) " 条。" },
+                Decision::Rejected => { " 已驳回。" },
             }
             form.undo-last method="post" action=(format!("/candidates/{}/undo", c.id)) {
                 (csrf_field(who))
