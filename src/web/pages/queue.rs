@@ -112,16 +112,20 @@ pub(super) async fn queue(
     .await?;
     let reg = &state.registry;
     let status = q.status.as_deref().unwrap_or("pending");
-    let next = format!(
-        "/candidates{}",
-        query_string(&[
-            ("status", Some(status)),
-            ("enterprise", q.enterprise.as_deref()),
-            ("item", q.item.as_deref()),
-            ("year", q.year.as_deref()),
-            ("outlet", q.outlet()),
-        ])
-    );
+    // The queue with these filters, in one status.
+    let queue_href = |status: &str| {
+        format!(
+            "/candidates{}",
+            query_string(&[
+                ("status", Some(status)),
+                ("enterprise", q.enterprise.as_deref()),
+                ("item", q.item.as_deref()),
+                ("year", q.year.as_deref()),
+                ("outlet", q.outlet()),
+            ])
+        )
+    };
+    let next = queue_href(status);
     const SHOWN: usize = 200;
     let body = html! {
         @if let Some(r) = &recent { (banner(&who, r, &next)) }
@@ -143,7 +147,7 @@ pub(super) async fn queue(
         }
         p.counts {
             @for s in STATUSES {
-                a href=(format!("/candidates{}", query_string(&[("status", Some(s.as_str())), ("enterprise", q.enterprise.as_deref()), ("item", q.item.as_deref()), ("year", q.year.as_deref()), ("outlet", q.outlet())])))
+                a href=(queue_href(s.as_str()))
                   class=[(status == s.as_str()).then_some("current")] {
                     (status_label(s)) " " (counts.get(s.as_str()).copied().unwrap_or(0))
                 }

@@ -48,14 +48,14 @@ pub(super) async fn search_page(
             p.facets {
                 "媒体："
                 @for (o, n) in &r.facets.outlet {
-                    a href=(format!("/search{}", facet_link(&q, Some(o), None))) { (o) " " (n) }
+                    a href=(facet_href(&q, Some(o), None)) { (o) " " (n) }
                 }
             }
             p.facets {
                 "年度："
                 @for (y, n) in &r.facets.year {
                     @if y.parse::<i32>().is_ok() {
-                        a href=(format!("/search{}", facet_link(&q, None, Some(y)))) { (y) "年 " (n) }
+                        a href=(facet_href(&q, None, Some(y))) { (y) "年 " (n) }
                     } @else { span { "无日期 " (n) } }
                 }
             }
@@ -79,10 +79,10 @@ pub(super) async fn search_page(
             }
             p.pages {
                 @if page_no > 1 {
-                    a href=(format!("/search{}", page_link(&q, page_no - 1))) { "上一页" } " "
+                    a href=(search_href(&q, Some(page_no - 1))) { "上一页" } " "
                 }
                 @if (r.total as usize) > PER_PAGE * page_no && page_no < 50 {
-                    a href=(format!("/search{}", page_link(&q, page_no + 1))) { "下一页" }
+                    a href=(search_href(&q, Some(page_no + 1))) { "下一页" }
                 }
             }
         }
@@ -90,29 +90,31 @@ pub(super) async fn search_page(
     page("全文检索", &who, body)
 }
 
-pub(super) fn page_link(q: &SearchQuery, page: usize) -> String {
-    let page = page.to_string();
-    query_string(&[
-        ("q", Some(&q.q)),
-        ("outlet", q.outlet.as_deref()),
-        ("from", q.from.as_deref()),
-        ("to", q.to.as_deref()),
-        ("sort", q.sort.as_deref()),
-        ("page", Some(&page)),
-    ])
+/// The search page for this query, on page `page` (none: the first).
+fn search_href(q: &SearchQuery, page: Option<usize>) -> String {
+    let page = page.map(|p| p.to_string());
+    format!(
+        "/search{}",
+        query_string(&[
+            ("q", Some(&q.q)),
+            ("outlet", q.outlet.as_deref()),
+            ("from", q.from.as_deref()),
+            ("to", q.to.as_deref()),
+            ("sort", q.sort.as_deref()),
+            ("page", page.as_deref()),
+        ])
+    )
 }
 
 /// The search narrowed to one outlet or one year (the other filters kept).
-fn facet_link(q: &SearchQuery, outlet: Option<&str>, year: Option<&str>) -> String {
-    let (from, to) = match year {
-        Some(y) => (Some(format!("{y}-01-01")), Some(format!("{y}-12-31"))),
-        None => (q.from.clone(), q.to.clone()),
-    };
-    query_string(&[
-        ("q", Some(&q.q)),
-        ("outlet", outlet.or(q.outlet.as_deref())),
-        ("from", from.as_deref()),
-        ("to", to.as_deref()),
-        ("sort", q.sort.as_deref()),
-    ])
+fn facet_href(q: &SearchQuery, outlet: Option<&str>, year: Option<&str>) -> String {
+    let mut narrowed = q.clone();
+    if let Some(o) = outlet {
+        narrowed.outlet = Some(o.to_string());
+    }
+    if let Some(y) = year {
+        narrowed.from = Some(format!("{y}-01-01"));
+        narrowed.to = Some(format!("{y}-12-31"));
+    }
+    search_href(&narrowed, None)
 }
