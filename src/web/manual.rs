@@ -7,7 +7,7 @@
 //! [`MAX_UPLOAD_BYTES`] are refused with 413 and a Chinese message.
 
 use super::auth::{Authed, user};
-use super::pages::{PageResult, csrf_field, page};
+use super::pages::{PageResult, csrf_field, enterprise_choice, page};
 use super::{Shared, Staging, WebError, blocking};
 use crate::pipeline::ReviewError;
 use crate::pipeline::review::{ManualEvidence, add_evidence};
@@ -54,15 +54,7 @@ fn form_body(
         p { "用于爬虫无法获取的证据（如证书、批复、获奖文件）。文件按 SHA-256 保存，台账记录当前登录用户为审核人。" }
         form.manual method="post" action="/manual" enctype="multipart/form-data" {
             (csrf_field(who))
-            label { "企业 "
-                select name="enterprise" required {
-                    @let chosen = values.get("enterprise").map(String::as_str);
-                    option value="" { "请选择企业" }
-                    @for e in state.registry.enterprises.iter().filter(|e| who.scope.allows(&e.id)) {
-                        option value=(e.id) selected[chosen == Some(e.id.as_str())] { (e.name) }
-                    }
-                }
-            }
+            label { "企业 " (enterprise_choice(&state.registry, who, values.get("enterprise").map(String::as_str))) }
             label { "计分条目 "
                 select name="item" required {
                     @for i in &state.rules.item {

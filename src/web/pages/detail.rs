@@ -4,11 +4,11 @@
 use super::decided::{Decided, banner, recent};
 use super::queue::decision_forms;
 use super::{
-    ARCHIVE_CSP, PageResult, confidence_label, csrf_field, name_of, page, safe_href, status_label,
+    ARCHIVE_CSP, PageResult, beijing_time, confidence_label, csrf_field, name_of, page, safe_href,
+    status_label, status_text,
 };
-use super::{beijing_time, status_text};
 use crate::model::DepthSignals;
-use crate::pipeline::review::{self};
+use crate::pipeline::review;
 use crate::store::{CandidateFilter, CandidateStatus};
 use crate::web::api::{copy_candidates, visible_candidate};
 use crate::web::auth::user;

@@ -216,9 +216,30 @@ pub(super) fn enterprise_select(
     html! {
         select name="enterprise" {
             @if who.scope.enterprise().is_none() { option value="" { "全部企业" } }
-            @for e in registry.enterprises.iter().filter(|e| who.scope.allows(&e.id)) {
-                option value=(e.id) selected[selected == Some(e.id.as_str())] { (e.name) }
-            }
+            (enterprise_options(registry, who, selected))
+        }
+    }
+}
+
+/// A form's required choice of one enterprise (nothing chosen at first).
+pub(crate) fn enterprise_choice(
+    registry: &Registry,
+    who: &Authed,
+    selected: Option<&str>,
+) -> Markup {
+    html! {
+        select name="enterprise" required {
+            option value="" { "请选择企业" }
+            (enterprise_options(registry, who, selected))
+        }
+    }
+}
+
+/// The enterprises this user may see, as options.
+fn enterprise_options(registry: &Registry, who: &Authed, selected: Option<&str>) -> Markup {
+    html! {
+        @for e in registry.enterprises.iter().filter(|e| who.scope.allows(&e.id)) {
+            option value=(e.id) selected[selected == Some(e.id.as_str())] { (e.name) }
         }
     }
 }
@@ -239,8 +260,6 @@ async fn css() -> Response {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], APP_CSS).into_response()
 }
 
-/// A stored UTC time (RFC 3339) as Beijing time to the minute; anything
-/// unreadable as it is.
 /// A status as stored (`pending`, …) in a reviewer's words.
 fn status_text(s: &str) -> &str {
     match CandidateStatus::parse(s) {
@@ -249,6 +268,8 @@ fn status_text(s: &str) -> &str {
     }
 }
 
+/// A stored UTC time (RFC 3339) as Beijing time to the minute; anything
+/// unreadable as it is.
 pub(crate) fn beijing_time(utc: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(utc).map_or_else(
         |_| utc.to_string(),
