@@ -5,33 +5,12 @@
 //! changed behind the triggers' back; the checkpoint verifies with openssl;
 //! an exported bundle validates with bagit.py and a changed byte does not.
 
-use crate::support::{new_home, python};
+use crate::support::{new_home, python, radar, radar_ok as ok};
 use crate::web_support::crawled_home;
 use reform_radar::config::Home;
 use reform_radar::store::{CandidateFilter, CandidateStatus, Store};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn radar(home: &Home, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_radar"))
-        .arg("--home")
-        .arg(home.root())
-        .args(args)
-        .env_remove("RADAR_HOME")
-        .output()
-        .expect("radar runs")
-}
-
-fn ok(home: &Home, args: &[&str]) -> String {
-    let out = radar(home, args);
-    assert!(
-        out.status.success(),
-        "radar {args:?} failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 fn init_home() -> (tempfile::TempDir, Home) {
     let (dir, home) = new_home();

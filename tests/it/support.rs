@@ -4,6 +4,7 @@ use reform_radar::config::{Home, check_home};
 use reform_radar::discover::DateRange;
 use reform_radar::pipeline::{CrawlRequest, CrawlSummary, crawl};
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
@@ -157,4 +158,27 @@ pub fn warcio(args: &[&str], file: &Path) -> std::process::Output {
         .arg(file)
         .output()
         .expect("python runs")
+}
+
+/// `radar --home HOME ARGS…` (the built binary, `RADAR_HOME` unset).
+pub fn radar(home: &Home, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_radar"))
+        .arg("--home")
+        .arg(home.root())
+        .args(args)
+        .env_remove("RADAR_HOME")
+        .output()
+        .expect("radar runs")
+}
+
+/// As `radar`, which must succeed: its standard output.
+pub fn radar_ok(home: &Home, args: &[&str]) -> String {
+    let out = radar(home, args);
+    assert!(
+        out.status.success(),
+        "radar {args:?} failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }

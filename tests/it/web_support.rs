@@ -1,7 +1,7 @@
 //! What the web tests share: a crawled home, users made with `radar users`,
 //! and a server on 127.0.0.1 with a client that follows no redirects.
 
-use crate::support::{date, new_home, run_crawl, sample_range, sample_warc};
+use crate::support::{date, new_home, radar_ok, run_crawl, sample_range, sample_warc};
 use reform_radar::config::Home;
 use reform_radar::pipeline::CrawlRequest;
 use reform_radar::store::{CandidateFilter, CandidateRow, CandidateStatus, Store};
@@ -13,18 +13,7 @@ use std::process::{Command, Stdio};
 pub(crate) const PASSWORD: &str = "审核密码-2026";
 
 pub(crate) fn radar_init(home: &Home) {
-    let out = Command::new(env!("CARGO_BIN_EXE_radar"))
-        .arg("--home")
-        .arg(home.root())
-        .arg("init")
-        .env_remove("RADAR_HOME")
-        .output()
-        .expect("radar init");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    radar_ok(home, &["init"]);
 }
 
 pub(crate) fn crawled_home() -> (tempfile::TempDir, Home) {
@@ -68,15 +57,7 @@ pub(crate) fn add_user(home: &Home, name: &str, role: &str, enterprise: Option<&
 }
 
 pub(crate) fn token(home: &Home, name: &str) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_radar"))
-        .arg("--home")
-        .arg(home.root())
-        .args(["users", "token", name])
-        .env_remove("RADAR_HOME")
-        .output()
-        .expect("users token");
-    assert!(out.status.success());
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
+    radar_ok(home, &["users", "token", name]).trim().to_string()
 }
 
 pub(crate) fn candidates(home: &Home) -> Vec<CandidateRow> {
@@ -263,18 +244,7 @@ pub(crate) fn inject_hostile_article(home: &Home) -> CandidateRow {
         assert_eq!(n, 1);
     }
     // Matching sees the changed article, and the index follows matching.
-    let out = Command::new(env!("CARGO_BIN_EXE_radar"))
-        .arg("--home")
-        .arg(home.root())
-        .arg("match")
-        .env_remove("RADAR_HOME")
-        .output()
-        .expect("radar match");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    radar_ok(home, &["match"]);
     c
 }
 
