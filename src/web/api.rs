@@ -6,9 +6,10 @@
 //! not review.
 
 use super::auth::{Authed, user};
+use super::decide::{confirm_as, reject_as, take_back_as, undo_as};
 use super::{Shared, WebError, blocking, json_error};
 use crate::index::{SearchRequest, Sort};
-use crate::pipeline::review::{self, Confirm, RejectReason};
+use crate::pipeline::review;
 use crate::pipeline::scores::{ScoreRequest, score_sheet};
 use crate::scoring::Quarter;
 use crate::store::{CandidateFilter, CandidateRow, CandidateStatus, Store};
@@ -209,122 +210,6 @@ async fn writer(state: &Shared, headers: &HeaderMap) -> Result<Authed, WebError>
     who.check_header_csrf(headers)?;
     who.require_reviewer()?;
     Ok(who)
-}
-
-/// Confirm a candidate as the logged-in user (shared with the pages).
-pub fn confirm_as(
-    s: &super::AppState,
-    who: &Authed,
-    id: &str,
-    item: Option<String>,
-    note: Option<String>,
-    date: Option<NaiveDate>,
-) -> Result<crate::ledger::Entry, WebError> {
-    // A candidate another reviewer just confirmed is answered from a reader,
-    // without queueing for the writer.
-    if let Some(refusal) = s.read(|store| {
-        let c = visible_candidate(store, who, id)?;
-        Ok(review::already_confirmed(store, c.id)?)
-    })? {
-        return Err(refusal.into());
-    }
-    s.with_store(|store| {
-        let c = visible_candidate(store, who, id)?;
-        Ok(review::confirm(
-            &s.home,
-            store,
-            &s.rules,
-            &Confirm {
-                candidate: c.id,
-                reviewer: who.user.name.clone(),
-                item: item.filter(|i| !i.trim().is_empty()),
-                note: note.filter(|n| !n.trim().is_empty()),
-                date,
-                points: None,
-            },
-        )?)
-    })
-}
-
-/// A decision on a candidate that can be taken back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Decision {
-    /// Confirmed in this ledger entry (not undone).
-    Confirmed {
-        entry: u64,
-    },
-    Rejected,
-}
-
-/// A candidate this user may see, and its decision if it has one that can
-/// be taken back (none: pending, a lead, withdrawn).
-pub fn decision_of(
-    store: &Store,
-    who: &Authed,
-    id: &str,
-) -> Result<(CandidateRow, Option<Decision>), WebError> {
-    let c = visible_candidate(store, who, id)?;
-    let decision = match c.status {
-        CandidateStatus::Confirmed => {
-            review::confirming_entry(store, c.id)?.map(|entry| Decision::Confirmed { entry })
-        }
-        CandidateStatus::Rejected => Some(Decision::Rejected),
-        _ => None,
-    };
-    Ok((c, decision))
-}
-
-/// Take back the decision on a candidate as the logged-in user: its
-/// confirmation undone in the ledger, or its rejection withdrawn; either
-/// way it is pending again. What was taken back, in words.
-pub fn take_back_as(
-    s: &super::AppState,
-    who: &Authed,
-    id: &str,
-    reason: &str,
-) -> Result<String, WebError> {
-    if reason.trim().is_empty() {
-        return Err(WebError::BadRequest("撤销需要填写理由".into()));
-    }
-    let (c, decision) = s.read(|store| decision_of(store, who, id))?;
-    match decision {
-        Some(Decision::Confirmed { entry }) => {
-            let undo = s.with_store(|store| {
-                Ok(review::undo(&s.home, store, entry, &who.user.name, reason)?)
-            })?;
-            Ok(format!(
-                "已撤销台账第 {entry} 条（撤销记录为第 {} 条）",
-                undo.seq
-            ))
-        }
-        Some(Decision::Rejected) => {
-            s.with_store(|store| Ok(review::reopen(store, c.id, &who.user.name, reason)?))?;
-            Ok(format!("已撤回对候选证据 #{} 的驳回", c.id))
-        }
-        None => Err(WebError::Conflict(format!(
-            "候选证据 #{} 目前为“{}”，没有可撤销的决定",
-            c.id,
-            c.status.as_str()
-        ))),
-    }
-}
-
-/// Reject a candidate as the logged-in user (shared with the pages).
-pub fn reject_as(
-    s: &super::AppState,
-    who: &Authed,
-    id: &str,
-    reason: &str,
-) -> Result<RejectReason, WebError> {
-    let r = RejectReason::parse(reason).ok_or_else(|| {
-        WebError::BadRequest(format!("驳回需要理由：{}", RejectReason::CODES.join("、")))
-    })?;
-    s.with_store(|store| {
-        let c = visible_candidate(store, who, id)?;
-        review::reject(store, c.id, &who.user.name, &r)?;
-        Ok(())
-    })?;
-    Ok(r)
 }
 
 async fn confirm(
@@ -564,22 +449,6 @@ async fn ledger(
 #[serde(deny_unknown_fields)]
 struct UndoBody {
     reason: String,
-}
-
-/// Undo a ledger entry as the logged-in user (shared with the pages).
-pub fn undo_as(
-    s: &super::AppState,
-    who: &Authed,
-    seq: &str,
-    reason: &str,
-) -> Result<crate::ledger::Entry, WebError> {
-    let seq: u64 = seq
-        .parse()
-        .map_err(|_| WebError::NotFound(format!("没有台账记录 {seq}")))?;
-    if reason.trim().is_empty() {
-        return Err(WebError::BadRequest("撤销需要填写理由".into()));
-    }
-    s.with_store(|store| Ok(review::undo(&s.home, store, seq, &who.user.name, reason)?))
 }
 
 async fn undo(

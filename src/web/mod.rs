@@ -10,6 +10,7 @@
 pub mod accounts;
 mod api;
 mod auth;
+mod decide;
 mod exports;
 mod manual;
 mod pages;

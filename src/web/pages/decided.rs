@@ -6,8 +6,8 @@
 
 use super::{PageResult, csrf_field, local_next};
 use crate::store::{CandidateRow, Store};
-use crate::web::api::{Decision, decision_of, take_back_as};
 use crate::web::auth::{Authed, form_reviewer};
+use crate::web::decide::{Decision, decision_of, take_back_as};
 use crate::web::{Shared, WebError, blocking};
 use axum::extract::{Form, Path, State};
 use axum::http::HeaderMap;

@@ -9,10 +9,9 @@ use super::{
 use crate::model::Item;
 use crate::pipeline::review::RejectReason;
 use crate::store::{CandidateFilter, CandidateStatus};
-use crate::web::api::{
-    CandidateQuery, confirm_as, copy_candidates, reject_as, visible_candidate, visible_candidates,
-};
+use crate::web::api::{CandidateQuery, copy_candidates, visible_candidate, visible_candidates};
 use crate::web::auth::{Authed, form_reviewer, user};
+use crate::web::decide::{confirm_as, reject_as};
 use crate::web::{Shared, WebError, blocking};
 use axum::extract::{Form, Path, Query, State};
 use axum::http::HeaderMap;

@@ -1,8 +1,9 @@
 //! 记分 and 台账: the scorecard with its downloads, and the ledger with undo.
 
 use super::{PageResult, beijing_time, csrf_field, enterprise_select, name_of, page, query_string};
-use crate::web::api::{LedgerQuery, ScoreQuery, sheet, undo_as, visible_entries};
+use crate::web::api::{LedgerQuery, ScoreQuery, sheet, visible_entries};
 use crate::web::auth::{form_reviewer, user};
+use crate::web::decide::undo_as;
 use crate::web::{Shared, WebError, blocking};
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
