@@ -293,6 +293,8 @@ CREATE TABLE source_runs (
                  nodes BLOB NOT NULL
              );",
         ),
+        // The audit trail (操作记录). New migrations go below, one file each.
+        M::up(include_str!("migrations/audit.sql")),
     ])
 }
 

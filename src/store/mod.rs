@@ -6,6 +6,7 @@
 //! web UI's users, tokens, sessions and login failures.
 
 mod articles;
+mod audit;
 mod candidates;
 mod coverage;
 mod frontier;
@@ -20,6 +21,7 @@ use rusqlite::Connection;
 use std::path::Path;
 
 pub use articles::{ArticleListing, ArticleRow, StoredArticle};
+pub use audit::{AuditFilter, AuditRecord, AuditRow};
 pub use candidates::{
     CandidateEvent, CandidateFilter, CandidateRow, CandidateStatus, NewCandidate,
 };
