@@ -11,8 +11,8 @@ mod source;
 mod task;
 mod time;
 
-pub use article::{Article, ExtractorKind, PrintCitation};
-pub use enterprise::{Alias, AliasKind, Enterprise, Registry};
+pub use article::{Article, ArticleKind, ExtractorKind, PrintCitation};
+pub use enterprise::{Alias, AliasKind, Enterprise, Homonym, Registry};
 pub use ids::{ArticleId, SourceId};
 pub use mention::{Confidence, DepthSignals, EnterpriseMatch, Mention, MentionField};
 pub use rules::{

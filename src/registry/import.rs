@@ -412,6 +412,8 @@ fn update(e: &mut Enterprise, r: &Imported, header: &Header) {
     e.name = r.name.clone();
     let was_ambiguous =
         |e: &Enterprise, t: &str| e.aliases.iter().any(|a| a.text == t && a.ambiguous);
+    let was_distinctive =
+        |e: &Enterprise, t: &str| e.aliases.iter().any(|a| a.text == t && a.distinctive);
     let replace_kind =
         |e: &mut Enterprise, kind: AliasKind, items: Vec<(String, Option<NaiveDate>)>| {
             let new: Vec<Alias> = items
@@ -422,6 +424,7 @@ fn update(e: &mut Enterprise, r: &Imported, header: &Header) {
                     } else {
                         was_ambiguous(e, &text)
                     },
+                    distinctive: was_distinctive(e, &text),
                     text,
                     kind,
                     valid_until,

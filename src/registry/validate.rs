@@ -173,6 +173,7 @@ mod tests {
                     kind: AliasKind::ShortName,
                     ambiguous: false,
                     valid_until: None,
+                    distinctive: false,
                 })
                 .collect(),
             parent: parent.map(str::to_string),

@@ -20,7 +20,7 @@ mod users;
 use rusqlite::Connection;
 use std::path::Path;
 
-pub use articles::{ArticleListing, ArticleRow, StoredArticle};
+pub use articles::{ArticleListing, ArticleRow, NonReports, StoredArticle};
 pub use audit::{AuditFilter, AuditRecord, AuditRow};
 pub use candidates::{
     CandidateEvent, CandidateFilter, CandidateRow, CandidateStatus, NewCandidate,

@@ -43,6 +43,8 @@ pub struct SourceHealth {
     pub articles_per_run: f64,
     pub error_rate: f64,
     pub alarms: Vec<Alarm>,
+    /// Stored items that are not reports (advertisements, 版务, pictures).
+    pub non_reports: super::NonReports,
 }
 
 /// Why a source's latest run looks wrong, in English for the operator's
@@ -185,6 +187,7 @@ impl Store {
             runs: rows.len() as u64,
             last_run: rows.first().map(|r| r.0.clone()),
             last_success,
+            non_reports: self.non_reports(source)?,
             ..Default::default()
         };
         if rows.is_empty() {

@@ -1,0 +1,128 @@
+//! Page furniture at the edges of a body, removed by rules on what a line
+//! *is* rather than by per-site strings: a leading 原标题 line (often
+//! hidden), trailing editor lines （责编：…）, share and follow prompts
+//! (分享让更多人看到, 关注公众号：…, 扫码下载客户端), and page-tool tokens
+//! (+1, 图集, 【纠错】, 返回顶部). Used by the selector path and the
+//! generic one alike. A line is furniture only when it is short and holds
+//! no sentence of its own.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// A line naming the editors (or the producers) of the item.
+static EDITOR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[\[【（(]?\s*(?:责任编辑|责编|本版编辑|值班编辑|实习编辑|网络编辑|编辑|校对|审核|审校|终审|初审|监制|出品人|出品|策划|制作|统筹|主编|编审|文字编辑|视频编辑|海报设计|设计)\s*[：:｜|]")
+        .expect("static regex")
+});
+/// An editor tail glued to the end of the last paragraph: …增长。（责编：张三）
+static EDITOR_TAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\s*[\[【（(]\s*(?:责任编辑|责编|编辑)\s*[：:][^\]】）)]{1,30}[\]】）)]\s*$").expect("static regex")
+});
+/// Share, follow and download prompts.
+static PROMPT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"分享让更多人看到|分享到|分享至|一键分享|转发到|关注(?:微信)?公众号|关注我们|欢迎关注|点击关注|扫码关注|扫一扫|扫描二维码|长按(?:识别)?二维码|长按识别|下载客户端|下载.{0,6}APP|点击阅读原文|阅读原文|点个赞|点赞|在看|原文链接|本文来自|版权所有|未经授权|未经许可|禁止转载|不得转载|转载请注明|举报电话|违法和不良信息")
+        .expect("static regex")
+});
+/// Page-tool tokens that stand alone on a line.
+static TOOL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[+＋]\s*1|图集|【?纠错】?|\[?纠错\]?|返回顶部|返回首页|返回|顶部|打印|关闭|收藏|分享|评论|举报|点赞|相关新闻|相关阅读|推荐阅读|延伸阅读|更多精彩|扫码|字号|大|中|小|[|｜/\s·]+)+$")
+        .expect("static regex")
+});
+/// A leading 原标题 line: 原标题：… , 【原标题：…】.
+static ORIGINAL_TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[\[【（(]?\s*原(?:标)?题\s*[：:]").expect("static regex")
+});
+
+/// Furniture lines are at most this long (characters).
+const SHORT: usize = 60;
+
+fn short(l: &str) -> bool {
+    l.chars().count() <= SHORT
+}
+
+/// Whether a trailing line is furniture.
+pub fn is_trailing_furniture(line: &str) -> bool {
+    let l = line.trim().trim_matches('\u{3000}');
+    if l.is_empty() {
+        return true;
+    }
+    if TOOL.is_match(l) {
+        return true;
+    }
+    if !short(l) {
+        return false;
+    }
+    // A line that ends a sentence of its own is text, unless it is plainly a prompt.
+    EDITOR.is_match(l) || PROMPT.is_match(l) || (starts_with_tool(l) && EDITOR_TAIL.is_match(l))
+}
+
+/// `+1 【责任编辑：…】` on one line.
+fn starts_with_tool(l: &str) -> bool {
+    l.starts_with('+') || l.starts_with('＋') || l.starts_with("图集") || l.starts_with("【纠错】")
+}
+
+/// Remove furniture from the edges of a body.
+pub fn strip_furniture(body: &str) -> String {
+    let lines: Vec<&str> = body.lines().collect();
+    let mut start = 0;
+    while start < lines.len().min(3) {
+        let l = lines[start].trim().trim_matches('\u{3000}');
+        if l.is_empty() || (ORIGINAL_TITLE.is_match(l) && l.chars().count() <= 80) {
+            start += 1;
+        } else {
+            break;
+        }
+    }
+    let mut end = lines.len();
+    while end > start && is_trailing_furniture(lines[end - 1]) {
+        end -= 1;
+    }
+    let mut out: Vec<String> = lines[start..end].iter().map(|l| l.to_string()).collect();
+    if let Some(last) = out.last_mut() {
+        let cut = EDITOR_TAIL.replace(last, "").trim_end().to_string();
+        if !cut.is_empty() {
+            *last = cut;
+        }
+    }
+    out.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trailing_share_follow_and_editor_lines_go() {
+        let body = "万州区推进国企改革。\n改革成效明显。\n分享让更多人看到\n关注公众号：万州发布\n（责编：胡永秋、杨光宇）";
+        assert_eq!(strip_furniture(body), "万州区推进国企改革。\n改革成效明显。");
+        let body = "正文一段。\n图集\n+1\n【纠错】\n[责任编辑: 王某]";
+        assert_eq!(strip_furniture(body), "正文一段。");
+        let body = "正文一段。\n+1 【责任编辑：王某】";
+        assert_eq!(strip_furniture(body), "正文一段。");
+        let body = "正文最后一段，营收增长百分之十二。（责编：张三）";
+        assert_eq!(strip_furniture(body), "正文最后一段，营收增长百分之十二。");
+        let body = "正文。\n责任编辑：李四\n扫一扫在手机打开当前页";
+        assert_eq!(strip_furniture(body), "正文。");
+    }
+
+    #[test]
+    fn a_leading_original_title_goes() {
+        let body = "原标题：老码头焕发新活力\n春日的长江万州段，货轮往来穿梭。";
+        assert_eq!(strip_furniture(body), "春日的长江万州段，货轮往来穿梭。");
+        let body = "【原标题：老码头焕发新活力】\n正文。";
+        assert_eq!(strip_furniture(body), "正文。");
+    }
+
+    #[test]
+    fn text_that_mentions_the_words_stays() {
+        // A closing paragraph that talks about sharing is text.
+        let body = "正文。\n据介绍，该平台上线后，职工可以把改革经验分享到各个班组，也可以通过关注公众号了解最新政策，目前已有三千多人使用，反响良好。";
+        assert_eq!(strip_furniture(body), body);
+        // An editor named in a sentence stays.
+        let body = "正文。\n编辑部主任王某说，改革让报社焕发活力。";
+        assert_eq!(strip_furniture(body), body);
+        // The print citation of a reprint stays (it dates the print report).
+        let body = "正文。\n《 人民日报 》（ 2024年05月10日 04 版）";
+        assert_eq!(strip_furniture(body), body);
+    }
+}
