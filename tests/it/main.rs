@@ -10,6 +10,7 @@ mod fetch;
 mod hardening;
 mod ledger;
 mod matching;
+mod non_reports;
 mod outlets;
 mod pipeline;
 mod registry;
