@@ -28,6 +28,15 @@ static TOOL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:[+＋]\s*1|图集|【?纠错】?|\[?纠错\]?|返回顶部|返回首页|返回|顶部|打印|关闭|收藏|分享|评论|举报|点赞|相关新闻|相关阅读|推荐阅读|延伸阅读|更多精彩|扫码|字号|大|中|小|[|｜/\s·]+)+$")
         .expect("static regex")
 });
+/// A line that is nothing but a control of the page or of a media player
+/// (播报, 编辑, 收起, 倍速, 高清, 00:00/01:45, 1.5X, 480P) or a player's
+/// message (正在为您切换…, 很抱歉，当前视频播放失败, 错误代码：…): never text,
+/// wherever it stands.
+static CONTROL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(?:播报|编辑|\[编辑\]|收起|展开|展开全文|全屏|退出全屏|画中画|静音|倍速|高清|超清|标清|流畅|蓝光|原画|自动|直播|循环播放|跳过片头|设置成功|重播|播放|暂停|\d{1,2}:\d{2}(?::\d{2})?(?:\s*/\s*\d{1,2}:\d{2}(?::\d{2})?)?|\d(?:\.\d{1,2})?\s*[Xx倍]|\d{3,4}[Pp]|\d{1,3}%)\s*)+$|^(?:正在为您切换|很抱歉，当前视频播放失败|错误代码[：:]|播放速度[：:]|时长[：:]\s*\d|建议(?:在)?WIFI下|您的浏览器不支持|视频加载中)")
+        .expect("static regex")
+});
+
 /// A leading 原标题 line: 原标题：… , 【原标题：…】.
 static ORIGINAL_TITLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[\[【（(]?\s*原(?:标)?题\s*[：:]").expect("static regex")
@@ -77,7 +86,14 @@ pub fn strip_furniture(body: &str) -> String {
     while end > start && is_trailing_furniture(lines[end - 1]) {
         end -= 1;
     }
-    let mut out: Vec<String> = lines[start..end].iter().map(|l| l.to_string()).collect();
+    let mut out: Vec<String> = lines[start..end]
+        .iter()
+        .filter(|l| {
+            let t = l.trim().trim_matches('\u{3000}');
+            t.chars().count() > 40 || !CONTROL.is_match(t)
+        })
+        .map(|l| l.to_string())
+        .collect();
     if let Some(last) = out.last_mut() {
         let cut = EDITOR_TAIL.replace(last, "").trim_end().to_string();
         if !cut.is_empty() {
@@ -103,6 +119,18 @@ mod tests {
         assert_eq!(strip_furniture(body), "正文最后一段，营收增长百分之十二。");
         let body = "正文。\n责任编辑：李四\n扫一扫在手机打开当前页";
         assert_eq!(strip_furniture(body), "正文。");
+    }
+
+    #[test]
+    fn page_and_player_controls_go_wherever_they_stand() {
+        let body = "历史沿革\n播报\n编辑\n2023年12月，省政府批复设立开发区。\n正在为您切换到高清 480P,请稍候...\n00:00/01:45\n倍速\n1.5X\n高清\n很抱歉，当前视频播放失败\n5月20日起，栏目推出系列访谈节目。";
+        assert_eq!(
+            strip_furniture(body),
+            "历史沿革\n2023年12月，省政府批复设立开发区。\n5月20日起，栏目推出系列访谈节目。"
+        );
+        // A sentence about a player is text.
+        let body = "正文。\n编辑部介绍，新版播放器支持倍速和高清播放，用户反映良好。";
+        assert_eq!(strip_furniture(body), body);
     }
 
     #[test]
