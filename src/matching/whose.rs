@@ -28,6 +28,12 @@ const CLAUSE_ENDS: &[char] = &['，', '。', '；', '！', '？', '、', '\n', '
 /// How far back in its clause a place qualifies a name (characters).
 const PLACE_WINDOW: usize = 10;
 const MAX_ORG: usize = 40;
+/// Place names that are also everyday words (长江南岸, 长寿, 石柱): before a
+/// short name they count only with their suffix (南岸区, 长寿区).
+const WORDLIKE_PLACES: &[&str] = &[
+    "江北", "南岸", "长寿", "石柱", "大足", "两江", "双桥", "城口", "江城", "蓉城", "星城",
+    "鹏城", "羊城", "泉城", "榕城", "春城", "筑城",
+];
 
 /// A definition (以下简称“X”) for an organisation that is not ours.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -177,7 +183,7 @@ impl Matcher {
             }
             let Some(a) = c.alias else { continue };
             let name = &self.names[c.ent][a];
-            if name.has_anchor || !matches!(c.kind, AliasKind::ShortName | AliasKind::Brand) {
+            if name.has_anchor || c.kind != AliasKind::ShortName {
                 continue;
             }
             let text = &fields[c.field].norm.text;
@@ -196,7 +202,15 @@ impl Matcher {
             if let Some(p) = self
                 .foreign_places
                 .iter()
-                .filter(|p| clause.contains(p.as_str()))
+                .filter(|p| {
+                    if WORDLIKE_PLACES.contains(&p.as_str()) {
+                        super::words::PLACE_SUFFIXES
+                            .iter()
+                            .any(|s| clause.contains(&format!("{p}{s}")))
+                    } else {
+                        clause.contains(p.as_str())
+                    }
+                })
                 .max_by_key(|p| p.len())
             {
                 c.not_ours = Some(format!(

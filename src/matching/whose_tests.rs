@@ -156,6 +156,11 @@ fn a_short_name_after_another_place_is_not_ours() {
     assert!(evidence("", body).is_empty());
     let r = reasons_of("", "万州区国资委组织学习。湖北省属国企三峡水务推进混改。", "sx-water");
     assert!(r.contains("湖北"), "{r}");
+    // A place name that is an everyday word needs its suffix.
+    let body = "万州区国资委介绍，位于长江南岸的三峡水务推进供水改革。";
+    assert_eq!(evidence("", body), ["sx-water"]);
+    let body = "万州区国资委组织学习。南岸区属国企三峡水务推进混改。";
+    assert!(evidence("", body).is_empty());
     // Our own district in the same clause keeps it ours.
     let body = "万州区国资委介绍，与湖北相比，万州区属国企三峡水务改革更早。";
     assert_eq!(evidence("", body), ["sx-water"]);
