@@ -31,7 +31,7 @@ const MAX_ORG: usize = 40;
 /// Place names that are also everyday words (长江南岸, 长寿, 石柱): before a
 /// short name they count only with their suffix (南岸区, 长寿区).
 const WORDLIKE_PLACES: &[&str] = &[
-    "江北", "南岸", "长寿", "石柱", "大足", "两江", "双桥", "城口", "江城", "蓉城", "星城",
+    "江北", "南岸", "长寿", "大足", "两江", "双桥", "江城", "蓉城", "星城",
     "鹏城", "羊城", "泉城", "榕城", "春城", "筑城",
 ];
 

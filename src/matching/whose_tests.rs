@@ -161,6 +161,15 @@ fn a_short_name_after_another_place_is_not_ours() {
     assert_eq!(evidence("", body), ["sx-water"]);
     let body = "万州区国资委组织学习。南岸区属国企三峡水务推进混改。";
     assert!(evidence("", body).is_empty());
+    // A county's name before an ambiguous alias on a home source.
+    let m = Matcher::new(&registry());
+    let mut a = article("", "万州、丰都、石柱等区县探索平台公司转型。\n石柱则推动水务集团与其他国企重组。");
+    a.source = SourceId("wz-gov".into());
+    let ctx = MatchContext::for_source(&registry(), "wz-gov");
+    assert!(m.match_article(&a, &ctx).iter().all(|v| !v.evidence));
+    // 当地 points back to the district named before it.
+    let body = "记者在万州采访时看到，当地水务集团将岗位全部纳入竞聘。";
+    assert_eq!(evidence("", body), ["sx-water"]);
     // Our own district in the same clause keeps it ours.
     let body = "万州区国资委介绍，与湖北相比，万州区属国企三峡水务改革更早。";
     assert_eq!(evidence("", body), ["sx-water"]);
