@@ -25,7 +25,7 @@ static PROMPT: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// Page-tool tokens that stand alone on a line.
 static TOOL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:[+＋]\s*1|图集|【?纠错】?|\[?纠错\]?|返回顶部|返回首页|返回|顶部|打印|关闭|收藏|分享|评论|举报|点赞|相关新闻|相关阅读|推荐阅读|延伸阅读|更多精彩|扫码|字号|大|中|小|[|｜/\s·]+)+$")
+    Regex::new(r"^(?:[+＋]\s*1|图集|【?纠错】?|\[?纠错\]?|返回顶部|返回首页|返回|顶部|上一页|下一页|首页|尾页|末页|\d{1,3}|打印|关闭|收藏|分享|评论|举报|点赞|相关新闻|相关阅读|推荐阅读|延伸阅读|更多精彩|扫码|字号|大|中|小|[|｜/\s·]+)+$")
         .expect("static regex")
 });
 /// A line that is nothing but a control of the page or of a media player
@@ -61,14 +61,15 @@ pub fn is_trailing_furniture(line: &str) -> bool {
     if !short(l) {
         return false;
     }
-    // A line that ends a sentence of its own is text, unless it is plainly a prompt.
-    EDITOR.is_match(l) || PROMPT.is_match(l) || (starts_with_tool(l) && EDITOR_TAIL.is_match(l))
+    // Tool tokens before an editor line on the same line: +1 责任编辑：…
+    let rest = LEADING_TOOLS.replace(l, "");
+    EDITOR.is_match(l) || PROMPT.is_match(l) || EDITOR.is_match(&rest) || (rest != l && EDITOR_TAIL.is_match(l))
 }
 
-/// `+1 【责任编辑：…】` on one line.
-fn starts_with_tool(l: &str) -> bool {
-    l.starts_with('+') || l.starts_with('＋') || l.starts_with("图集") || l.starts_with("【纠错】")
-}
+/// Tool tokens at the start of a line (+1, 图集, 【纠错】).
+static LEADING_TOOLS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(?:[+＋]\s*1|图集|【纠错】|\[纠错\]|纠错|分享|收藏|打印)\s*)+").expect("static regex")
+});
 
 /// Remove furniture from the edges of a body.
 pub fn strip_furniture(body: &str) -> String {
@@ -114,6 +115,8 @@ mod tests {
         let body = "正文一段。\n图集\n+1\n【纠错】\n[责任编辑: 王某]";
         assert_eq!(strip_furniture(body), "正文一段。");
         let body = "正文一段。\n+1 【责任编辑：王某】";
+        assert_eq!(strip_furniture(body), "正文一段。");
+        let body = "正文一段。\n图集\n+1 责任编辑：王某\n上一页 1 2 下一页";
         assert_eq!(strip_furniture(body), "正文一段。");
         let body = "正文最后一段，营收增长百分之十二。（责编：张三）";
         assert_eq!(strip_furniture(body), "正文最后一段，营收增长百分之十二。");
