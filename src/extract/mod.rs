@@ -260,7 +260,7 @@ pub fn extract_article(input: &PageInput, fields: &FieldSelectors, hints: &Hints
         pretitle = None;
     }
     // A selector's or enpproperty's author only when it reads as one.
-    let author = author
+    let mut author = author
         .filter(|a| byline::plausible_author(a))
         .or_else(|| enp.author.as_deref().and_then(byline::meta_author));
 
@@ -331,6 +331,16 @@ pub fn extract_article(input: &PageInput, fields: &FieldSelectors, hints: &Hints
         run.warnings.push("no date found".into());
     }
 
+    // A byline standing as the body's first paragraph is not body text.
+    let body = match body.split_once('\n') {
+        Some((first, rest)) if byline::is_byline_line(first) && !rest.trim().is_empty() => {
+            if author.is_none() {
+                author = clean_author(first);
+            }
+            rest.to_string()
+        }
+        _ => body,
+    };
     // The printed byline (under the headline, or the body's first lines)
     // before a metadata author, which is taken only when it reads as one.
     let author = author
