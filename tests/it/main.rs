@@ -11,6 +11,7 @@ mod hardening;
 mod heldout_sets;
 mod ledger;
 mod matching;
+mod matching_heldout;
 mod non_reports;
 mod outlets;
 mod pipeline;
