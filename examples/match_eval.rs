@@ -7,8 +7,8 @@
 
 use reform_radar::extract::kind::classify;
 use reform_radar::matching::eval::{evaluate_reports, parse_labelled, parse_registry};
-use reform_radar::model::ArticleKind;
 use reform_radar::matching::{MatchContext, Matcher};
+use reform_radar::model::ArticleKind;
 
 fn main() -> anyhow::Result<()> {
     let dir = std::env::args()
@@ -44,8 +44,9 @@ fn main() -> anyhow::Result<()> {
     }
     println!("{} labelled articles", set.len());
     // As the pipeline does: only reports are matched.
-    let is_report =
-        |a: &reform_radar::model::Article| classify(a.page.as_deref(), &a.title, &a.body) == ArticleKind::Report;
+    let is_report = |a: &reform_radar::model::Article| {
+        classify(a.page.as_deref(), &a.title, &a.body) == ArticleKind::Report
+    };
     print!("{}", evaluate_reports(&matcher, &set, &is_report).render());
     Ok(())
 }

@@ -25,8 +25,9 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 /// An internal code in place of a name.
-static CODE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[A-Za-z]{0,4}[_\-]?[0-9][0-9A-Za-z_\-]*$").expect("static regex"));
+static CODE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[A-Za-z]{0,4}[_\-]?[0-9][0-9A-Za-z_\-]*$").expect("static regex")
+});
 
 /// Does a metadata author look like a name or a byline?
 pub fn plausible_author(s: &str) -> bool {
@@ -45,7 +46,8 @@ pub fn plausible_author(s: &str) -> bool {
         return false;
     }
     // The site's own name (人民网, 新华网) is a source, not an author.
-    if han > 0 && n <= 8 && (s.ends_with('网') || s.ends_with("客户端") || s.ends_with("网站")) {
+    if han > 0 && n <= 8 && (s.ends_with('网') || s.ends_with("客户端") || s.ends_with("网站"))
+    {
         return false;
     }
     true
@@ -68,15 +70,29 @@ pub fn is_byline_line(line: &str) -> bool {
 }
 
 fn has_role(l: &str) -> bool {
-    ["记者", "通讯员", "评论员", "撰稿", "作者", "文／", "文/", "文："]
-        .iter()
-        .any(|r| l.contains(r))
+    [
+        "记者",
+        "通讯员",
+        "评论员",
+        "撰稿",
+        "作者",
+        "文／",
+        "文/",
+        "文：",
+    ]
+    .iter()
+    .any(|r| l.contains(r))
 }
 
 /// The printed byline among the first lines of `text` (a body, or the page
 /// text under the headline): a byline line, or a dateline's （记者 …）.
 pub fn printed_byline(text: &str, lines: usize) -> Option<String> {
-    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()).take(lines) {
+    for line in text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .take(lines)
+    {
         let line = line.trim_start_matches(['\u{3000}', ' ']);
         if is_byline_line(line) {
             return clean_author(line);
@@ -101,10 +117,25 @@ mod tests {
 
     #[test]
     fn codes_and_site_names_are_not_authors() {
-        for code in ["L_104485", "105464", "2909", "rmw_01", "xh-2024", "人民网", "新华网", " "] {
+        for code in [
+            "L_104485",
+            "105464",
+            "2909",
+            "rmw_01",
+            "xh-2024",
+            "人民网",
+            "新华网",
+            " ",
+        ] {
             assert!(!plausible_author(code), "{code}");
         }
-        for name in ["王明", "本报记者 王乐文 方敏", "新华社记者 李华", "Zhang Wei", "欧阳·木兰"] {
+        for name in [
+            "王明",
+            "本报记者 王乐文 方敏",
+            "新华社记者 李华",
+            "Zhang Wei",
+            "欧阳·木兰",
+        ] {
             assert!(plausible_author(name), "{name}");
         }
         assert_eq!(meta_author("L_104485"), None);
@@ -130,7 +161,11 @@ mod tests {
             Some("《瞭望》新闻周刊记者 吴凡")
         );
         assert_eq!(
-            printed_byline("本报重庆6月11日电（记者 王明）走进万州，墙上的公示栏格外醒目。", 3).as_deref(),
+            printed_byline(
+                "本报重庆6月11日电（记者 王明）走进万州，墙上的公示栏格外醒目。",
+                3
+            )
+            .as_deref(),
             Some("本报记者 王明")
         );
         assert_eq!(
@@ -138,7 +173,13 @@ mod tests {
             Some("新华社记者李华、赵强")
         );
         // Sentences that mention a reporter are not bylines.
-        assert_eq!(printed_byline("记者走进万州城投集团，看到了改革的成果。", 3), None);
-        assert_eq!(printed_byline("近年来，万州区推进改革。\n记者了解到，改革成效明显。", 3), None);
+        assert_eq!(
+            printed_byline("记者走进万州城投集团，看到了改革的成果。", 3),
+            None
+        );
+        assert_eq!(
+            printed_byline("近年来，万州区推进改革。\n记者了解到，改革成效明显。", 3),
+            None
+        );
     }
 }

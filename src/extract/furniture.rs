@@ -16,7 +16,8 @@ static EDITOR: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// An editor tail glued to the end of the last paragraph: …增长。（责编：张三）
 static EDITOR_TAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\s*[\[【（(]\s*(?:责任编辑|责编|编辑)\s*[：:][^\]】）)]{1,30}[\]】）)]\s*$").expect("static regex")
+    Regex::new(r"\s*[\[【（(]\s*(?:责任编辑|责编|编辑)\s*[：:][^\]】）)]{1,30}[\]】）)]\s*$")
+        .expect("static regex")
 });
 /// Share, follow and download prompts.
 static PROMPT: LazyLock<Regex> = LazyLock::new(|| {
@@ -38,9 +39,8 @@ static CONTROL: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A leading 原标题 line: 原标题：… , 【原标题：…】.
-static ORIGINAL_TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[\[【（(]?\s*原(?:标)?题\s*[：:]").expect("static regex")
-});
+static ORIGINAL_TITLE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[\[【（(]?\s*原(?:标)?题\s*[：:]").expect("static regex"));
 
 /// Furniture lines are at most this long (characters).
 const SHORT: usize = 60;
@@ -63,12 +63,16 @@ pub fn is_trailing_furniture(line: &str) -> bool {
     }
     // Tool tokens before an editor line on the same line: +1 责任编辑：…
     let rest = LEADING_TOOLS.replace(l, "");
-    EDITOR.is_match(l) || PROMPT.is_match(l) || EDITOR.is_match(&rest) || (rest != l && EDITOR_TAIL.is_match(l))
+    EDITOR.is_match(l)
+        || PROMPT.is_match(l)
+        || EDITOR.is_match(&rest)
+        || (rest != l && EDITOR_TAIL.is_match(l))
 }
 
 /// Tool tokens at the start of a line (+1, 图集, 【纠错】).
 static LEADING_TOOLS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:(?:[+＋]\s*1|图集|【纠错】|\[纠错\]|纠错|分享|收藏|打印)\s*)+").expect("static regex")
+    Regex::new(r"^(?:(?:[+＋]\s*1|图集|【纠错】|\[纠错\]|纠错|分享|收藏|打印)\s*)+")
+        .expect("static regex")
 });
 
 /// Remove furniture from the edges of a body.
@@ -111,7 +115,10 @@ mod tests {
     #[test]
     fn trailing_share_follow_and_editor_lines_go() {
         let body = "万州区推进国企改革。\n改革成效明显。\n分享让更多人看到\n关注公众号：万州发布\n（责编：胡永秋、杨光宇）";
-        assert_eq!(strip_furniture(body), "万州区推进国企改革。\n改革成效明显。");
+        assert_eq!(
+            strip_furniture(body),
+            "万州区推进国企改革。\n改革成效明显。"
+        );
         let body = "正文一段。\n图集\n+1\n【纠错】\n[责任编辑: 王某]";
         assert_eq!(strip_furniture(body), "正文一段。");
         let body = "正文一段。\n+1 【责任编辑：王某】";

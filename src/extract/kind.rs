@@ -17,8 +17,9 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 /// The page label's name part is an advertisement page.
-static AD_PAGE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:^|[：:\s版])(?:广告|专版广告|广告专版|公告广告)\s*$").expect("static regex"));
+static AD_PAGE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[：:\s版])(?:广告|专版广告|广告专版|公告广告)\s*$").expect("static regex")
+});
 /// A title or a line that says it is an advertisement.
 static AD_MARK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[\[【（(]?\s*(?:广告|本版广告|商业广告|广告专版|企业形象广告|形象广告|推广|赞助)\s*[\]】）)]?$")
@@ -48,7 +49,8 @@ static NOTICE_TITLE: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// Titles of picture items.
 static PICTURE_TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"图片报道|摄影报道|图片新闻|^图说|^组图|^\[组图\]|^【组图】|^图集|影像|^视觉").expect("static regex")
+    Regex::new(r"图片报道|摄影报道|图片新闻|^图说|^组图|^\[组图\]|^【组图】|^图集|影像|^视觉")
+        .expect("static regex")
 });
 /// A caption line: 图为…, …（新华社记者 某某摄）, 某某摄.
 static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
@@ -111,12 +113,22 @@ mod tests {
     #[test]
     fn items_of_an_advertisement_page() {
         // The title has no 广告; the text is a name, a slogan and a phone.
-        let body = "重庆市万州区城市建设投资（集团）有限公司\n匠心筑城 品质万州\n联系电话：023-58888888";
-        assert_eq!(classify(Some("13版：广告"), "匠心筑城", body), Advertisement);
-        assert_eq!(classify(Some("第13版 广告"), "一座城的温度", body), Advertisement);
+        let body =
+            "重庆市万州区城市建设投资（集团）有限公司\n匠心筑城 品质万州\n联系电话：023-58888888";
+        assert_eq!(
+            classify(Some("13版：广告"), "匠心筑城", body),
+            Advertisement
+        );
+        assert_eq!(
+            classify(Some("第13版 广告"), "一座城的温度", body),
+            Advertisement
+        );
         // A report on a normal page is a report.
         let report = "本报重庆6月11日电（记者 王明）走进重庆市万州区城市建设投资（集团）有限公司，墙上的公示栏格外醒目。";
-        assert_eq!(classify(Some("10版：经济"), "三项制度改革激发活力", report), Report);
+        assert_eq!(
+            classify(Some("10版：经济"), "三项制度改革激发活力", report),
+            Report
+        );
         // 广告 in a page name that is not an ad page.
         assert_eq!(classify(Some("05版：广告与市场"), "某某", report), Report);
     }
@@ -124,24 +136,43 @@ mod tests {
     #[test]
     fn advertorials_and_marked_advertisements() {
         let body = "万州城投集团 匠心筑城\n品质生活 从这里开始\n招商热线：023-58888888\n地址：重庆市万州区某某路1号";
-        assert_eq!(classify(Some("07版：专题"), "品质万州", body), Advertisement);
-        assert_eq!(classify(None, "品质万州", "（广告）\n万州城投集团祝全区人民新春快乐"), Advertisement);
+        assert_eq!(
+            classify(Some("07版：专题"), "品质万州", body),
+            Advertisement
+        );
+        assert_eq!(
+            classify(None, "品质万州", "（广告）\n万州城投集团祝全区人民新春快乐"),
+            Advertisement
+        );
         // A report that quotes a hotline stays a report.
         let report = "本报讯（记者 李华）万州区开通国企改革咨询热线，电话：023-58123456。区国资委表示，热线将解答职工关切。";
-        assert_eq!(classify(Some("03版：要闻"), "国企改革咨询热线开通", report), Report);
+        assert_eq!(
+            classify(Some("03版：要闻"), "国企改革咨询热线开通", report),
+            Report
+        );
     }
 
     #[test]
     fn banwu_items() {
-        assert_eq!(classify(Some("10版：经济"), "本版责编：张三 李四 版式设计：王五", ""), Notice);
+        assert_eq!(
+            classify(Some("10版：经济"), "本版责编：张三 李四 版式设计：王五", ""),
+            Notice
+        );
         assert_eq!(
             classify(Some("10版：经济"), "图片", "本版责编：张三\n版式设计：王五"),
             Notice
         );
-        assert_eq!(classify(None, "更正启事", "本报3月2日第5版……特此更正。"), Notice);
+        assert_eq!(
+            classify(None, "更正启事", "本报3月2日第5版……特此更正。"),
+            Notice
+        );
         // An article about editors is a report.
         assert_eq!(
-            classify(None, "编辑部的故事", "本报记者 王明\n责任编辑这个岗位，在改革中也在变化。记者走访了多家报社，了解编辑们的日常工作与新挑战。"),
+            classify(
+                None,
+                "编辑部的故事",
+                "本报记者 王明\n责任编辑这个岗位，在改革中也在变化。记者走访了多家报社，了解编辑们的日常工作与新挑战。"
+            ),
             Report
         );
     }
@@ -149,16 +180,27 @@ mod tests {
     #[test]
     fn picture_items() {
         assert_eq!(
-            classify(Some("04版：要闻"), "图片报道", "图为万州新田港作业区一派繁忙景象。\n本报记者 王明摄"),
+            classify(
+                Some("04版：要闻"),
+                "图片报道",
+                "图为万州新田港作业区一派繁忙景象。\n本报记者 王明摄"
+            ),
             Picture
         );
         assert_eq!(
-            classify(None, "长江岸边", "图为万州新田港集装箱码头。（新华社记者 刘某摄）"),
+            classify(
+                None,
+                "长江岸边",
+                "图为万州新田港集装箱码头。（新华社记者 刘某摄）"
+            ),
             Picture
         );
         assert_eq!(classify(Some("04版：要闻"), "江畔新景", ""), Picture);
         // A report with a photo caption inside is a report.
         let body = "本报记者 王明\n图为新田港。\n近年来，万州港口集团以混合所有制改革为突破口，引入战略投资者，组建专业化运营公司，港口吞吐量连续三年保持两位数增长。集团负责人介绍，改革让老码头焕发新活力。";
-        assert_eq!(classify(Some("04版：要闻"), "老码头焕发新活力", body), Report);
+        assert_eq!(
+            classify(Some("04版：要闻"), "老码头焕发新活力", body),
+            Report
+        );
     }
 }

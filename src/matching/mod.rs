@@ -344,7 +344,13 @@ impl Matcher {
         for (e, found) in per_ent {
             let ent = &self.registry.enterprises[e];
             let parent = ent.parent.as_deref().and_then(|p| self.registry.get(p));
-            out.push(verdict::judge(ent, parent, found, &stats, self.anchor_word()));
+            out.push(verdict::judge(
+                ent,
+                parent,
+                found,
+                &stats,
+                self.anchor_word(),
+            ));
         }
         out.sort_by(|a, b| {
             b.score

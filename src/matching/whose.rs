@@ -24,15 +24,17 @@ use crate::model::AliasKind;
 /// Company-form endings cut off an organisation's name for the reason.
 const FORMS: &[&str] = &["股份有限公司", "有限责任公司", "有限公司"];
 /// Clause ends: a place before one of these does not qualify a name after.
-const CLAUSE_ENDS: &[char] = &['，', '。', '；', '！', '？', '、', '\n', ',', ';', ':', '：', '"'];
+const CLAUSE_ENDS: &[char] = &[
+    '，', '。', '；', '！', '？', '、', '\n', ',', ';', ':', '：', '"',
+];
 /// How far back in its clause a place qualifies a name (characters).
 const PLACE_WINDOW: usize = 10;
 const MAX_ORG: usize = 40;
 /// Place names that are also everyday words (长江南岸, 长寿, 石柱): before a
 /// short name they count only with their suffix (南岸区, 长寿区).
 const WORDLIKE_PLACES: &[&str] = &[
-    "江北", "南岸", "长寿", "大足", "两江", "双桥", "江城", "蓉城", "星城",
-    "鹏城", "羊城", "泉城", "榕城", "春城", "筑城",
+    "江北", "南岸", "长寿", "大足", "两江", "双桥", "江城", "蓉城", "星城", "鹏城", "羊城", "泉城",
+    "榕城", "春城", "筑城",
 ];
 
 /// A definition (以下简称“X”) for an organisation that is not ours.
@@ -157,7 +159,11 @@ impl Matcher {
                 for (s, _) in f.norm.text.match_indices(d.alias.as_str()) {
                     let e = s + d.alias.len();
                     for c in cands.iter_mut() {
-                        if c.field != fi || c.dropped || c.not_ours.is_some() || c.end <= s || c.start >= e
+                        if c.field != fi
+                            || c.dropped
+                            || c.not_ours.is_some()
+                            || c.end <= s
+                            || c.start >= e
                         {
                             continue;
                         }
@@ -196,7 +202,12 @@ impl Matcher {
                 .last()
                 .map_or(c.start, |(i, _)| i);
             let clause = &text[clause_start..c.start];
-            if clause.is_empty() || self.anchor_texts.iter().any(|an| clause.contains(an.as_str())) {
+            if clause.is_empty()
+                || self
+                    .anchor_texts
+                    .iter()
+                    .any(|an| clause.contains(an.as_str()))
+            {
                 continue;
             }
             if let Some(p) = self
@@ -224,12 +235,7 @@ impl Matcher {
     }
 
     /// Short names need an anchor of ours somewhere in the article.
-    pub(super) fn need_article_anchor(
-        &self,
-        fields: &[Field],
-        cands: &mut [Cand],
-        anchored: bool,
-    ) {
+    pub(super) fn need_article_anchor(&self, fields: &[Field], cands: &mut [Cand], anchored: bool) {
         if anchored {
             return;
         }
@@ -273,7 +279,11 @@ impl Matcher {
                 let Some(s) = scope.find(p.as_str()) else {
                     continue;
                 };
-                let run: String = scope[s..].chars().take_while(|c| is_cjk(*c)).take(MAX_ORG).collect();
+                let run: String = scope[s..]
+                    .chars()
+                    .take_while(|c| is_cjk(*c))
+                    .take(MAX_ORG)
+                    .collect();
                 let end = ["有限公司", "公司", "集团"]
                     .iter()
                     .filter_map(|w| run.rfind(w).map(|i| i + w.len()))
@@ -300,10 +310,7 @@ impl Matcher {
 
     /// The district's name as reasons write it.
     pub(super) fn anchor_word(&self) -> &str {
-        self.registry
-            .anchors
-            .first()
-            .map_or("万州", String::as_str)
+        self.registry.anchors.first().map_or("万州", String::as_str)
     }
 }
 

@@ -129,9 +129,14 @@ fn an_alias_declared_for_another_company_is_theirs() {
     assert!(r.contains("“建投集团”在本文指湖北某某建设投资集团"), "{r}");
     // The binding holds even where our district is named elsewhere.
     let body2 = format!("{body}\n万州区国资委组织考察团赴当地学习。");
-    assert!(evidence("", &body2).is_empty(), "{:?}", evidence("", &body2));
+    assert!(
+        evidence("", &body2).is_empty(),
+        "{:?}",
+        evidence("", &body2)
+    );
     // 下称 and 简称 in brackets, a Wuhan company, an ambiguous alias.
-    let body3 = "武汉江城城市建设投资有限公司（下称“城投集团”）日前完成改制。万州区代表团参观了城投集团。";
+    let body3 =
+        "武汉江城城市建设投资有限公司（下称“城投集团”）日前完成改制。万州区代表团参观了城投集团。";
     assert!(evidence("", body3).is_empty());
     let r = reasons_of("", body3, "wz-ctjt");
     assert!(r.contains("在本文指武汉江城城市建设投资"), "{r}");
@@ -154,7 +159,11 @@ fn a_short_name_after_another_place_is_not_ours() {
     assert!(evidence("", body).is_empty(), "{:?}", evidence("", body));
     let body = "万州区国资委组织学习。在武汉的建投集团，改革已见成效。";
     assert!(evidence("", body).is_empty());
-    let r = reasons_of("", "万州区国资委组织学习。湖北省属国企三峡水务推进混改。", "sx-water");
+    let r = reasons_of(
+        "",
+        "万州区国资委组织学习。湖北省属国企三峡水务推进混改。",
+        "sx-water",
+    );
     assert!(r.contains("湖北"), "{r}");
     // A place name that is an everyday word needs its suffix.
     let body = "万州区国资委介绍，位于长江南岸的三峡水务推进供水改革。";
@@ -163,7 +172,10 @@ fn a_short_name_after_another_place_is_not_ours() {
     assert!(evidence("", body).is_empty());
     // A county's name before an ambiguous alias on a home source.
     let m = Matcher::new(&registry());
-    let mut a = article("", "万州、丰都、石柱等区县探索平台公司转型。\n石柱则推动水务集团与其他国企重组。");
+    let mut a = article(
+        "",
+        "万州、丰都、石柱等区县探索平台公司转型。\n石柱则推动水务集团与其他国企重组。",
+    );
     a.source = SourceId("wz-gov".into());
     let ctx = MatchContext::for_source(&registry(), "wz-gov");
     assert!(m.match_article(&a, &ctx).iter().all(|v| !v.evidence));
@@ -193,7 +205,10 @@ fn short_names_need_an_anchor_somewhere_in_the_article() {
     let body = "重庆三峡水务集团有限公司成立于2003年。\n三峡水务推进改革。";
     assert_eq!(evidence("", body), ["sx-water"]);
     // A name the registry marks distinctive counts alone.
-    assert_eq!(evidence("", "平湖文旅推进改革，引入战略投资者。"), ["wz-wl"]);
+    assert_eq!(
+        evidence("", "平湖文旅推进改革，引入战略投资者。"),
+        ["wz-wl"]
+    );
     // A home source is its own anchor.
     let m = Matcher::new(&registry());
     let mut a = article("", "三峡水务推进混改。");
@@ -208,7 +223,10 @@ fn registry_homonyms_are_someone_else() {
     let body = "万州区企业代表走访了重庆三峡担保集团。";
     assert!(evidence("", body).is_empty());
     let r = reasons_of("", body, "wz-db");
-    assert!(r.contains("“三峡担保”在本文指重庆三峡融资担保集团股份有限公司"), "{r}");
+    assert!(
+        r.contains("“三峡担保”在本文指重庆三峡融资担保集团股份有限公司"),
+        "{r}"
+    );
     // Without the homonym around it, ours.
     assert_eq!(evidence("", "万州区三峡担保完成增资。"), ["wz-db"]);
     // A name that is itself a known namesake (江城 is Wuhan) needs our
@@ -231,7 +249,9 @@ fn a_central_soe_named_like_ours_is_not_ours() {
     // A registry with a short name 三峡建设: 中国三峡建设管理有限公司 is a
     // central SOE's subsidiary and in the built-in list.
     let mut reg = registry();
-    reg.enterprises[1].aliases.push(alias("三峡建设", AliasKind::ShortName, false));
+    reg.enterprises[1]
+        .aliases
+        .push(alias("三峡建设", AliasKind::ShortName, false));
     let m = Matcher::new(&reg);
     let a = article("", "万州区干部参观了中国三峡建设管理有限公司承建的工程。");
     let out = m.match_article(&a, &MatchContext::default());

@@ -35,7 +35,12 @@ impl MatchSummary {
     pub fn line(&self) -> String {
         format!(
             "matched {} articles: {} name a registered enterprise; {} new candidates, {} leads, {} withdrawn; {} not reports",
-            self.articles, self.matched, self.new_candidates, self.leads, self.withdrawn, self.not_reports
+            self.articles,
+            self.matched,
+            self.new_candidates,
+            self.leads,
+            self.withdrawn,
+            self.not_reports
         )
     }
     pub fn add(&mut self, o: &MatchSummary) {

@@ -164,7 +164,10 @@ pub fn read(path: &Path) -> (Registry, Problems) {
             bad(&format!("homonym[{i}].name"), "empty".into());
         }
         if h.means.trim().is_empty() {
-            bad(&format!("homonym[{i}].means"), "empty (say whom the name means)".into());
+            bad(
+                &format!("homonym[{i}].means"),
+                "empty (say whom the name means)".into(),
+            );
         }
     }
     for (i, s) in doc.home_sources.iter().enumerate() {
@@ -190,9 +193,15 @@ pub fn read(path: &Path) -> (Registry, Problems) {
             .collect();
         for (d, dp) in e.distinctive.iter().zip(&p.distinctive) {
             if !e.short_names.contains(d) {
-                bad(dp, format!("`{d}` is not one of this enterprise's short_names"));
+                bad(
+                    dp,
+                    format!("`{d}` is not one of this enterprise's short_names"),
+                );
             } else if e.ambiguous.contains(d) {
-                bad(dp, format!("`{d}` cannot be both ambiguous and distinctive"));
+                bad(
+                    dp,
+                    format!("`{d}` cannot be both ambiguous and distinctive"),
+                );
             }
         }
         for (a, ap) in e.ambiguous.iter().zip(&p.ambiguous) {

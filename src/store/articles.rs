@@ -426,7 +426,9 @@ impl Tx<'_> {
             params![id.as_str()],
             |r| r.get(0),
         )?;
-        Ok(k.map(|k| crate::model::ArticleKind::parse(&k).unwrap_or(crate::model::ArticleKind::Report)))
+        Ok(k.map(|k| {
+            crate::model::ArticleKind::parse(&k).unwrap_or(crate::model::ArticleKind::Report)
+        }))
     }
 
     /// A source's stored items that are not reports, by kind.

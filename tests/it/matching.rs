@@ -4,8 +4,8 @@
 //! both reach 0.95; the confusion table is printed either way.
 
 use crate::support::repo;
-use reform_radar::matching::Matcher;
 use reform_radar::extract::kind::classify;
+use reform_radar::matching::Matcher;
 use reform_radar::matching::eval::{evaluate_reports, parse_labelled, parse_registry};
 use reform_radar::model::ArticleKind;
 

@@ -70,7 +70,9 @@ fn candidates(split: &str) {
                     .unwrap_or_else(|| panic!("{}: unknown source {}", l.id, l.source));
                 let hash = reform_radar::dedup::simhash(&a.body);
                 // A twin of an article already stored is not stored again.
-                if let reform_radar::store::StoredArticle::New(_) = tx.upsert_article(&a, None, hash)? {
+                if let reform_radar::store::StoredArticle::New(_) =
+                    tx.upsert_article(&a, None, hash)?
+                {
                     tx.set_simhash_bands(&a, hash, &reform_radar::dedup::bands(hash))?;
                 }
             }
@@ -91,7 +93,11 @@ fn candidates(split: &str) {
         .iter()
         .flat_map(|l| {
             l.items.iter().map(|(e, item)| {
-                (l.id.clone(), registry.scoring_unit(e).to_string(), item.clone())
+                (
+                    l.id.clone(),
+                    registry.scoring_unit(e).to_string(),
+                    item.clone(),
+                )
             })
         })
         .collect();
@@ -100,7 +106,9 @@ fn candidates(split: &str) {
     let fn_ = expected.difference(&found).count() as f64;
     let precision = tp / (tp + fp).max(1.0);
     let recall = tp / (tp + fn_).max(1.0);
-    println!("{split} candidates: TP {tp} FP {fp} FN {fn_}; precision {precision:.3} recall {recall:.3}");
+    println!(
+        "{split} candidates: TP {tp} FP {fp} FN {fn_}; precision {precision:.3} recall {recall:.3}"
+    );
     assert!(
         precision >= 0.97 && recall >= 0.97,
         "{split} candidates: precision {precision:.3} recall {recall:.3}"

@@ -7,13 +7,25 @@
 use reform_radar::model::{Article, ArticleId, ArticleKind, ExtractorKind, SourceId};
 use reform_radar::store::{CandidateFilter, Store};
 
-fn article(id: &str, source: &str, item: &str, page: Option<&str>, title: &str, body: &str) -> Article {
+fn article(
+    id: &str,
+    source: &str,
+    item: &str,
+    page: Option<&str>,
+    title: &str,
+    body: &str,
+) -> Article {
     Article {
         id: ArticleId(id.into()),
         url: format!("http://example.invalid/{id}"),
         canonical_url: format!("http://example.invalid/{id}"),
         source: SourceId(source.into()),
-        outlet: if source == "people-cq" { "人民网" } else { "人民日报" }.into(),
+        outlet: if source == "people-cq" {
+            "人民网"
+        } else {
+            "人民日报"
+        }
+        .into(),
         item: item.into(),
         title: title.into(),
         pretitle: None,
@@ -31,8 +43,10 @@ fn article(id: &str, source: &str, item: &str, page: Option<&str>, title: &str, 
 #[test]
 fn non_reports_are_stored_as_what_they_are_and_never_proposed() {
     let registry = reform_radar::matching::eval::parse_registry(
-        &std::fs::read_to_string(crate::support::repo().join("tests/fixtures/matching/registry.toml"))
-            .expect("registry"),
+        &std::fs::read_to_string(
+            crate::support::repo().join("tests/fixtures/matching/registry.toml"),
+        )
+        .expect("registry"),
     )
     .expect("registry parses");
     let rules_text =
@@ -47,7 +61,9 @@ fn non_reports_are_stored_as_what_they_are_and_never_proposed() {
             "B1",
             Some("10版：经济"),
             "三项制度改革激发国企内生动力",
-            &format!("本报重庆3月3日电（记者 王明）走进{full}，岗位竞聘公示栏格外醒目。\n万州城投集团全面推行经理层成员任期制和契约化管理。"),
+            &format!(
+                "本报重庆3月3日电（记者 王明）走进{full}，岗位竞聘公示栏格外醒目。\n万州城投集团全面推行经理层成员任期制和契约化管理。"
+            ),
         ),
         article(
             "ad",
@@ -79,7 +95,9 @@ fn non_reports_are_stored_as_what_they_are_and_never_proposed() {
             "lead",
             None,
             "品质万州",
-            &format!("{full}\n城市建设 匠心营造\n招商热线：023-58666666\n地址：重庆市万州区某某路1号"),
+            &format!(
+                "{full}\n城市建设 匠心营造\n招商热线：023-58666666\n地址：重庆市万州区某某路1号"
+            ),
         ),
     ];
     let dir = tempfile::tempdir().expect("tmp");
@@ -97,7 +115,11 @@ fn non_reports_are_stored_as_what_they_are_and_never_proposed() {
     let summary = stage.follow(&mut store).expect("match");
     assert_eq!(summary.articles, 5);
     assert_eq!(summary.not_reports, 4, "{summary:?}");
-    assert!(summary.line().contains("4 not reports"), "{}", summary.line());
+    assert!(
+        summary.line().contains("4 not reports"),
+        "{}",
+        summary.line()
+    );
 
     let kind = |id: &str| store.article_kind(&ArticleId(id.into())).expect("kind");
     assert_eq!(kind("report"), Some(ArticleKind::Report));
@@ -106,9 +128,14 @@ fn non_reports_are_stored_as_what_they_are_and_never_proposed() {
     assert_eq!(kind("picture"), Some(ArticleKind::Picture));
     assert_eq!(kind("advertorial"), Some(ArticleKind::Advertisement));
 
-    let all = store.candidates(&CandidateFilter::default()).expect("candidates");
+    let all = store
+        .candidates(&CandidateFilter::default())
+        .expect("candidates");
     let ids: Vec<&str> = all.iter().map(|c| c.article_id.as_str()).collect();
-    assert!(ids.contains(&"report"), "the report is a candidate: {ids:?}");
+    assert!(
+        ids.contains(&"report"),
+        "the report is a candidate: {ids:?}"
+    );
     assert!(
         ids.iter().all(|id| *id == "report"),
         "nothing but the report is proposed (no candidate, no lead): {ids:?}"
