@@ -65,6 +65,10 @@ pub struct AddArgs {
     /// Points the commission awarded instead of the rules'.
     #[arg(long)]
     pub points: Option<f64>,
+    /// Why this file counts again this year for the enterprise under
+    /// another item (the same evidence counts once otherwise). Recorded.
+    #[arg(long)]
+    pub reason: Option<String>,
 }
 
 pub fn run(home: &Home, args: &EvidenceArgs) -> anyhow::Result<()> {
@@ -95,6 +99,7 @@ fn add(home: &Home, a: &AddArgs) -> anyhow::Result<()> {
             reviewer: a.reviewer.clone(),
             note: a.note.clone(),
             points: a.points,
+            reason: a.reason.clone(),
         },
     )?;
     let (sha, size) = match &e.evidence {

@@ -9,6 +9,7 @@ mod feed;
 mod fetch;
 mod hardening;
 mod ledger;
+mod ledger_proof;
 mod matching;
 mod outlets;
 mod pipeline;
