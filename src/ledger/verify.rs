@@ -363,7 +363,8 @@ mod tests {
         let p = verify(&e, &c, &key.public(), "c");
         for col in ["reviewer", "candidate_id", "named_enterprise", "at"] {
             assert!(
-                p.iter().any(|p| p.0.contains(&format!("column {col} says"))),
+                p.iter()
+                    .any(|p| p.0.contains(&format!("column {col} says"))),
                 "{col}: {p:?}"
             );
         }

@@ -37,10 +37,7 @@ pub fn check_date(rules: &Rules, date: NaiveDate, today: NaiveDate) -> Result<()
                 "evidence date {date} is before {}, the first year the rules count",
                 v.from_year
             ),
-            format!(
-                "证据日期 {date} 早于计分规则的起始年份 {} 年",
-                v.from_year
-            ),
+            format!("证据日期 {date} 早于计分规则的起始年份 {} 年", v.from_year),
         ));
     }
     if let Some(u) = v.until_year
@@ -62,9 +59,7 @@ pub fn check_date_override(
 ) -> Result<(), ReviewError> {
     match (given, article) {
         (Some(g), Some(a)) if g != a && reason.is_none_or(|r| r.trim().is_empty()) => Err(refuse(
-            format!(
-                "the article is dated {a}: a different date ({g}) needs a reason (--reason)"
-            ),
+            format!("the article is dated {a}: a different date ({g}) needs a reason (--reason)"),
             format!("该文章自有日期 {a}：改为 {g} 须填写理由"),
         )),
         _ => Ok(()),
@@ -214,8 +209,12 @@ mod tests {
         assert!(check_item_for_article(&r, "人民日报", "B1", "C4").is_ok());
         assert!(check_date_override(Some(d("2026-01-02")), Some(d("2026-01-01")), None).is_err());
         assert!(
-            check_date_override(Some(d("2026-01-02")), Some(d("2026-01-01")), Some("印刷版日期"))
-                .is_ok()
+            check_date_override(
+                Some(d("2026-01-02")),
+                Some(d("2026-01-01")),
+                Some("印刷版日期")
+            )
+            .is_ok()
         );
         assert!(check_date_override(Some(d("2026-01-02")), None, None).is_ok());
     }

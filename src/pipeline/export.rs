@@ -294,8 +294,8 @@ pub fn export(
         }
         bag.put("DAMAGED.md", text.as_bytes())?;
     }
-    let rules_toml = toml::to_string(rules)
-        .map_err(|e| ReviewError::Corrupt(format!("rules.toml: {e}")))?;
+    let rules_toml =
+        toml::to_string(rules).map_err(|e| ReviewError::Corrupt(format!("rules.toml: {e}")))?;
     bag.put("rules.toml", rules_toml.as_bytes())?;
     let sheet_json = serde_json::to_vec_pretty(&sheet)
         .map_err(|e| ReviewError::Corrupt(format!("scorecard: {e}")))?;

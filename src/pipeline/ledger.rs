@@ -462,10 +462,15 @@ pub fn evidence_problem(home: &Home, evidence: &ledger::Evidence) -> Option<Stri
                 Ok(_) => {}
             }
             match crate::archive::read_record_at(&path, *warc_offset) {
-                Err(e) => Some(format!("{at}: the record no longer reads: {}", strip_home(home, &e.to_string()))),
-                Ok(rec) if crate::archive::sha256_hex(&rec.body) != *payload_sha256 => Some(format!(
-                    "{at}: the payload's SHA-256 is no longer the {payload_sha256} its entry names"
+                Err(e) => Some(format!(
+                    "{at}: the record no longer reads: {}",
+                    strip_home(home, &e.to_string())
                 )),
+                Ok(rec) if crate::archive::sha256_hex(&rec.body) != *payload_sha256 => {
+                    Some(format!(
+                        "{at}: the payload's SHA-256 is no longer the {payload_sha256} its entry names"
+                    ))
+                }
                 Ok(_) => None,
             }
         }
@@ -500,7 +505,13 @@ fn strip_home(home: &Home, msg: &str) -> String {
 pub fn evidence_altered(home: &Home, evidence: &ledger::Evidence) -> Option<String> {
     use std::collections::HashMap;
     use std::sync::{Mutex, OnceLock};
-    type Key = (std::path::PathBuf, u64, u64, u64, Option<std::time::SystemTime>);
+    type Key = (
+        std::path::PathBuf,
+        u64,
+        u64,
+        u64,
+        Option<std::time::SystemTime>,
+    );
     static CACHE: OnceLock<Mutex<HashMap<Key, Option<String>>>> = OnceLock::new();
     let (path, offset, length) = match evidence {
         ledger::Evidence::Archive {
@@ -508,7 +519,11 @@ pub fn evidence_altered(home: &Home, evidence: &ledger::Evidence) -> Option<Stri
             warc_offset,
             warc_length,
             ..
-        } => (home.archive_dir().join(warc_file), *warc_offset, *warc_length),
+        } => (
+            home.archive_dir().join(warc_file),
+            *warc_offset,
+            *warc_length,
+        ),
         ledger::Evidence::File { sha256, size, .. } => (home.file_path(sha256), 0, *size),
     };
     let meta = std::fs::metadata(&path).ok();

@@ -6,16 +6,16 @@
 //! are serialised and the second is told what the first did.
 
 use super::ReviewError;
+use super::admissible::{
+    check_date, check_date_override, check_duplicate, check_item_for_article, evidence_key,
+    note_with_reason,
+};
 use super::ledger::{append, signing_key};
 use crate::archive::{read_record_at, sha256_hex};
 use crate::config::Home;
 use crate::ledger::{Action, Entry, Evidence};
 use crate::model::{Rules, Scheme};
 use crate::store::{CandidateFilter, CandidateRow, CandidateStatus, LedgerRow, Store, Tx};
-use super::admissible::{
-    check_date, check_date_override, check_duplicate, check_item_for_article, evidence_key,
-    note_with_reason,
-};
 use chrono::{Datelike, NaiveDate};
 
 /// Every entry, parsed from its signed bytes, inside the caller's transaction.

@@ -25,8 +25,11 @@ fn init_home() -> (tempfile::TempDir, Home) {
 fn add(home: &Home, n: &mut u32, enterprise: &str, item: &str, on: &str) -> Output {
     *n += 1;
     let file = home.root().join(format!("evidence-{n}.pdf"));
-    std::fs::write(&file, format!("%PDF-1.4 evidence {n} {enterprise} {item} {on}"))
-        .expect("file");
+    std::fs::write(
+        &file,
+        format!("%PDF-1.4 evidence {n} {enterprise} {item} {on}"),
+    )
+    .expect("file");
     add_file(home, &file, enterprise, item, on, &[])
 }
 
@@ -126,7 +129,11 @@ fn insert_or_replace_is_refused_with_the_triggers_in_place() {
     );
     assert!(gap.is_err());
     let upd = db.execute("UPDATE files SET size = 1", []);
-    assert!(upd.expect_err("refused").to_string().contains("append-only"));
+    assert!(
+        upd.expect_err("refused")
+            .to_string()
+            .contains("append-only")
+    );
     // The store's own connections turn recursive_triggers on.
     let store = Store::open(&home.db_path()).expect("store");
     drop(store);
@@ -137,10 +144,8 @@ fn insert_or_replace_is_refused_with_the_triggers_in_place() {
 /// re-sign every checkpoint with the key that sits in the home.
 fn rewrite_and_resign(home: &Home) {
     let db = rusqlite::Connection::open(home.db_path()).expect("db");
-    db.execute_batch(
-        "DROP TRIGGER ledger_entries_no_update; DROP TRIGGER checkpoints_no_delete;",
-    )
-    .expect("drop triggers");
+    db.execute_batch("DROP TRIGGER ledger_entries_no_update; DROP TRIGGER checkpoints_no_delete;")
+        .expect("drop triggers");
     let leaves: Vec<Vec<u8>> = {
         let mut st = db
             .prepare("SELECT leaf FROM ledger_entries ORDER BY seq")
@@ -188,7 +193,10 @@ fn a_rewrite_resigned_with_the_homes_key_is_caught_by_published_and_witness_chec
         "# witness_dir = \"/mnt/witness/reform-radar\"",
         &format!("witness_dir = {:?}", witness.display().to_string()),
     );
-    assert_ne!(with_witness, original, "the default radar.toml names witness_dir");
+    assert_ne!(
+        with_witness, original,
+        "the default radar.toml names witness_dir"
+    );
     std::fs::write(&settings, &with_witness).expect("write");
     let mut n = 0;
     for (e, item, d) in [
@@ -206,9 +214,21 @@ fn a_rewrite_resigned_with_the_homes_key_is_caught_by_published_and_witness_chec
         .flatten()
         .collect();
     assert_eq!(witnessed.len(), 3);
-    let good = radar(&home, &["ledger", "verify", "--published", published.to_str().expect("utf-8")]);
+    let good = radar(
+        &home,
+        &[
+            "ledger",
+            "verify",
+            "--published",
+            published.to_str().expect("utf-8"),
+        ],
+    );
     assert!(good.status.success(), "{}", said(&good));
-    assert!(said(&good).contains("extends 4 published checkpoints"), "{}", said(&good));
+    assert!(
+        said(&good).contains("extends 4 published checkpoints"),
+        "{}",
+        said(&good)
+    );
 
     rewrite_and_resign(&home);
     // Without anything from outside the home the rewrite is undetectable.
@@ -218,7 +238,13 @@ fn a_rewrite_resigned_with_the_homes_key_is_caught_by_published_and_witness_chec
     // The published checkpoint catches it, naming it.
     let caught = radar(
         &home,
-        &["ledger", "verify", "--quick", "--published", published.to_str().expect("utf-8")],
+        &[
+            "ledger",
+            "verify",
+            "--quick",
+            "--published",
+            published.to_str().expect("utf-8"),
+        ],
     );
     assert!(!caught.status.success());
     assert!(
@@ -232,7 +258,8 @@ fn a_rewrite_resigned_with_the_homes_key_is_caught_by_published_and_witness_chec
     let caught = radar(&home, &["ledger", "verify", "--quick"]);
     assert!(!caught.status.success());
     assert!(
-        said(&caught).contains("checkpoint-000000002.note (size 2): the ledger no longer extends it"),
+        said(&caught)
+            .contains("checkpoint-000000002.note (size 2): the ledger no longer extends it"),
         "{}",
         said(&caught)
     );
@@ -325,7 +352,10 @@ fn bundles_prove_completeness_against_an_older_checkpoint_and_catch_five_tampers
                     .is_some_and(|d| d.starts_with("2026"))
         })
         .expect("a wz-ctjt candidate");
-    ok(&home, &["review", "confirm", &c.id.to_string(), "--reviewer", "张三"]);
+    ok(
+        &home,
+        &["review", "confirm", &c.id.to_string(), "--reviewer", "张三"],
+    );
     let mut n = 0;
     add_ok(&home, &mut n, "wz-ctjt", "C2", "2026-05-01");
     add_ok(&home, &mut n, "sx-water", "C2", "2026-05-02");
@@ -335,10 +365,29 @@ fn bundles_prove_completeness_against_an_older_checkpoint_and_catch_five_tampers
     let q1_cp = Checkpoint::parse(&note).expect("note");
     add_ok(&home, &mut n, "wz-ctjt", "C4", "2026-06-01");
     add_ok(&home, &mut n, "sx-water", "C4", "2026-06-02");
-    ok(&home, &["review", "undo", "3", "--reviewer", "李四", "--reason", "材料不符"]);
+    ok(
+        &home,
+        &[
+            "review",
+            "undo",
+            "3",
+            "--reviewer",
+            "李四",
+            "--reason",
+            "材料不符",
+        ],
+    );
     add_ok(&home, &mut n, "wz-jkq", "C2", "2026-07-01");
     // The grown ledger extends the old checkpoint (CLI), with a proof.
-    let v = radar(&home, &["ledger", "verify", "--published", q1.to_str().expect("utf-8")]);
+    let v = radar(
+        &home,
+        &[
+            "ledger",
+            "verify",
+            "--published",
+            q1.to_str().expect("utf-8"),
+        ],
+    );
     assert!(v.status.success(), "{}", said(&v));
     let proof: serde_json::Value =
         serde_json::from_str(&ok(&home, &["ledger", "prove", "--from", "3"])).expect("json");
@@ -366,12 +415,19 @@ fn bundles_prove_completeness_against_an_older_checkpoint_and_catch_five_tampers
 
     let bag = dir.path().join("bundle");
     let out = export(&home, "wz-ctjt", "2026", &bag);
-    assert!(out.contains("4 ledger entries, 1 archived pages, 2 files"), "{out}");
+    assert!(
+        out.contains("4 ledger entries, 1 archived pages, 2 files"),
+        "{out}"
+    );
     // verify.py against the checkpoint published two quarters earlier.
     let q1s = q1.to_str().expect("utf-8");
     let honest = verify_py(&bag, &["--published", q1s]);
     assert!(honest.status.success(), "{}", said(&honest));
-    assert!(said(&honest).contains("与公开检查点一致：树大小 3"), "{}", said(&honest));
+    assert!(
+        said(&honest).contains("与公开检查点一致：树大小 3"),
+        "{}",
+        said(&honest)
+    );
     let root_b64 = note.lines().nth(2).expect("root line");
     let by_root = verify_py(&bag, &["--size", "3", "--root", root_b64]);
     assert!(by_root.status.success(), "{}", said(&by_root));
@@ -388,7 +444,11 @@ fn bundles_prove_completeness_against_an_older_checkpoint_and_catch_five_tampers
         .arg(bag.join("tagmanifest-sha256.txt.sig"))
         .output()
         .expect("openssl");
-    assert!(said(&sig).contains("Signature Verified Successfully"), "{}", said(&sig));
+    assert!(
+        said(&sig).contains("Signature Verified Successfully"),
+        "{}",
+        said(&sig)
+    );
 
     type Tamper = fn(&Path);
     let tampers: [(&str, Tamper, &str); 5] = [
@@ -465,7 +525,11 @@ fn bundles_prove_completeness_against_an_older_checkpoint_and_catch_five_tampers
         tamper(&copy);
         rebag(&copy);
         let out = verify_py(&copy, &["--published", q1s]);
-        assert!(!out.status.success(), "{what}: verify.py passed:\n{}", said(&out));
+        assert!(
+            !out.status.success(),
+            "{what}: verify.py passed:\n{}",
+            said(&out)
+        );
         assert!(said(&out).contains(expect), "{what}:\n{}", said(&out));
         assert!(said(&out).contains("核验未通过"), "{what}");
     }
@@ -483,12 +547,15 @@ fn altered_evidence_bytes_are_named_by_verify_flagged_in_the_ui_and_not_packed()
                     .is_some_and(|d| d.starts_with("2026"))
         })
         .expect("a wz-ctjt candidate");
-    ok(&home, &["review", "confirm", &c.id.to_string(), "--reviewer", "张三"]);
+    ok(
+        &home,
+        &["review", "confirm", &c.id.to_string(), "--reviewer", "张三"],
+    );
     let mut n = 0;
     add_ok(&home, &mut n, "wz-ctjt", "C2", "2026-05-01");
     assert!(said(&radar(&home, &["ledger", "verify"])).contains("2 evidence records re-hashed"));
-    let entries: Vec<Entry> = serde_json::from_str(&ok(&home, &["ledger", "list", "--json"]))
-        .expect("entries");
+    let entries: Vec<Entry> =
+        serde_json::from_str(&ok(&home, &["ledger", "list", "--json"])).expect("entries");
     // A same-length rewrite inside the archived record's gzip member.
     let (warc, offset, length) = match &entries[0].evidence {
         reform_radar::ledger::Evidence::Archive {
@@ -496,7 +563,11 @@ fn altered_evidence_bytes_are_named_by_verify_flagged_in_the_ui_and_not_packed()
             warc_offset,
             warc_length,
             ..
-        } => (home.archive_dir().join(warc_file), *warc_offset, *warc_length),
+        } => (
+            home.archive_dir().join(warc_file),
+            *warc_offset,
+            *warc_length,
+        ),
         other => panic!("not an archive: {other:?}"),
     };
     let mut bytes = std::fs::read(&warc).expect("warc");
@@ -506,7 +577,10 @@ fn altered_evidence_bytes_are_named_by_verify_flagged_in_the_ui_and_not_packed()
         *b ^= 0x5a;
     }
     std::fs::write(&warc, &bytes).expect("write");
-    assert_eq!(std::fs::metadata(&warc).expect("meta").len() as usize, len_before);
+    assert_eq!(
+        std::fs::metadata(&warc).expect("meta").len() as usize,
+        len_before
+    );
     // A byte appended to the stored file behind the manual entry.
     let sha = match &entries[1].evidence {
         reform_radar::ledger::Evidence::File { sha256, .. } => sha256.clone(),
@@ -526,7 +600,11 @@ fn altered_evidence_bytes_are_named_by_verify_flagged_in_the_ui_and_not_packed()
     assert!(text.contains("entry 0: evidence altered"), "{text}");
     assert!(text.contains("entry 1: evidence altered"), "{text}");
     assert!(!text.contains(&home.root().display().to_string()), "{text}");
-    assert!(radar(&home, &["ledger", "verify", "--quick"]).status.success());
+    assert!(
+        radar(&home, &["ledger", "verify", "--quick"])
+            .status
+            .success()
+    );
 
     // Export names both instead of packing them, and does not fail.
     let bag = dir.path().join("bag");
@@ -535,7 +613,10 @@ fn altered_evidence_bytes_are_named_by_verify_flagged_in_the_ui_and_not_packed()
     assert!(out.contains("DAMAGED: entry 1"), "{out}");
     assert!(!bag.join("data/pages/000000/record.warc.gz").exists());
     let damaged = std::fs::read_to_string(bag.join("data/DAMAGED.md")).expect("DAMAGED.md");
-    assert!(damaged.contains("记录 0") && damaged.contains("记录 1"), "{damaged}");
+    assert!(
+        damaged.contains("记录 0") && damaged.contains("记录 1"),
+        "{damaged}"
+    );
     let py = verify_py(&bag, &[]);
     assert!(said(&py).contains("记录 0：证据已被改动"), "{}", said(&py));
 
@@ -544,7 +625,12 @@ fn altered_evidence_bytes_are_named_by_verify_flagged_in_the_ui_and_not_packed()
     let app = App::start(&home);
     let (cookie, _) = app.login("rev");
     let ledger = app.get("/ledger", Some(&cookie));
-    assert_eq!(ledger.body.matches("证据已被改动").count(), 2, "{}", ledger.body);
+    assert_eq!(
+        ledger.body.matches("证据已被改动").count(),
+        2,
+        "{}",
+        ledger.body
+    );
     let score = app.get("/score?year=2026&enterprise=wz-ctjt", Some(&cookie));
     assert!(score.body.contains("证据已被改动"), "{}", score.body);
     for seq in [0, 1] {
@@ -555,11 +641,13 @@ fn altered_evidence_bytes_are_named_by_verify_flagged_in_the_ui_and_not_packed()
     }
     let archived = app.get(&format!("/archive/{}", c.article_id), Some(&cookie));
     assert!(archived.body.contains("证据已被改动"), "{}", archived.body);
-    let bundle = app.get(
-        "/export/bundle?enterprise=wz-ctjt&year=2026",
-        Some(&cookie),
+    let bundle = app.get("/export/bundle?enterprise=wz-ctjt&year=2026", Some(&cookie));
+    assert_ne!(
+        bundle.status,
+        reqwest::StatusCode::INTERNAL_SERVER_ERROR,
+        "{}",
+        bundle.body
     );
-    assert_ne!(bundle.status, reqwest::StatusCode::INTERNAL_SERVER_ERROR, "{}", bundle.body);
 }
 
 #[test]
@@ -578,10 +666,18 @@ fn invalid_confirmations_are_refused() {
     // The same file as A1, A2 and A3 counts once, unless a reason is given.
     let file = dir.path().join("批示.pdf");
     std::fs::write(&file, b"%PDF-1.4 one instruction").expect("file");
-    assert!(add_file(&home, &file, "wz-ctjt", "A1", "2026-03-01", &[]).status.success());
+    assert!(
+        add_file(&home, &file, "wz-ctjt", "A1", "2026-03-01", &[])
+            .status
+            .success()
+    );
     let again = add_file(&home, &file, "wz-ctjt", "A2", "2026-03-01", &[]);
     assert!(!again.status.success());
-    assert!(said(&again).contains("this evidence already counts for wz-ctjt in 2026 as A1"), "{}", said(&again));
+    assert!(
+        said(&again).contains("this evidence already counts for wz-ctjt in 2026 as A1"),
+        "{}",
+        said(&again)
+    );
     let reasoned = add_file(
         &home,
         &file,
@@ -605,24 +701,35 @@ fn invalid_confirmations_are_refused() {
         radar(&home, &args)
     };
     let tc = confirm(&["--item", "TC"]);
-    assert!(said(&tc).contains("is the typical-case bonus"), "{}", said(&tc));
+    assert!(
+        said(&tc).contains("is the typical-case bonus"),
+        "{}",
+        said(&tc)
+    );
     let other_media = if c.item == "B1" { "B2" } else { "B1" };
     let media = confirm(&["--item", other_media]);
     assert!(said(&media).contains("is a media item"), "{}", said(&media));
     let manual = confirm(&["--item", "C1"]);
-    assert!(said(&manual).contains("cannot be evidenced by a public page"), "{}", said(&manual));
+    assert!(
+        said(&manual).contains("cannot be evidenced by a public page"),
+        "{}",
+        said(&manual)
+    );
     let own = c.published.clone().expect("date");
     let moved = confirm(&["--date", "2026-01-02"]);
     if own != "2026-01-02" {
         assert!(said(&moved).contains("needs a reason"), "{}", said(&moved));
     }
-    for (date, why) in [("2019-01-01", "before 2023"), ("2027-06-30", "in the future")] {
+    for (date, why) in [
+        ("2019-01-01", "before 2023"),
+        ("2027-06-30", "in the future"),
+    ] {
         let out = confirm(&["--date", date, "--reason", "印刷版日期"]);
         assert!(said(&out).contains(why), "{date}: {}", said(&out));
     }
     // Nothing of that was written.
-    let entries: Vec<Entry> = serde_json::from_str(&ok(&home, &["ledger", "list", "--json"]))
-        .expect("entries");
+    let entries: Vec<Entry> =
+        serde_json::from_str(&ok(&home, &["ledger", "list", "--json"])).expect("entries");
     assert_eq!(entries.len(), 2);
     // The API says it in Chinese.
     add_user(&home, "rev", "reviewer", None);
@@ -648,7 +755,11 @@ fn missing_or_empty_rules_and_sources_naming_unknown_items_stop_check_and_serve(
     std::fs::remove_file(home.rules_path()).expect("rm");
     let out = radar(&home, &["check"]);
     assert!(!out.status.success());
-    assert!(said(&out).contains("rules.toml: (file): missing"), "{}", said(&out));
+    assert!(
+        said(&out).contains("rules.toml: (file): missing"),
+        "{}",
+        said(&out)
+    );
     let serve = radar(&home, &["serve", "--listen", "127.0.0.9:0"]);
     assert!(!serve.status.success(), "{}", said(&serve));
     // Rules back, minus B1: the sources still naming it are flagged.

@@ -86,9 +86,9 @@ pub(super) async fn evidence(
         } => {
             let bytes = blocking(&state, move |s| {
                 crate::pipeline::review::evidence_file(&s.home, &sha256).map_err(|e| match e {
-                    ReviewError::Corrupt(_) => WebError::Conflict(
-                        "证据已被改动：证据文件与台账记录的 SHA-256 不符".into(),
-                    ),
+                    ReviewError::Corrupt(_) => {
+                        WebError::Conflict("证据已被改动：证据文件与台账记录的 SHA-256 不符".into())
+                    }
                     other => WebError::Internal(format!("证据文件无法读取：{other}")),
                 })
             })
