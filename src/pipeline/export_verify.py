@@ -297,9 +297,10 @@ def check_bag(problems, public):
         with open(os.path.join(BAG, name), encoding="utf-8") as f:
             for line in f:
                 line = line.rstrip("\n")
-                if line:
-                    digest, _, path = line.partition("  ")
-                    out[path] = digest
+                if line.strip():
+                    # "DIGEST  PATH" (BagIt allows any white space between).
+                    digest, path = line.split(None, 1)
+                    out[path.lstrip("*")] = digest.lower()
         return out
     try:
         with open(os.path.join(BAG, "tagmanifest-sha256.txt"), "rb") as f:
