@@ -162,6 +162,18 @@ pub fn check_duplicate(
     Ok(())
 }
 
+/// The audit record of a rule overridden with a reason (`None` without one).
+pub fn override_audit(entry: &Entry, reason: Option<&str>) -> Option<crate::store::AuditRecord> {
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty())?;
+    let mut rec = crate::store::AuditRecord::new(&entry.reviewer, "ledger-rule-override");
+    rec.enterprise = Some(entry.enterprise.clone());
+    rec.candidate = entry.candidate;
+    rec.entry = i64::try_from(entry.seq).ok();
+    rec.item = Some(entry.item.clone());
+    rec.reason = Some(reason.to_string());
+    Some(rec)
+}
+
 /// The note recorded in the entry: the reviewer's, and the reason for an
 /// override when one was needed.
 pub fn note_with_reason(note: Option<&str>, reason: Option<&str>) -> Option<String> {

@@ -177,7 +177,14 @@ pub fn add_evidence(
             at: now(),
             note: super::admissible::note_with_reason(m.note.as_deref(), m.reason.as_deref()),
         };
-        Ok(append(tx, &key, entry).map(|e| (e, new_file)))
+        let entry = match append(tx, &key, entry) {
+            Ok(e) => e,
+            Err(e) => return Ok(Err(e)),
+        };
+        if let Some(rec) = super::admissible::override_audit(&entry, m.reason.as_deref()) {
+            tx.audit(&rec)?;
+        }
+        Ok(Ok((entry, new_file)))
     })??;
     key.witness(store);
     Ok(out)

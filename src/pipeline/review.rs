@@ -286,6 +286,9 @@ fn confirm_in(
         note: note_with_reason(req.note.as_deref(), reason),
     };
     let entry = append(tx, key, entry)?;
+    if let Some(rec) = super::admissible::override_audit(&entry, reason) {
+        tx.audit(&rec)?;
+    }
     let note = if item != c.item {
         Some(format!("reclassified {} → {item}", c.item))
     } else {

@@ -687,6 +687,18 @@ fn invalid_confirmations_are_refused() {
         &["--reason", "国务院国资委另行发文通报"],
     );
     assert!(reasoned.status.success(), "{}", said(&reasoned));
+    let log = Store::open(&home.db_path())
+        .expect("store")
+        .audit_log(&reform_radar::store::AuditFilter {
+            action: Some("ledger-rule-override".into()),
+            ..Default::default()
+        })
+        .expect("audit");
+    assert_eq!(log.len(), 1);
+    assert_eq!(
+        log[0].record.reason.as_deref(),
+        Some("国务院国资委另行发文通报")
+    );
 
     // Candidates: reclassification, the typical case, dates.
     let cands = pending(&home);
