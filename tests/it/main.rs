@@ -8,6 +8,7 @@ mod extract;
 mod feed;
 mod fetch;
 mod hardening;
+mod heldout_sets;
 mod ledger;
 mod ledger_proof;
 mod matching;
