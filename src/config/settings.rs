@@ -12,6 +12,28 @@ pub struct Settings {
     pub politeness: Politeness,
     pub schedule: ScheduleSettings,
     pub archive: ArchiveSettings,
+    pub browser: BrowserSettings,
+}
+
+/// Headless Chromium for sites behind JavaScript challenges (see
+/// docs/browser-crawl.md): which binary, and the hard timeout of one page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BrowserSettings {
+    /// The Chromium binary: a path, or a name looked up on PATH. The
+    /// environment variable `RADAR_CHROMIUM` overrides it.
+    pub chromium: String,
+    /// Longest time one page may take in the browser, challenge included.
+    pub timeout_secs: f64,
+}
+
+impl Default for BrowserSettings {
+    fn default() -> Self {
+        BrowserSettings {
+            chromium: "chromium".into(),
+            timeout_secs: 60.0,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,6 +74,7 @@ impl Default for Settings {
             politeness: Politeness::default(),
             schedule: ScheduleSettings::default(),
             archive: ArchiveSettings::default(),
+            browser: BrowserSettings::default(),
         }
     }
 }

@@ -19,7 +19,7 @@ pub use rules::{
     Category, Item, ItemKind, Lead, Outlet, Rules, Scheme, TypicalCase, Validity, outlet_key,
 };
 pub use source::{
-    BroadcastSpec, DateTemplate, EpaperSpec, FeedSpec, FieldSelectors, JsonItems, ListingFormat,
+    BroadcastSpec, BrowserUse, DateTemplate, EpaperSpec, FeedSpec, FieldSelectors, JsonItems, ListingFormat,
     ListingSpec, ScoringItem, SourceDef, SourceKind, fill_date_template, split_alternatives,
 };
 pub use task::{NewTask, Role, Validators};
