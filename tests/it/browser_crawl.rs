@@ -325,7 +325,7 @@ fn a_challenged_source_is_crawled_through_chromium_with_evidence_that_replays() 
     );
     assert!(shown.contains("sha256"), "{shown}");
     assert!(
-        shown.contains("via       headless browser (HeadlessChrome/"),
+        shown.contains("via       headless browser (") && shown.contains("Chrome/"),
         "evidence says it came through the browser: {shown}"
     );
     assert_eq!(

@@ -44,7 +44,7 @@ pub type TabSlot = Arc<AsyncMutex<Option<Tab>>>;
 
 pub struct Browser {
     cdp: cdp::Cdp,
-    /// `HeadlessChrome/…` as the browser names itself.
+    /// `Chrome/…` (or `HeadlessChrome/…`) as the browser names itself.
     pub product: String,
     pub config: BrowserConfig,
     tabs: Mutex<HashMap<String, TabSlot>>,
