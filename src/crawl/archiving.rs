@@ -19,7 +19,15 @@ pub fn archive_exchange(
     fetched_at: DateTime<Utc>,
     journal: &mut Vec<Journaled>,
 ) -> Result<(), FetchError> {
-    archive_noted(archive, url, request_headers, res, fetched_at, journal, None)
+    archive_noted(
+        archive,
+        url,
+        request_headers,
+        res,
+        fetched_at,
+        journal,
+        None,
+    )
 }
 
 /// How an exchange made by another client than reqwest is described: the

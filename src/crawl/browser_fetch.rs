@@ -175,7 +175,9 @@ impl Fetcher {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let res = self.browser_exchange(browser, url, pace, note, journal).await;
+            let res = self
+                .browser_exchange(browser, url, pace, note, journal)
+                .await;
             let answer = match &res {
                 Ok((_, r)) => Some((r.status, r.header("retry-after"))),
                 Err(FetchError::Transport(_) | FetchError::Browser(_)) => None,
@@ -218,7 +220,9 @@ impl Fetcher {
                 .await
                 .map_err(|e| FetchError::Browser(e.to_string()))?,
         };
-        let res = self.drive(browser, &mut tab, url, pace, note, journal).await;
+        let res = self
+            .drive(browser, &mut tab, url, pace, note, journal)
+            .await;
         match &res {
             Ok(_) => *guard = Some(tab),
             Err(_) => browser.close_tab(tab).await,
@@ -243,7 +247,11 @@ impl Fetcher {
             if ev.method == "Fetch.requestPaused" {
                 let id = ev.params["requestId"].clone();
                 let _ = browser
-                    .call(tab, "Fetch.failRequest", json!({ "requestId": id, "errorReason": "Aborted" }))
+                    .call(
+                        tab,
+                        "Fetch.failRequest",
+                        json!({ "requestId": id, "errorReason": "Aborted" }),
+                    )
                     .await;
             }
         }
@@ -262,9 +270,7 @@ impl Fetcher {
             if flight.is_none()
                 && let Some(p) = queue.pop_front()
             {
-                flight = self
-                    .send_paused(browser, tab, p, pace, journal)
-                    .await?;
+                flight = self.send_paused(browser, tab, p, pace, journal).await?;
                 if flight.is_some() {
                     idle_until = None;
                 }
@@ -311,8 +317,16 @@ impl Fetcher {
                     // reset): archived as such, its host free again.
                     let failed = ev.params["requestId"].as_str().unwrap_or_default();
                     if let Some(f) = flight.take_if(|f| f.network_id == failed) {
-                        let why = ev.params["errorText"].as_str().unwrap_or("failed").to_string();
-                        self.archive_browser(browser, &f, &Err(TransportError::Connect(why.clone())), journal)?;
+                        let why = ev.params["errorText"]
+                            .as_str()
+                            .unwrap_or("failed")
+                            .to_string();
+                        self.archive_browser(
+                            browser,
+                            &f,
+                            &Err(TransportError::Connect(why.clone())),
+                            journal,
+                        )?;
                         if f.url == *url || ev.params["type"] == "Document" {
                             return Err(FetchError::Transport(TransportError::Connect(why)));
                         }
@@ -327,11 +341,15 @@ impl Fetcher {
             let resource = p["resourceType"].as_str().unwrap_or_default();
             let main_document =
                 resource == "Document" && p["frameId"].as_str() == Some(tab.target.as_str());
-            let at_response = p.get("responseStatusCode").is_some() || p.get("responseErrorReason").is_some();
+            let at_response =
+                p.get("responseStatusCode").is_some() || p.get("responseErrorReason").is_some();
             if !at_response {
                 let target = Url::parse(p["request"]["url"].as_str().unwrap_or_default());
                 match target {
-                    Ok(u) if allowed(resource, &u, &page_host) && (resource != "Document" || main_document) => {
+                    Ok(u)
+                        if allowed(resource, &u, &page_host)
+                            && (resource != "Document" || main_document) =>
+                    {
                         queue.push_back(Paused {
                             id,
                             network_id,
@@ -341,31 +359,48 @@ impl Fetcher {
                         });
                     }
                     _ => {
-                        tracing::debug!(url = p["request"]["url"].as_str().unwrap_or(""), resource, "blocked in the browser");
+                        tracing::debug!(
+                            url = p["request"]["url"].as_str().unwrap_or(""),
+                            resource,
+                            "blocked in the browser"
+                        );
                         self.fail(browser, tab, &id, "BlockedByClient").await;
                     }
                 }
                 continue;
             }
             // The response head of the request in flight.
-            let Some(f) =
-                flight.take_if(|f| f.id == id || (!network_id.is_empty() && f.network_id == network_id))
+            let Some(f) = flight
+                .take_if(|f| f.id == id || (!network_id.is_empty() && f.network_id == network_id))
             else {
                 self.resume(browser, tab, &id).await;
                 continue;
             };
             if let Some(reason) = p["responseErrorReason"].as_str() {
-                self.archive_browser(browser, &f, &Err(TransportError::Connect(reason.to_string())), journal)?;
+                self.archive_browser(
+                    browser,
+                    &f,
+                    &Err(TransportError::Connect(reason.to_string())),
+                    journal,
+                )?;
                 self.fail(browser, tab, &id, "Failed").await;
                 if main_document {
-                    return Err(FetchError::Transport(TransportError::Connect(reason.to_string())));
+                    return Err(FetchError::Transport(TransportError::Connect(
+                        reason.to_string(),
+                    )));
                 }
                 continue;
             }
             let raw = self.response_of(browser, tab, &id, p).await;
             let decoded_from = raw.1;
             let raw = raw.0;
-            self.archive_browser_noted(browser, &f, &Ok(raw.clone()), decoded_from.as_deref(), journal)?;
+            self.archive_browser_noted(
+                browser,
+                &f,
+                &Ok(raw.clone()),
+                decoded_from.as_deref(),
+                journal,
+            )?;
             let final_url = f.url.clone();
             drop(f);
             if !main_document || (300..400).contains(&raw.status) {
@@ -418,7 +453,13 @@ impl Fetcher {
             // robots.txt over HTTP (a challenged robots.txt was already had
             // through the browser by the fetcher before the page).
             match self
-                .robots_allows(&p.url, pace, crate::model::BrowserUse::Never, &mut BrowserNote::default(), journal)
+                .robots_allows(
+                    &p.url,
+                    pace,
+                    crate::model::BrowserUse::Never,
+                    &mut BrowserNote::default(),
+                    journal,
+                )
                 .await
             {
                 Ok(_) => {}
@@ -491,7 +532,10 @@ impl Fetcher {
         (
             RawResponse {
                 status,
-                reason: p["responseStatusText"].as_str().unwrap_or_default().to_string(),
+                reason: p["responseStatusText"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
                 headers,
                 body,
                 truncated,
@@ -544,7 +588,11 @@ impl Fetcher {
 
     async fn fail(&self, browser: &Browser, tab: &Tab, id: &str, reason: &str) {
         if let Err(e) = browser
-            .call(tab, "Fetch.failRequest", json!({ "requestId": id, "errorReason": reason }))
+            .call(
+                tab,
+                "Fetch.failRequest",
+                json!({ "requestId": id, "errorReason": reason }),
+            )
             .await
         {
             tracing::debug!(error = %e, "failRequest");
@@ -576,7 +624,13 @@ mod tests {
     fn headers_read_both_shapes() {
         let fetch = json!([{ "name": "Set-Cookie", "value": "a=1" }]);
         let network = json!({ "User-Agent": "x" });
-        assert_eq!(headers_of(&fetch), vec![("Set-Cookie".into(), "a=1".into())]);
-        assert_eq!(headers_of(&network), vec![("User-Agent".into(), "x".into())]);
+        assert_eq!(
+            headers_of(&fetch),
+            vec![("Set-Cookie".into(), "a=1".into())]
+        );
+        assert_eq!(
+            headers_of(&network),
+            vec![("User-Agent".into(), "x".into())]
+        );
     }
 }

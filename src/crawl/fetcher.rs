@@ -6,8 +6,8 @@
 
 use super::archiving::archive_exchange;
 use super::body::{BodyError, decode_content};
-use super::decode::decode_html;
 use super::browser::Browser;
+use super::decode::decode_html;
 use super::fetched::{
     BrowserNote, FetchError, FetchOptions, FetchReport, Fetched, Journaled, RobotsAnswer, host_key,
 };

@@ -16,10 +16,10 @@ mod robots;
 mod transport;
 
 pub use body::{BodyError, decode_content};
+pub use browser_fetch::BROWSER_PROTOCOL;
 pub use fetched::{
     BrowserNote, FetchError, FetchOptions, FetchReport, Fetched, Journaled, RobotsAnswer, host_key,
 };
-pub use browser_fetch::BROWSER_PROTOCOL;
 pub use fetcher::{ChallengeDetector, Fetcher, is_text};
 pub use redirect::html_redirect;
 pub use transport::{NetworkOptions, RawResponse, Transport, TransportError};

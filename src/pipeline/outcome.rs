@@ -64,9 +64,7 @@ impl CrawlSummary {
             }
         }
         if let Some(why) = &self.browser_missing {
-            s.push_str(&format!(
-                "; challenge pages need the browser: {why}"
-            ));
+            s.push_str(&format!("; challenge pages need the browser: {why}"));
         }
         if self.interrupted {
             s.push_str(" (interrupted: run the same command again to finish)");

@@ -183,7 +183,20 @@ impl Store {
              challenges_unsolved, browser_missing \
              FROM source_runs WHERE source = ?1 ORDER BY run_id DESC LIMIT ?2",
         )?;
-        type Row = (String, i64, i64, i64, i64, i64, i64, String, i64, i64, i64, [i64; 5]);
+        type Row = (
+            String,
+            i64,
+            i64,
+            i64,
+            i64,
+            i64,
+            i64,
+            String,
+            i64,
+            i64,
+            i64,
+            [i64; 5],
+        );
         let rows: Vec<Row> = stmt
             .query_map(params![source, window as i64], |r| {
                 Ok((

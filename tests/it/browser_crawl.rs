@@ -136,7 +136,11 @@ async fn answer(
         .any(|c| c.trim() == CLEARANCE);
     let mut inner = inner.lock().expect("wall");
     let (status, ctype, body) = if path == "/_jsl/base.js" {
-        (200, "application/javascript", b"var JSL_BASE = 12345;".to_vec())
+        (
+            200,
+            "application/javascript",
+            b"var JSL_BASE = 12345;".to_vec(),
+        )
     } else if path == "/robots.txt" && inner.plain_robots {
         (200, "text/plain", inner.pages[&path].clone())
     } else if !cookie_ok || inner.unsolvable {
@@ -267,7 +271,10 @@ fn a_challenged_source_is_crawled_through_chromium_with_evidence_that_replays() 
     let took = started.elapsed();
     let hits = wall.hits();
     let g = gaps(&hits);
-    eprintln!("crawl of the challenge server: {} ({took:.1?})", summary.line());
+    eprintln!(
+        "crawl of the challenge server: {} ({took:.1?})",
+        summary.line()
+    );
     for (n, h) in hits.iter().enumerate() {
         let gap = if n == 0 { 0.0 } else { g[n - 1] };
         eprintln!("  {:>2} +{gap:.3}s {} {}", n + 1, h.status, h.path);
@@ -357,7 +364,11 @@ fn a_challenged_source_is_crawled_through_chromium_with_evidence_that_replays() 
          \x20     print(h.get_header('WARC-Type'), h.get_header('WARC-Target-URI'), st, h.get_header('WARC-Protocol') or '-', body[:60] if h.get_header('WARC-Type') == 'metadata' else '')\n",
         &files.iter().map(|f| f.as_os_str()).collect::<Vec<_>>(),
     );
-    assert!(listing.status.success(), "{}", String::from_utf8_lossy(&listing.stderr));
+    assert!(
+        listing.status.success(),
+        "{}",
+        String::from_utf8_lossy(&listing.stderr)
+    );
     let listing = String::from_utf8_lossy(&listing.stdout).into_owned();
     let line_of = |kind: &str, path: &str, status: &str| {
         listing
@@ -378,10 +389,15 @@ fn a_challenged_source_is_crawled_through_chromium_with_evidence_that_replays() 
     );
     let browser_notes = listing
         .lines()
-        .filter(|l| l.starts_with("metadata ") && l.contains(" chromium-devtools via: headless browser"))
+        .filter(|l| {
+            l.starts_with("metadata ") && l.contains(" chromium-devtools via: headless browser")
+        })
         .count();
     // Every response but the HTTP robots.txt came through the browser.
-    let responses = listing.lines().filter(|l| l.starts_with("response ")).count();
+    let responses = listing
+        .lines()
+        .filter(|l| l.starts_with("response "))
+        .count();
     assert_eq!(browser_notes, responses - 1, "{listing}");
 
     // Health: pages through the browser, challenges met and solved, no alarm.
@@ -414,7 +430,10 @@ fn a_challenged_source_is_crawled_through_chromium_with_evidence_that_replays() 
         .expect("store")
         .articles(&[])
         .expect("articles");
-    let mut a: Vec<_> = rows.iter().map(|r| (r.article.id.clone(), r.article.body.clone())).collect();
+    let mut a: Vec<_> = rows
+        .iter()
+        .map(|r| (r.article.id.clone(), r.article.body.clone()))
+        .collect();
     let mut b: Vec<_> = replayed
         .iter()
         .map(|r| (r.article.id.clone(), r.article.body.clone()))
@@ -447,6 +466,24 @@ fn without_chromium_the_crawl_ends_and_health_names_the_packages() {
     );
     let text = radar_ok(&home, &["sources", "--health"]);
     assert!(text.contains("ALARM: blocked:"), "{text}");
+    // The 信息源 page says it in Chinese, with the packages.
+    crate::web_support::add_user(&home, "ana", "reviewer", None);
+    let app = crate::web_support::App::start(&home);
+    let (cookie, _) = app.login("ana");
+    let page = app.get("/sources", Some(&cookie));
+    let row = page
+        .body
+        .split("id=\"source-wall\"")
+        .nth(1)
+        .and_then(|r| r.split("</tr>").next())
+        .expect("the source's row");
+    assert!(
+        row.contains("需要用浏览器抓取，但无法启动无头 Chromium 浏览器"),
+        "{row}"
+    );
+    assert!(row.contains("chromium 和 chromium-driver"), "{row}");
+    assert!(row.contains("遇到脚本验证 1 页，通过 0 页"), "{row}");
+    assert!(!row.contains("blocked"), "no English on the page: {row}");
     // The listing was asked once over HTTP: met a challenge, left.
     let listing: Vec<_> = wall
         .hits()
@@ -459,7 +496,10 @@ fn without_chromium_the_crawl_ends_and_health_names_the_packages() {
 
 #[test]
 fn a_challenge_the_browser_cannot_pass_is_an_alarm() {
-    assert!(std::path::Path::new(CHROMIUM).exists(), "{CHROMIUM} is missing");
+    assert!(
+        std::path::Path::new(CHROMIUM).exists(),
+        "{CHROMIUM} is missing"
+    );
     let wall = Wall::start("127.0.0.63", true, true);
     let (_dir, home) = new_home();
     set_chromium(&home, CHROMIUM);
@@ -467,13 +507,13 @@ fn a_challenge_the_browser_cannot_pass_is_an_alarm() {
     let started = Instant::now();
     let summary = crawl(&home, "wall");
     assert_eq!(summary.new_articles, 0);
-    assert!(started.elapsed() < Duration::from_secs(60), "gave up in time");
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "gave up in time"
+    );
     let h = health(&home, "wall");
     let alarms = h["alarms"].to_string();
-    assert!(
-        alarms.contains("the browser could not solve"),
-        "{alarms}"
-    );
+    assert!(alarms.contains("the browser could not solve"), "{alarms}");
     assert_eq!(h["challenges_solved"], serde_json::json!(0), "{h}");
     // The browser let the challenge run a few rounds, paced, then stopped.
     let hits = wall.hits();
@@ -489,8 +529,8 @@ fn a_bad_browser_value_is_reported_with_its_line() {
     add_source(&home, "wall", &wall, "sometimes");
     let out = radar(&home, &["check"]);
     assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr).into_owned()
-        + &String::from_utf8_lossy(&out.stdout);
+    let err =
+        String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
     assert!(err.contains("wall.toml:7: browser"), "{err}");
     assert!(err.contains("on-challenge"), "{err}");
 }

@@ -195,7 +195,11 @@ mod tests {
         lock(&pending).insert(7, tx);
         let (etx, mut erx) = mpsc::unbounded_channel();
         lock(&sessions).insert("S1".into(), etx);
-        dispatch(json!({"id": 7, "result": {"frameId": "F"}}), &pending, &sessions);
+        dispatch(
+            json!({"id": 7, "result": {"frameId": "F"}}),
+            &pending,
+            &sessions,
+        );
         assert_eq!(rx.try_recv().ok(), Some(Ok(json!({"frameId": "F"}))));
         dispatch(
             json!({"method": "Page.loadEventFired", "sessionId": "S1", "params": {"timestamp": 1}}),
@@ -209,10 +213,17 @@ mod tests {
         );
         let e = erx.try_recv().expect("the session's event");
         assert_eq!(e.method, "Page.loadEventFired");
-        assert!(erx.try_recv().is_err(), "another session's event is not ours");
+        assert!(
+            erx.try_recv().is_err(),
+            "another session's event is not ours"
+        );
         let (tx, mut rx) = oneshot::channel();
         lock(&pending).insert(8, tx);
-        dispatch(json!({"id": 8, "error": {"code": -32000, "message": "No target"}}), &pending, &sessions);
+        dispatch(
+            json!({"id": 8, "error": {"code": -32000, "message": "No target"}}),
+            &pending,
+            &sessions,
+        );
         assert_eq!(rx.try_recv().ok(), Some(Err("No target".to_string())));
     }
 }

@@ -25,7 +25,9 @@ pub struct Chromium {
 /// match on PATH.
 pub fn resolve(name: &str) -> Result<PathBuf, String> {
     let missing = || {
-        format!("`{name}` not found; install the Debian packages {PACKAGES} (or set [browser] chromium in radar.toml)")
+        format!(
+            "`{name}` not found; install the Debian packages {PACKAGES} (or set [browser] chromium in radar.toml)"
+        )
     };
     if name.contains('/') {
         let p = Path::new(name);
@@ -46,15 +48,17 @@ pub fn resolve(name: &str) -> Result<PathBuf, String> {
 
 /// Start Chromium headless with a fresh profile and return once its DevTools
 /// websocket is listening.
-pub async fn launch(binary: &Path, user_agent: &str, accept_language: &str) -> Result<Chromium, String> {
+pub async fn launch(
+    binary: &Path,
+    user_agent: &str,
+    accept_language: &str,
+) -> Result<Chromium, String> {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())
         .unwrap_or(0);
-    let profile = std::env::temp_dir().join(format!(
-        "radar-chromium-{}-{nanos}",
-        std::process::id()
-    ));
+    let profile =
+        std::env::temp_dir().join(format!("radar-chromium-{}-{nanos}", std::process::id()));
     std::fs::create_dir_all(&profile)
         .map_err(|e| format!("profile folder {}: {e}", profile.display()))?;
     let lang = accept_language.split(',').next().unwrap_or("zh-CN").trim();
@@ -103,7 +107,11 @@ pub async fn launch(binary: &Path, user_agent: &str, accept_language: &str) -> R
             if let Some(at) = line.find("DevTools listening on ")
                 && let Some(t) = tx.take()
             {
-                let _ = t.send(line[at + "DevTools listening on ".len()..].trim().to_string());
+                let _ = t.send(
+                    line[at + "DevTools listening on ".len()..]
+                        .trim()
+                        .to_string(),
+                );
             } else {
                 tracing::trace!(target: "chromium", "{line}");
             }

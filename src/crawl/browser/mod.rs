@@ -57,8 +57,7 @@ impl Browser {
     /// words for the operator (with the Debian package names).
     pub async fn launch(config: &BrowserConfig) -> Result<Browser, String> {
         let binary = launch::resolve(&config.binary)?;
-        let process =
-            launch::launch(&binary, &config.user_agent, &config.accept_language).await?;
+        let process = launch::launch(&binary, &config.user_agent, &config.accept_language).await?;
         let cdp = cdp::Cdp::connect(&process.ws_url)
             .await
             .map_err(|e| e.to_string())?;
@@ -66,7 +65,10 @@ impl Browser {
             .call("Browser.getVersion", json!({}), None)
             .await
             .map_err(|e| e.to_string())?;
-        let product = version["product"].as_str().unwrap_or("Chromium").to_string();
+        let product = version["product"]
+            .as_str()
+            .unwrap_or("Chromium")
+            .to_string();
         tracing::info!(%product, binary = %binary.display(), "headless Chromium started");
         Ok(Browser {
             cdp,
@@ -93,7 +95,12 @@ impl Browser {
     }
 
     /// A command to a session by its id.
-    pub async fn call_in(&self, session: &str, method: &str, params: Value) -> Result<Value, CdpError> {
+    pub async fn call_in(
+        &self,
+        session: &str,
+        method: &str,
+        params: Value,
+    ) -> Result<Value, CdpError> {
         self.cdp.call(method, params, Some(session)).await
     }
 
@@ -114,7 +121,10 @@ impl Browser {
                 None,
             )
             .await?;
-        let session = attached["sessionId"].as_str().unwrap_or_default().to_string();
+        let session = attached["sessionId"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
         let events = self.cdp.subscribe(&session);
         let tab = Tab {
             session,
@@ -149,7 +159,11 @@ impl Browser {
         self.cdp.unsubscribe(&tab.session);
         let _ = self
             .cdp
-            .call("Target.closeTarget", json!({ "targetId": tab.target }), None)
+            .call(
+                "Target.closeTarget",
+                json!({ "targetId": tab.target }),
+                None,
+            )
             .await;
     }
 }
