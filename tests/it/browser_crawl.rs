@@ -50,6 +50,8 @@ struct Inner {
     unsolvable: bool,
     /// robots.txt is served without the challenge.
     plain_robots: bool,
+    /// Paths whose first request past the challenge gets 503 with Retry-After: 1.
+    busy_once: Vec<String>,
 }
 
 #[derive(Clone)]
@@ -145,6 +147,9 @@ async fn answer(
         (200, "text/plain", inner.pages[&path].clone())
     } else if !cookie_ok || inner.unsolvable {
         (521, "text/html", CHALLENGE.as_bytes().to_vec())
+    } else if let Some(at) = inner.busy_once.iter().position(|p| *p == path) {
+        inner.busy_once.remove(at);
+        (503, "text/plain", b"busy, come back in a second".to_vec())
     } else if let Some(page) = inner.pages.get(&path) {
         let ctype = if path.ends_with(".txt") {
             "text/plain"
@@ -167,6 +172,10 @@ async fn answer(
         .into_response();
     resp.headers_mut()
         .insert(header::CONTENT_TYPE, ctype.parse().expect("content type"));
+    if status == 503 {
+        resp.headers_mut()
+            .insert(header::RETRY_AFTER, "1".parse().expect("retry-after"));
+    }
     resp
 }
 
@@ -533,4 +542,22 @@ fn a_bad_browser_value_is_reported_with_its_line() {
         String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
     assert!(err.contains("wall.toml:7: browser"), "{err}");
     assert!(err.contains("on-challenge"), "{err}");
+}
+
+#[test]
+fn retry_after_holds_for_the_browsers_document_requests() {
+    assert!(std::path::Path::new(CHROMIUM).exists(), "{CHROMIUM} is missing");
+    let wall = Wall::start("127.0.0.65", false, false);
+    let busy = "/list/202603/t20260303_0.html";
+    wall.inner.lock().expect("wall").busy_once.push(busy.into());
+    let (_dir, home) = new_home();
+    set_chromium(&home, CHROMIUM);
+    add_source(&home, "wall", &wall, "on-challenge");
+    let summary = crawl(&home, "wall");
+    assert_eq!(summary.new_articles, ARTICLES as u64, "{}", summary.line());
+    let hits: Vec<Hit> = wall.hits().into_iter().filter(|h| h.path == busy).collect();
+    assert_eq!(hits.len(), 2, "{hits:#?}");
+    assert_eq!((hits[0].status, hits[1].status), (503, 200));
+    let waited = hits[1].at.duration_since(hits[0].at).as_secs_f64();
+    assert!(waited >= 1.0, "Retry-After: 1 honoured, waited {waited:.3}s");
 }
