@@ -546,7 +546,10 @@ fn a_bad_browser_value_is_reported_with_its_line() {
 
 #[test]
 fn retry_after_holds_for_the_browsers_document_requests() {
-    assert!(std::path::Path::new(CHROMIUM).exists(), "{CHROMIUM} is missing");
+    assert!(
+        std::path::Path::new(CHROMIUM).exists(),
+        "{CHROMIUM} is missing"
+    );
     let wall = Wall::start("127.0.0.65", false, false);
     let busy = "/list/202603/t20260303_0.html";
     wall.inner.lock().expect("wall").busy_once.push(busy.into());
@@ -559,5 +562,8 @@ fn retry_after_holds_for_the_browsers_document_requests() {
     assert_eq!(hits.len(), 2, "{hits:#?}");
     assert_eq!((hits[0].status, hits[1].status), (503, 200));
     let waited = hits[1].at.duration_since(hits[0].at).as_secs_f64();
-    assert!(waited >= 1.0, "Retry-After: 1 honoured, waited {waited:.3}s");
+    assert!(
+        waited >= 1.0,
+        "Retry-After: 1 honoured, waited {waited:.3}s"
+    );
 }

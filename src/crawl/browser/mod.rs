@@ -133,6 +133,14 @@ impl Browser {
         };
         self.call(&tab, "Page.enable", json!({})).await?;
         self.call(&tab, "Network.enable", json!({})).await?;
+        // Every document must come over the network (and so be paused, paced
+        // and archived), never from the HTTP cache.
+        self.call(
+            &tab,
+            "Network.setCacheDisabled",
+            json!({ "cacheDisabled": true }),
+        )
+        .await?;
         self.call(
             &tab,
             "Network.setUserAgentOverride",
