@@ -13,6 +13,7 @@ pub struct Settings {
     pub schedule: ScheduleSettings,
     pub archive: ArchiveSettings,
     pub ledger: LedgerSettings,
+    pub browser: BrowserSettings,
 }
 
 /// `[ledger]`: whose ledger this is, where its checkpoints are witnessed and
@@ -37,6 +38,27 @@ impl Default for LedgerSettings {
             commission_id: "wanzhou-gzw".into(),
             witness_dir: None,
             signing_key: None,
+        }
+    }
+}
+
+/// Headless Chromium for sites behind JavaScript challenges (see
+/// docs/browser-crawl.md): which binary, and the hard timeout of one page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BrowserSettings {
+    /// The Chromium binary: a path, or a name looked up on PATH. The
+    /// environment variable `RADAR_CHROMIUM` overrides it.
+    pub chromium: String,
+    /// Longest time one page may take in the browser, challenge included.
+    pub timeout_secs: f64,
+}
+
+impl Default for BrowserSettings {
+    fn default() -> Self {
+        BrowserSettings {
+            chromium: "chromium".into(),
+            timeout_secs: 60.0,
         }
     }
 }
@@ -80,6 +102,7 @@ impl Default for Settings {
             schedule: ScheduleSettings::default(),
             archive: ArchiveSettings::default(),
             ledger: LedgerSettings::default(),
+            browser: BrowserSettings::default(),
         }
     }
 }

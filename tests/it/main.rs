@@ -1,6 +1,7 @@
 //! The integration test binary: one module per area.
 
 mod browser;
+mod browser_crawl;
 mod candidates;
 mod check;
 mod cli;
