@@ -72,6 +72,12 @@ pub fn run(home: &Home, args: &SourcesArgs) -> anyhow::Result<()> {
                         h.non_reports.advertisements, h.non_reports.notices, h.non_reports.pictures
                     );
                 }
+                if h.browser_pages > 0 || h.challenges_met > 0 {
+                    println!(
+                        "    browser: {} page(s) fetched through headless Chromium; challenges met {}, solved {}",
+                        h.browser_pages, h.challenges_met, h.challenges_solved
+                    );
+                }
                 for a in &h.alarms {
                     println!("    ALARM: {a}");
                 }

@@ -1,6 +1,7 @@
 //! The integration test binary: one module per area.
 
 mod browser;
+mod browser_crawl;
 mod candidates;
 mod check;
 mod cli;
@@ -10,6 +11,7 @@ mod fetch;
 mod hardening;
 mod heldout_sets;
 mod ledger;
+mod ledger_proof;
 mod matching;
 mod matching_heldout;
 mod non_reports;
