@@ -139,6 +139,21 @@ fn check_settings(s: &Settings, path: &Path, read: &Read<Settings>, problems: &m
     {
         problems.push(path, line("schedule.default"), "schedule.default", msg);
     }
+    if !read.was_dropped("web.trusted_proxies") {
+        for (i, a) in s.web.trusted_proxies.iter().enumerate() {
+            if a.trim().parse::<std::net::IpAddr>().is_err() {
+                problems.push(
+                    path,
+                    line("web.trusted_proxies"),
+                    "web.trusted_proxies",
+                    format!(
+                        "entry {}: `{a}` is not an IP address (one proxy address each, e.g. \"127.0.0.1\")",
+                        i + 1
+                    ),
+                );
+            }
+        }
+    }
 }
 
 /// What keeps a request header from being sent as written, if anything.
@@ -228,7 +243,9 @@ fn check_source(
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or_default();
-    if def.id != stem {
+    if let Some(problem) = crate::model::names::id_problem(&def.id) {
+        c.bad("", "id", problem);
+    } else if def.id != stem {
         c.bad(
             "",
             "id",

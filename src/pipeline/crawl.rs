@@ -344,7 +344,7 @@ fn preload_robots(home: &Home, store: &Store, fetcher: &Fetcher) -> Result<(), P
     for (host, loc) in store.recent_robots(&since)? {
         let Some(status) = loc.status else { continue };
         match crate::archive::read_record_at(
-            &home.archive_dir().join(&loc.warc_file),
+            &home.archive_file(&loc.warc_file),
             loc.warc_offset,
         ) {
             Ok(rec) => {

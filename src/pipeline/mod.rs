@@ -10,6 +10,7 @@ mod candidates;
 mod crawl;
 pub mod export;
 mod follow;
+pub mod leftovers;
 pub mod ledger;
 mod manual;
 mod outcome;

@@ -496,7 +496,7 @@ pub fn archived_page(
     let Some(loc) = store.resource(resource_id)? else {
         return Ok(None);
     };
-    let rec = read_record_at(&home.archive_dir().join(&loc.warc_file), loc.warc_offset)?;
+    let rec = read_record_at(&home.archive_file(&loc.warc_file), loc.warc_offset)?;
     let digest = sha256_hex(&rec.body);
     Ok(Some(ArchivedPage {
         verified: loc.payload_sha256.as_deref() == Some(digest.as_str()),
