@@ -182,13 +182,12 @@ fn parse_rows(rows: &[Row], header: &Header, errors: &mut Vec<CellError>) -> Vec
                         '\n' | '\r' => "a line break".to_string(),
                         other => format!("the control character {other:?}"),
                     };
-                    bad(
-                        *col,
-                        format!(
-                            "{what} inside the cell: one name per cell line is not allowed; separate names with ；"
-                        ),
-                    );
-                    continue;
+                    let hint = if *col == Col::Id {
+                        ""
+                    } else {
+                        " (separate names with ；)"
+                    };
+                    bad(*col, format!("{what} inside the cell is not allowed{hint}"));
                 }
                 texts.entry(*col).or_default().push(text);
             }
@@ -204,6 +203,10 @@ fn parse_rows(rows: &[Row], header: &Header, errors: &mut Vec<CellError>) -> Vec
         let name = one(Col::Name);
         if id.is_empty() {
             bad(Col::Id, "empty".into());
+        } else if !id.chars().any(char::is_control)
+            && let Some(problem) = crate::model::names::id_problem(&id)
+        {
+            bad(Col::Id, problem);
         }
         if name.is_empty() {
             bad(Col::Name, "empty".into());

@@ -582,7 +582,7 @@ fn csv_formulas_are_inert_and_xlsx_stays_typed() {
     let mut found_formula = false;
     for i in 0..zip.len() {
         let mut f = zip.by_index(i).expect("entry");
-        if f.name().starts_with("xl/worksheets/") {
+        if f.name().expect("name").starts_with("xl/worksheets/") {
             let mut s = String::new();
             std::io::Read::read_to_string(&mut f, &mut s).expect("xml");
             found_formula |= s.contains("<f>");
@@ -625,26 +625,38 @@ fn a_long_chinese_upload_name_is_kept_short_and_errors_show_no_paths() {
     let (_, registry) = reform_radar::registry::check_home(&home).expect("home");
     let app = App::start(&home);
     let (cookie, csrf) = app.login("ana");
+    let enterprise = registry.enterprises[0].id.clone();
     let upload = |name: String| {
-        let form = reqwest::multipart::Form::new()
-            .text("csrf", csrf.clone())
-            .text("enterprise", registry.enterprises[0].id.clone())
-            .text("item", "A1")
-            .text("date", "2026-03-04")
-            .text("title", "证书")
-            .text("issuer", "区国资委")
-            .part(
-                "file",
-                reqwest::multipart::Part::bytes(b"%PDF-1.4 test".to_vec())
-                    .file_name(name)
-                    .mime_str("application/pdf")
-                    .expect("mime"),
+        let boundary = "radar-attack-boundary-19af";
+        let mut body = Vec::new();
+        for (k, v) in [
+            ("csrf", csrf.as_str()),
+            ("enterprise", enterprise.as_str()),
+            ("item", "A1"),
+            ("date", "2026-03-04"),
+            ("title", "证书"),
+            ("issuer", "区国资委"),
+        ] {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                    .as_bytes(),
             );
+        }
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4 test\r\n--{boundary}--\r\n"
+            )
+            .as_bytes(),
+        );
         app.send(
             app.client
                 .post(format!("{}/manual", app.base))
                 .header(header::COOKIE, &cookie)
-                .multipart(form),
+                .header(
+                    header::CONTENT_TYPE,
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .body(body),
         )
     };
     let name = format!("{}.pdf", "证".repeat(86));
@@ -658,6 +670,7 @@ fn a_long_chinese_upload_name_is_kept_short_and_errors_show_no_paths() {
     );
     assert!(!r.body.contains("File name too long"), "{}", r.body);
     // A staging failure (tmp/ is a file) is a 500 without the server's paths.
+    let _ = std::fs::remove_dir_all(home.root().join("tmp"));
     std::fs::write(home.root().join("tmp"), b"not a folder").expect("write");
     let r = upload("a.pdf".into());
     assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
