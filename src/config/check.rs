@@ -156,6 +156,15 @@ fn check_settings(s: &Settings, path: &Path, read: &Read<Settings>, problems: &m
     }
 }
 
+/// A further-page template may hold only `{n}` and `{id}` (a date
+/// placeholder like `{yyyyy}` would be fetched as written).
+fn page_url_problem(template: &str) -> Option<String> {
+    let rest = template.replace("{n}", "").replace("{id}", "");
+    (rest.contains('{') || rest.contains('}')).then(|| {
+        format!("`{template}` has an unknown placeholder (only {{n}} and {{id}})")
+    })
+}
+
 /// What keeps a request header from being sent as written, if anything.
 fn header_problem(name: &str, value: &str) -> Option<String> {
     // RFC 9110 token characters.
@@ -347,6 +356,11 @@ fn check_source(
         }
         for (i, u) in l.start.iter().enumerate() {
             c.url("listing", &format!("start[{i}]"), u);
+        }
+        if let Some(p) = &l.page_url
+            && let Some(msg) = page_url_problem(p)
+        {
+            c.bad("listing", "page_url", msg);
         }
         if l.format != crate::model::ListingFormat::Html && l.json_items.is_none() {
             c.bad(

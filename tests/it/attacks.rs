@@ -89,7 +89,8 @@ fn the_disk_filling_login_loop_leaves_the_database_under_2_mb() {
     radar_init(&home);
     add_user(&home, "ana", "reviewer", None);
     let app = App::start(&home);
-    let huge = "x".repeat(2 * 1024 * 1024);
+    // Just under axum's default body limit, as the attacker sent.
+    let huge = "x".repeat(1_900_000);
     let long = "名".repeat(80); // 240 bytes: within the bound, never stored as such
     let client = client_at("127.0.0.5");
     let started = Instant::now();
@@ -114,6 +115,11 @@ fn the_disk_filling_login_loop_leaves_the_database_under_2_mb() {
         out
     });
     assert!(started.elapsed() < Duration::from_secs(120));
+    eprintln!(
+        "disk-filling loop: database and WAL {} bytes after {:?}, answers {statuses:?}",
+        db_bytes(&home),
+        started.elapsed()
+    );
     for (i, s) in statuses.iter().enumerate() {
         if i % 2 == 0 {
             assert!(
@@ -227,6 +233,7 @@ fn forty_concurrent_bad_logins_check_at_most_the_limit() {
         .iter()
         .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
         .count();
+    eprintln!("40 concurrent bad logins: {checked} checked, {refused} refused");
     assert_eq!((checked, refused), (5, 35), "{statuses:?}");
     let store = Store::open(&home.db_path()).expect("store");
     let failed = store
@@ -273,6 +280,7 @@ fn an_unknown_user_is_answered_as_slowly_as_a_known_one() {
     known.sort();
     unknown.sort();
     let (k, u) = (known[2], unknown[2]);
+    eprintln!("sign-in timing: known {known:?}, unknown {unknown:?}");
     assert!(u * 2 >= k, "known {known:?}, unknown {unknown:?}");
 }
 
@@ -485,6 +493,10 @@ fn concurrent_exports_beyond_the_limit_are_refused_clearly_and_leave_nothing_in_
             other => panic!("{other}: {}", String::from_utf8_lossy(bytes)),
         }
     }
+    eprintln!(
+        "nine concurrent bundle exports: {:?}",
+        answers.iter().map(|a| a.0.as_u16()).collect::<Vec<_>>()
+    );
     assert!(refused >= 1, "nine at once: some must be refused");
     assert!(refused < 9, "and some served");
     let left: Vec<_> = std::fs::read_dir(home.root().join("tmp"))
@@ -702,12 +714,29 @@ fn a_client_that_trickles_its_headers_is_cut_off() {
             let _ = c.write_all(b"X");
         }
     }
+    // Every connection must be closed (or answered) by the server within
+    // 20 s of the start: reads time out at that deadline.
+    let deadline = started + Duration::from_secs(20);
+    let mut held = 0;
     for c in &mut conns {
+        let left = deadline
+            .saturating_duration_since(Instant::now())
+            .max(Duration::from_millis(1));
+        c.set_read_timeout(Some(left)).expect("timeout");
         let mut buf = [0u8; 1024];
         // The server answers 408 or closes: either way the read ends.
-        let _ = c.read(&mut buf);
+        if let Err(e) = c.read(&mut buf)
+            && matches!(
+                e.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            )
+        {
+            held += 1;
+        }
     }
     let took = started.elapsed();
+    eprintln!("50 trickling connections: {held} still held after {took:?}");
+    assert_eq!(held, 0, "held after {took:?}");
     assert!(took < Duration::from_secs(16), "held for {took:?}");
     // The server still serves.
     assert_eq!(app.get("/login", None).status, StatusCode::OK);
@@ -730,4 +759,52 @@ fn registry_imports_refuse_line_breaks_in_names_and_unterminated_quotes() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("names.csv:2: column 2:"), "{err}");
     assert!(err.contains("never closed"), "{err}");
+}
+
+#[test]
+fn a_date_template_that_is_none_is_refused_by_check() {
+    let (_dir, home) = new_home();
+    radar_init(&home);
+    let path = home.sources_dir().join("banyuetan.toml");
+    let text = std::fs::read_to_string(&path).expect("source");
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("page_url"))
+        .expect("page_url")
+        + 1;
+    std::fs::write(
+        &path,
+        text.replace("page_url = \"index_{n}.html\"", "page_url = \"index_{yyyyy}_{n}.html\""),
+    )
+    .expect("write");
+    let out = radar(&home, &["check"]);
+    assert!(!out.status.success());
+    let all = String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
+    assert!(
+        all.contains(&format!("banyuetan.toml:{line}: listing.page_url:")) && all.contains("{yyyyy}"),
+        "{all}"
+    );
+}
+
+#[test]
+fn leftovers_of_killed_uploads_and_full_disks_are_swept_when_the_server_starts() {
+    let (_dir, home) = new_home();
+    radar_init(&home);
+    let shard = home.files_dir().join("sha256").join("ab");
+    std::fs::create_dir_all(&shard).expect("dir");
+    let part = shard.join(".abcdef.part");
+    std::fs::write(&part, b"half an upload").expect("write");
+    let empty = home.archive_dir().join("radar-20260101T000000000-1-00001.warc.gz");
+    std::fs::write(&empty, b"").expect("write");
+    let bag = home.root().join("tmp").join(".bundle-x-2026.part");
+    std::fs::create_dir_all(bag.join("data")).expect("dir");
+    let old = std::time::SystemTime::now() - Duration::from_secs(2 * 3600);
+    for p in [&part, &empty, &bag] {
+        std::fs::File::open(p)
+            .and_then(|f| f.set_modified(old))
+            .expect("age");
+    }
+    let app = App::start(&home);
+    assert_eq!(app.get("/login", None).status, StatusCode::OK);
+    assert!(!part.exists() && !empty.exists() && !bag.exists());
 }
