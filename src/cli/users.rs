@@ -121,7 +121,11 @@ pub fn run(home: &Home, args: &UsersArgs) -> anyhow::Result<()> {
                     u.name,
                     u.role.as_str(),
                     u.enterprise.as_deref().unwrap_or("-"),
-                    if u.is_disabled() { "disabled" } else { "active" },
+                    if u.is_disabled() {
+                        "disabled"
+                    } else {
+                        "active"
+                    },
                     live,
                     mine.len(),
                     u.created_at

@@ -187,8 +187,14 @@ mod tests {
     #[test]
     fn content_disposition_survives_quotes_and_cjk() {
         let h = content_disposition("bundle-a\"b-报告.zip");
-        assert!(h.starts_with("attachment; filename=\"bundle-a_b-__.zip\""), "{h}");
-        assert!(h.contains("filename*=UTF-8''bundle-a_b-%E6%8A%A5%E5%91%8A.zip"), "{h}");
+        assert!(
+            h.starts_with("attachment; filename=\"bundle-a_b-__.zip\""),
+            "{h}"
+        );
+        assert!(
+            h.contains("filename*=UTF-8''bundle-a_b-%E6%8A%A5%E5%91%8A.zip"),
+            "{h}"
+        );
         assert!(h.chars().all(|c| c.is_ascii() && !c.is_control()), "{h}");
     }
 }

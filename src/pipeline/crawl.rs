@@ -139,12 +139,15 @@ pub async fn crawl(
         checked.settings.archive.rotate_bytes,
     )?));
     let (transport, range, bad_records) = open_transport(checked, req, replay_index)?;
-    let fetcher = Arc::new(Fetcher::new(
-        transport,
-        checked.settings.clone(),
-        archive.clone(),
-        shutdown.clone(),
-    ));
+    let fetcher = Arc::new(
+        Fetcher::new(
+            transport,
+            checked.settings.clone(),
+            archive.clone(),
+            shutdown.clone(),
+        )
+        .with_challenge_detector(crate::extract::detect_challenge),
+    );
     let scope = scope_for(req, range);
     if req.replay.is_empty() {
         preload_robots(home, &store, &fetcher)?;
@@ -343,10 +346,7 @@ fn preload_robots(home: &Home, store: &Store, fetcher: &Fetcher) -> Result<(), P
     let since = (chrono::Utc::now() - ROBOTS_TTL).to_rfc3339();
     for (host, loc) in store.recent_robots(&since)? {
         let Some(status) = loc.status else { continue };
-        match crate::archive::read_record_at(
-            &home.archive_file(&loc.warc_file),
-            loc.warc_offset,
-        ) {
+        match crate::archive::read_record_at(&home.archive_file(&loc.warc_file), loc.warc_offset) {
             Ok(rec) => {
                 fetcher.preload_robots(&host, status, &rec.body, rec.header("content-encoding"))
             }
@@ -484,6 +484,7 @@ fn fetch_options(
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
         eager_html_redirects: ctx.eager,
+        browser: source.browser,
     }
 }
 

@@ -73,8 +73,7 @@ pub fn sweep_older_than(home: &Home, age: Duration) -> usize {
         for e in entries.filter_map(Result::ok) {
             let name = e.file_name();
             let empty = e.metadata().is_ok_and(|m| m.is_file() && m.len() == 0);
-            if empty && name.to_string_lossy().ends_with(".warc.gz") && older_than(&e.path(), age)
-            {
+            if empty && name.to_string_lossy().ends_with(".warc.gz") && older_than(&e.path(), age) {
                 n += usize::from(remove(&e.path()));
             }
         }

@@ -278,7 +278,9 @@ pub fn import_into(
             errors: vec![CellError {
                 row: line,
                 column: format!("column {column}"),
-                message: "a quote opened here is never closed (the rest of the file would be one cell)".into(),
+                message:
+                    "a quote opened here is never closed (the rest of the file would be one cell)"
+                        .into(),
             }],
         },
         SheetError::Other(message) => ImportError::File {

@@ -287,7 +287,12 @@ mod tests {
         let enterprises = (0..n)
             .map(|i| {
                 let parent = (i + 1 < n).then(|| format!("e{}", i + 1));
-                ent(&format!("e{i}"), &format!("企业{i}"), &[], parent.as_deref())
+                ent(
+                    &format!("e{i}"),
+                    &format!("企业{i}"),
+                    &[],
+                    parent.as_deref(),
+                )
             })
             .collect();
         let reg = Registry {
@@ -296,7 +301,11 @@ mod tests {
         };
         let t = std::time::Instant::now();
         assert!(validate(&reg).is_empty());
-        assert!(t.elapsed() < std::time::Duration::from_secs(5), "{:?}", t.elapsed());
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(5),
+            "{:?}",
+            t.elapsed()
+        );
     }
 
     #[test]

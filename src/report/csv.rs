@@ -135,7 +135,10 @@ mod neutralise_tests {
     #[test]
     fn formulas_become_text_and_numbers_stay() {
         for (given, shown) in [
-            ("=HYPERLINK(\"http://evil\",\"x\")", "'=HYPERLINK(\"http://evil\",\"x\")"),
+            (
+                "=HYPERLINK(\"http://evil\",\"x\")",
+                "'=HYPERLINK(\"http://evil\",\"x\")",
+            ),
             ("=1+1", "'=1+1"),
             ("+cmd", "'+cmd"),
             ("-2+3", "'-2+3"),

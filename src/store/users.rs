@@ -92,7 +92,14 @@ pub struct SessionRow {
 
 const USER_COLUMNS: &str = "name, role, enterprise, password_hash, created_at, disabled_at";
 
-type RawUser = (String, String, Option<String>, String, String, Option<String>);
+type RawUser = (
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    Option<String>,
+);
 
 fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawUser> {
     Ok((
@@ -138,9 +145,9 @@ impl Store {
     }
 
     pub fn users(&self) -> Result<Vec<UserRow>> {
-        let mut stmt = self.conn.prepare_cached(
-            &format!("SELECT {USER_COLUMNS} FROM users ORDER BY name"),
-        )?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY name"))?;
         let rows = stmt.query_map([], user_row)?;
         let mut out = Vec::new();
         for r in rows {
@@ -152,9 +159,7 @@ impl Store {
     pub fn user(&self, name: &str) -> Result<Option<UserRow>> {
         let row = self
             .conn
-            .prepare_cached(
-                &format!("SELECT {USER_COLUMNS} FROM users WHERE name = ?1"),
-            )?
+            .prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE name = ?1"))?
             .query_row(params![name], user_row)
             .optional()?;
         row.map(to_user).transpose()
@@ -226,7 +231,12 @@ impl Store {
 
     /// A new password hash; every session of the user ends except `keep`
     /// (the SHA-256 of the session that changed its own password).
-    pub fn set_password(&mut self, user: &str, password_hash: &str, keep: Option<&str>) -> Result<bool> {
+    pub fn set_password(
+        &mut self,
+        user: &str,
+        password_hash: &str,
+        keep: Option<&str>,
+    ) -> Result<bool> {
         let tx = self.conn.transaction()?;
         let n = tx.execute(
             "UPDATE users SET password_hash = ?2 WHERE name = ?1",

@@ -24,7 +24,9 @@ pub const MAX_TOKEN_DAYS: u32 = 3650;
 pub fn password_problem(name: &str, password: &str) -> Option<String> {
     let chars: Vec<char> = password.chars().collect();
     if password.len() > MAX_PASSWORD_BYTES {
-        return Some(format!("the password is longer than {MAX_PASSWORD_BYTES} bytes"));
+        return Some(format!(
+            "the password is longer than {MAX_PASSWORD_BYTES} bytes"
+        ));
     }
     if chars.len() < MIN_PASSWORD_CHARS {
         return Some(format!(
@@ -106,7 +108,13 @@ pub fn check_name(name: &str) -> Result<(), WebError> {
 /// administrator, or the operator at the command line (`cli`).
 pub const CLI_ACTOR: &str = "cli";
 
-fn audit(store: &Store, actor: &str, action: &str, target: &str, note: Option<String>) -> Result<(), WebError> {
+fn audit(
+    store: &Store,
+    actor: &str,
+    action: &str,
+    target: &str,
+    note: Option<String>,
+) -> Result<(), WebError> {
     let mut rec = AuditRecord::new(actor, action);
     rec.note = Some(match note {
         Some(n) => format!("{target}: {n}"),
@@ -161,7 +169,13 @@ pub fn add_user(
     if !store.add_user(name, role, enterprise, &hash)? {
         return Err(WebError::Conflict(format!("user `{name}` exists already")));
     }
-    audit(store, actor, "user.add", name, Some(role.as_str().to_string()))?;
+    audit(
+        store,
+        actor,
+        "user.add",
+        name,
+        Some(role.as_str().to_string()),
+    )?;
     store
         .user(name)?
         .ok_or_else(|| WebError::Internal(format!("user `{name}` was not stored")))
@@ -169,11 +183,20 @@ pub fn add_user(
 
 /// Disable a user (its sessions end at once, its tokens are refused) or
 /// enable it again.
-pub fn set_disabled(store: &mut Store, actor: &str, name: &str, disabled: bool) -> Result<UserRow, WebError> {
+pub fn set_disabled(
+    store: &mut Store,
+    actor: &str,
+    name: &str,
+    disabled: bool,
+) -> Result<UserRow, WebError> {
     existing(store, name)?;
     let at = disabled.then(super::auth::now_utc);
     store.set_disabled(name, at.as_deref())?;
-    let action = if disabled { "user.disable" } else { "user.enable" };
+    let action = if disabled {
+        "user.disable"
+    } else {
+        "user.enable"
+    };
     audit(store, actor, action, name, None)?;
     existing(store, name)
 }
@@ -200,7 +223,13 @@ pub fn set_password(
 pub fn revoke_tokens(store: &Store, actor: &str, name: &str) -> Result<usize, WebError> {
     existing(store, name)?;
     let n = store.revoke_tokens(name)?;
-    audit(store, actor, "user.revoke", name, Some(format!("{n} token(s)")))?;
+    audit(
+        store,
+        actor,
+        "user.revoke",
+        name,
+        Some(format!("{n} token(s)")),
+    )?;
     Ok(n)
 }
 
@@ -217,7 +246,12 @@ pub fn remove_user(store: &mut Store, actor: &str, name: &str) -> Result<(), Web
 
 /// A new bearer token for a user, valid `days` days: printed once, stored
 /// only as its SHA-256; with its expiry (UTC RFC 3339).
-pub fn new_token(store: &Store, actor: &str, name: &str, days: u32) -> Result<(String, String), WebError> {
+pub fn new_token(
+    store: &Store,
+    actor: &str,
+    name: &str,
+    days: u32,
+) -> Result<(String, String), WebError> {
     let u = existing(store, name)?;
     if u.is_disabled() {
         return Err(WebError::Conflict(format!("user `{name}` is disabled")));
@@ -231,7 +265,13 @@ pub fn new_token(store: &Store, actor: &str, name: &str, days: u32) -> Result<(S
     let expires = (chrono::Utc::now() + chrono::Duration::days(i64::from(days)))
         .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     store.add_token(name, &secret_hash(&token), &expires)?;
-    audit(store, actor, "user.token", name, Some(format!("expires {expires}")))?;
+    audit(
+        store,
+        actor,
+        "user.token",
+        name,
+        Some(format!("expires {expires}")),
+    )?;
     Ok((token, expires))
 }
 

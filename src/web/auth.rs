@@ -266,7 +266,10 @@ impl Client {
     /// From the peer and the request's headers.
     pub fn of(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> Client {
         if !trusted.contains(&peer) {
-            return Client { ip: peer, https: false };
+            return Client {
+                ip: peer,
+                https: false,
+            };
         }
         // The rightmost address not itself a trusted proxy: what the
         // nearest trusted proxy saw (earlier entries are the client's word).
@@ -295,7 +298,10 @@ impl Client {
 impl FromRequestParts<Shared> for Client {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &Shared) -> Result<Client, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Shared,
+    ) -> Result<Client, Self::Rejection> {
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
@@ -326,7 +332,10 @@ async fn login_form(client: Client) -> Response {
     let mut res = Html(login_page(&token, None).into_string()).into_response();
     set_cookie(
         &mut res,
-        format!("{LOGIN_COOKIE}={token}; {}", cookie_attrs("/login", client.https)),
+        format!(
+            "{LOGIN_COOKIE}={token}; {}",
+            cookie_attrs("/login", client.https)
+        ),
     );
     res
 }
@@ -354,7 +363,12 @@ fn too_many() -> WebError {
 
 /// Check a sign-in: reserve the attempt (or refuse), check the password
 /// (against a dummy hash when the user is unknown or disabled), record it.
-fn check_login(s: &AppState, name: &str, password: &str, client: &str) -> Result<LoginOutcome, WebError> {
+fn check_login(
+    s: &AppState,
+    name: &str,
+    password: &str,
+    client: &str,
+) -> Result<LoginOutcome, WebError> {
     let account = secret_hash(name);
     let since = at(-chrono::Duration::minutes(FAILURE_WINDOW_MINUTES));
     let reserved = s.with_store(|st| {
@@ -419,7 +433,11 @@ fn login_field_problem(f: &LoginForm) -> Option<&'static str> {
 
 fn login_failed_page(https: bool, status: StatusCode, message: &str) -> Response {
     let token = random_secret();
-    let mut res = (status, Html(login_page(&token, Some(message)).into_string())).into_response();
+    let mut res = (
+        status,
+        Html(login_page(&token, Some(message)).into_string()),
+    )
+        .into_response();
     set_cookie(
         &mut res,
         format!("{LOGIN_COOKIE}={token}; {}", cookie_attrs("/login", https)),
@@ -538,7 +556,10 @@ mod tests {
         // Not trusted: the peer, plain HTTP.
         assert_eq!(
             Client::of(other, &h, &[proxy]),
-            Client { ip: other, https: false }
+            Client {
+                ip: other,
+                https: false
+            }
         );
         // Trusted: the address the proxy saw (the rightmost), HTTPS.
         assert_eq!(
@@ -551,7 +572,10 @@ mod tests {
         // A trusted proxy without the header: the proxy itself.
         assert_eq!(
             Client::of(proxy, &HeaderMap::new(), &[proxy]),
-            Client { ip: proxy, https: false }
+            Client {
+                ip: proxy,
+                https: false
+            }
         );
         assert!(cookie_attrs("/", true).ends_with("; Secure"));
         assert!(!cookie_attrs("/", false).contains("Secure"));

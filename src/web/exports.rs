@@ -7,8 +7,8 @@
 
 use super::api::ScoreQuery;
 use super::auth::{Authed, user};
-use super::pages::{PageResult, query_string};
 use super::exports_gate::{ExportPermit, check_space};
+use super::pages::{PageResult, query_string};
 use super::{AppState, Shared, Staging, WebError, blocking};
 use crate::model::names::file_name;
 use crate::pipeline::ReviewError;

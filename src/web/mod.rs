@@ -13,13 +13,13 @@ mod auth;
 mod decide;
 mod exports;
 mod exports_gate;
-mod serve_loop;
-mod users_page;
 mod manual;
 mod pages;
 mod pool;
+mod serve_loop;
 mod sources;
 mod staging;
+mod users_page;
 
 pub use auth::now_utc;
 pub use manual::MAX_UPLOAD_BYTES;
@@ -110,6 +110,7 @@ impl From<ReviewError> for WebError {
                 pages::beijing_time(at)
             )),
             ReviewError::Invalid(m) => WebError::Conflict(m),
+            ReviewError::Refused { zh, .. } => WebError::BadRequest(zh),
             ReviewError::Store(s) => WebError::Store(s),
             other => WebError::Internal(other.to_string()),
         }
@@ -337,7 +338,10 @@ impl Server {
         });
         let swept = crate::pipeline::leftovers::sweep(home);
         if swept > 0 {
-            tracing::info!(swept, "removed leftover partial files (.part, empty archives)");
+            tracing::info!(
+                swept,
+                "removed leftover partial files (.part, empty archives)"
+            );
         }
         let listener = tokio::net::TcpListener::bind(addr)
             .await

@@ -70,4 +70,3 @@ pub(super) async fn serve(
     }
     Ok(())
 }
-

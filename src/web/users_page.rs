@@ -20,7 +20,10 @@ pub fn routes() -> Router<Shared> {
     Router::new()
         .route("/users", get(users_page).post(add_form))
         .route("/users/{name}/{action}", post(change_form))
-        .route("/account/password", get(own_password_page).post(own_password_form))
+        .route(
+            "/account/password",
+            get(own_password_page).post(own_password_form),
+        )
 }
 
 fn require_admin(who: &Authed) -> Result<(), WebError> {
@@ -45,7 +48,12 @@ async fn users_page(State(state): State<Shared>, headers: HeaderMap) -> PageResu
     render(&state, &who, None, None).await
 }
 
-async fn render(state: &Shared, who: &Authed, done: Option<String>, problem: Option<String>) -> PageResult {
+async fn render(
+    state: &Shared,
+    who: &Authed,
+    done: Option<String>,
+    problem: Option<String>,
+) -> PageResult {
     let (users, tokens) = blocking(state, |s| s.read(|st| Ok((st.users()?, st.tokens()?)))).await?;
     let now = super::auth::now_utc();
     let body = html! {
@@ -129,13 +137,19 @@ struct AddForm {
     password: String,
 }
 
-async fn add_form(State(state): State<Shared>, headers: HeaderMap, Form(f): Form<AddForm>) -> PageResult {
+async fn add_form(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Form(f): Form<AddForm>,
+) -> PageResult {
     let who = user(&state, &headers).await?;
     who.check_form_csrf(&f.csrf)?;
     require_admin(&who)?;
     let name = f.name.trim().to_string();
     let problem = if let Some(p) = crate::model::names::id_problem(&name) {
-        Some(format!("用户名不合规：只能用字母、数字、- 和 _，最多 64 个（{p}）"))
+        Some(format!(
+            "用户名不合规：只能用字母、数字、- 和 _，最多 64 个（{p}）"
+        ))
     } else if let Some(p) = password_problem_zh(&name, &f.password) {
         Some(p)
     } else {
@@ -154,13 +168,31 @@ async fn add_form(State(state): State<Shared>, headers: HeaderMap, Form(f): Form
             if st.user(&name)?.is_some() {
                 return Ok(Err(format!("用户 {name} 已存在")));
             }
-            let enterprise = if role == UserRole::Enterprise { enterprise } else { None };
+            let enterprise = if role == UserRole::Enterprise {
+                enterprise
+            } else {
+                None
+            };
             if role == UserRole::Enterprise && enterprise.is_none() {
                 return Ok(Err("企业用户需要选择所属企业".into()));
             }
-            match accounts::add_user(st, &actor, &s.registry, &name, role, enterprise.as_deref(), &f.password) {
-                Ok(u) => Ok(Ok(format!("已添加用户 {}（{}）", u.name, role_label(u.role)))),
-                Err(WebError::BadRequest(m) | WebError::Conflict(m)) => Ok(Err(format!("未能添加：{m}"))),
+            match accounts::add_user(
+                st,
+                &actor,
+                &s.registry,
+                &name,
+                role,
+                enterprise.as_deref(),
+                &f.password,
+            ) {
+                Ok(u) => Ok(Ok(format!(
+                    "已添加用户 {}（{}）",
+                    u.name,
+                    role_label(u.role)
+                ))),
+                Err(WebError::BadRequest(m) | WebError::Conflict(m)) => {
+                    Ok(Err(format!("未能添加：{m}")))
+                }
                 Err(e) => Err(e),
             }
         })
@@ -272,7 +304,9 @@ async fn own_password_form(
     let who = user(&state, &headers).await?;
     who.check_form_csrf(&f.csrf)?;
     let Some(session) = cookie(&headers, SESSION_COOKIE) else {
-        return Err(WebError::Forbidden("请在网页登录后修改密码（API 令牌不能修改密码）".into()).into());
+        return Err(
+            WebError::Forbidden("请在网页登录后修改密码（API 令牌不能修改密码）".into()).into(),
+        );
     };
     let name = who.user.name.clone();
     let hash = who.user.password_hash.clone();
@@ -298,5 +332,9 @@ async fn own_password_form(
         *res.status_mut() = axum::http::StatusCode::BAD_REQUEST;
         return Ok(res);
     }
-    page("修改密码", &who, own_password_body(&who, Some("密码已修改，其他设备上的登录已失效"), None))
+    page(
+        "修改密码",
+        &who,
+        own_password_body(&who, Some("密码已修改，其他设备上的登录已失效"), None),
+    )
 }

@@ -69,10 +69,24 @@ fn api(app: &App, token: &str) -> StatusCode {
 fn the_password_policy_holds_for_every_way_in() {
     let (_dir, home) = new_home();
     radar_init(&home);
-    for weak in ["        ", "aaaaaaaa", "aaaaaaaaaaaaaaaa", "short1", "admin", "ADMIN"] {
+    for weak in [
+        "        ",
+        "aaaaaaaa",
+        "aaaaaaaaaaaaaaaa",
+        "short1",
+        "admin",
+        "ADMIN",
+    ] {
         let (done, _, err) = radar_stdin(
             &home,
-            &["users", "add", "admin", "--role", "admin", "--password-stdin"],
+            &[
+                "users",
+                "add",
+                "admin",
+                "--role",
+                "admin",
+                "--password-stdin",
+            ],
             &format!("{weak}\n"),
         );
         assert!(!done, "{weak:?} was accepted");
@@ -81,13 +95,26 @@ fn the_password_policy_holds_for_every_way_in() {
     for bad_name in ["../x", "a b", "名字", "a\"b"] {
         let (done, _, err) = radar_stdin(
             &home,
-            &["users", "add", bad_name, "--role", "admin", "--password-stdin"],
+            &[
+                "users",
+                "add",
+                bad_name,
+                "--role",
+                "admin",
+                "--password-stdin",
+            ],
             &format!("{PASSWORD}\n"),
         );
         assert!(!done, "{bad_name:?} was accepted");
         assert!(err.contains("user name"), "{err}");
     }
-    assert!(Store::open(&home.db_path()).expect("store").users().expect("users").is_empty());
+    assert!(
+        Store::open(&home.db_path())
+            .expect("store")
+            .users()
+            .expect("users")
+            .is_empty()
+    );
 }
 
 #[test]
@@ -97,17 +124,33 @@ fn every_account_command_works_through_the_binary_and_the_server_at_once() {
     add_user(&home, "ana", "reviewer", None);
     let app = App::start(&home);
     let (cookie, _) = app.login("ana");
-    let token = ok(&home, &["users", "token", "ana", "--days", "3"]).trim().to_string();
+    let token = ok(&home, &["users", "token", "ana", "--days", "3"])
+        .trim()
+        .to_string();
     assert_eq!(api(&app, &token), StatusCode::OK);
     let list = ok(&home, &["users", "list"]);
-    assert!(list.contains("active") && list.contains("1 token(s) live"), "{list}");
-    assert!(radar(&home, &["users", "token", "ana", "--days", "0"]).status.success() == false);
+    assert!(
+        list.contains("active") && list.contains("1 token(s) live"),
+        "{list}"
+    );
+    assert!(
+        radar(&home, &["users", "token", "ana", "--days", "0"])
+            .status
+            .success()
+            == false
+    );
 
     // Disabled: the open session and the token are refused at once.
     ok(&home, &["users", "disable", "ana"]);
-    assert_eq!(app.get("/candidates", Some(&cookie)).status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get("/candidates", Some(&cookie)).status,
+        StatusCode::SEE_OTHER
+    );
     assert_eq!(api(&app, &token), StatusCode::UNAUTHORIZED);
-    assert_eq!(app.try_login("ana", PASSWORD).status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.try_login("ana", PASSWORD).status,
+        StatusCode::UNAUTHORIZED
+    );
     assert!(ok(&home, &["users", "list"]).contains("disabled"));
 
     // Enabled again: signs in; the token (not revoked) works again.
@@ -125,27 +168,49 @@ fn every_account_command_works_through_the_binary_and_the_server_at_once() {
     assert_eq!(api(&app, &token), StatusCode::OK);
     {
         let conn = rusqlite::Connection::open(home.db_path()).expect("db");
-        conn.execute("UPDATE user_tokens SET expires_at = '2000-01-01T00:00:00.000Z'", [])
-            .expect("expire");
+        conn.execute(
+            "UPDATE user_tokens SET expires_at = '2000-01-01T00:00:00.000Z'",
+            [],
+        )
+        .expect("expire");
     }
     assert_eq!(api(&app, &token), StatusCode::UNAUTHORIZED);
 
     // A new password: the policy applies; the sessions end.
-    let (done, _, err) = radar_stdin(&home, &["users", "passwd", "ana", "--password-stdin"], "aaaaaaaaaaaa\n");
+    let (done, _, err) = radar_stdin(
+        &home,
+        &["users", "passwd", "ana", "--password-stdin"],
+        "aaaaaaaaaaaa\n",
+    );
     assert!(!done && err.contains("repeated"), "{err}");
-    let (done, out, err) =
-        radar_stdin(&home, &["users", "passwd", "ana", "--password-stdin"], "新的审核密码-2027\n");
+    let (done, out, err) = radar_stdin(
+        &home,
+        &["users", "passwd", "ana", "--password-stdin"],
+        "新的审核密码-2027\n",
+    );
     assert!(done, "{err}");
     assert!(out.contains("set the password of ana"), "{out}");
-    assert_eq!(app.get("/candidates", Some(&cookie)).status, StatusCode::SEE_OTHER);
-    assert_eq!(app.try_login("ana", PASSWORD).status, StatusCode::UNAUTHORIZED);
-    assert_eq!(app.try_login("ana", "新的审核密码-2027").status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get("/candidates", Some(&cookie)).status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        app.try_login("ana", PASSWORD).status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.try_login("ana", "新的审核密码-2027").status,
+        StatusCode::SEE_OTHER
+    );
 
     // Removed: gone from the list, cannot sign in.
     let out = ok(&home, &["users", "remove", "ana"]);
     assert!(out.contains("removed user ana"), "{out}");
     assert!(ok(&home, &["users", "list"]).contains("0 user(s)"));
-    assert_eq!(app.try_login("ana", "新的审核密码-2027").status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.try_login("ana", "新的审核密码-2027").status,
+        StatusCode::UNAUTHORIZED
+    );
     let (done, _, err) = radar_stdin(&home, &["users", "disable", "ana"], "");
     assert!(!done && err.contains("no user `ana`"), "{err}");
 
@@ -187,13 +252,23 @@ fn the_admin_page_manages_users_and_users_change_their_own_password() {
     let r = app.form(
         "/users",
         &admin,
-        &[("csrf", &csrf), ("name", "bob"), ("role", "reviewer"), ("password", "bobbobbob")],
+        &[
+            ("csrf", &csrf),
+            ("name", "bob"),
+            ("role", "reviewer"),
+            ("password", "bobbobbob"),
+        ],
     );
     assert!(r.body.contains("密码至少需要 10 个字符"), "{}", r.body);
     let r = app.form(
         "/users",
         &admin,
-        &[("csrf", &csrf), ("name", "bob"), ("role", "reviewer"), ("password", PASSWORD)],
+        &[
+            ("csrf", &csrf),
+            ("name", "bob"),
+            ("role", "reviewer"),
+            ("password", PASSWORD),
+        ],
     );
     assert!(r.body.contains("已添加用户 bob"), "{}", r.body);
     let (bob, _) = app.login("bob");
@@ -201,7 +276,10 @@ fn the_admin_page_manages_users_and_users_change_their_own_password() {
     // Disable ends bob's session at once; enable lets him back.
     let r = app.form("/users/bob/disable", &admin, &[("csrf", &csrf)]);
     assert!(r.body.contains("已停用 bob"), "{}", r.body);
-    assert_eq!(app.get("/candidates", Some(&bob)).status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get("/candidates", Some(&bob)).status,
+        StatusCode::SEE_OTHER
+    );
     let r = app.form("/users/bob/enable", &admin, &[("csrf", &csrf)]);
     assert!(r.body.contains("已启用 bob"), "{}", r.body);
     let (bob, _) = app.login("bob");
@@ -213,7 +291,10 @@ fn the_admin_page_manages_users_and_users_change_their_own_password() {
         &[("csrf", &csrf), ("password", "重置后的密码-2027")],
     );
     assert!(r.body.contains("已重置 bob 的密码"), "{}", r.body);
-    assert_eq!(app.get("/candidates", Some(&bob)).status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get("/candidates", Some(&bob)).status,
+        StatusCode::SEE_OTHER
+    );
     let token = ok(&home, &["users", "token", "bob"]).trim().to_string();
     let r = app.form("/users/bob/revoke", &admin, &[("csrf", &csrf)]);
     assert!(r.body.contains("已吊销 bob 的 1 个令牌"), "{}", r.body);
@@ -232,7 +313,12 @@ fn the_admin_page_manages_users_and_users_change_their_own_password() {
         app.form(
             "/account/password",
             &ana,
-            &[("csrf", &ana_csrf), ("current", current), ("password", new), ("again", again)],
+            &[
+                ("csrf", &ana_csrf),
+                ("current", current),
+                ("password", new),
+                ("again", again),
+            ],
         )
     };
     let r = change("wrong password", "新的审核密码-2027", "新的审核密码-2027");
@@ -247,11 +333,24 @@ fn the_admin_page_manages_users_and_users_change_their_own_password() {
     assert!(r.body.contains("密码已修改"), "{}", r.body);
     // This session stays, the other one ended.
     assert_eq!(app.get("/candidates", Some(&ana)).status, StatusCode::OK);
-    assert_eq!(app.get("/candidates", Some(&ana_other)).status, StatusCode::SEE_OTHER);
-    assert_eq!(app.try_login("ana", "新的审核密码-2027").status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get("/candidates", Some(&ana_other)).status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        app.try_login("ana", "新的审核密码-2027").status,
+        StatusCode::SEE_OTHER
+    );
 
     let trail = actions(&home);
-    for want in ["user.add", "user.disable", "user.enable", "user.passwd", "user.revoke", "user.remove"] {
+    for want in [
+        "user.add",
+        "user.disable",
+        "user.enable",
+        "user.passwd",
+        "user.revoke",
+        "user.remove",
+    ] {
         assert!(
             trail.iter().any(|(who, a, note)| who == "root"
                 && a == want
@@ -259,5 +358,7 @@ fn the_admin_page_manages_users_and_users_change_their_own_password() {
             "{want} by root in {trail:?}"
         );
     }
-    assert!(trail.iter().any(|(who, a, note)| who == "ana" && a == "user.passwd" && note.as_deref() == Some("ana")));
+    assert!(trail.iter().any(|(who, a, note)| who == "ana"
+        && a == "user.passwd"
+        && note.as_deref() == Some("ana")));
 }

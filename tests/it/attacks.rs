@@ -145,7 +145,10 @@ fn the_disk_filling_login_loop_leaves_the_database_under_2_mb() {
         })
         .expect("audit");
     assert!(!failed.is_empty());
-    assert!(failed.iter().all(|r| r.record.user.len() <= 64), "{failed:?}");
+    assert!(
+        failed.iter().all(|r| r.record.user.len() <= 64),
+        "{failed:?}"
+    );
     let conn = rusqlite::Connection::open(home.db_path()).expect("db");
     let longest: i64 = conn
         .query_row(
@@ -168,11 +171,17 @@ fn an_attacker_at_one_address_cannot_lock_out_the_real_user_at_another() {
         seen.push(login_from(&app, "127.0.0.2", "ana", "wrong password"));
     }
     assert_eq!(
-        seen.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count(),
+        seen.iter()
+            .filter(|s| **s == StatusCode::UNAUTHORIZED)
+            .count(),
         5,
         "{seen:?}"
     );
-    assert!(seen[5..].iter().all(|s| *s == StatusCode::TOO_MANY_REQUESTS));
+    assert!(
+        seen[5..]
+            .iter()
+            .all(|s| *s == StatusCode::TOO_MANY_REQUESTS)
+    );
     // The attacker, even with the right password, waits; the real user does not.
     assert_eq!(
         login_from(&app, "127.0.0.2", "ana", PASSWORD),
@@ -185,7 +194,12 @@ fn an_attacker_at_one_address_cannot_lock_out_the_real_user_at_another() {
     // Spraying many names from one address meets the per-address limit.
     let mut sprayed = Vec::new();
     for i in 0..25 {
-        sprayed.push(login_from(&app, "127.0.0.4", &format!("u{i}"), "wrong password"));
+        sprayed.push(login_from(
+            &app,
+            "127.0.0.4",
+            &format!("u{i}"),
+            "wrong password",
+        ));
     }
     let checked = sprayed
         .iter()
@@ -210,7 +224,11 @@ fn forty_concurrent_bad_logins_check_at_most_the_limit() {
             futures_util::future::join_all((0..40).map(|_| login_token(&app, &client))).await;
         let posts = tokens.into_iter().map(|(cookie, csrf)| {
             let body = url::form_urlencoded::Serializer::new(String::new())
-                .extend_pairs([("name", "ana"), ("password", "wrong password"), ("csrf", &csrf)])
+                .extend_pairs([
+                    ("name", "ana"),
+                    ("password", "wrong password"),
+                    ("csrf", &csrf),
+                ])
                 .finish();
             client
                 .post(format!("{}/login", app.base))
@@ -256,7 +274,11 @@ fn an_unknown_user_is_answered_as_slowly_as_a_known_one() {
         app.rt.block_on(async {
             let (cookie, csrf) = login_token(&app, &client).await;
             let body = url::form_urlencoded::Serializer::new(String::new())
-                .extend_pairs([("name", name), ("password", "wrong password"), ("csrf", &csrf)])
+                .extend_pairs([
+                    ("name", name),
+                    ("password", "wrong password"),
+                    ("csrf", &csrf),
+                ])
                 .finish();
             let t = Instant::now();
             let r = client
@@ -332,7 +354,8 @@ fn forwarded_headers_count_only_from_a_trusted_proxy() {
     .expect("write");
     let out = radar(&home, &["check"]);
     assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
+    let err =
+        String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
     let line = text.lines().count() + 3;
     assert!(
         err.contains(&format!("radar.toml:{line}: web.trusted_proxies")),
@@ -363,7 +386,11 @@ fn forwarded_headers_count_only_from_a_trusted_proxy() {
         PASSWORD,
         &[("x-forwarded-for", "203.0.113.66")],
     ));
-    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "the attacker behind the proxy");
+    assert_eq!(
+        s,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the attacker behind the proxy"
+    );
     let (s, cookies) = app.rt.block_on(login_with(
         &app,
         &proxy,
@@ -400,7 +427,10 @@ fn registry_ids_that_could_leave_the_home_are_refused_on_import_and_in_check() {
         "编号,企业名称\n../../../../../../tmp/x,甲公司\na/b,乙公司\n\"a\"\"b\",丙公司\nok-1,丁公司\na\u{0}b,戊公司\n",
     )
     .expect("write");
-    let out = radar(&home, &["enterprises", "import", csv.to_str().expect("utf-8")]);
+    let out = radar(
+        &home,
+        &["enterprises", "import", csv.to_str().expect("utf-8")],
+    );
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     for line in [2, 3, 4, 6] {
@@ -419,7 +449,8 @@ fn registry_ids_that_could_leave_the_home_are_refused_on_import_and_in_check() {
     std::fs::write(&path, format!("{text}{added}")).expect("write");
     let out = radar(&home, &["check"]);
     assert!(!out.status.success());
-    let all = String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
+    let all =
+        String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
     let line = text.lines().count() + 3;
     assert!(
         all.contains(&format!("enterprises.toml:{line}:")) && all.contains("ASCII letters"),
@@ -447,7 +478,10 @@ fn concurrent_exports_beyond_the_limit_are_refused_clearly_and_leave_nothing_in_
     );
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let entry = json(&r);
-    let unit = entry["enterprise"].as_str().expect("enterprise").to_string();
+    let unit = entry["enterprise"]
+        .as_str()
+        .expect("enterprise")
+        .to_string();
     let year = entry["evidence_date"].as_str().expect("date")[..4].to_string();
     let cookies: Vec<String> = ["ana", "bob", "cai"]
         .iter()
@@ -538,7 +572,10 @@ fn csv_formulas_are_inert_and_xlsx_stays_typed() {
     );
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let year = &json(&r)["evidence_date"].as_str().expect("date")[..4].to_string();
-    let csv = app.get(&format!("/score/export?format=csv&year={year}"), Some(&cookie));
+    let csv = app.get(
+        &format!("/score/export?format=csv&year={year}"),
+        Some(&cookie),
+    );
     assert_eq!(csv.status, StatusCode::OK);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -546,7 +583,12 @@ fn csv_formulas_are_inert_and_xlsx_stays_typed() {
         .from_reader(csv.body.trim_start_matches('\u{feff}').as_bytes());
     let cells: Vec<String> = reader
         .records()
-        .flat_map(|r| r.expect("record").iter().map(str::to_string).collect::<Vec<_>>())
+        .flat_map(|r| {
+            r.expect("record")
+                .iter()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
         .collect();
     assert!(cells.iter().any(|c| c == &format!("'{title}")), "{cells:?}");
     assert!(cells.iter().any(|c| c == "'=1+1"), "{cells:?}");
@@ -621,7 +663,12 @@ fn next_cannot_leave_the_site_or_break_the_redirect() {
         let r = app.form(
             &format!("/candidates/{}/reject", c.id),
             &cookie,
-            &[("csrf", &csrf), ("reason", "other"), ("other", "无关报道"), ("next", next)],
+            &[
+                ("csrf", &csrf),
+                ("reason", "other"),
+                ("other", "无关报道"),
+                ("next", next),
+            ],
         );
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{next:?}: {}", r.body);
         let to = r.headers[header::LOCATION].to_str().expect("location");
@@ -650,8 +697,10 @@ fn a_long_chinese_upload_name_is_kept_short_and_errors_show_no_paths() {
             ("issuer", "区国资委"),
         ] {
             body.extend_from_slice(
-                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
-                    .as_bytes(),
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
             );
         }
         body.extend_from_slice(
@@ -702,8 +751,10 @@ fn a_client_that_trickles_its_headers_is_cut_off() {
     let mut conns: Vec<std::net::TcpStream> = (0..50)
         .map(|_| {
             let mut s = std::net::TcpStream::connect(&addr).expect("connect");
-            s.write_all(b"GET /login HTTP/1.1\r\nHost: x\r\n").expect("write");
-            s.set_read_timeout(Some(Duration::from_secs(20))).expect("timeout");
+            s.write_all(b"GET /login HTTP/1.1\r\nHost: x\r\n")
+                .expect("write");
+            s.set_read_timeout(Some(Duration::from_secs(20)))
+                .expect("timeout");
             s
         })
         .collect();
@@ -748,13 +799,19 @@ fn registry_imports_refuse_line_breaks_in_names_and_unterminated_quotes() {
     radar_init(&home);
     let csv = dir.path().join("names.csv");
     std::fs::write(&csv, "编号,企业名称,简称\nt-a,重庆测试甲,\"简\n称\"\n").expect("write");
-    let out = radar(&home, &["enterprises", "import", csv.to_str().expect("utf-8")]);
+    let out = radar(
+        &home,
+        &["enterprises", "import", csv.to_str().expect("utf-8")],
+    );
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("names.csv:2: 简称:"), "{err}");
     assert!(err.contains("line break"), "{err}");
     std::fs::write(&csv, "编号,企业名称\nt-a,\"重庆测试甲\nt-b,重庆测试乙\n").expect("write");
-    let out = radar(&home, &["enterprises", "import", csv.to_str().expect("utf-8")]);
+    let out = radar(
+        &home,
+        &["enterprises", "import", csv.to_str().expect("utf-8")],
+    );
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("names.csv:2: column 2:"), "{err}");
@@ -774,14 +831,19 @@ fn a_date_template_that_is_none_is_refused_by_check() {
         + 1;
     std::fs::write(
         &path,
-        text.replace("page_url = \"index_{n}.html\"", "page_url = \"index_{yyyyy}_{n}.html\""),
+        text.replace(
+            "page_url = \"index_{n}.html\"",
+            "page_url = \"index_{yyyyy}_{n}.html\"",
+        ),
     )
     .expect("write");
     let out = radar(&home, &["check"]);
     assert!(!out.status.success());
-    let all = String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
+    let all =
+        String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
     assert!(
-        all.contains(&format!("banyuetan.toml:{line}: listing.page_url:")) && all.contains("{yyyyy}"),
+        all.contains(&format!("banyuetan.toml:{line}: listing.page_url:"))
+            && all.contains("{yyyyy}"),
         "{all}"
     );
 }
@@ -794,7 +856,9 @@ fn leftovers_of_killed_uploads_and_full_disks_are_swept_when_the_server_starts()
     std::fs::create_dir_all(&shard).expect("dir");
     let part = shard.join(".abcdef.part");
     std::fs::write(&part, b"half an upload").expect("write");
-    let empty = home.archive_dir().join("radar-20260101T000000000-1-00001.warc.gz");
+    let empty = home
+        .archive_dir()
+        .join("radar-20260101T000000000-1-00001.warc.gz");
     std::fs::write(&empty, b"").expect("write");
     let bag = home.root().join("tmp").join(".bundle-x-2026.part");
     std::fs::create_dir_all(bag.join("data")).expect("dir");

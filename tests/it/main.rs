@@ -3,6 +3,7 @@
 mod accounts;
 mod attacks;
 mod browser;
+mod browser_crawl;
 mod candidates;
 mod check;
 mod cli;
@@ -10,7 +11,9 @@ mod extract;
 mod feed;
 mod fetch;
 mod hardening;
+mod heldout_sets;
 mod ledger;
+mod ledger_proof;
 mod matching;
 mod outlets;
 mod pipeline;
