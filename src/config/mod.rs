@@ -23,4 +23,5 @@ pub(crate) use read::{Read, read_collecting};
 pub use scoring_rules::parse_rules;
 pub use settings::{
     ArchiveSettings, BrowserSettings, LedgerSettings, Politeness, ScheduleSettings, Settings,
+    WebSettings,
 };

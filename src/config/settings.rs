@@ -12,6 +12,7 @@ pub struct Settings {
     pub politeness: Politeness,
     pub schedule: ScheduleSettings,
     pub archive: ArchiveSettings,
+    pub web: WebSettings,
     pub ledger: LedgerSettings,
     pub browser: BrowserSettings,
 }
@@ -90,6 +91,27 @@ pub struct ArchiveSettings {
     pub rotate_bytes: u64,
 }
 
+/// `[web]`: the web server behind a reverse proxy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebSettings {
+    /// Addresses of reverse proxies whose `X-Forwarded-For` and
+    /// `X-Forwarded-Proto` are believed (e.g. `["127.0.0.1"]`). From any
+    /// other peer those headers are ignored: the client is the peer.
+    pub trusted_proxies: Vec<String>,
+}
+
+impl WebSettings {
+    /// The trusted proxies as addresses (the ones that do not parse are
+    /// reported by `radar check` and left out here).
+    pub fn trusted_proxy_addrs(&self) -> Vec<std::net::IpAddr> {
+        self.trusted_proxies
+            .iter()
+            .filter_map(|a| a.trim().parse().ok())
+            .collect()
+    }
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Settings {
@@ -101,6 +123,7 @@ impl Default for Settings {
             politeness: Politeness::default(),
             schedule: ScheduleSettings::default(),
             archive: ArchiveSettings::default(),
+            web: WebSettings::default(),
             ledger: LedgerSettings::default(),
             browser: BrowserSettings::default(),
         }

@@ -6,6 +6,7 @@ mod article;
 mod enterprise;
 mod ids;
 mod mention;
+pub mod names;
 mod rules;
 mod source;
 mod task;

@@ -12,6 +12,7 @@ mod crawl;
 pub mod export;
 mod follow;
 pub mod ledger;
+pub mod leftovers;
 mod manual;
 mod outcome;
 mod reprocess;

@@ -298,6 +298,7 @@ CREATE TABLE source_runs (
         M::up(include_str!("migrations/ledger_append_only.sql")),
         M::up(include_str!("migrations/browser_health.sql")),
         M::up(include_str!("migrations/article_kind.sql")),
+        M::up(include_str!("migrations/accounts.sql")),
     ])
 }
 

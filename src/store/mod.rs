@@ -32,7 +32,7 @@ pub use lock::{HomeLock, LOCK_FILE, LockError};
 use resources::location_row;
 pub use resources::{NewResource, ResourceLocation};
 pub use runs::{Alarm, RunCounts, SourceHealth, SourceRunStats};
-pub use users::{SessionRow, UserRole, UserRow};
+pub use users::{LoginReservation, SessionRow, TokenRow, UserRole, UserRow};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

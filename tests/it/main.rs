@@ -1,5 +1,7 @@
 //! The integration test binary: one module per area.
 
+mod accounts;
+mod attacks;
 mod browser;
 mod browser_crawl;
 mod candidates;

@@ -124,7 +124,9 @@ pub(super) async fn score_export(
     let mut res = (StatusCode::OK, bytes).into_response();
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}.{ext}\"")) {
+    if let Ok(v) = HeaderValue::from_str(&crate::model::names::content_disposition(&format!(
+        "{name}.{ext}"
+    ))) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     Ok(res)
