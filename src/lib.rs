@@ -28,6 +28,7 @@ pub mod extract;
 pub mod index;
 pub mod ledger;
 pub mod matching;
+pub mod notify;
 pub mod model;
 pub mod pipeline;
 pub mod registry;

@@ -134,6 +134,7 @@ fn check_settings(s: &Settings, path: &Path, read: &Read<Settings>, problems: &m
         );
     }
     check_numbers(&settings_numbers(s), path, read, problems);
+    super::notify::check_notify(s, path, read, problems);
     if !read.was_dropped("schedule.default")
         && let Some(msg) = cron_problem(&s.schedule.default)
     {

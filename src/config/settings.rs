@@ -1,5 +1,6 @@
 //! `radar.toml`: the user agent, politeness, schedule and archive settings.
 
+use super::notify::{NotifyChannel, WebSettings};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -12,6 +13,10 @@ pub struct Settings {
     pub politeness: Politeness,
     pub schedule: ScheduleSettings,
     pub archive: ArchiveSettings,
+    /// `[web]`: how people reach the server (links in notifications).
+    pub web: WebSettings,
+    /// `[[notify]]`: notification channels.
+    pub notify: Vec<NotifyChannel>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,6 +57,8 @@ impl Default for Settings {
             politeness: Politeness::default(),
             schedule: ScheduleSettings::default(),
             archive: ArchiveSettings::default(),
+            web: WebSettings::default(),
+            notify: Vec::new(),
         }
     }
 }

@@ -6,6 +6,7 @@ mod article;
 mod enterprise;
 mod ids;
 mod mention;
+mod notify;
 mod rules;
 mod source;
 mod task;
@@ -23,4 +24,5 @@ pub use source::{
     ListingSpec, ScoringItem, SourceDef, SourceKind, fill_date_template, split_alternatives,
 };
 pub use task::{NewTask, Role, Validators};
+pub use notify::{EventKind, NotifyEvent, TOPICS};
 pub use time::{BEIJING, beijing_now, beijing_today};

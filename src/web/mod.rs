@@ -13,6 +13,7 @@ mod auth;
 mod decide;
 mod exports;
 mod manual;
+mod notify_settings;
 mod pages;
 mod pool;
 mod sources;
@@ -255,6 +256,7 @@ fn router(state: Shared) -> Router {
         .merge(pages::routes())
         .merge(manual::routes())
         .merge(sources::routes())
+        .merge(notify_settings::routes())
         .merge(exports::routes())
         .merge(api::routes())
         .merge(auth::routes())

@@ -1,5 +1,4 @@
 //! The integration test binary: one module per area.
-
 mod browser;
 mod candidates;
 mod check;
@@ -11,6 +10,7 @@ mod hardening;
 mod heldout_sets;
 mod ledger;
 mod matching;
+mod notify;
 mod outlets;
 mod pipeline;
 mod registry;

@@ -83,10 +83,15 @@ pub fn error_page(e: &WebError) -> Response {
     (e.status(), Html(layout("出错了", None, body).into_string())).into_response()
 }
 
-pub(super) type PageResult = Result<Response, PageErr>;
+pub(crate) type PageResult = Result<Response, PageErr>;
 
 pub(super) fn page(title: &str, who: &Authed, body: Markup) -> PageResult {
     Ok(Html(layout(title, Some(who), body).into_string()).into_response())
+}
+
+/// A page in the layout, for the web modules beside `pages`.
+pub(crate) fn page_for(title: &str, who: &Authed, body: Markup) -> PageResult {
+    page(title, who, body)
 }
 
 fn role_label(r: UserRole) -> &'static str {
@@ -117,6 +122,7 @@ fn layout(title: &str, who: Option<&Authed>, body: Markup) -> Markup {
                         a href="/ledger" { "台账" }
                         @if w.user.role.can_review() { a href="/manual" { "人工录入" } }
                         a href="/sources" { "信息源" }
+                        a href="/settings/notify" { "通知设置" }
                         span.user { (w.user.name) "（" (role_label(w.user.role)) "）" }
                         form.inline method="post" action="/logout" {
                             input type="hidden" name="csrf" value=(w.csrf.as_deref().unwrap_or(""));
@@ -244,7 +250,7 @@ fn enterprise_options(registry: &Registry, who: &Authed, selected: Option<&str>)
     }
 }
 
-pub(super) fn csrf_field(who: &Authed) -> Markup {
+pub(crate) fn csrf_field(who: &Authed) -> Markup {
     html! { input type="hidden" name="csrf" value=(who.csrf.as_deref().unwrap_or("")); }
 }
 
