@@ -329,6 +329,15 @@ fn crawled() -> (tempfile::TempDir, Home) {
     (dir, home)
 }
 
+fn latest_note(home: &Home) -> String {
+    Store::open(&home.db_path())
+        .expect("store")
+        .read(|tx| tx.latest_checkpoint())
+        .expect("read")
+        .expect("a checkpoint")
+        .note
+}
+
 fn verify_hex_signature(secret: &str, body: &[u8], header: &str) -> bool {
     header == format!("sha256={}", hex::encode(hmac_sha256(secret.as_bytes(), body)))
 }
@@ -477,12 +486,7 @@ retry_secs = 0.1
     radar_env_ok(&home, &["check"]);
     let c = &candidates(&home)[0];
     radar_env_ok(&home, &["review", "confirm", &c.id.to_string(), "--reviewer", "审核员甲"]);
-    let note = Store::open(&home.db_path())
-        .expect("store")
-        .latest_checkpoint()
-        .expect("read")
-        .expect("a checkpoint")
-        .note;
+    let note = latest_note(&home);
     let out = radar_env_ok(&home, &["notify", "flush"]);
     assert!(out.contains("4 message(s) sent"), "{out}");
     let first_line = note.lines().next().expect("origin line");
@@ -600,7 +604,7 @@ secret_env = "TEST_HOOK_SECRET"
     assert!(decision["text"].as_str().expect("text").contains(&format!("/candidates/{}", c.id)));
     let cp = robots.hits("webhook2");
     assert_eq!(cp.len(), 1, "one checkpoint, on the checkpoint channel");
-    let note = Store::open(&home.db_path()).expect("store").latest_checkpoint().expect("read").expect("cp").note;
+    let note = latest_note(&home);
     assert!(cp[0].json()["text"].as_str().expect("text").contains(note.trim_end()));
 }
 
