@@ -106,7 +106,10 @@ pub async fn after_crawl(home: &Home, settings: &Settings) {
     .await;
     match result {
         Ok(sum) if sum.messages + sum.failures > 0 => {
-            println!("{}", line("notify", &sum, 0).trim_end_matches(", 0 still pending"));
+            println!(
+                "{}",
+                line("notify", &sum, 0).trim_end_matches(", 0 still pending")
+            );
         }
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "notifications not delivered (kept in the outbox)"),

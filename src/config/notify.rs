@@ -92,10 +92,17 @@ fn plausible_email(s: &str) -> bool {
     !local.is_empty()
         && domain.contains('.')
         && s.len() <= 254
-        && !s.chars().any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',')
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',')
 }
 
-pub(super) fn check_notify(s: &Settings, path: &Path, read: &Read<Settings>, problems: &mut Problems) {
+pub(super) fn check_notify(
+    s: &Settings,
+    path: &Path,
+    read: &Read<Settings>,
+    problems: &mut Problems,
+) {
     if let Some(u) = &s.web.public_url
         && !read.was_dropped("web.public_url")
     {
@@ -103,7 +110,12 @@ pub(super) fn check_notify(s: &Settings, path: &Path, read: &Read<Settings>, pro
             .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
         if !ok {
             let line = read.keys.line_or_parent("web.public_url");
-            problems.push(path, line, "web.public_url", "must be an http(s) URL such as https://radar.example.org");
+            problems.push(
+                path,
+                line,
+                "web.public_url",
+                "must be an http(s) URL such as https://radar.example.org",
+            );
         }
     }
     for (i, c) in s.notify.iter().enumerate() {
@@ -113,17 +125,35 @@ pub(super) fn check_notify(s: &Settings, path: &Path, read: &Read<Settings>, pro
             problems.push(path, line, &key, msg);
         };
         if !CHANNEL_KINDS.contains(&c.kind.as_str()) {
-            bad("kind", format!("`{}` is not one of {}", c.kind, CHANNEL_KINDS.join(", ")));
+            bad(
+                "kind",
+                format!("`{}` is not one of {}", c.kind, CHANNEL_KINDS.join(", ")),
+            );
         }
         match url::Url::parse(&c.url) {
             Err(e) => bad("url", format!("not a URL: {e}")),
             Ok(u) => {
                 if u.password().is_some() {
-                    bad("url", "credentials must not be in radar.toml: use password_env or password_file".into());
+                    bad(
+                        "url",
+                        "credentials must not be in radar.toml: use password_env or password_file"
+                            .into(),
+                    );
                 }
-                let schemes: &[&str] = if c.kind == "smtp" { &["smtp", "smtps"] } else { &["http", "https"] };
+                let schemes: &[&str] = if c.kind == "smtp" {
+                    &["smtp", "smtps"]
+                } else {
+                    &["http", "https"]
+                };
                 if CHANNEL_KINDS.contains(&c.kind.as_str()) && !schemes.contains(&u.scheme()) {
-                    bad("url", format!("a {} channel needs a {} URL", c.kind, schemes.join(":// or ") + "://"));
+                    bad(
+                        "url",
+                        format!(
+                            "a {} channel needs a {} URL",
+                            c.kind,
+                            schemes.join(":// or ") + "://"
+                        ),
+                    );
                 }
                 if u.host().is_none() {
                     bad("url", "has no host".into());
@@ -132,7 +162,10 @@ pub(super) fn check_notify(s: &Settings, path: &Path, read: &Read<Settings>, pro
         }
         if c.kind == "smtp" {
             if !plausible_email(&c.from) {
-                bad("from", "an smtp channel needs a sender address such as radar@example.org".into());
+                bad(
+                    "from",
+                    "an smtp channel needs a sender address such as radar@example.org".into(),
+                );
             }
             if c.to.is_empty() {
                 bad("to", "an smtp channel needs at least one recipient".into());
@@ -146,24 +179,44 @@ pub(super) fn check_notify(s: &Settings, path: &Path, read: &Read<Settings>, pro
             bad("to", "only smtp channels take from and to".into());
         }
         if c.events.is_empty() {
-            bad("events", format!("list at least one of {}", TOPICS.join(", ")));
+            bad(
+                "events",
+                format!("list at least one of {}", TOPICS.join(", ")),
+            );
         }
         for e in &c.events {
             if !TOPICS.contains(&e.as_str()) {
-                bad("events", format!("`{e}` is not one of {}", TOPICS.join(", ")));
+                bad(
+                    "events",
+                    format!("`{e}` is not one of {}", TOPICS.join(", ")),
+                );
             }
         }
         if c.password_env.is_some() && c.password_file.is_some() {
-            bad("password_file", "give password_env or password_file, not both".into());
+            bad(
+                "password_file",
+                "give password_env or password_file, not both".into(),
+            );
         }
         if c.secret_env.is_some() && c.secret_file.is_some() {
-            bad("secret_file", "give secret_env or secret_file, not both".into());
+            bad(
+                "secret_file",
+                "give secret_env or secret_file, not both".into(),
+            );
         }
         if c.kind == "webhook" && c.secret_env.is_none() && c.secret_file.is_none() {
-            bad("secret_env", "a webhook channel signs its posts: name secret_env or secret_file".into());
+            bad(
+                "secret_env",
+                "a webhook channel signs its posts: name secret_env or secret_file".into(),
+            );
         }
-        if c.kind != "smtp" && (c.password_env.is_some() || c.password_file.is_some() || c.username.is_some()) {
-            bad("username", "only smtp channels take username and password".into());
+        if c.kind != "smtp"
+            && (c.password_env.is_some() || c.password_file.is_some() || c.username.is_some())
+        {
+            bad(
+                "username",
+                "only smtp channels take username and password".into(),
+            );
         }
         if let Some(f) = &c.format {
             let ok: &[&str] = match c.kind.as_str() {
@@ -172,11 +225,17 @@ pub(super) fn check_notify(s: &Settings, path: &Path, read: &Read<Settings>, pro
                 _ => &[],
             };
             if !ok.contains(&f.as_str()) {
-                bad("format", format!("`{f}` is not a format of a {} channel", c.kind));
+                bad(
+                    "format",
+                    format!("`{f}` is not a format of a {} channel", c.kind),
+                );
             }
         }
         if c.daily_time().is_none() {
-            bad("daily_at", format!("`{}` is not a Beijing time HH:MM", c.daily_at));
+            bad(
+                "daily_at",
+                format!("`{}` is not a Beijing time HH:MM", c.daily_at),
+            );
         }
         if !(0.05..=86_400.0).contains(&c.retry_secs) {
             bad("retry_secs", "must be between 0.05 and 86400".into());

@@ -16,6 +16,7 @@ pub use article::{Article, ExtractorKind, PrintCitation};
 pub use enterprise::{Alias, AliasKind, Enterprise, Registry};
 pub use ids::{ArticleId, SourceId};
 pub use mention::{Confidence, DepthSignals, EnterpriseMatch, Mention, MentionField};
+pub use notify::{EventKind, NotifyEvent, TOPICS};
 pub use rules::{
     Category, Item, ItemKind, Lead, Outlet, Rules, Scheme, TypicalCase, Validity, outlet_key,
 };
@@ -24,5 +25,4 @@ pub use source::{
     ListingSpec, ScoringItem, SourceDef, SourceKind, fill_date_template, split_alternatives,
 };
 pub use task::{NewTask, Role, Validators};
-pub use notify::{EventKind, NotifyEvent, TOPICS};
 pub use time::{BEIJING, beijing_now, beijing_today};

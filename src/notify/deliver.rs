@@ -94,7 +94,8 @@ pub fn targets(settings: &Settings, store: &Store) -> Result<Vec<Target>, Notify
             // never of what is not scoped to an enterprise.
             if let Some(e) = enterprise {
                 c.enterprises = vec![e.clone()];
-                c.events.retain(|t| t != "alarms" && t != "checkpoints" && t != "daily");
+                c.events
+                    .retain(|t| t != "alarms" && t != "checkpoints" && t != "daily");
             }
             out.push(Target {
                 key: format!("user:{user}"),
@@ -208,9 +209,10 @@ impl Notifier {
         match f.try_lock() {
             Ok(()) => Ok(Some(f)),
             Err(std::fs::TryLockError::WouldBlock) => Ok(None),
-            Err(std::fs::TryLockError::Error(e)) => {
-                Err(NotifyError::Lock(format!("{}: {e}", self.lock_path.display())))
-            }
+            Err(std::fs::TryLockError::Error(e)) => Err(NotifyError::Lock(format!(
+                "{}: {e}",
+                self.lock_path.display()
+            ))),
         }
     }
 
@@ -281,7 +283,12 @@ impl Notifier {
 
     /// Route and deliver what is due. `wait`: block for the delivery lock
     /// (otherwise skip the pass when another process delivers).
-    pub async fn deliver(&self, store: &mut Store, mode: Mode, wait: bool) -> Result<DeliverySummary, NotifyError> {
+    pub async fn deliver(
+        &self,
+        store: &mut Store,
+        mode: Mode,
+        wait: bool,
+    ) -> Result<DeliverySummary, NotifyError> {
         let Some(_lock) = self.lock(wait)? else {
             return Ok(DeliverySummary::default());
         };
@@ -297,7 +304,11 @@ impl Notifier {
 
     /// Deliver until nothing is due within `patience` (retries after short
     /// backoffs are waited for); what stays pending is left for later.
-    pub async fn flush(&self, store: &mut Store, patience: Duration) -> Result<DeliverySummary, NotifyError> {
+    pub async fn flush(
+        &self,
+        store: &mut Store,
+        patience: Duration,
+    ) -> Result<DeliverySummary, NotifyError> {
         let deadline = std::time::Instant::now() + patience;
         let mut total = DeliverySummary::default();
         loop {
@@ -322,7 +333,12 @@ impl Notifier {
         Ok(total)
     }
 
-    async fn deliver_target(&self, store: &mut Store, t: &Target, mode: Mode) -> Result<DeliverySummary, NotifyError> {
+    async fn deliver_target(
+        &self,
+        store: &mut Store,
+        t: &Target,
+        mode: Mode,
+    ) -> Result<DeliverySummary, NotifyError> {
         let mut sum = DeliverySummary::default();
         let now = now_utc();
         let mut rows = store.due_outbox(&t.key, &stamp(now), 1000)?;
@@ -348,11 +364,18 @@ impl Notifier {
         let limit = per_minute(&t.channel.kind);
         for (i, (message, idem, event, ids, attempts)) in batches.iter().enumerate() {
             if let Some(limit) = limit {
-                let sent = store.sent_since(&t.key, &stamp(now_utc() - chrono::Duration::seconds(60)))?;
+                let sent =
+                    store.sent_since(&t.key, &stamp(now_utc() - chrono::Duration::seconds(60)))?;
                 if sent >= limit {
                     // Honour the robot's limit: wait for the minute to pass.
-                    let rest: Vec<i64> = batches[i..].iter().flat_map(|b| b.3.iter().copied()).collect();
-                    store.outbox_postpone(&rest, &stamp(now_utc() + chrono::Duration::seconds(61)))?;
+                    let rest: Vec<i64> = batches[i..]
+                        .iter()
+                        .flat_map(|b| b.3.iter().copied())
+                        .collect();
+                    store.outbox_postpone(
+                        &rest,
+                        &stamp(now_utc() + chrono::Duration::seconds(61)),
+                    )?;
                     sum.postponed += rest.len() as u64;
                     break;
                 }
@@ -364,13 +387,20 @@ impl Notifier {
                     sum.rows += ids.len() as u64;
                     tracing::info!(channel = %t.label, key = %idem, "notification sent");
                 }
-                Err(SendError { rate_limited, message: why }) => {
+                Err(SendError {
+                    rate_limited,
+                    message: why,
+                }) => {
                     let next = backoff(&t.channel, *attempts, rate_limited);
                     tracing::warn!(channel = %t.label, error = %why, retry_in = ?next, "notification failed");
                     // Keep the channel's order: the rest waits for the retry too.
-                    let rest: Vec<i64> = batches[i..].iter().flat_map(|b| b.3.iter().copied()).collect();
+                    let rest: Vec<i64> = batches[i..]
+                        .iter()
+                        .flat_map(|b| b.3.iter().copied())
+                        .collect();
                     store.outbox_failed(ids, &why, &stamp(now_utc() + next))?;
-                    let others: Vec<i64> = rest.into_iter().filter(|id| !ids.contains(id)).collect();
+                    let others: Vec<i64> =
+                        rest.into_iter().filter(|id| !ids.contains(id)).collect();
                     store.outbox_postpone(&others, &stamp(now_utc() + next))?;
                     sum.failures += 1;
                     break;
@@ -411,15 +441,24 @@ impl Notifier {
     }
 
     /// Send a test message to one target or all, now (not through the outbox).
-    pub async fn test(&self, store: &Store, channel: Option<usize>) -> Result<Vec<(String, Result<(), SendError>)>, NotifyError> {
+    pub async fn test(
+        &self,
+        store: &Store,
+        channel: Option<usize>,
+    ) -> Result<Vec<(String, Result<(), SendError>)>, NotifyError> {
         let all = targets(&self.settings, store)?;
         let configured = self.settings.notify.len();
         let chosen: Vec<&Target> = match channel {
-            Some(n) if n == 0 || n > configured => return Err(NotifyError::NoChannel(n, configured)),
+            Some(n) if n == 0 || n > configured => {
+                return Err(NotifyError::NoChannel(n, configured));
+            }
             Some(n) => vec![&all[n - 1]],
             None => all.iter().take(configured).collect(),
         };
-        let message = render::single(&self.ctx(), &NotifyEvent::new("test", EventKind::Test, serde_json::json!({})));
+        let message = render::single(
+            &self.ctx(),
+            &NotifyEvent::new("test", EventKind::Test, serde_json::json!({})),
+        );
         let mut out = Vec::new();
         for t in chosen {
             let idem = format!("radar-test-{}", hash12(&[&t.key, &stamp(now_utc())]));
@@ -452,6 +491,10 @@ fn is_digest(r: &OutboxRow) -> bool {
 fn backoff(c: &NotifyChannel, attempts: u32, rate_limited: bool) -> Duration {
     let base = c.retry_secs.max(0.05);
     let secs = (base * 2f64.powi(attempts.min(16) as i32)).min(3600.0);
-    let secs = if rate_limited && base >= 30.0 { secs.max(60.0) } else { secs };
+    let secs = if rate_limited && base >= 30.0 {
+        secs.max(60.0)
+    } else {
+        secs
+    };
     Duration::from_secs_f64(secs)
 }

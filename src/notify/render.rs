@@ -37,7 +37,10 @@ impl RenderContext<'_> {
     }
 
     fn name(&self, id: &str) -> String {
-        self.names.get(id).cloned().unwrap_or_else(|| id.to_string())
+        self.names
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| id.to_string())
     }
 }
 
@@ -66,8 +69,17 @@ fn candidate_line(ctx: &RenderContext<'_>, d: &Value) -> (String, String, String
     let id = d.get("candidate").and_then(Value::as_i64).unwrap_or(0);
     let url = ctx.link(&format!("/candidates/{id}"));
     let title = s(d, "title");
-    let title = if title.is_empty() { "（无标题）" } else { title };
-    let head = format!("{} {}《{}》", s(d, "outlet"), date_zh(s(d, "published")), title);
+    let title = if title.is_empty() {
+        "（无标题）"
+    } else {
+        title
+    };
+    let head = format!(
+        "{} {}《{}》",
+        s(d, "outlet"),
+        date_zh(s(d, "published")),
+        title
+    );
     (
         format!("{head} 证据详情：{url}"),
         format!("- {head} [证据详情]({url})"),
@@ -111,21 +123,31 @@ pub fn candidate_digest(ctx: &RenderContext<'_>, events: &[&NotifyEvent]) -> Mes
     let mut body = Vec::new();
     for (enterprise, list) in &by_enterprise {
         let name = ctx.name(enterprise);
-        body.push((format!("【{name}】{} 条", list.len()), format!("**{name}**（{} 条）", list.len())));
+        body.push((
+            format!("【{name}】{} 条", list.len()),
+            format!("**{name}**（{} 条）", list.len()),
+        ));
         for e in list {
             let (t, m, _) = candidate_line(ctx, &e.data);
             body.push((format!("· {t}"), m));
         }
     }
     let queue = ctx.link("/candidates");
-    body.push((format!("候选证据队列：{queue}"), format!("[打开候选证据队列]({queue})")));
+    body.push((
+        format!("候选证据队列：{queue}"),
+        format!("[打开候选证据队列]({queue})"),
+    ));
     let link = if events.len() == 1 {
         Some(candidate_line(ctx, &events[0].data).2)
     } else {
         Some(queue)
     };
     let mut m = message(title, body, link);
-    m.enterprises = by_enterprise.keys().filter(|k| !k.is_empty()).cloned().collect();
+    m.enterprises = by_enterprise
+        .keys()
+        .filter(|k| !k.is_empty())
+        .cloned()
+        .collect();
     m
 }
 
@@ -210,7 +232,10 @@ fn single_message(ctx: &RenderContext<'_>, e: &NotifyEvent) -> Message {
             message(
                 format!("第 {run} 次采集运行失败（{}）", now_zh()),
                 vec![
-                    (format!("原因：{}", s(d, "error")), format!("原因：{}", s(d, "error"))),
+                    (
+                        format!("原因：{}", s(d, "error")),
+                        format!("原因：{}", s(d, "error")),
+                    ),
                     (format!("信息源：{url}"), format!("[打开信息源]({url})")),
                 ],
                 Some(url),
@@ -223,8 +248,14 @@ fn single_message(ctx: &RenderContext<'_>, e: &NotifyEvent) -> Message {
             message(
                 format!("台账新签名检查点：共 {size} 条（{}）", now_zh()),
                 vec![
-                    ("检查点全文（请留存，用于日后核验台账未被改动）：".into(), "检查点全文（请留存，用于日后核验台账未被改动）：".into()),
-                    (note.trim_end().to_string(), format!("```\n{}\n```", note.trim_end())),
+                    (
+                        "检查点全文（请留存，用于日后核验台账未被改动）：".into(),
+                        "检查点全文（请留存，用于日后核验台账未被改动）：".into(),
+                    ),
+                    (
+                        note.trim_end().to_string(),
+                        format!("```\n{}\n```", note.trim_end()),
+                    ),
                     (format!("台账：{url}"), format!("[打开台账]({url})")),
                 ],
                 Some(url),
@@ -236,15 +267,36 @@ fn single_message(ctx: &RenderContext<'_>, e: &NotifyEvent) -> Message {
             message(
                 format!("每日简报（{}）", s(d, "date_zh")),
                 vec![
-                    (format!("待审候选证据 {} 条；过去一天新增 {} 条，审核 {} 条，告警 {} 条。", n("pending"), n("new"), n("decided"), n("alarms")), format!("待审候选证据 **{}** 条；过去一天新增 {} 条，审核 {} 条，告警 {} 条。", n("pending"), n("new"), n("decided"), n("alarms"))),
-                    (format!("候选证据队列：{url}"), format!("[打开候选证据队列]({url})")),
+                    (
+                        format!(
+                            "待审候选证据 {} 条；过去一天新增 {} 条，审核 {} 条，告警 {} 条。",
+                            n("pending"),
+                            n("new"),
+                            n("decided"),
+                            n("alarms")
+                        ),
+                        format!(
+                            "待审候选证据 **{}** 条；过去一天新增 {} 条，审核 {} 条，告警 {} 条。",
+                            n("pending"),
+                            n("new"),
+                            n("decided"),
+                            n("alarms")
+                        ),
+                    ),
+                    (
+                        format!("候选证据队列：{url}"),
+                        format!("[打开候选证据队列]({url})"),
+                    ),
                 ],
                 Some(url),
             )
         }
         EventKind::Test => message(
             format!("测试消息（{}）", now_zh()),
-            vec![("这是改革雷达的测试通知，收到即说明通道配置正确。".into(), "这是改革雷达的测试通知，收到即说明通道配置正确。".into())],
+            vec![(
+                "这是改革雷达的测试通知，收到即说明通道配置正确。".into(),
+                "这是改革雷达的测试通知，收到即说明通道配置正确。".into(),
+            )],
             None,
         ),
     }

@@ -50,11 +50,17 @@ pub struct Sender<'a> {
     pub http: reqwest::Client,
 }
 
-fn read_secret(env: &Option<String>, file: &Option<String>, what: &str) -> Result<Option<String>, SendError> {
+fn read_secret(
+    env: &Option<String>,
+    file: &Option<String>,
+    what: &str,
+) -> Result<Option<String>, SendError> {
     if let Some(var) = env {
         return std::env::var(var)
             .map(|v| Some(v.trim().to_string()))
-            .map_err(|_| SendError::failed(format!("{what}: environment variable {var} is not set")));
+            .map_err(|_| {
+                SendError::failed(format!("{what}: environment variable {var} is not set"))
+            });
     }
     if let Some(path) = file {
         return std::fs::read_to_string(path)
@@ -102,19 +108,39 @@ impl<'a> Sender<'a> {
                 robot_answer(&answer, "errcode", &[130101])
             }
             "feishu" => {
-                let body = feishu_payload(m, self.channel.format.as_deref(), self.secret.as_deref(), now_ms() / 1000);
+                let body = feishu_payload(
+                    m,
+                    self.channel.format.as_deref(),
+                    self.secret.as_deref(),
+                    now_ms() / 1000,
+                );
                 let answer = self.post_json(&self.channel.url, &body, &[]).await?;
-                let key = if answer.get("code").is_some() { "code" } else { "StatusCode" };
+                let key = if answer.get("code").is_some() {
+                    "code"
+                } else {
+                    "StatusCode"
+                };
                 robot_answer(&answer, key, &[11232, 9499])
             }
             "webhook" => {
                 let body = webhook_payload(m, event, idem_key);
-                let bytes = serde_json::to_vec(&body).map_err(|e| SendError::failed(e.to_string()))?;
+                let bytes =
+                    serde_json::to_vec(&body).map_err(|e| SendError::failed(e.to_string()))?;
                 let secret = self.secret.as_deref().unwrap_or("");
-                let sig = format!("sha256={}", hex::encode(hmac_sha256(secret.as_bytes(), &bytes)));
-                self.post_bytes(&self.channel.url, bytes, &[("X-Radar-Signature", sig), ("Idempotency-Key", idem_key.to_string())])
-                    .await
-                    .map(|_| ())
+                let sig = format!(
+                    "sha256={}",
+                    hex::encode(hmac_sha256(secret.as_bytes(), &bytes))
+                );
+                self.post_bytes(
+                    &self.channel.url,
+                    bytes,
+                    &[
+                        ("X-Radar-Signature", sig),
+                        ("Idempotency-Key", idem_key.to_string()),
+                    ],
+                )
+                .await
+                .map(|_| ())
             }
             other => Err(SendError::failed(format!("unknown channel kind {other}"))),
         }
@@ -128,21 +154,33 @@ impl<'a> Sender<'a> {
         use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
         let bad = |e: &dyn std::fmt::Display| SendError::failed(format!("smtp: {e}"));
         let url = url::Url::parse(&self.channel.url).map_err(|e| bad(&e))?;
-        let host = url.host_str().ok_or_else(|| SendError::failed("smtp: no host"))?.to_string();
-        let tls_required = url.query_pairs().any(|(k, v)| k == "tls" && v == "required");
+        let host = url
+            .host_str()
+            .ok_or_else(|| SendError::failed("smtp: no host"))?
+            .to_string();
+        let tls_required = url
+            .query_pairs()
+            .any(|(k, v)| k == "tls" && v == "required");
         let mut builder = match url.scheme() {
             "smtps" => AsyncSmtpTransport::<Tokio1Executor>::relay(&host).map_err(|e| bad(&e))?,
-            _ if tls_required => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&host).map_err(|e| bad(&e))?,
+            _ if tls_required => {
+                AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&host).map_err(|e| bad(&e))?
+            }
             _ => {
                 let params = TlsParameters::new(host.clone()).map_err(|e| bad(&e))?;
-                AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&host).tls(Tls::Opportunistic(params))
+                AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&host)
+                    .tls(Tls::Opportunistic(params))
             }
         };
         if let Some(port) = url.port() {
             builder = builder.port(port);
         }
         builder = builder.timeout(Some(Duration::from_secs(20)));
-        let user = self.channel.username.clone().or_else(|| (!url.username().is_empty()).then(|| url.username().to_string()));
+        let user = self
+            .channel
+            .username
+            .clone()
+            .or_else(|| (!url.username().is_empty()).then(|| url.username().to_string()));
         if let (Some(user), Some(pass)) = (user, &self.password) {
             builder = builder.credentials(Credentials::new(user, pass.clone()));
         }
@@ -161,26 +199,53 @@ impl<'a> Sender<'a> {
             .body(m.text.clone());
         let email = email.singlepart(part).map_err(|e| bad(&e))?;
         mailer.send(email).await.map_err(|e| {
-            let limited = e.status().is_some_and(|c| c.severity == lettre::transport::smtp::response::Severity::TransientNegativeCompletion);
-            SendError { rate_limited: limited, message: format!("smtp: {e}") }
+            let limited = e.status().is_some_and(|c| {
+                c.severity
+                    == lettre::transport::smtp::response::Severity::TransientNegativeCompletion
+            });
+            SendError {
+                rate_limited: limited,
+                message: format!("smtp: {e}"),
+            }
         })?;
         Ok(())
     }
 
-    async fn post_json(&self, url: &str, body: &Value, headers: &[(&str, String)]) -> Result<Value, SendError> {
+    async fn post_json(
+        &self,
+        url: &str,
+        body: &Value,
+        headers: &[(&str, String)],
+    ) -> Result<Value, SendError> {
         let bytes = serde_json::to_vec(body).map_err(|e| SendError::failed(e.to_string()))?;
         let answer = self.post_bytes(url, bytes, headers).await?;
-        serde_json::from_slice(&answer).map_err(|_| SendError::failed("the robot's answer is not JSON"))
+        serde_json::from_slice(&answer)
+            .map_err(|_| SendError::failed("the robot's answer is not JSON"))
     }
 
-    async fn post_bytes(&self, url: &str, body: Vec<u8>, headers: &[(&str, String)]) -> Result<Vec<u8>, SendError> {
-        let mut req = self.http.post(url).header("Content-Type", "application/json; charset=utf-8").body(body);
+    async fn post_bytes(
+        &self,
+        url: &str,
+        body: Vec<u8>,
+        headers: &[(&str, String)],
+    ) -> Result<Vec<u8>, SendError> {
+        let mut req = self
+            .http
+            .post(url)
+            .header("Content-Type", "application/json; charset=utf-8")
+            .body(body);
         for (k, v) in headers {
             req = req.header(*k, v);
         }
-        let resp = req.send().await.map_err(|e| SendError::failed(format!("post: {}", e.without_url())))?;
+        let resp = req
+            .send()
+            .await
+            .map_err(|e| SendError::failed(format!("post: {}", e.without_url())))?;
         let status = resp.status();
-        let bytes = resp.bytes().await.map_err(|e| SendError::failed(format!("answer: {}", e.without_url())))?;
+        let bytes = resp
+            .bytes()
+            .await
+            .map_err(|e| SendError::failed(format!("answer: {}", e.without_url())))?;
         if status.as_u16() == 429 {
             return Err(SendError::limited("HTTP 429 Too Many Requests"));
         }
@@ -204,9 +269,13 @@ fn robot_answer(answer: &Value, key: &str, limited: &[i64]) -> Result<(), SendEr
         .unwrap_or("");
     match code {
         Some(0) => Ok(()),
-        Some(c) if limited.contains(&c) => Err(SendError::limited(format!("rate limited: {key} {c} {msg}"))),
+        Some(c) if limited.contains(&c) => {
+            Err(SendError::limited(format!("rate limited: {key} {c} {msg}")))
+        }
         Some(c) => Err(SendError::failed(format!("{key} {c} {msg}"))),
-        None => Err(SendError::failed(format!("the robot's answer has no {key}"))),
+        None => Err(SendError::failed(format!(
+            "the robot's answer has no {key}"
+        ))),
     }
 }
 
@@ -223,7 +292,9 @@ pub fn wecom_payload(m: &Message, format: Option<&str>) -> Value {
 pub fn dingtalk_payload(m: &Message, format: Option<&str>) -> Value {
     match format {
         Some("text") => json!({ "msgtype": "text", "text": { "content": cut(&m.text, 18000) } }),
-        _ => json!({ "msgtype": "markdown", "markdown": { "title": m.title, "text": cut(&m.markdown, 18000) } }),
+        _ => {
+            json!({ "msgtype": "markdown", "markdown": { "title": m.title, "text": cut(&m.markdown, 18000) } })
+        }
     }
 }
 
@@ -231,7 +302,8 @@ pub fn dingtalk_payload(m: &Message, format: Option<&str>) -> Value {
 /// of "timestamp\nsecret" keyed by the secret>`.
 pub fn dingtalk_signed_url(url: &str, secret: &str, timestamp_ms: i64) -> String {
     let to_sign = format!("{timestamp_ms}\n{secret}");
-    let sign = base64::engine::general_purpose::STANDARD.encode(hmac_sha256(secret.as_bytes(), to_sign.as_bytes()));
+    let sign = base64::engine::general_purpose::STANDARD
+        .encode(hmac_sha256(secret.as_bytes(), to_sign.as_bytes()));
     let sign: String = url::form_urlencoded::byte_serialize(sign.as_bytes()).collect();
     let sep = if url.contains('?') { '&' } else { '?' };
     format!("{url}{sep}timestamp={timestamp_ms}&sign={sign}")
@@ -245,7 +317,12 @@ pub fn feishu_sign(secret: &str, timestamp_s: i64) -> String {
 }
 
 /// 飞书 group robot: `text` (default) or `post` (rich text with a title and a link).
-pub fn feishu_payload(m: &Message, format: Option<&str>, secret: Option<&str>, timestamp_s: i64) -> Value {
+pub fn feishu_payload(
+    m: &Message,
+    format: Option<&str>,
+    secret: Option<&str>,
+    timestamp_s: i64,
+) -> Value {
     let mut body = match format {
         Some("post") => {
             let mut content: Vec<Value> = m
@@ -298,18 +375,35 @@ mod tests {
 
     #[test]
     fn dingtalk_sign_matches_the_documented_recipe() {
-        let url = dingtalk_signed_url("https://oapi.dingtalk.com/robot/send?access_token=T", "SEC1", 1_700_000_000_000);
+        let url = dingtalk_signed_url(
+            "https://oapi.dingtalk.com/robot/send?access_token=T",
+            "SEC1",
+            1_700_000_000_000,
+        );
         let expect = base64::engine::general_purpose::STANDARD
             .encode(hmac_sha256(b"SEC1", b"1700000000000\nSEC1"));
         let expect: String = url::form_urlencoded::byte_serialize(expect.as_bytes()).collect();
-        assert_eq!(url, format!("https://oapi.dingtalk.com/robot/send?access_token=T&timestamp=1700000000000&sign={expect}"));
+        assert_eq!(
+            url,
+            format!(
+                "https://oapi.dingtalk.com/robot/send?access_token=T&timestamp=1700000000000&sign={expect}"
+            )
+        );
     }
 
     #[test]
     fn robot_answers_are_told_apart() {
         assert!(robot_answer(&json!({"errcode": 0, "errmsg": "ok"}), "errcode", &[45009]).is_ok());
-        assert!(robot_answer(&json!({"errcode": 45009}), "errcode", &[45009]).unwrap_err().rate_limited);
-        assert!(!robot_answer(&json!({"errcode": 93000}), "errcode", &[45009]).unwrap_err().rate_limited);
+        assert!(
+            robot_answer(&json!({"errcode": 45009}), "errcode", &[45009])
+                .unwrap_err()
+                .rate_limited
+        );
+        assert!(
+            !robot_answer(&json!({"errcode": 93000}), "errcode", &[45009])
+                .unwrap_err()
+                .rate_limited
+        );
     }
 
     #[test]

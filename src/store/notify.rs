@@ -166,9 +166,12 @@ impl Store {
 
     /// The earliest next attempt of a channel's pending rows.
     pub fn next_due(&self, channel: &str) -> Result<Option<String>> {
-        Ok(self.conn.prepare_cached(
-            "SELECT MIN(next_at) FROM notify_outbox WHERE channel = ?1 AND status = 'pending'",
-        )?.query_row(params![channel], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT MIN(next_at) FROM notify_outbox WHERE channel = ?1 AND status = 'pending'",
+            )?
+            .query_row(params![channel], |r| r.get(0))?)
     }
 
     /// Mark rows delivered.
@@ -281,7 +284,11 @@ impl Store {
             .conn
             .prepare_cached("SELECT user, email, events FROM notify_prefs ORDER BY user")?;
         let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
         })?;
         let mut out = Vec::new();
         for row in rows {

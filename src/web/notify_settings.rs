@@ -75,12 +75,21 @@ async fn save(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
     let who = user(&state, &headers).await?;
-    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string());
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.trim().to_string())
+    };
     who.check_form_csrf(&get("csrf").unwrap_or_default())?;
     let email = get("email").unwrap_or_default();
     let ok = email.len() <= 254
-        && email.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.'))
-        && !email.chars().any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',');
+        && email
+            .split_once('@')
+            .is_some_and(|(l, d)| !l.is_empty() && d.contains('.'))
+        && !email
+            .chars()
+            .any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',');
     if !ok {
         return Err(WebError::BadRequest("请填写正确的邮箱地址".into()).into());
     }

@@ -49,18 +49,19 @@ impl Mail {
 
     /// The subject, RFC 2047 encoded words decoded.
     fn subject(&self) -> String {
-        let raw = self.header("Subject");
+        let raw: String = self.header("Subject").split_whitespace().collect();
         let mut out = String::new();
-        for word in raw.split_whitespace() {
-            let lower = word.to_ascii_lowercase();
-            if lower.starts_with("=?utf-8?b?") && word.ends_with("?=") {
-                let b = &word[10..word.len() - 2];
-                let bytes = base64::engine::general_purpose::STANDARD
-                    .decode(b)
-                    .expect("encoded word");
-                out.push_str(&String::from_utf8(bytes).expect("utf-8 subject"));
-            } else {
-                out.push_str(word);
+        for piece in raw.split("?=") {
+            let lower = piece.to_ascii_lowercase();
+            match lower.find("=?utf-8?b?") {
+                Some(at) => {
+                    out.push_str(&piece[..at]);
+                    let bytes = base64::engine::general_purpose::STANDARD
+                        .decode(&piece[at + 10..])
+                        .expect("encoded word");
+                    out.push_str(&String::from_utf8(bytes).expect("utf-8 subject"));
+                }
+                None => out.push_str(piece),
             }
         }
         out
@@ -101,10 +102,17 @@ fn smtp_server() -> (u16, Arc<Mutex<Vec<Mail>>>) {
                     let cmd = line.trim_end().to_ascii_uppercase();
                     let reply: &[u8] = if cmd.starts_with("EHLO") {
                         b"250-localhost\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n"
-                    } else if cmd.starts_with("HELO") || cmd.starts_with("MAIL") || cmd.starts_with("RSET") || cmd.starts_with("NOOP") {
+                    } else if cmd.starts_with("HELO")
+                        || cmd.starts_with("MAIL")
+                        || cmd.starts_with("RSET")
+                        || cmd.starts_with("NOOP")
+                    {
                         b"250 OK\r\n"
                     } else if cmd.starts_with("RCPT") {
-                        let addr = line.trim_end()[8..].trim().trim_matches(|c| c == '<' || c == '>').to_string();
+                        let addr = line.trim_end()[8..]
+                            .trim()
+                            .trim_matches(|c| c == '<' || c == '>')
+                            .to_string();
                         to.push(addr);
                         b"250 OK\r\n"
                     } else if cmd == "DATA" {
@@ -118,7 +126,11 @@ fn smtp_server() -> (u16, Arc<Mutex<Vec<Mail>>>) {
                             if l == ".\r\n" {
                                 break;
                             }
-                            data.push_str(l.strip_prefix('.').filter(|_| l.starts_with("..")).unwrap_or(&l));
+                            data.push_str(
+                                l.strip_prefix('.')
+                                    .filter(|_| l.starts_with(".."))
+                                    .unwrap_or(&l),
+                            );
                         }
                         box_.lock().expect("mails").push(Mail {
                             to: std::mem::take(&mut to),
@@ -221,13 +233,25 @@ impl RobotServer {
                     tokio::time::sleep(Duration::from_secs(3600)).await;
                     StatusCode::OK.into_response()
                 }
-                (Answer::Error500, _) => (StatusCode::INTERNAL_SERVER_ERROR, "boom").into_response(),
-                (Answer::Limited, "wecom") => json(serde_json::json!({"errcode": 45009, "errmsg": "api freq out of limit"})),
-                (Answer::Limited, "dingtalk") => json(serde_json::json!({"errcode": 130101, "errmsg": "send too fast, exceed 20 times per minute"})),
-                (Answer::Limited, "feishu") => json(serde_json::json!({"code": 11232, "msg": "frequency limited", "data": {}})),
+                (Answer::Error500, _) => {
+                    (StatusCode::INTERNAL_SERVER_ERROR, "boom").into_response()
+                }
+                (Answer::Limited, "wecom") => {
+                    json(serde_json::json!({"errcode": 45009, "errmsg": "api freq out of limit"}))
+                }
+                (Answer::Limited, "dingtalk") => json(
+                    serde_json::json!({"errcode": 130101, "errmsg": "send too fast, exceed 20 times per minute"}),
+                ),
+                (Answer::Limited, "feishu") => {
+                    json(serde_json::json!({"code": 11232, "msg": "frequency limited", "data": {}}))
+                }
                 (Answer::Limited, _) => StatusCode::TOO_MANY_REQUESTS.into_response(),
-                (Answer::Ok, "feishu") => json(serde_json::json!({"code": 0, "msg": "success", "data": {}})),
-                (Answer::Ok, "wecom" | "dingtalk") => json(serde_json::json!({"errcode": 0, "errmsg": "ok"})),
+                (Answer::Ok, "feishu") => {
+                    json(serde_json::json!({"code": 0, "msg": "success", "data": {}}))
+                }
+                (Answer::Ok, "wecom" | "dingtalk") => {
+                    json(serde_json::json!({"errcode": 0, "errmsg": "ok"}))
+                }
                 (Answer::Ok, _) => json(serde_json::json!({"ok": true})),
             }
         }
@@ -339,13 +363,18 @@ fn latest_note(home: &Home) -> String {
 }
 
 fn verify_hex_signature(secret: &str, body: &[u8], header: &str) -> bool {
-    header == format!("sha256={}", hex::encode(hmac_sha256(secret.as_bytes(), body)))
+    header
+        == format!(
+            "sha256={}",
+            hex::encode(hmac_sha256(secret.as_bytes(), body))
+        )
 }
 
 // ---------------------------------------------------------------- tests
 
 #[test]
-fn a_crawl_of_the_sample_mails_the_digest_in_chinese_with_working_links_and_the_wecom_robot_gets_it_after_errors() {
+fn a_crawl_of_the_sample_mails_the_digest_in_chinese_with_working_links_and_the_wecom_robot_gets_it_after_errors()
+ {
     let (dir, home) = new_home();
     radar_init(&home);
     add_user(&home, "reviewer1", "reviewer", None);
@@ -380,7 +409,10 @@ retry_secs = 0.1
     let args = crawl_args(&warc);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let out = radar_env_ok(&home, &args);
-    assert!(out.contains("notify:"), "the crawl reports its deliveries: {out}");
+    assert!(
+        out.contains("notify:"),
+        "the crawl reports its deliveries: {out}"
+    );
 
     let all = candidates(&home);
     assert!(!all.is_empty(), "the sample yields candidates");
@@ -388,7 +420,12 @@ retry_secs = 0.1
     let digest = mails
         .iter()
         .find(|m| m.subject().starts_with("新候选证据"))
-        .unwrap_or_else(|| panic!("a digest mail among {:?}", mails.iter().map(Mail::subject).collect::<Vec<_>>()));
+        .unwrap_or_else(|| {
+            panic!(
+                "a digest mail among {:?}",
+                mails.iter().map(Mail::subject).collect::<Vec<_>>()
+            )
+        });
     assert_eq!(digest.to, vec!["reviewers@example.org".to_string()]);
     let body = digest.body();
     std::fs::write(dir.path().join("digest.txt"), &body).ok();
@@ -404,17 +441,29 @@ retry_secs = 0.1
         .collect();
     assert!(!links.is_empty(), "{body}");
     for link in &links {
-        let path = link.strip_prefix("https://radar.example.org").expect("the configured public_url");
+        let path = link
+            .strip_prefix("https://radar.example.org")
+            .expect("the configured public_url");
         let page = app.get(path, Some(&cookie));
         assert_eq!(page.status, reqwest::StatusCode::OK, "{link}");
-        let id: i64 = path.trim_start_matches("/candidates/").parse().expect("candidate id");
+        let id: i64 = path
+            .trim_start_matches("/candidates/")
+            .parse()
+            .expect("candidate id");
         let c = all.iter().find(|c| c.id == id).expect("a stored candidate");
-        assert!(body.contains(&c.title), "the line names the title {}", c.title);
+        assert!(
+            body.contains(&c.title),
+            "the line names the title {}",
+            c.title
+        );
         assert!(page.body.contains(&html_escape(&c.title)) || page.body.contains(&c.title));
     }
     // The robot answered 45009, then 500: the digest is retried by flush.
     let flushed = radar_env_ok(&home, &["notify", "flush"]);
-    assert!(flushed.starts_with("notify flush:") || flushed.contains("notify flush:"), "{flushed}");
+    assert!(
+        flushed.starts_with("notify flush:") || flushed.contains("notify flush:"),
+        "{flushed}"
+    );
     let hits = robots.hits("wecom");
     assert!(hits.len() >= 3, "{hits:?}");
     assert_eq!(hits[0].answer, Answer::Limited);
@@ -425,18 +474,42 @@ retry_secs = 0.1
     assert_eq!(first["msgtype"], "markdown");
     let content = first["markdown"]["content"].as_str().expect("content");
     assert!(content.len() <= 4096);
-    assert!(content.contains("候选证据") && content.contains("[证据详情](https://radar.example.org/candidates/"), "{content}");
+    assert!(
+        content.contains("候选证据")
+            && content.contains("[证据详情](https://radar.example.org/candidates/"),
+        "{content}"
+    );
     assert_eq!(hits[2].json()["msgtype"], "markdown");
-    std::fs::write(dir.path().join("wecom.json"), serde_json::to_string_pretty(&first).unwrap_or_default()).ok();
-    eprintln!("--- wecom: {}", serde_json::to_string_pretty(&first).unwrap_or_default());
+    std::fs::write(
+        dir.path().join("wecom.json"),
+        serde_json::to_string_pretty(&first).unwrap_or_default(),
+    )
+    .ok();
+    eprintln!(
+        "--- wecom: {}",
+        serde_json::to_string_pretty(&first).unwrap_or_default()
+    );
     let status = radar_env_ok(&home, &["notify", "status"]);
-    assert!(status.lines().last().unwrap_or("").starts_with("notify status:"), "{status}");
+    assert!(
+        status
+            .lines()
+            .last()
+            .unwrap_or("")
+            .starts_with("notify status:"),
+        "{status}"
+    );
     assert!(status.contains("1 smtp smtp://127.0.0.1"), "{status}");
-    assert!(!status.contains("test-key"), "the robot's key is not shown: {status}");
+    assert!(
+        !status.contains("test-key"),
+        "the robot's key is not shown: {status}"
+    );
 }
 
 fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 #[test]
@@ -485,42 +558,76 @@ retry_secs = 0.1
     );
     radar_env_ok(&home, &["check"]);
     let c = &candidates(&home)[0];
-    radar_env_ok(&home, &["review", "confirm", &c.id.to_string(), "--reviewer", "审核员甲"]);
+    radar_env_ok(
+        &home,
+        &[
+            "review",
+            "confirm",
+            &c.id.to_string(),
+            "--reviewer",
+            "审核员甲",
+        ],
+    );
     let note = latest_note(&home);
     let out = radar_env_ok(&home, &["notify", "flush"]);
     assert!(out.contains("4 message(s) sent"), "{out}");
     let first_line = note.lines().next().expect("origin line");
 
     let w = robots.hits("wecom");
-    assert_eq!(w.iter().map(|h| h.answer).collect::<Vec<_>>(), [Answer::Limited, Answer::Error500, Answer::Ok]);
+    assert_eq!(
+        w.iter().map(|h| h.answer).collect::<Vec<_>>(),
+        [Answer::Limited, Answer::Error500, Answer::Ok]
+    );
     let j = w[2].json();
     assert_eq!(j["msgtype"], "text");
     let text = j["text"]["content"].as_str().expect("text");
-    assert!(text.contains("台账新签名检查点") && text.contains(first_line), "{text}");
+    assert!(
+        text.contains("台账新签名检查点") && text.contains(first_line),
+        "{text}"
+    );
 
     let d = robots.hits("dingtalk");
     assert_eq!(d.len(), 3);
     for h in &d {
         // access_token=T&timestamp=…&sign=…, the sign over "timestamp\nsecret".
-        let q: HashMap<String, String> = url::form_urlencoded::parse(h.query.as_bytes()).into_owned().collect();
+        let q: HashMap<String, String> = url::form_urlencoded::parse(h.query.as_bytes())
+            .into_owned()
+            .collect();
         assert_eq!(q["access_token"], "T");
         let ts = &q["timestamp"];
-        let expect = base64::engine::general_purpose::STANDARD
-            .encode(hmac_sha256(b"SECa1b2c3", format!("{ts}\nSECa1b2c3").as_bytes()));
+        let expect = base64::engine::general_purpose::STANDARD.encode(hmac_sha256(
+            b"SECa1b2c3",
+            format!("{ts}\nSECa1b2c3").as_bytes(),
+        ));
         assert_eq!(q["sign"], expect);
         let now = chrono::Utc::now().timestamp_millis();
         assert!((now - ts.parse::<i64>().expect("ms")).abs() < 3_600_000);
     }
     let j = d[2].json();
     assert_eq!(j["msgtype"], "markdown");
-    assert!(j["markdown"]["title"].as_str().expect("title").contains("检查点"));
-    assert!(j["markdown"]["text"].as_str().expect("text").contains(first_line));
+    assert!(
+        j["markdown"]["title"]
+            .as_str()
+            .expect("title")
+            .contains("检查点")
+    );
+    assert!(
+        j["markdown"]["text"]
+            .as_str()
+            .expect("text")
+            .contains(first_line)
+    );
 
     let f = robots.hits("feishu");
     assert_eq!(f.len(), 3);
     let j = f[2].json();
     assert_eq!(j["msg_type"], "text");
-    assert!(j["content"]["text"].as_str().expect("text").contains(first_line));
+    assert!(
+        j["content"]["text"]
+            .as_str()
+            .expect("text")
+            .contains(first_line)
+    );
     let ts = j["timestamp"].as_str().expect("timestamp as a string");
     let expect = base64::engine::general_purpose::STANDARD
         .encode(hmac_sha256(format!("{ts}\nfeishu-secret").as_bytes(), b""));
@@ -528,9 +635,17 @@ retry_secs = 0.1
 
     let h = robots.hits("webhook");
     assert_eq!(h.len(), 3);
-    let key = h[0].headers.get("idempotency-key").expect("Idempotency-Key").clone();
+    let key = h[0]
+        .headers
+        .get("idempotency-key")
+        .expect("Idempotency-Key")
+        .clone();
     for x in &h {
-        assert_eq!(x.headers.get("idempotency-key"), Some(&key), "one key across retries");
+        assert_eq!(
+            x.headers.get("idempotency-key"),
+            Some(&key),
+            "one key across retries"
+        );
         let sig = x.headers.get("x-radar-signature").expect("signature");
         assert!(verify_hex_signature("hook-secret", &x.body, sig), "{sig}");
         assert!(!verify_hex_signature("other-secret", &x.body, sig));
@@ -546,19 +661,32 @@ retry_secs = 0.1
     assert_eq!(robots.hits("webhook").len(), 3);
     // `notify test --channel 4` reaches the fourth channel as listed, only it.
     let t = radar_env_ok(&home, &["notify", "test", "--channel", "4"]);
-    assert!(t.trim_end().ends_with("notify test: 1 sent, 0 failed"), "{t}");
+    assert!(
+        t.trim_end().ends_with("notify test: 1 sent, 0 failed"),
+        "{t}"
+    );
     let h = robots.hits("webhook");
     assert_eq!(h.len(), 4);
     assert_eq!(h[3].json()["event"], "test");
-    assert!(h[3].json()["title"].as_str().expect("title").starts_with("测试消息"));
+    assert!(
+        h[3].json()["title"]
+            .as_str()
+            .expect("title")
+            .starts_with("测试消息")
+    );
     assert_eq!(robots.hits("wecom").len(), 3);
-    let bad = radar_cmd(&home, &["notify", "test", "--channel", "9"]).output().expect("run");
+    let bad = radar_cmd(&home, &["notify", "test", "--channel", "9"])
+        .output()
+        .expect("run");
     assert!(!bad.status.success());
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("channel 9 does not exist (there are 4)"));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("channel 9 does not exist (there are 4)")
+    );
 }
 
 #[test]
-fn an_enterprise_channel_gets_only_its_enterprise_and_its_decision_and_the_checkpoint_channel_the_checkpoint() {
+fn an_enterprise_channel_gets_only_its_enterprise_and_its_decision_and_the_checkpoint_channel_the_checkpoint()
+ {
     let (_dir, home) = crawled();
     let (mine, other) = mine_and_other(&home);
     let robots = RobotServer::start();
@@ -585,27 +713,65 @@ secret_env = "TEST_HOOK_SECRET"
         .into_iter()
         .find(|c| c.enterprise == mine)
         .expect("a candidate of mine");
-    radar_env_ok(&home, &["review", "confirm", &c.id.to_string(), "--reviewer", "审核员甲"]);
-    radar_env_ok(&home, &["review", "reject", &other.id.to_string(), "--reviewer", "审核员甲", "--reason", "list-mention"]);
+    radar_env_ok(
+        &home,
+        &[
+            "review",
+            "confirm",
+            &c.id.to_string(),
+            "--reviewer",
+            "审核员甲",
+        ],
+    );
+    radar_env_ok(
+        &home,
+        &[
+            "review",
+            "reject",
+            &other.id.to_string(),
+            "--reviewer",
+            "审核员甲",
+            "--reason",
+            "list-mention",
+        ],
+    );
     radar_env_ok(&home, &["notify", "flush"]);
     let scoped = robots.hits("webhook1");
     assert!(!scoped.is_empty());
     for h in &scoped {
         let j = h.json();
         assert_eq!(j["enterprises"], serde_json::json!([mine]), "{j}");
-        assert!(!j["text"].as_str().unwrap_or("").contains(&format!("/candidates/{}", other.id)));
+        assert!(
+            !j["text"]
+                .as_str()
+                .unwrap_or("")
+                .contains(&format!("/candidates/{}", other.id))
+        );
     }
     let decision = scoped
         .iter()
         .map(Hit::json)
         .find(|j| j["event"] == "decision")
         .expect("the decision reached the enterprise's channel");
-    assert!(decision["text"].as_str().expect("text").contains("已确认"), "{decision}");
-    assert!(decision["text"].as_str().expect("text").contains(&format!("/candidates/{}", c.id)));
+    assert!(
+        decision["text"].as_str().expect("text").contains("已确认"),
+        "{decision}"
+    );
+    assert!(
+        decision["text"]
+            .as_str()
+            .expect("text")
+            .contains(&format!("/candidates/{}", c.id))
+    );
     let cp = robots.hits("webhook2");
     assert_eq!(cp.len(), 1, "one checkpoint, on the checkpoint channel");
     let note = latest_note(&home);
-    assert!(cp[0].json()["text"].as_str().expect("text").contains(note.trim_end()));
+    assert!(
+        cp[0].json()["text"]
+            .as_str()
+            .expect("text")
+            .contains(note.trim_end())
+    );
 }
 
 #[test]
@@ -637,7 +803,10 @@ secret_env = "TEST_HOOK_SECRET"
         .expect("spawn crawl");
     let start = Instant::now();
     while robots.hits("webhook").is_empty() {
-        assert!(start.elapsed() < Duration::from_secs(120), "no delivery started");
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "no delivery started"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     child.kill().expect("SIGKILL");
@@ -646,7 +815,10 @@ secret_env = "TEST_HOOK_SECRET"
     let before = Store::open(&home.db_path()).expect("store");
     let pending: u64 = before
         .outbox_stats(&reform_radar::notify::channel_key(
-            &reform_radar::config::check_home(&home).expect("home").settings.notify[0],
+            &reform_radar::config::check_home(&home)
+                .expect("home")
+                .settings
+                .notify[0],
         ))
         .expect("stats")
         .pending;
@@ -657,10 +829,19 @@ secret_env = "TEST_HOOK_SECRET"
     let hits = robots.hits("webhook");
     let mut answered: HashMap<String, u32> = HashMap::new();
     for h in hits.iter().filter(|h| h.answer == Answer::Ok) {
-        *answered.entry(h.headers["idempotency-key"].clone()).or_default() += 1;
+        *answered
+            .entry(h.headers["idempotency-key"].clone())
+            .or_default() += 1;
     }
-    assert!(answered.values().all(|n| *n == 1), "each message accepted once: {answered:?}");
-    assert_eq!(answered.get(&hung), Some(&1), "the interrupted message is delivered once after restart");
+    assert!(
+        answered.values().all(|n| *n == 1),
+        "each message accepted once: {answered:?}"
+    );
+    assert_eq!(
+        answered.get(&hung),
+        Some(&1),
+        "the interrupted message is delivered once after restart"
+    );
     let again = radar_env_ok(&home, &["notify", "flush"]);
     assert!(again.contains("0 message(s) sent"), "{again}");
 }
@@ -679,8 +860,15 @@ events = ["candidates", "gossip"]
     );
     let out = radar_cmd(&home, &["check"]).output().expect("check");
     assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
-    assert!(err.contains("radar.toml:") && err.contains("notify[0].kind"), "{err}");
-    assert!(err.contains("notify[0].url: credentials must not be in radar.toml"), "{err}");
+    let err =
+        String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
+    assert!(
+        err.contains("radar.toml:") && err.contains("notify[0].kind"),
+        "{err}"
+    );
+    assert!(
+        err.contains("notify[0].url: credentials must not be in radar.toml"),
+        "{err}"
+    );
     assert!(err.contains("notify[0].events: `gossip`"), "{err}");
 }
