@@ -1,5 +1,6 @@
 //! The integration test binary: one module per area.
 mod browser;
+mod browser_crawl;
 mod candidates;
 mod check;
 mod cli;
@@ -9,6 +10,7 @@ mod fetch;
 mod hardening;
 mod heldout_sets;
 mod ledger;
+mod ledger_proof;
 mod matching;
 mod notify;
 mod outlets;
