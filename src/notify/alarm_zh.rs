@@ -15,6 +15,12 @@ pub fn alarm_zh(alarm: &Alarm) -> String {
         Alarm::Blocked { pages } => {
             format!("被拦截？{pages} 个页面返回脚本验证（521/412 反爬虫页面），未保存任何内容")
         }
+        Alarm::NeedsBrowser { pages } => format!(
+            "被拦截：{pages} 个页面返回脚本验证（反爬虫页面），需要用浏览器抓取，但无法启动无头 Chromium 浏览器；请安装 Debian 软件包 chromium 和 chromium-driver（或在 radar.toml 的 [browser] 中设置 chromium），这些页面未保存任何内容"
+        ),
+        Alarm::ChallengeUnsolved { pages } => format!(
+            "被拦截：浏览器未能通过 {pages} 个页面的脚本验证（验证方式可能已变化），这些页面未保存任何内容"
+        ),
         Alarm::NotArticles { links } => format!(
             "不是文章？{links} 个文章链接打开后没有文章（空白页面或 PDF 等非网页文件），未保存任何内容"
         ),
