@@ -14,6 +14,7 @@ mod extract;
 mod init;
 mod ledger;
 mod matching;
+pub mod notify;
 mod progress;
 mod reindex;
 mod report;
@@ -78,6 +79,8 @@ pub enum Command {
     Review(review::ReviewArgs),
     /// The tamper-evident score ledger: verify it, print its signed checkpoint, list it.
     Ledger(ledger::LedgerArgs),
+    /// Notifications: send a test message, show the outbox per channel, deliver what is pending.
+    Notify(notify::NotifyArgs),
     /// Scorecards from the ledger and the rules (table, JSON, CSV or XLSX).
     Score(score::ScoreArgs),
     /// The quarterly report (季度报送) or the typical-case draft, as DOCX or Markdown.
@@ -119,6 +122,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Candidates(a) => candidates::run(&existing()?, a),
         Command::Review(a) => review::run(&existing()?, a),
         Command::Ledger(a) => ledger::run(&existing()?, a),
+        Command::Notify(a) => notify::run(&existing()?, a),
         Command::Export(a) => export::run(&existing()?, a),
         Command::Score(a) => score::run(&existing()?, a),
         Command::Report(a) => report::run(&existing()?, a),

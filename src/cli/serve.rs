@@ -62,6 +62,8 @@ pub fn run(home: &Home, args: &ServeArgs) -> anyhow::Result<()> {
     let (mut runs, mut new_articles, mut errors) = (0u64, 0u64, 0u64);
     runtime.block_on(async {
         watch_signals(shutdown.clone());
+        let notifications =
+            super::notify::spawn_background(home, &checked.settings, shutdown.clone());
         let web = match &args.listen {
             Some(addr) => {
                 let server = crate::web::Server::bind_with(home, addr, Some(queue.clone())).await?;
@@ -111,6 +113,7 @@ pub fn run(home: &Home, args: &ServeArgs) -> anyhow::Result<()> {
                     }
                 }
                 bar.finish();
+                super::notify::after_crawl(home, &checked.settings).await;
             }
             if args.once || shutdown.load(Ordering::SeqCst) {
                 break;
@@ -139,6 +142,10 @@ pub fn run(home: &Home, args: &ServeArgs) -> anyhow::Result<()> {
         if let Some(web) = web {
             shutdown.store(true, Ordering::SeqCst);
             web.await??;
+        }
+        shutdown.store(true, Ordering::SeqCst);
+        if let Some(n) = notifications {
+            let _ = n.await;
         }
         anyhow::Ok(())
     })?;

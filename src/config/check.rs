@@ -134,6 +134,7 @@ fn check_settings(s: &Settings, path: &Path, read: &Read<Settings>, problems: &m
         );
     }
     check_numbers(&settings_numbers(s), path, read, problems);
+    super::notify::check_notify(s, path, read, problems);
     let id = &s.ledger.commission_id;
     if !read.was_dropped("ledger.commission_id")
         && (id.is_empty()

@@ -1,5 +1,6 @@
 //! `radar.toml`: the user agent, politeness, schedule and archive settings.
 
+use super::notify::NotifyChannel;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -12,7 +13,10 @@ pub struct Settings {
     pub politeness: Politeness,
     pub schedule: ScheduleSettings,
     pub archive: ArchiveSettings,
+    /// `[web]`: how people reach the server (links in notifications).
     pub web: WebSettings,
+    /// `[[notify]]`: notification channels.
+    pub notify: Vec<NotifyChannel>,
     pub ledger: LedgerSettings,
     pub browser: BrowserSettings,
 }
@@ -99,6 +103,9 @@ pub struct WebSettings {
     /// `X-Forwarded-Proto` are believed (e.g. `["127.0.0.1"]`). From any
     /// other peer those headers are ignored: the client is the peer.
     pub trusted_proxies: Vec<String>,
+    /// The address people open, e.g. `https://radar.example.org` (links in
+    /// notifications to 证据详情 and the other pages).
+    pub public_url: Option<String>,
 }
 
 impl WebSettings {
@@ -124,6 +131,7 @@ impl Default for Settings {
             schedule: ScheduleSettings::default(),
             archive: ArchiveSettings::default(),
             web: WebSettings::default(),
+            notify: Vec::new(),
             ledger: LedgerSettings::default(),
             browser: BrowserSettings::default(),
         }

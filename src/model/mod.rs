@@ -7,6 +7,7 @@ mod enterprise;
 mod ids;
 mod mention;
 pub mod names;
+mod notify;
 mod rules;
 mod source;
 mod task;
@@ -16,6 +17,7 @@ pub use article::{Article, ArticleKind, ExtractorKind, PrintCitation};
 pub use enterprise::{Alias, AliasKind, Enterprise, Homonym, Registry};
 pub use ids::{ArticleId, SourceId};
 pub use mention::{Confidence, DepthSignals, EnterpriseMatch, Mention, MentionField};
+pub use notify::{EventKind, NotifyEvent, TOPICS};
 pub use rules::{
     Category, Item, ItemKind, Lead, Outlet, Rules, Scheme, TypicalCase, Validity, outlet_key,
 };

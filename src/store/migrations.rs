@@ -299,6 +299,7 @@ CREATE TABLE source_runs (
         M::up(include_str!("migrations/browser_health.sql")),
         M::up(include_str!("migrations/article_kind.sql")),
         M::up(include_str!("migrations/accounts.sql")),
+        M::up(include_str!("migrations/notify.sql")),
     ])
 }
 

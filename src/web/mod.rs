@@ -14,6 +14,7 @@ mod decide;
 mod exports;
 mod exports_gate;
 mod manual;
+mod notify_settings;
 mod pages;
 mod pool;
 mod serve_loop;
@@ -286,6 +287,7 @@ fn router(state: Shared) -> Router {
         .merge(pages::routes())
         .merge(manual::routes())
         .merge(sources::routes())
+        .merge(notify_settings::routes())
         .merge(exports::routes())
         .merge(api::routes())
         .merge(auth::routes())

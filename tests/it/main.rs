@@ -17,6 +17,7 @@ mod ledger_proof;
 mod matching;
 mod matching_heldout;
 mod non_reports;
+mod notify;
 mod outlets;
 mod pipeline;
 mod registry;

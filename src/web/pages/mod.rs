@@ -92,10 +92,15 @@ pub fn error_page(e: &WebError) -> Response {
     (e.status(), Html(layout("出错了", None, body).into_string())).into_response()
 }
 
-pub(super) type PageResult = Result<Response, PageErr>;
+pub(crate) type PageResult = Result<Response, PageErr>;
 
 pub(super) fn page(title: &str, who: &Authed, body: Markup) -> PageResult {
     Ok(Html(layout(title, Some(who), body).into_string()).into_response())
+}
+
+/// A page in the layout, for the web modules beside `pages`.
+pub(crate) fn page_for(title: &str, who: &Authed, body: Markup) -> PageResult {
+    page(title, who, body)
 }
 
 pub(super) fn role_label(r: UserRole) -> &'static str {
@@ -127,6 +132,7 @@ fn layout(title: &str, who: Option<&Authed>, body: Markup) -> Markup {
                         @if w.user.role.can_review() { a href="/manual" { "人工录入" } }
                         a href="/sources" { "信息源" }
                         @if w.user.role == UserRole::Admin { a href="/users" { "用户管理" } }
+                        a href="/settings/notify" { "通知设置" }
                         span.user { (w.user.name) "（" (role_label(w.user.role)) "）" }
                         a href="/account/password" { "修改密码" }
                         form.inline method="post" action="/logout" {
@@ -265,7 +271,7 @@ fn enterprise_options(registry: &Registry, who: &Authed, selected: Option<&str>)
     }
 }
 
-pub(super) fn csrf_field(who: &Authed) -> Markup {
+pub(crate) fn csrf_field(who: &Authed) -> Markup {
     html! { input type="hidden" name="csrf" value=(who.csrf.as_deref().unwrap_or("")); }
 }
 
