@@ -57,6 +57,7 @@ fn serve(home: &Home, listen: &str) -> anyhow::Result<()> {
         if store.user(DEMO_USER)?.is_none() {
             crate::web::accounts::add_user(
                 &store,
+                crate::web::accounts::CLI_ACTOR,
                 &registry,
                 DEMO_USER,
                 crate::store::UserRole::Reviewer,

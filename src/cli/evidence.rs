@@ -65,6 +65,10 @@ pub struct AddArgs {
     /// Points the commission awarded instead of the rules'.
     #[arg(long)]
     pub points: Option<f64>,
+    /// Why this file counts again this year for the enterprise under
+    /// another item (the same evidence counts once otherwise). Recorded.
+    #[arg(long)]
+    pub reason: Option<String>,
 }
 
 pub fn run(home: &Home, args: &EvidenceArgs) -> anyhow::Result<()> {
@@ -95,6 +99,7 @@ fn add(home: &Home, a: &AddArgs) -> anyhow::Result<()> {
             reviewer: a.reviewer.clone(),
             note: a.note.clone(),
             points: a.points,
+            reason: a.reason.clone(),
         },
     )?;
     let (sha, size) = match &e.evidence {
@@ -123,7 +128,7 @@ fn show(home: &Home, args: &ShowArgs) -> anyhow::Result<()> {
     let loc = store
         .resource(resource_id)?
         .ok_or_else(|| anyhow::anyhow!("resource {resource_id} of article `{}` is missing", id))?;
-    let path = home.archive_dir().join(&loc.warc_file);
+    let path = home.archive_file(&loc.warc_file);
     let rec = read_record_at(&path, loc.warc_offset)?;
     let digest = sha256_hex(&rec.body);
     let verified = loc.payload_sha256.as_deref() == Some(digest.as_str());

@@ -134,11 +134,49 @@ fn check_settings(s: &Settings, path: &Path, read: &Read<Settings>, problems: &m
         );
     }
     check_numbers(&settings_numbers(s), path, read, problems);
+    let id = &s.ledger.commission_id;
+    if !read.was_dropped("ledger.commission_id")
+        && (id.is_empty()
+            || id.len() > 64
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+    {
+        problems.push(
+            path,
+            line("ledger.commission_id"),
+            "ledger.commission_id",
+            "must be 1 to 64 ASCII letters, digits, '-', '_' or '.'",
+        );
+    }
     if !read.was_dropped("schedule.default")
         && let Some(msg) = cron_problem(&s.schedule.default)
     {
         problems.push(path, line("schedule.default"), "schedule.default", msg);
     }
+    if !read.was_dropped("web.trusted_proxies") {
+        for (i, a) in s.web.trusted_proxies.iter().enumerate() {
+            if a.trim().parse::<std::net::IpAddr>().is_err() {
+                problems.push(
+                    path,
+                    line("web.trusted_proxies"),
+                    "web.trusted_proxies",
+                    format!(
+                        "entry {}: `{a}` is not an IP address (one proxy address each, e.g. \"127.0.0.1\")",
+                        i + 1
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// A further-page template may hold only `{n}` and `{id}` (a date
+/// placeholder like `{yyyyy}` would be fetched as written).
+fn page_url_problem(template: &str) -> Option<String> {
+    let rest = template.replace("{n}", "").replace("{id}", "");
+    (rest.contains('{') || rest.contains('}'))
+        .then(|| format!("`{template}` has an unknown placeholder (only {{n}} and {{id}})"))
 }
 
 /// What keeps a request header from being sent as written, if anything.
@@ -228,14 +266,16 @@ fn check_source(
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or_default();
-    if def.id != stem {
+    if let Some(problem) = crate::model::names::id_problem(&def.id) {
+        c.bad("", "id", problem);
+    } else if def.id != stem {
         c.bad(
             "",
             "id",
             format!("`{}` must equal the file name `{stem}`", def.id),
         );
     }
-    if def.item != "lead" && !rules.item.is_empty() && !rules.has_item(&def.item) {
+    if def.item != "lead" && !rules.has_item(&def.item) {
         c.bad(
             "",
             "item",
@@ -330,6 +370,11 @@ fn check_source(
         }
         for (i, u) in l.start.iter().enumerate() {
             c.url("listing", &format!("start[{i}]"), u);
+        }
+        if let Some(p) = &l.page_url
+            && let Some(msg) = page_url_problem(p)
+        {
+            c.bad("listing", "page_url", msg);
         }
         if l.format != crate::model::ListingFormat::Html && l.json_items.is_none() {
             c.bad(

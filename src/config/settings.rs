@@ -12,7 +12,35 @@ pub struct Settings {
     pub politeness: Politeness,
     pub schedule: ScheduleSettings,
     pub archive: ArchiveSettings,
+    pub web: WebSettings,
+    pub ledger: LedgerSettings,
     pub browser: BrowserSettings,
+}
+
+/// `[ledger]`: whose ledger this is, where its checkpoints are witnessed and
+/// where its signing key lives.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LedgerSettings {
+    /// The commission's id (the registry's owner), committed in every leaf.
+    pub commission_id: String,
+    /// A folder outside the home (another disk, another owner) where every
+    /// new checkpoint is also written; `radar ledger verify` checks the
+    /// ledger against every checkpoint in it. Relative paths are from the home.
+    pub witness_dir: Option<std::path::PathBuf>,
+    /// The Ed25519 signing key (PKCS#8 PEM), e.g. outside the home; refused
+    /// when group- or world-readable. Absent: `keys/ledger-ed25519.pem`.
+    pub signing_key: Option<std::path::PathBuf>,
+}
+
+impl Default for LedgerSettings {
+    fn default() -> Self {
+        LedgerSettings {
+            commission_id: "wanzhou-gzw".into(),
+            witness_dir: None,
+            signing_key: None,
+        }
+    }
 }
 
 /// Headless Chromium for sites behind JavaScript challenges (see
@@ -63,6 +91,27 @@ pub struct ArchiveSettings {
     pub rotate_bytes: u64,
 }
 
+/// `[web]`: the web server behind a reverse proxy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebSettings {
+    /// Addresses of reverse proxies whose `X-Forwarded-For` and
+    /// `X-Forwarded-Proto` are believed (e.g. `["127.0.0.1"]`). From any
+    /// other peer those headers are ignored: the client is the peer.
+    pub trusted_proxies: Vec<String>,
+}
+
+impl WebSettings {
+    /// The trusted proxies as addresses (the ones that do not parse are
+    /// reported by `radar check` and left out here).
+    pub fn trusted_proxy_addrs(&self) -> Vec<std::net::IpAddr> {
+        self.trusted_proxies
+            .iter()
+            .filter_map(|a| a.trim().parse().ok())
+            .collect()
+    }
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Settings {
@@ -74,6 +123,8 @@ impl Default for Settings {
             politeness: Politeness::default(),
             schedule: ScheduleSettings::default(),
             archive: ArchiveSettings::default(),
+            web: WebSettings::default(),
+            ledger: LedgerSettings::default(),
             browser: BrowserSettings::default(),
         }
     }

@@ -6,13 +6,14 @@ mod article;
 mod enterprise;
 mod ids;
 mod mention;
+pub mod names;
 mod rules;
 mod source;
 mod task;
 mod time;
 
-pub use article::{Article, ExtractorKind, PrintCitation};
-pub use enterprise::{Alias, AliasKind, Enterprise, Registry};
+pub use article::{Article, ArticleKind, ExtractorKind, PrintCitation};
+pub use enterprise::{Alias, AliasKind, Enterprise, Homonym, Registry};
 pub use ids::{ArticleId, SourceId};
 pub use mention::{Confidence, DepthSignals, EnterpriseMatch, Mention, MentionField};
 pub use rules::{

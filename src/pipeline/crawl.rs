@@ -346,10 +346,7 @@ fn preload_robots(home: &Home, store: &Store, fetcher: &Fetcher) -> Result<(), P
     let since = (chrono::Utc::now() - ROBOTS_TTL).to_rfc3339();
     for (host, loc) in store.recent_robots(&since)? {
         let Some(status) = loc.status else { continue };
-        match crate::archive::read_record_at(
-            &home.archive_dir().join(&loc.warc_file),
-            loc.warc_offset,
-        ) {
+        match crate::archive::read_record_at(&home.archive_file(&loc.warc_file), loc.warc_offset) {
             Ok(rec) => {
                 fetcher.preload_robots(&host, status, &rec.body, rec.header("content-encoding"))
             }

@@ -20,7 +20,7 @@ mod users;
 use rusqlite::Connection;
 use std::path::Path;
 
-pub use articles::{ArticleListing, ArticleRow, StoredArticle};
+pub use articles::{ArticleListing, ArticleRow, NonReports, StoredArticle};
 pub use audit::{AuditFilter, AuditRecord, AuditRow};
 pub use candidates::{
     CandidateEvent, CandidateFilter, CandidateRow, CandidateStatus, NewCandidate,
@@ -32,7 +32,7 @@ pub use lock::{HomeLock, LOCK_FILE, LockError};
 use resources::location_row;
 pub use resources::{NewResource, ResourceLocation};
 pub use runs::{Alarm, RunCounts, SourceHealth, SourceRunStats};
-pub use users::{SessionRow, UserRole, UserRow};
+pub use users::{LoginReservation, SessionRow, TokenRow, UserRole, UserRow};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -72,6 +72,8 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // REPLACE must fire the ledger's delete triggers (append-only).
+        conn.pragma_update(None, "recursive_triggers", "ON")?;
         // A 32 MiB page cache (negative: KiB), and WAL checkpoints every
         // 8192 pages (32 MiB) rather than 1000: a crawl's batches write a
         // few MiB each, and a checkpoint per batch doubled the writes.

@@ -7,8 +7,10 @@
 
 use super::api::ScoreQuery;
 use super::auth::{Authed, user};
+use super::exports_gate::{ExportPermit, check_space};
 use super::pages::{PageResult, query_string};
 use super::{AppState, Shared, Staging, WebError, blocking};
+use crate::model::names::file_name;
 use crate::pipeline::ReviewError;
 use crate::pipeline::scores::{ScoreRequest, case_draft, quarterly_report};
 use crate::scoring::Quarter;
@@ -81,11 +83,13 @@ fn report_error(e: ReviewError) -> WebError {
     }
 }
 
-fn attachment(bytes: Body, content_type: &'static str, name: &str) -> Response {
+/// A download: `Content-Disposition` made by `model::names` (an ASCII
+/// fallback and the UTF-8 name), always a valid header.
+pub(super) fn attachment(bytes: Body, content_type: &'static str, name: &str) -> Response {
     let mut res = (StatusCode::OK, bytes).into_response();
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+    if let Ok(v) = HeaderValue::from_str(&crate::model::names::content_disposition(name)) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     res
@@ -132,18 +136,23 @@ fn zip_dir(dir: &std::path::Path, prefix: &str, out: &std::path::Path) -> Result
     Ok(())
 }
 
-/// A file streamed in chunks (it may be gone from its folder already).
-fn stream_file(file: std::fs::File) -> Body {
+/// A file streamed in chunks (it may be gone from its folder already),
+/// holding the export's permit until the last byte is sent or the client
+/// goes away.
+fn stream_file(file: std::fs::File, permit: ExportPermit) -> Body {
     use tokio::io::AsyncReadExt;
     let file = tokio::fs::File::from_std(file);
-    let stream = futures_util::stream::unfold(Some(file), |state| async move {
-        let mut f = state?;
+    let stream = futures_util::stream::unfold(Some((file, permit)), |state| async move {
+        let (mut f, permit) = state?;
         let mut buf = vec![0u8; 64 * 1024];
         match f.read(&mut buf).await {
             Ok(0) => None,
             Ok(n) => {
                 buf.truncate(n);
-                Some((Ok::<Bytes, std::io::Error>(Bytes::from(buf)), Some(f)))
+                Some((
+                    Ok::<Bytes, std::io::Error>(Bytes::from(buf)),
+                    Some((f, permit)),
+                ))
             }
             Err(e) => Some((Err(e), None)),
         }
@@ -185,12 +194,12 @@ async fn download(
                     _ => crate::report::quarterly_docx(&r)
                         .map_err(|e| WebError::Internal(e.to_string()))?,
                 };
-                let name = format!(
+                let name = file_name(&format!(
                     "quarterly-{}-{}-Q{}.{format}",
                     req.enterprise.unwrap_or_default(),
                     req.year,
                     quarter.number()
-                );
+                ));
                 Ok((bytes, name))
             })
             .await?;
@@ -212,11 +221,11 @@ async fn download(
                     _ => crate::report::case_docx(&c)
                         .map_err(|e| WebError::Internal(e.to_string()))?,
                 };
-                let name = format!(
+                let name = file_name(&format!(
                     "case-{}-{}.{format}",
                     req.enterprise.unwrap_or_default(),
                     req.year
-                );
+                ));
                 Ok((bytes, name))
             })
             .await?;
@@ -228,11 +237,15 @@ async fn download(
             Ok(attachment(Body::from(bytes), ct, &name))
         }
         "bundle" => {
-            let (file, name) = blocking(&state, move |s| {
+            let (file, name, permit) = blocking(&state, move |s| {
                 let req = one_enterprise(s, &who, &sq)?;
                 let enterprise = req.enterprise.unwrap_or_default();
+                // One heavy export per user and a few in all; room on the
+                // disk; only then anything staged.
+                let permit = s.exports.try_start(&who.user.name)?;
+                check_space(s.home.root(), 0)?;
                 let staging = Staging::new(&s.home, "export")?;
-                let prefix = format!("bundle-{enterprise}-{}", req.year);
+                let prefix = file_name(&format!("bundle-{enterprise}-{}", req.year));
                 let bag = staging.path().join(&prefix);
                 s.read(|store| {
                     crate::pipeline::export::export(
@@ -255,10 +268,10 @@ async fn download(
                     .map_err(|e| WebError::Internal(format!("{}: {e}", zip_path.display())))?;
                 // The open file stays readable after its folder is removed.
                 drop(staging);
-                Ok((file, format!("{prefix}.zip")))
+                Ok((file, format!("{prefix}.zip"), permit))
             })
             .await?;
-            Ok(attachment(stream_file(file), ZIP, &name))
+            Ok(attachment(stream_file(file, permit), ZIP, &name))
         }
         other => Err(WebError::NotFound(format!(
             "没有导出类型 `{other}`（quarterly、case 或 bundle）"

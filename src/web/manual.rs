@@ -85,23 +85,10 @@ async fn form_page(State(state): State<Shared>, headers: HeaderMap) -> PageResul
 }
 
 /// The uploaded file's name as kept in the ledger: its last path
-/// component, without separators or control characters.
+/// component, made safe and capped in bytes by `model::names` (a 256-byte
+/// Chinese name no longer overflows the file system's limit).
 fn upload_name(given: Option<&str>) -> String {
-    let base = given
-        .unwrap_or("")
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or("")
-        .chars()
-        .filter(|c| !c.is_control() && !":*?\"<>|".contains(*c))
-        .take(120)
-        .collect::<String>();
-    let base = base.trim_matches(|c: char| c == '.' || c.is_whitespace());
-    if base.is_empty() {
-        "file".into()
-    } else {
-        base.to_string()
-    }
+    crate::model::names::upload_file_name(given)
 }
 
 fn multipart_error(e: axum::extract::multipart::MultipartError) -> WebError {
@@ -206,11 +193,13 @@ async fn submit(
         reviewer: who.user.name.clone(),
         note,
         points: None,
+        reason: None,
     };
     let (entry, _) = blocking(&state, move |s| {
         let r = s.with_store(|store| {
             add_evidence(&s.home, store, &s.rules, &s.registry, &m).map_err(|e| match e {
                 ReviewError::Invalid(msg) => WebError::BadRequest(msg),
+                ReviewError::Refused { zh, .. } => WebError::BadRequest(zh),
                 other => WebError::from(other),
             })
         });
@@ -231,6 +220,13 @@ async fn submit(
 #[cfg(test)]
 mod tests {
     use super::upload_name;
+
+    #[test]
+    fn long_chinese_names_fit_a_file_system() {
+        let name = format!("{}.pdf", "证".repeat(86));
+        assert!(name.len() > 255);
+        assert!(upload_name(Some(&name)).len() <= 120);
+    }
 
     #[test]
     fn upload_names_lose_their_folders() {

@@ -12,12 +12,16 @@ mod api;
 mod auth;
 mod decide;
 mod exports;
+mod exports_gate;
 mod manual;
 mod pages;
 mod pool;
+mod serve_loop;
 mod sources;
 mod staging;
+mod users_page;
 
+pub use auth::now_utc;
 pub use manual::MAX_UPLOAD_BYTES;
 pub(crate) use staging::Staging;
 
@@ -49,6 +53,9 @@ pub enum WebError {
     TooManyRequests(String),
     #[error("{0}")]
     TooLarge(String),
+    /// The server is busy or short of space: try again later (503).
+    #[error("{0}")]
+    Unavailable(String),
     #[error("{0}")]
     Internal(String),
     #[error(transparent)]
@@ -65,7 +72,26 @@ impl WebError {
             WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             WebError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Internal(_) | WebError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl WebError {
+    /// What a page or the API may show: an internal error is logged in
+    /// full and answered without its detail (no paths of the server).
+    pub fn public_message(&self) -> String {
+        match self {
+            WebError::Internal(m) => {
+                tracing::error!(error = %m, "web request failed");
+                "服务器内部错误，详情已记入服务器日志".into()
+            }
+            WebError::Store(e) => {
+                tracing::error!(error = %e, "web request failed (store)");
+                "服务器内部错误（数据库），详情已记入服务器日志".into()
+            }
+            other => other.to_string(),
         }
     }
 }
@@ -84,6 +110,7 @@ impl From<ReviewError> for WebError {
                 pages::beijing_time(at)
             )),
             ReviewError::Invalid(m) => WebError::Conflict(m),
+            ReviewError::Refused { zh, .. } => WebError::BadRequest(zh),
             ReviewError::Store(s) => WebError::Store(s),
             other => WebError::Internal(other.to_string()),
         }
@@ -124,6 +151,10 @@ pub(crate) struct AppState {
     index: Mutex<Option<Arc<SearchIndex>>>,
     /// Held while bringing the index up to date (one catch-up at a time).
     catch_up: Mutex<()>,
+    /// `[web] trusted_proxies` of radar.toml.
+    trusted_proxies: Vec<std::net::IpAddr>,
+    /// Heavy exports running now (bundles), per user and in all.
+    exports: exports_gate::ExportGate,
 }
 
 type Shared = Arc<AppState>;
@@ -258,6 +289,7 @@ fn router(state: Shared) -> Router {
         .merge(exports::routes())
         .merge(api::routes())
         .merge(auth::routes())
+        .merge(users_page::routes())
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
 }
@@ -301,7 +333,16 @@ impl Server {
             readers: pool::ReadPool::new(home.db_path()),
             index: Mutex::new(None),
             catch_up: Mutex::new(()),
+            trusted_proxies: checked.settings.web.trusted_proxy_addrs(),
+            exports: exports_gate::ExportGate::default(),
         });
+        let swept = crate::pipeline::leftovers::sweep(home);
+        if swept > 0 {
+            tracing::info!(
+                swept,
+                "removed leftover partial files (.part, empty archives)"
+            );
+        }
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .map_err(|source| ServeError::Bind {
@@ -323,21 +364,16 @@ impl Server {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> Result<(), ServeError> {
-        axum::serve(self.listener, self.app)
-            .with_graceful_shutdown(shutdown)
-            .await?;
+        serve_loop::serve(self.listener, self.app, shutdown).await?;
         Ok(())
     }
 }
 
 /// An error as the API answers it: `{"error": "…"}` with its status.
 fn json_error(e: &WebError) -> Response {
-    if let WebError::Internal(m) = e {
-        tracing::error!(error = %m, "web request failed");
-    }
     (
         e.status(),
-        axum::Json(serde_json::json!({ "error": e.to_string() })),
+        axum::Json(serde_json::json!({ "error": e.public_message() })),
     )
         .into_response()
 }

@@ -1,5 +1,7 @@
 //! The integration test binary: one module per area.
 
+mod accounts;
+mod attacks;
 mod browser;
 mod browser_crawl;
 mod candidates;
@@ -11,7 +13,10 @@ mod fetch;
 mod hardening;
 mod heldout_sets;
 mod ledger;
+mod ledger_proof;
 mod matching;
+mod matching_heldout;
+mod non_reports;
 mod outlets;
 mod pipeline;
 mod registry;

@@ -26,6 +26,18 @@ mod search;
 const APP_JS: &str = include_str!("../static/app.js");
 const APP_CSS: &str = include_str!("../static/app.css");
 
+/// A red 证据已被改动 beside evidence whose bytes no longer have the digest
+/// its signed entry names (empty when they do). Every page showing ledger
+/// evidence calls this one function.
+pub(super) fn evidence_warning(home: &crate::config::Home, e: &crate::ledger::Evidence) -> Markup {
+    match crate::pipeline::ledger::evidence_altered(home, e) {
+        None => html! {},
+        Some(why) => html! {
+            strong.altered style="color:#c00" title=(why) { " 证据已被改动" }
+        },
+    }
+}
+
 /// The policy of the archived original: nothing runs, nothing is fetched.
 pub const ARCHIVE_CSP: &str = "sandbox; default-src 'none'; img-src 'none'; frame-ancestors 'self'";
 
@@ -73,11 +85,8 @@ pub fn error_page(e: &WebError) -> Response {
     if let WebError::Unauthorized = e {
         return Redirect::to("/login").into_response();
     }
-    if let WebError::Internal(m) = e {
-        tracing::error!(error = %m, "web request failed");
-    }
     let body = html! {
-        p.error { (e.to_string()) }
+        p.error { (e.public_message()) }
         p { a href="/candidates" { "返回候选证据" } }
     };
     (e.status(), Html(layout("出错了", None, body).into_string())).into_response()
@@ -89,7 +98,7 @@ pub(super) fn page(title: &str, who: &Authed, body: Markup) -> PageResult {
     Ok(Html(layout(title, Some(who), body).into_string()).into_response())
 }
 
-fn role_label(r: UserRole) -> &'static str {
+pub(super) fn role_label(r: UserRole) -> &'static str {
     match r {
         UserRole::Admin => "管理员",
         UserRole::Reviewer => "审核员",
@@ -117,7 +126,9 @@ fn layout(title: &str, who: Option<&Authed>, body: Markup) -> Markup {
                         a href="/ledger" { "台账" }
                         @if w.user.role.can_review() { a href="/manual" { "人工录入" } }
                         a href="/sources" { "信息源" }
+                        @if w.user.role == UserRole::Admin { a href="/users" { "用户管理" } }
                         span.user { (w.user.name) "（" (role_label(w.user.role)) "）" }
+                        a href="/account/password" { "修改密码" }
                         form.inline method="post" action="/logout" {
                             input type="hidden" name="csrf" value=(w.csrf.as_deref().unwrap_or(""));
                             button type="submit" { "退出" }
@@ -199,9 +210,19 @@ pub(super) fn query_string(pairs: &[(&str, Option<&str>)]) -> String {
     }
 }
 
-/// A local path to go back to after a form (never another site).
-fn local_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+/// A local path to go back to after a form (never another site): a path
+/// of printable ASCII without backslashes that starts with one `/` and is
+/// not followed by another after browsers drop tabs and newlines
+/// (`/\t/evil.example/`). Anything else, and anything over 2 KiB, goes to
+/// the queue. Always a valid `Location` header.
+pub(super) fn local_next(next: &str) -> &str {
+    let printable = next.bytes().all(|b| (0x21..0x7f).contains(&b));
+    if printable
+        && next.len() <= 2048
+        && next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+    {
         next
     } else {
         "/candidates"
@@ -308,6 +329,16 @@ mod tests {
         );
         assert_eq!(local_next("//evil.example/"), "/candidates");
         assert_eq!(local_next("https://evil.example/"), "/candidates");
+        for bad in [
+            "/\t/evil.example/",
+            "/\n/evil.example/",
+            "/candidates\r\nSet-Cookie: x=1",
+            "/candidates\0",
+            "/ /evil",
+            "/\\evil",
+        ] {
+            assert_eq!(local_next(bad), "/candidates", "{bad:?}");
+        }
     }
 
     #[test]
