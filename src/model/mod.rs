@@ -17,6 +17,7 @@ pub use ids::{ArticleId, SourceId};
 pub use mention::{Confidence, DepthSignals, EnterpriseMatch, Mention, MentionField};
 pub use rules::{
     Category, Item, ItemKind, Lead, Outlet, Rules, Scheme, TypicalCase, Validity, outlet_key,
+    short_of,
 };
 pub use source::{
     BroadcastSpec, DateTemplate, EpaperSpec, FeedSpec, FieldSelectors, JsonItems, ListingFormat,

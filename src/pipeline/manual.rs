@@ -111,8 +111,8 @@ pub fn add_evidence(
     registry: &Registry,
     m: &ManualEvidence,
 ) -> Result<(Entry, bool), ReviewError> {
-    let reviewer = check_reviewer(&m.reviewer)?;
-    let awarded = finite(m.points)?;
+    check_reviewer(&m.reviewer)?;
+    finite(m.points)?;
     if registry.get(&m.enterprise).is_none() {
         return Err(ReviewError::Invalid(format!(
             "no enterprise `{}` in enterprises.toml (see `radar enterprises list`)",
@@ -124,8 +124,25 @@ pub fn add_evidence(
             return Err(ReviewError::Invalid(format!("{flag} must not be empty")));
         }
     }
-    let points = rules_points(rules, &m.item)?;
     let file = store_file(home, &m.file)?;
+    add_stored_evidence(home, store, rules, registry, m, file, |_, _| Ok(()))
+}
+
+/// Add evidence whose file is stored already (`m.file` is not read): one
+/// ledger entry, and `then` in the same transaction (a submission marked
+/// accepted, its audit record); an error from `then` writes nothing.
+pub fn add_stored_evidence(
+    home: &Home,
+    store: &mut Store,
+    rules: &Rules,
+    registry: &Registry,
+    m: &ManualEvidence,
+    file: FileRow,
+    then: impl FnOnce(&crate::store::Tx<'_>, &Entry) -> Result<(), crate::store::StoreError>,
+) -> Result<(Entry, bool), ReviewError> {
+    let reviewer = check_reviewer(&m.reviewer)?;
+    let awarded = finite(m.points)?;
+    let points = rules_points(rules, &m.item)?;
     let unit = registry.scoring_unit(&m.enterprise).to_string();
     let key = signing_key(home, store)?;
     let report_key = format!("file:{}", file.sha256);
@@ -160,6 +177,12 @@ pub fn add_evidence(
             at: now(),
             note: m.note.clone(),
         };
-        Ok(append(tx, &key, entry).map(|e| (e, new_file)))
+        match append(tx, &key, entry) {
+            Ok(e) => {
+                then(tx, &e)?;
+                Ok(Ok((e, new_file)))
+            }
+            Err(e) => Ok(Err(e)),
+        }
     })?
 }

@@ -14,6 +14,7 @@ pub mod ledger;
 mod manual;
 mod outcome;
 mod reprocess;
+pub mod participation;
 pub mod review;
 mod scheduler;
 pub mod scores;

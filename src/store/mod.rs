@@ -13,6 +13,7 @@ mod frontier;
 mod ledger;
 mod lock;
 mod migrations;
+mod participation;
 mod resources;
 mod runs;
 mod users;
@@ -29,6 +30,10 @@ pub use coverage::DayCoverage;
 pub use frontier::{FrontierItem, TaskState};
 pub use ledger::{CheckpointRow, FileRow, LedgerRow, RejectionStat};
 pub use lock::{HomeLock, LOCK_FILE, LockError};
+pub use participation::{
+    APPEAL_NOTE, AppealOutcome, AppealState, CommentRow, NewSubmission, Pending, SubmissionRow,
+    SubmissionStatus,
+};
 use resources::location_row;
 pub use resources::{NewResource, ResourceLocation};
 pub use runs::{Alarm, RunCounts, SourceHealth, SourceRunStats};

@@ -14,6 +14,7 @@ mod decide;
 mod exports;
 mod manual;
 mod pages;
+mod participation;
 mod pool;
 mod sources;
 mod staging;
@@ -256,6 +257,7 @@ fn router(state: Shared) -> Router {
         .merge(manual::routes())
         .merge(sources::routes())
         .merge(exports::routes())
+        .merge(participation::routes())
         .merge(api::routes())
         .merge(auth::routes())
         .layer(axum::middleware::map_response(security_headers))

@@ -1,9 +1,11 @@
 //! The integration test binary: one module per area.
 
 mod browser;
+mod browser_enterprise;
 mod candidates;
 mod check;
 mod cli;
+mod documents;
 mod extract;
 mod feed;
 mod fetch;
