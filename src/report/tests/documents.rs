@@ -48,7 +48,7 @@ fn quarterly_markdown_has_scorecard_items_and_checkpoint() {
     assert_eq!(cells.last(), Some(&fmt_num(e.total).as_str()));
 
     let items = body("二、");
-    assert!(items.contains("来源/发布单位"));
+    assert!(items.contains("出处"));
     assert!(!r.quarter_items.is_empty());
     for i in &r.quarter_items {
         let line = items
