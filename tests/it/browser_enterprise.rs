@@ -68,7 +68,18 @@ async fn fits_a_phone(c: &Client, base: &str, path: &str, name: &str) {
         .as_u64()
         .expect("a number");
     assert!(inner <= 390, "{path}: the window is {inner} px wide");
-    assert!(wide <= 390, "{path}: the page is {wide} px wide at 390 px");
+    if wide > 390 {
+        let culprits = c
+            .execute(
+                "return Array.from(document.querySelectorAll('body *'))\
+                 .filter(e => e.getBoundingClientRect().right > 391)\
+                 .slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))",
+                vec![],
+            )
+            .await
+            .expect("culprits");
+        panic!("{path}: the page is {wide} px wide at 390 px: {culprits}");
+    }
     // The navigation folds away and opens from its button.
     let links_shown = c
         .execute(
