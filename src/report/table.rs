@@ -162,7 +162,7 @@ pub(super) fn points(v: f64) -> String {
 }
 
 /// Points with an explicit sign for a delta: `+0.5`, `-1`, `0`.
-pub(super) fn signed(v: f64) -> String {
+pub fn signed(v: f64) -> String {
     let s = points(v);
     if v > 0.0 && !s.starts_with('-') && s != "0" {
         format!("+{s}")

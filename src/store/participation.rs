@@ -99,7 +99,8 @@ pub struct AppealState {
     pub at: String,
     pub user: String,
     pub comment: String,
-    /// The first decision after the appeal: (status, reviewer, reason, at).
+    /// The first decision after the appeal: (status, reviewer, reason in
+    /// words as the reviewer gave it, at).
     pub outcome: Option<AppealOutcome>,
 }
 
@@ -293,7 +294,7 @@ impl Store {
     pub fn appeals(&self) -> Result<HashMap<i64, AppealState>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT e.candidate_id, e.at, e.reviewer, e.reason, \
-               (SELECT d.to_status || char(31) || COALESCE(d.reviewer, '') || char(31) || COALESCE(d.reason, '') \
+               (SELECT d.to_status || char(31) || COALESCE(d.reviewer, '') || char(31) || COALESCE(d.note, d.reason, '') \
                   || char(31) || d.at FROM candidate_events d \
                 WHERE d.candidate_id = e.candidate_id AND d.id > e.id \
                   AND d.to_status IN ('confirmed', 'rejected') ORDER BY d.id LIMIT 1) \
@@ -339,10 +340,10 @@ impl Store {
         Ok(out)
     }
 
-    /// The latest reason each rejected candidate was rejected with.
+    /// The latest reason each rejected candidate was rejected with, in words.
     pub fn rejection_reasons(&self) -> Result<HashMap<i64, String>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT e.candidate_id, COALESCE(e.reason, e.note, '') FROM candidate_events e \
+            "SELECT e.candidate_id, COALESCE(e.note, e.reason, '') FROM candidate_events e \
              JOIN candidates c ON c.id = e.candidate_id AND c.status = 'rejected' \
              WHERE e.to_status = 'rejected' ORDER BY e.id",
         )?;
@@ -394,7 +395,7 @@ mod tests {
                  outlet, confidence, score, reasons, signals, status, created_at, updated_at) VALUES \
                  (7, 'wz-a', 'wz-a', 'B1', 'k', 'art', 1.0, '人民日报', 'high', 0.9, '[]', '{}', 'rejected', 'x', 'x');
                  INSERT INTO candidate_events (candidate_id, at, from_status, to_status, note, reviewer, reason) VALUES
-                 (7, '2026-01-01T00:00:00Z', 'pending', 'rejected', NULL, 'ana', 'web-only');",
+                 (7, '2026-01-01T00:00:00Z', 'pending', 'rejected', '仅网络版，非刊播', 'ana', 'web-only');",
             )
             .expect("candidate");
         (dir, store)
@@ -405,7 +406,7 @@ mod tests {
         let (_dir, mut store) = store_with_rejected();
         assert_eq!(
             store.rejection_reasons().expect("reasons").get(&7).map(String::as_str),
-            Some("web-only")
+            Some("仅网络版，非刊播")
         );
         store
             .transaction(|tx| {
@@ -423,12 +424,12 @@ mod tests {
             .execute_batch(
                 "UPDATE candidates SET status = 'rejected' WHERE id = 7;
                  INSERT INTO candidate_events (candidate_id, at, from_status, to_status, note, reviewer, reason) VALUES
-                 (7, '2026-01-03T00:00:00Z', 'pending', 'rejected', NULL, 'ana', 'other:仍为网络版');",
+                 (7, '2026-01-03T00:00:00Z', 'pending', 'rejected', '其他：仍为网络版', 'ana', 'other');",
             )
             .expect("decision");
         let o = store.appeals().expect("appeals")[&7].outcome.clone().expect("decided");
         assert_eq!(o.status, "rejected");
-        assert_eq!(o.reason.as_deref(), Some("other:仍为网络版"));
+        assert_eq!(o.reason.as_deref(), Some("其他：仍为网络版"));
         assert_eq!(store.comments(7).expect("comments").len(), 1);
         assert!(store.comments(7).expect("comments")[0].appeal);
     }

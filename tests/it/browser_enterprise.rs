@@ -377,7 +377,11 @@ fn an_appeal_goes_to_the_reviewers_and_its_decision_comes_back_in_chromium() {
             .expect("detail");
         let outcome = text_of(c, "main").await;
         assert!(outcome.contains("复核结果：维持驳回"), "{outcome}");
-        assert!(outcome.contains("复核后仍为网络版"), "{outcome}");
+        let banner = text_of(c, "p.error").await;
+        assert!(
+            banner.contains("维持驳回") && banner.contains("复核后仍为网络版"),
+            "the reason in the reviewer's words at the top: {banner}"
+        );
         assert!(outcome.contains("已核对版面"), "the reviewer's answer: {outcome}");
         shot(c, "appeal-outcome", 1280).await;
         c.goto(&format!("{base}/progress")).await.expect("progress");

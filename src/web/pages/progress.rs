@@ -121,7 +121,7 @@ pub(super) async fn progress_page(
                         div.big { (e.c) " / " (e.c_target) }
                         div { (c_words(e)) }
                     }
-                    div.card { div.big { (format!("{:+}", e.total)) } div { "合计得分" } }
+                    div.card { div.big { (crate::report::signed_points(e.total)) } div { "合计得分" } }
                 }
                 @if unit != enterprise { p { "本企业的得分计入上级企业 " (name_of(reg, &unit)) "。" } }
             },
@@ -186,7 +186,13 @@ pub(super) async fn progress_page(
     page("我的进度", &who, body)
 }
 
-/// A stored rejection reason (a code, or `other:TEXT`) in words.
-pub(super) fn reason_words(code: &str) -> String {
-    crate::pipeline::review::RejectReason::parse(code).map_or_else(|| code.to_string(), |r| r.label())
+/// A stored rejection reason in words: a bare code (`web-only`) as its
+/// label, words as they are.
+pub(super) fn reason_words(reason: &str) -> String {
+    if reason.is_ascii() {
+        if let Some(r) = crate::pipeline::review::RejectReason::parse(reason) {
+            return r.label();
+        }
+    }
+    reason.to_string()
 }

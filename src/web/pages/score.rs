@@ -102,13 +102,13 @@ pub(super) async fn score_page(
                     td.num data-label="C 类" { (e.c) }
                     td data-label="C 类目标" { (target_words(e)) }
                     td.num data-label="待审核" { (e.pending) }
-                    td.num data-label="典型案例" { (format!("{:+}", e.bonus)) }
-                    td.num data-label="合计" { strong { (format!("{:+}", e.total)) } }
+                    td.num data-label="典型案例" { (crate::report::signed_points(e.bonus)) }
+                    td.num data-label="合计" { strong { (crate::report::signed_points(e.total)) } }
                 }
             } }
             @if district {
                 tfoot { tr.total {
-                    td data-label="" { "全区合计（" (sheet.enterprises.len()) " 家企业）" }
+                    td { "全区合计（" (sheet.enterprises.len()) " 家企业）" }
                     td.num data-label="A 类" { (sum(&|e| f64::from(e.a))) }
                     td.num data-label="B 类" { (sum(&|e| f64::from(e.b))) }
                     td.num data-label="C 类" { (sum(&|e| f64::from(e.c))) }
@@ -117,8 +117,8 @@ pub(super) async fn score_page(
                         @if short == 0 { "全部达标" } @else { span.missing { (short) " 家未达标，共差 " (sum(&|e| f64::from(e.c_missing))) " 项" } }
                     }
                     td.num data-label="待审核" { (sum(&|e| f64::from(e.pending))) }
-                    td.num data-label="典型案例" { (format!("{:+}", sum(&|e| e.bonus))) }
-                    td.num data-label="合计" { (format!("{:+}", sum(&|e| e.total))) }
+                    td.num data-label="典型案例" { (crate::report::signed_points(sum(&|e| e.bonus))) }
+                    td.num data-label="合计" { (crate::report::signed_points(sum(&|e| e.total))) }
                 } }
             }
         }
