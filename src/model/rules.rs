@@ -122,7 +122,12 @@ impl Item {
     /// The short name: the rules' own, else the name without its
     /// parenthesised remarks, cut to 12 characters.
     pub fn short_name(&self) -> String {
-        match self.short.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        match self
+            .short
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             Some(s) => s.to_string(),
             None => short_of(&self.name),
         }

@@ -25,6 +25,8 @@ pub struct ManualEvidence {
     pub reviewer: String,
     pub note: Option<String>,
     pub points: Option<f64>,
+    /// Why the same file counts again this year for the enterprise.
+    pub reason: Option<String>,
 }
 
 /// The media type of an evidence file, from its name.
@@ -124,6 +126,8 @@ pub fn add_evidence(
             return Err(ReviewError::Invalid(format!("{flag} must not be empty")));
         }
     }
+    rules_points(rules, &m.item)?;
+    super::admissible::check_date(rules, m.date, crate::model::beijing_today())?;
     let file = store_file(home, &m.file)?;
     add_stored_evidence(home, store, rules, registry, m, file, |_, _| Ok(()))
 }
@@ -143,16 +147,31 @@ pub fn add_stored_evidence(
     let reviewer = check_reviewer(&m.reviewer)?;
     let awarded = finite(m.points)?;
     let points = rules_points(rules, &m.item)?;
+    super::admissible::check_date(rules, m.date, crate::model::beijing_today())?;
     let unit = registry.scoring_unit(&m.enterprise).to_string();
     let key = signing_key(home, store)?;
     let report_key = format!("file:{}", file.sha256);
-    store.immediate(|tx| {
+    let out = store.immediate(|tx| {
         if let Some(row) = tx.active_confirmation(&unit, &m.item, &report_key, None)? {
             return Ok(Err(already(&row)));
+        }
+        let all = match super::review::ledger_entries_in(tx) {
+            Ok(a) => a,
+            Err(e) => return Ok(Err(e)),
+        };
+        if let Err(e) = super::admissible::check_duplicate(
+            &all,
+            &unit,
+            chrono::Datelike::year(&m.date),
+            &format!("file:{}", file.sha256),
+            m.reason.as_deref(),
+        ) {
+            return Ok(Err(e));
         }
         let new_file = tx.add_file(&file)?;
         let entry = Entry {
             seq: 0,
+            commission: String::new(),
             action: Action::Confirm,
             enterprise: unit.clone(),
             named_enterprise: m.enterprise.clone(),
@@ -175,14 +194,18 @@ pub fn add_stored_evidence(
             reverses: None,
             reviewer: reviewer.clone(),
             at: now(),
-            note: m.note.clone(),
+            note: super::admissible::note_with_reason(m.note.as_deref(), m.reason.as_deref()),
         };
-        match append(tx, &key, entry) {
-            Ok(e) => {
-                then(tx, &e)?;
-                Ok(Ok((e, new_file)))
-            }
-            Err(e) => Ok(Err(e)),
+        let entry = match append(tx, &key, entry) {
+            Ok(e) => e,
+            Err(e) => return Ok(Err(e)),
+        };
+        if let Some(rec) = super::admissible::override_audit(&entry, m.reason.as_deref()) {
+            tx.audit(&rec)?;
         }
-    })?
+        then(tx, &entry)?;
+        Ok(Ok((entry, new_file)))
+    })??;
+    key.witness(store);
+    Ok(out)
 }

@@ -14,8 +14,8 @@ use crate::config::Home;
 use crate::ledger::Entry;
 use crate::model::{Registry, Rules};
 use crate::store::{
-    AuditRecord, CandidateFilter, CandidateStatus, NewSubmission, Store, StoreError,
-    SubmissionRow, SubmissionStatus,
+    AuditRecord, CandidateFilter, CandidateStatus, NewSubmission, Store, StoreError, SubmissionRow,
+    SubmissionStatus,
 };
 use chrono::NaiveDate;
 
@@ -23,15 +23,37 @@ use chrono::NaiveDate;
 #[derive(Debug, Clone, PartialEq)]
 pub enum ParticipationEvent {
     /// An officer sent in evidence; it waits for a reviewer.
-    Submitted { submission: i64, enterprise: String, user: String },
+    Submitted {
+        submission: i64,
+        enterprise: String,
+        user: String,
+    },
     /// A reviewer accepted a submission into the ledger.
-    Accepted { submission: i64, enterprise: String, entry: u64, user: String },
+    Accepted {
+        submission: i64,
+        enterprise: String,
+        entry: u64,
+        user: String,
+    },
     /// A reviewer returned a submission with a reason.
-    Returned { submission: i64, enterprise: String, reason: String, user: String },
+    Returned {
+        submission: i64,
+        enterprise: String,
+        reason: String,
+        user: String,
+    },
     /// An officer asked for review of a rejected candidate.
-    Appealed { candidate: i64, enterprise: String, user: String },
+    Appealed {
+        candidate: i64,
+        enterprise: String,
+        user: String,
+    },
     /// A comment on a candidate.
-    Commented { candidate: i64, enterprise: String, user: String },
+    Commented {
+        candidate: i64,
+        enterprise: String,
+        user: String,
+    },
 }
 
 /// Where every participation event passes once it is stored. Today it logs;
@@ -165,7 +187,10 @@ pub fn accept(
         .map_err(|_| ReviewError::Store(StoreError::Corrupt(format!("submission {id} date"))))?;
     let note = note.map(str::trim).filter(|n| !n.is_empty());
     let ledger_note = match (&row.note, note) {
-        (Some(o), Some(r)) => Some(format!("企业报送 #{id}（{}：{o}）；审核：{r}", row.submitted_by)),
+        (Some(o), Some(r)) => Some(format!(
+            "企业报送 #{id}（{}：{o}）；审核：{r}",
+            row.submitted_by
+        )),
         (Some(o), None) => Some(format!("企业报送 #{id}（{}：{o}）", row.submitted_by)),
         (None, Some(r)) => Some(format!("企业报送 #{id}（{}）；审核：{r}", row.submitted_by)),
         (None, None) => Some(format!("企业报送 #{id}（{}）", row.submitted_by)),
@@ -183,6 +208,7 @@ pub fn accept(
         reviewer: reviewer.to_string(),
         note: ledger_note,
         points: None,
+        reason: None,
     };
     let (entry, _) = add_stored_evidence(home, store, rules, registry, &m, file, |tx, e| {
         let seq = i64::try_from(e.seq).unwrap_or(i64::MAX);
@@ -202,7 +228,10 @@ pub fn accept(
         a.enterprise = Some(row.enterprise.clone());
         a.entry = Some(seq);
         a.item = Some(item.clone());
-        a.note = Some(format!("报送材料 #{id}{}", note.map(|n| format!("：{n}")).unwrap_or_default()));
+        a.note = Some(format!(
+            "报送材料 #{id}{}",
+            note.map(|n| format!("：{n}")).unwrap_or_default()
+        ));
         tx.audit(&a)
     })?;
     let row = store
@@ -230,9 +259,17 @@ pub fn return_submission(
     }
     let row = pending_submission(store, id)?;
     store.transaction(|tx| {
-        if !tx.decide_submission(id, SubmissionStatus::Returned, reviewer, None, Some(reason), None)?
-        {
-            return Err(StoreError::Corrupt(format!("submission {id} was decided meanwhile")));
+        if !tx.decide_submission(
+            id,
+            SubmissionStatus::Returned,
+            reviewer,
+            None,
+            Some(reason),
+            None,
+        )? {
+            return Err(StoreError::Corrupt(format!(
+                "submission {id} was decided meanwhile"
+            )));
         }
         let mut a = AuditRecord::new(reviewer, "submission.return");
         a.enterprise = Some(row.enterprise.clone());

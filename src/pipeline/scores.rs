@@ -167,7 +167,17 @@ pub fn score_sheet(
     let pending = store.pending_by_unit()?;
     let enterprises = units
         .into_iter()
-        .map(|u| enterprise_score(rules, registry, u, &counted, req.year, req.quarter, &pending))
+        .map(|u| {
+            enterprise_score(
+                rules,
+                registry,
+                u,
+                &counted,
+                req.year,
+                req.quarter,
+                &pending,
+            )
+        })
         .collect();
     Ok(ScoreSheet {
         year: req.year,

@@ -5,8 +5,8 @@
 //! checkpoint by its tree size and a short fingerprint of its root, with one
 //! sentence on what it proves.
 
-use super::table::{cn_date, digest};
 use super::ReportItem;
+use super::table::{cn_date, digest};
 use crate::ledger::Evidence;
 
 /// What a signed checkpoint proves, in one sentence.

@@ -21,9 +21,8 @@ use super::markdown::{
 use super::table::{SCORE_HEADERS, c_words, cn_date, score_cells};
 use super::{CaseDraft, QuarterlyReport, ReportError};
 use docx_rs::{
-    AlignmentType, Docx, FieldCharType, Footer, InstrPAGE, InstrText, LineSpacing,
-    LineSpacingType, PageMargin, Paragraph, Run, RunFonts, Table, TableCell, TableLayoutType,
-    TableRow, WidthType,
+    AlignmentType, Docx, FieldCharType, Footer, InstrPAGE, InstrText, LineSpacing, LineSpacingType,
+    PageMargin, Paragraph, Run, RunFonts, Table, TableCell, TableLayoutType, TableRow, WidthType,
 };
 use std::io::Cursor;
 
@@ -114,7 +113,10 @@ pub fn quarterly_docx(r: &QuarterlyReport) -> Result<Vec<u8>, ReportError> {
 
     doc = annex(
         doc,
-        r.quarter_items.iter().enumerate().map(|(n, i)| annex_line(n + 1, i)),
+        r.quarter_items
+            .iter()
+            .enumerate()
+            .map(|(n, i)| annex_line(n + 1, i)),
         &r.checkpoint,
     );
     pack(doc)
@@ -157,11 +159,11 @@ pub fn case_docx(c: &CaseDraft) -> Result<Vec<u8>, ReportError> {
     doc = doc.add_paragraph(body(CASE_LIST_INTRO).first_line_chars(200));
     let mut cited = Vec::new();
     for (n, (label, items)) in case_groups(c).into_iter().enumerate() {
-        doc = doc.add_paragraph(
-            Paragraph::new()
-                .line_spacing(line())
-                .add_run(run(&format!("{}{label}", ordinal(n)), SUBHEADING_FONT, BODY_SIZE)),
-        );
+        doc = doc.add_paragraph(Paragraph::new().line_spacing(line()).add_run(run(
+            &format!("{}{label}", ordinal(n)),
+            SUBHEADING_FONT,
+            BODY_SIZE,
+        )));
         if items.is_empty() {
             doc = doc.add_paragraph(body("（无）").first_line_chars(200));
         }
@@ -169,8 +171,14 @@ pub fn case_docx(c: &CaseDraft) -> Result<Vec<u8>, ReportError> {
             cited.push(*i);
             let r = evidence_ref(cited.len(), &i.evidence);
             doc = doc.add_paragraph(
-                body(&format!("{}. {}（{}；{}）", k + 1, case_line(i), item_label(i), r))
-                    .first_line_chars(200),
+                body(&format!(
+                    "{}. {}（{}；{}）",
+                    k + 1,
+                    case_line(i),
+                    item_label(i),
+                    r
+                ))
+                .first_line_chars(200),
             );
         }
     }

@@ -13,10 +13,10 @@ pub mod table;
 mod tests;
 pub mod xlsx;
 
+pub use self::citation::{checkpoint_sentence, fingerprint};
 pub use self::csv::score_csv;
 pub use self::docx::{case_docx, quarterly_docx};
 pub use self::markdown::{case_markdown, quarterly_markdown};
-pub use self::citation::{checkpoint_sentence, fingerprint};
 pub use self::table::{c_words, score_table, signed as signed_points};
 pub use self::xlsx::score_xlsx;
 pub use crate::ledger::Evidence;

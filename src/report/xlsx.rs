@@ -13,9 +13,7 @@
 use super::table::{c_words, digest, period};
 use super::{ReportError, ScoreSheet};
 use chrono::Datelike;
-use rust_xlsxwriter::{
-    ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError,
-};
+use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
 /// The rows above the records: the title, then the header.
 pub const TITLE_ROW: u32 = 0;

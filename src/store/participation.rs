@@ -405,7 +405,11 @@ mod tests {
     fn an_appeal_reopens_a_rejection_and_reads_back_the_next_decision() {
         let (_dir, mut store) = store_with_rejected();
         assert_eq!(
-            store.rejection_reasons().expect("reasons").get(&7).map(String::as_str),
+            store
+                .rejection_reasons()
+                .expect("reasons")
+                .get(&7)
+                .map(String::as_str),
             Some("仅网络版，非刊播")
         );
         store
@@ -415,10 +419,20 @@ mod tests {
                 Ok(())
             })
             .expect("appeal");
-        let a = store.appeals().expect("appeals").remove(&7).expect("the appeal");
-        assert_eq!((a.user.as_str(), a.comment.as_str()), ("officer", "深度报道"));
+        let a = store
+            .appeals()
+            .expect("appeals")
+            .remove(&7)
+            .expect("the appeal");
+        assert_eq!(
+            (a.user.as_str(), a.comment.as_str()),
+            ("officer", "深度报道")
+        );
         assert!(a.outcome.is_none(), "waiting for a decision");
-        assert_eq!(store.pending_by_unit().expect("pending")["wz-a"].candidates, 1);
+        assert_eq!(
+            store.pending_by_unit().expect("pending")["wz-a"].candidates,
+            1
+        );
         store
             .conn
             .execute_batch(
@@ -427,7 +441,10 @@ mod tests {
                  (7, '2026-01-03T00:00:00Z', 'pending', 'rejected', '其他：仍为网络版', 'ana', 'other');",
             )
             .expect("decision");
-        let o = store.appeals().expect("appeals")[&7].outcome.clone().expect("decided");
+        let o = store.appeals().expect("appeals")[&7]
+            .outcome
+            .clone()
+            .expect("decided");
         assert_eq!(o.status, "rejected");
         assert_eq!(o.reason.as_deref(), Some("其他：仍为网络版"));
         assert_eq!(store.comments(7).expect("comments").len(), 1);

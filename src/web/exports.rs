@@ -41,7 +41,10 @@ pub fn last_finished_quarter(today: chrono::NaiveDate) -> (i32, Quarter) {
     use chrono::Datelike;
     match Quarter::of(today).number() {
         1 => (today.year() - 1, Quarter::Q4),
-        n => (today.year(), Quarter::from_number(n - 1).unwrap_or(Quarter::Q4)),
+        n => (
+            today.year(),
+            Quarter::from_number(n - 1).unwrap_or(Quarter::Q4),
+        ),
     }
 }
 
@@ -82,7 +85,11 @@ pub fn buttons(enterprise: &str, year: i32, quarter: Option<u8>) -> Markup {
     let q_label = format!(
         "{qy}年第{}季度报送{}",
         q.number(),
-        if defaulted { "（最近已结束季度）" } else { "" }
+        if defaulted {
+            "（最近已结束季度）"
+        } else {
+            ""
+        }
     );
     html! {
         span.exports {

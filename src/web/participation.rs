@@ -35,7 +35,9 @@ pub fn routes() -> Router<Shared> {
     Router::new()
         .route(
             "/api/submissions",
-            get(list).post(create).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+            get(list)
+                .post(create)
+                .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
         )
         .route("/api/submissions/{id}/accept", post(accept))
         .route("/api/submissions/{id}/return", post(give_back))
@@ -251,7 +253,10 @@ async fn list(
         async {
             let who = user(&state, &headers).await?;
             let status = status_param(q.status.as_deref())?;
-            blocking(&state, move |s| to_json(&visible_submissions(s, &who, status)?)).await
+            blocking(&state, move |s| {
+                to_json(&visible_submissions(s, &who, status)?)
+            })
+            .await
         }
         .await,
     )

@@ -48,7 +48,9 @@ async fn log_out(c: &Client, base: &str) {
 
 async fn js_string(c: &Client, script: &str) -> String {
     let v = c.execute(script, vec![]).await.expect("script");
-    v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())
+    v.as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| v.to_string())
 }
 
 /// At a phone's width, the page is no wider than the screen.
@@ -170,7 +172,12 @@ fn an_officer_submits_a_pdf_a_reviewer_accepts_it_and_progress_and_score_change_
         )
         .await
         .expect("date");
-        type_into(c, "form.submission input[name=title]", "关于城投集团改革经验的批示").await;
+        type_into(
+            c,
+            "form.submission input[name=title]",
+            "关于城投集团改革经验的批示",
+        )
+        .await;
         type_into(c, "form.submission input[name=issuer]", "市委改革办").await;
         type_into(c, "form.submission input[name=note]", "市领导批示件扫描").await;
         c.find(Locator::Css("form.submission input[name=file]"))
@@ -187,11 +194,22 @@ fn an_officer_submits_a_pdf_a_reviewer_accepts_it_and_progress_and_score_change_
         c.goto(&format!("{base}/progress")).await.expect("progress");
         let waiting = text_of(c, "main").await;
         assert!(waiting.contains("待审核的报送材料 1 份"), "{waiting}");
-        assert!(waiting.contains("待审核 1 份"), "the checklist says so: {waiting}");
+        assert!(
+            waiting.contains("待审核 1 份"),
+            "the checklist says so: {waiting}"
+        );
         // `radar score --format json` counts it as pending, beside the candidates.
         let sheet: serde_json::Value = serde_json::from_str(&crate::support::radar_ok(
             &home,
-            &["score", "--year", "2026", "--format", "json", "--enterprise", &mine],
+            &[
+                "score",
+                "--year",
+                "2026",
+                "--format",
+                "json",
+                "--enterprise",
+                &mine,
+            ],
         ))
         .expect("json");
         let pending_candidates = candidates(&home)
@@ -212,7 +230,9 @@ fn an_officer_submits_a_pdf_a_reviewer_accepts_it_and_progress_and_score_change_
             .expect("submissions");
         let theirs = text_of(c, "main").await;
         assert!(!theirs.contains("关于城投集团改革经验的批示"), "{theirs}");
-        c.goto(&format!("{base}/submissions/1/file")).await.expect("file");
+        c.goto(&format!("{base}/submissions/1/file"))
+            .await
+            .expect("file");
         assert!(text_of(c, "main").await.contains("没有报送材料 1"));
         c.goto(&format!("{base}/candidates/{}", own.id))
             .await
@@ -222,10 +242,17 @@ fn an_officer_submits_a_pdf_a_reviewer_accepts_it_and_progress_and_score_change_
 
         // The reviewer finds it waiting and accepts it into the ledger.
         log_in(c, base, "ana").await;
-        c.goto(&format!("{base}/submissions")).await.expect("submissions");
+        c.goto(&format!("{base}/submissions"))
+            .await
+            .expect("submissions");
         let row = text_of(c, "tr.submission").await;
         assert!(row.contains("关于城投集团改革经验的批示"), "{row}");
-        type_into(c, "tr.submission form.accept input[name=note]", "批示件核实无误").await;
+        type_into(
+            c,
+            "tr.submission form.accept input[name=note]",
+            "批示件核实无误",
+        )
+        .await;
         shot(c, "submissions-reviewer", 1280).await;
         click(c, "tr.submission form.accept button").await;
         wait_for_path(c, "the list after accepting", |p| p.contains("done=")).await;
@@ -278,7 +305,10 @@ fn an_officer_submits_a_pdf_a_reviewer_accepts_it_and_progress_and_score_change_
         c.goto(&format!("{base}/score/enterprise/{mine}"))
             .await
             .expect("enterprise page");
-        assert!(c.find(Locator::Css("svg.chart rect")).await.is_ok(), "a chart");
+        assert!(
+            c.find(Locator::Css("svg.chart rect")).await.is_ok(),
+            "a chart"
+        );
         assert!(text_of(c, "ol.timeline").await.contains("市委改革办"));
         shot(c, "enterprise-page", 1280).await;
     });
@@ -311,7 +341,9 @@ fn an_appeal_goes_to_the_reviewers_and_its_decision_comes_back_in_chromium() {
             .expect("detail");
         assert!(text_of(c, "p.error").await.contains("仅网络版"));
         assert!(
-            c.find(Locator::Css("form.confirm, form.reject")).await.is_err(),
+            c.find(Locator::Css("form.confirm, form.reject"))
+                .await
+                .is_err(),
             "no decision forms for an officer"
         );
         type_into(
@@ -351,7 +383,12 @@ fn an_appeal_goes_to_the_reviewers_and_its_decision_comes_back_in_chromium() {
             .await
             .expect("detail");
         assert!(text_of(c, "ol.thread").await.contains("深度专题报道"));
-        type_into(c, "form.comment textarea[name=text]", "已核对版面，系网络版转载").await;
+        type_into(
+            c,
+            "form.comment textarea[name=text]",
+            "已核对版面，系网络版转载",
+        )
+        .await;
         click(c, "form.comment button").await;
         wait_for_path(c, "the thread", |p| {
             p.starts_with(&format!("/candidates/{}", target.id))
@@ -367,7 +404,10 @@ fn an_appeal_goes_to_the_reviewers_and_its_decision_comes_back_in_chromium() {
         click(c, "form.reject button").await;
         tokio::time::sleep(Duration::from_millis(300)).await;
         wait_for_path(c, "after rejecting", |p| !p.ends_with("/reject")).await;
-        assert_eq!(candidate_status(&home, target.id), CandidateStatus::Rejected);
+        assert_eq!(
+            candidate_status(&home, target.id),
+            CandidateStatus::Rejected
+        );
         log_out(c, base).await;
 
         // The decision and its reason reach the officer.
@@ -382,7 +422,10 @@ fn an_appeal_goes_to_the_reviewers_and_its_decision_comes_back_in_chromium() {
             banner.contains("维持驳回") && banner.contains("复核后仍为网络版"),
             "the reason in the reviewer's words at the top: {banner}"
         );
-        assert!(outcome.contains("已核对版面"), "the reviewer's answer: {outcome}");
+        assert!(
+            outcome.contains("已核对版面"),
+            "the reviewer's answer: {outcome}"
+        );
         shot(c, "appeal-outcome", 1280).await;
         c.goto(&format!("{base}/progress")).await.expect("progress");
         let progress = js_string(c, "return document.querySelector('main').innerText").await;

@@ -13,10 +13,30 @@ fn home_with_items() -> (tempfile::TempDir, Home) {
     let (dir, home) = new_home();
     ok(&home, &["init"]);
     for (n, (enterprise, item, on, title)) in [
-        ("wz-ctjt", "C1", "2026-02-01", "关于城投集团国企改革经验的批示"),
-        ("wz-ctjt", "B1", "2026-05-10", "万州城投：以改革激发国企活力"),
-        ("wz-ctjt", "A2", "2026-06-20", "全国国企改革经验交流会发言材料"),
-        ("sx-water", "C4", "2026-04-01", "市政府办公厅推广三峡水务经验的通知"),
+        (
+            "wz-ctjt",
+            "C1",
+            "2026-02-01",
+            "关于城投集团国企改革经验的批示",
+        ),
+        (
+            "wz-ctjt",
+            "B1",
+            "2026-05-10",
+            "万州城投：以改革激发国企活力",
+        ),
+        (
+            "wz-ctjt",
+            "A2",
+            "2026-06-20",
+            "全国国企改革经验交流会发言材料",
+        ),
+        (
+            "sx-water",
+            "C4",
+            "2026-04-01",
+            "市政府办公厅推广三峡水务经验的通知",
+        ),
     ]
     .into_iter()
     .enumerate()
@@ -26,9 +46,22 @@ fn home_with_items() -> (tempfile::TempDir, Home) {
         ok(
             &home,
             &[
-                "evidence", "add", "--enterprise", enterprise, "--item", item, "--date", on,
-                "--title", title, "--issuer", "市委改革办", "--file",
-                file.to_str().expect("utf-8"), "--reviewer", "张三",
+                "evidence",
+                "add",
+                "--enterprise",
+                enterprise,
+                "--item",
+                item,
+                "--date",
+                on,
+                "--title",
+                title,
+                "--issuer",
+                "市委改革办",
+                "--file",
+                file.to_str().expect("utf-8"),
+                "--reviewer",
+                "张三",
             ],
         );
     }
@@ -62,7 +95,11 @@ print(json.dumps({
 
 fn read_docx(path: &Path) -> serde_json::Value {
     let out = python(READ_DOCX, &[path.as_os_str()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("json")
 }
 
@@ -77,21 +114,47 @@ fn the_quarterly_report_and_case_draft_read_back_as_official_documents() {
     let case = dir.path().join("case.docx");
     ok(
         &home,
-        &["report", "quarterly", "--enterprise", "wz-ctjt", "--year", "2026", "--quarter", "2",
-          "--out", q2.to_str().expect("utf-8")],
+        &[
+            "report",
+            "quarterly",
+            "--enterprise",
+            "wz-ctjt",
+            "--year",
+            "2026",
+            "--quarter",
+            "2",
+            "--out",
+            q2.to_str().expect("utf-8"),
+        ],
     );
     ok(
         &home,
-        &["report", "case", "--enterprise", "wz-ctjt", "--year", "2026",
-          "--out", case.to_str().expect("utf-8")],
+        &[
+            "report",
+            "case",
+            "--enterprise",
+            "wz-ctjt",
+            "--year",
+            "2026",
+            "--out",
+            case.to_str().expect("utf-8"),
+        ],
     );
     for (path, what) in [(&q2, "quarterly"), (&case, "case")] {
         let d = read_docx(path);
         let text = d["text"].as_str().expect("text");
         // A4, top 37 mm, bottom 35 mm, left 28 mm, right 26 mm.
-        assert!(near(&d["page"][0], 210.0) && near(&d["page"][1], 297.0), "{what}: {}", d["page"]);
+        assert!(
+            near(&d["page"][0], 210.0) && near(&d["page"][1], 297.0),
+            "{what}: {}",
+            d["page"]
+        );
         for (i, want) in [37.0, 35.0, 28.0, 26.0].into_iter().enumerate() {
-            assert!(near(&d["margins"][i], want), "{what}: margins {}", d["margins"]);
+            assert!(
+                near(&d["margins"][i], want),
+                "{what}: margins {}",
+                d["margins"]
+            );
         }
         let fonts: Vec<&str> = d["fonts"]
             .as_array()
@@ -102,13 +165,25 @@ fn the_quarterly_report_and_case_draft_read_back_as_official_documents() {
         for f in ["方正小标宋简体", "黑体", "仿宋_GB2312"] {
             assert!(fonts.contains(&f), "{what}: {f} in {fonts:?}");
         }
-        assert_eq!(d["without_east_asia"], 0, "{what}: every run names its East Asian font");
+        assert_eq!(
+            d["without_east_asia"], 0,
+            "{what}: every run names its East Asian font"
+        );
         assert_eq!(d["page_field"], true, "{what}: page numbers — 1 —");
         assert_eq!(d["even_footer"], true, "{what}: even pages numbered too");
-        assert!(text.contains("Noto Serif CJK SC"), "{what}: the stand-in fonts are named");
+        assert!(
+            text.contains("Noto Serif CJK SC"),
+            "{what}: the stand-in fonts are named"
+        );
         assert!(!text.contains("wz-ctjt"), "{what}: no internal id: {text}");
-        assert!(text.contains("根哈希指纹"), "{what}: the checkpoint in one sentence");
-        assert!(text.contains("只增不改"), "{what}: what the checkpoint proves");
+        assert!(
+            text.contains("根哈希指纹"),
+            "{what}: the checkpoint in one sentence"
+        );
+        assert!(
+            text.contains("只增不改"),
+            "{what}: what the checkpoint proves"
+        );
         assert!(text.contains("附件：证据摘要"), "{what}: the annex");
         let digests = regex::Regex::new("[0-9a-f]{64}").expect("regex");
         assert!(digests.is_match(text), "{what}: full digests in the annex");
@@ -118,10 +193,20 @@ fn the_quarterly_report_and_case_draft_read_back_as_official_documents() {
         );
     }
     let q = read_docx(&q2);
-    let cells: Vec<&str> = q["cells"].as_array().expect("cells").iter().filter_map(|c| c.as_str()).collect();
-    assert!(cells.contains(&"B1 人民日报报道"), "item code and short name: {cells:?}");
+    let cells: Vec<&str> = q["cells"]
+        .as_array()
+        .expect("cells")
+        .iter()
+        .filter_map(|c| c.as_str())
+        .collect();
     assert!(
-        cells.iter().any(|c| c.contains("2026年5月10日") && c.contains("《万州城投：以改革激发国企活力》")),
+        cells.contains(&"B1 人民日报报道"),
+        "item code and short name: {cells:?}"
+    );
+    assert!(
+        cells
+            .iter()
+            .any(|c| c.contains("2026年5月10日") && c.contains("《万州城投：以改革激发国企活力》")),
         "cited as people cite it: {cells:?}"
     );
     assert!(cells.iter().any(|c| c.starts_with("证1 · ")), "{cells:?}");
@@ -130,8 +215,18 @@ fn the_quarterly_report_and_case_draft_read_back_as_official_documents() {
     let q4 = dir.path().join("q4.md");
     ok(
         &home,
-        &["report", "quarterly", "--enterprise", "wz-ctjt", "--year", "2026", "--quarter", "4",
-          "--out", q4.to_str().expect("utf-8")],
+        &[
+            "report",
+            "quarterly",
+            "--enterprise",
+            "wz-ctjt",
+            "--year",
+            "2026",
+            "--quarter",
+            "4",
+            "--out",
+            q4.to_str().expect("utf-8"),
+        ],
     );
     let md = std::fs::read_to_string(&q4).expect("md");
     assert!(
@@ -144,7 +239,18 @@ fn the_quarterly_report_and_case_draft_read_back_as_official_documents() {
 fn the_xlsx_scorecard_has_a_title_row_print_setup_and_beijing_times() {
     let (dir, home) = home_with_items();
     let xlsx = dir.path().join("score.xlsx");
-    ok(&home, &["score", "--year", "2026", "--format", "xlsx", "--out", xlsx.to_str().expect("utf-8")]);
+    ok(
+        &home,
+        &[
+            "score",
+            "--year",
+            "2026",
+            "--format",
+            "xlsx",
+            "--out",
+            xlsx.to_str().expect("utf-8"),
+        ],
+    );
     let out = python(
         r#"
 import sys, json, openpyxl
@@ -165,19 +271,44 @@ print(json.dumps(out, ensure_ascii=False, default=str))
 "#,
         &[xlsx.as_os_str()],
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     for name in ["汇总", "明细"] {
         let s = &v[name];
         let title = s["title"].as_str().expect("a title row");
-        assert!(title.contains("2026年度") && title.contains("改革报表"), "{name}: {title}");
-        assert!(!s["merged"].as_array().expect("merged").is_empty(), "{name}: the title spans the columns");
+        assert!(
+            title.contains("2026年度") && title.contains("改革报表"),
+            "{name}: {title}"
+        );
+        assert!(
+            !s["merged"].as_array().expect("merged").is_empty(),
+            "{name}: the title spans the columns"
+        );
         assert_eq!(s["orientation"], "landscape", "{name}");
-        assert_eq!(s["paper"].as_str().map(str::to_string).or_else(|| s["paper"].as_u64().map(|n| n.to_string())), Some("9".into()), "{name}: A4");
+        assert_eq!(
+            s["paper"]
+                .as_str()
+                .map(str::to_string)
+                .or_else(|| s["paper"].as_u64().map(|n| n.to_string())),
+            Some("9".into()),
+            "{name}: A4"
+        );
         assert_eq!(s["fit"], true, "{name}: fit to page");
         // fitToWidth defaults to 1 in the schema and may be left out.
-        assert_eq!(s["fit_width"].as_u64().unwrap_or(1), 1, "{name}: one page wide");
-        assert_eq!(s["fit_height"].as_u64(), Some(0), "{name}: as tall as it takes");
+        assert_eq!(
+            s["fit_width"].as_u64().unwrap_or(1),
+            1,
+            "{name}: one page wide"
+        );
+        assert_eq!(
+            s["fit_height"].as_u64(),
+            Some(0),
+            "{name}: as tall as it takes"
+        );
         assert_eq!(
             s["title_rows"].as_str().map(|t| t.replace('$', "")),
             Some("1:2".to_string()),
@@ -191,7 +322,10 @@ print(json.dumps(out, ensure_ascii=False, default=str))
         .iter()
         .map(|h| h.as_str().unwrap_or_default().to_string())
         .collect();
-    let col = header.iter().position(|h| h.starts_with("确认时间")).expect("确认时间");
+    let col = header
+        .iter()
+        .position(|h| h.starts_with("确认时间"))
+        .expect("确认时间");
     assert!(header[col].contains("北京时间"), "{header:?}");
     let store = reform_radar::store::Store::open(&home.db_path()).expect("store");
     let entries = reform_radar::pipeline::ledger::entries(&store).expect("entries");
@@ -207,7 +341,10 @@ print(json.dumps(out, ensure_ascii=False, default=str))
         .filter_map(|r| r[col].as_str().map(str::to_string))
         .collect();
     assert!(shown.contains(&beijing), "{beijing} in {shown:?}");
-    assert!(shown.iter().all(|t| !t.contains('T') && !t.ends_with('Z')), "{shown:?}");
+    assert!(
+        shown.iter().all(|t| !t.contains('T') && !t.ends_with('Z')),
+        "{shown:?}"
+    );
     let summary_header = v["汇总"]["header"].to_string();
     assert!(summary_header.contains("C类完成情况") && summary_header.contains("待审核"));
 }
@@ -216,7 +353,8 @@ print(json.dumps(out, ensure_ascii=False, default=str))
 fn score_json_says_how_many_c_items_are_missing_and_what_is_pending() {
     let (_dir, home) = home_with_items();
     let sheet: serde_json::Value =
-        serde_json::from_str(&ok(&home, &["score", "--year", "2026", "--format", "json"])).expect("json");
+        serde_json::from_str(&ok(&home, &["score", "--year", "2026", "--format", "json"]))
+            .expect("json");
     let of = |id: &str| {
         sheet["enterprises"]
             .as_array()

@@ -1,6 +1,7 @@
 //! The integration test binary: one module per area.
 
 mod browser;
+mod browser_crawl;
 mod browser_enterprise;
 mod candidates;
 mod check;
@@ -10,7 +11,9 @@ mod extract;
 mod feed;
 mod fetch;
 mod hardening;
+mod heldout_sets;
 mod ledger;
+mod ledger_proof;
 mod matching;
 mod outlets;
 mod pipeline;

@@ -58,8 +58,14 @@ fn quarterly_markdown_has_scorecard_items_and_checkpoint() {
         assert!(line.contains(&i.source));
         assert!(line.contains(&cn(i.date)));
         assert!(line.contains(&sha(&i.evidence)[..8]), "{line}");
-        assert!(!line.contains(sha(&i.evidence)), "no full digest in the table: {line}");
-        assert!(line.contains(&format!("{} {}", i.code, i.item_short)), "{line}");
+        assert!(
+            !line.contains(sha(&i.evidence)),
+            "no full digest in the table: {line}"
+        );
+        assert!(
+            line.contains(&format!("{} {}", i.code, i.item_short)),
+            "{line}"
+        );
         assert!(!line.contains(&r.enterprise.id), "{line}");
     }
     assert!(!md.contains(&r.enterprise.id), "no internal id");
@@ -74,9 +80,15 @@ fn quarterly_markdown_has_scorecard_items_and_checkpoint() {
     let cp = body("三、");
     assert!(cp.contains("根哈希指纹") && cp.contains("只增不改"), "{cp}");
     let annex = body("附件");
-    assert!(annex.contains(&format!("```text\n{CHECKPOINT}```")), "{annex}");
+    assert!(
+        annex.contains(&format!("```text\n{CHECKPOINT}```")),
+        "{annex}"
+    );
     for i in &r.quarter_items {
-        assert!(annex.contains(sha(&i.evidence)), "the full digest in the annex");
+        assert!(
+            annex.contains(sha(&i.evidence)),
+            "the full digest in the annex"
+        );
     }
 }
 
@@ -189,7 +201,10 @@ fn quarterly_docx_has_titles_tables_and_east_asian_fonts() {
             .unwrap_or(0);
         assert!(longest_hex < 64, "a digest in a table cell: {cell}");
     }
-    assert!(!xml.contains(&format!("（{}）", r.enterprise.id)), "no internal id");
+    assert!(
+        !xml.contains(&format!("（{}）", r.enterprise.id)),
+        "no internal id"
+    );
     for font in ["方正小标宋简体", "仿宋_GB2312", "黑体"] {
         assert!(xml.contains(font), "{font}");
     }

@@ -137,7 +137,7 @@ pub(super) async fn score_page(
                             td data-label="来源" { (i.source) }
                             td data-label="标题" { (i.title) }
                             td data-label="审核人" { (i.reviewer) }
-                            td data-label="证据" { a href=(format!("/ledger/{}/evidence", i.entry)) { "查看" } }
+                            td data-label="证据" { a href=(format!("/ledger/{}/evidence", i.entry)) { "查看" } (super::evidence_warning(&state.home, &i.evidence)) }
                         }
                     } }
                 }
@@ -261,7 +261,7 @@ pub(super) async fn ledger_page(
                     td { (e.reviewer) }
                     td { (beijing_time(&e.at)) }
                     td { (e.note.as_deref().unwrap_or("")) }
-                    td { a href=(format!("/ledger/{}/evidence", e.seq)) { "查看" } }
+                    td { a href=(format!("/ledger/{}/evidence", e.seq)) { "查看" } (super::evidence_warning(&state.home, &e.evidence)) }
                     td {
                         @if who.user.role.can_review() && e.reverses.is_none() && !undone.contains(&e.seq) {
                             form.undo method="post" action=(format!("/ledger/{}/undo", e.seq)) {

@@ -162,7 +162,8 @@ pub(super) async fn checkpoint_page(State(state): State<Shared>, headers: Header
     let who = user(&state, &headers).await?;
     let note = blocking(&state, |s| {
         s.read(|store| {
-            crate::pipeline::scores::latest_checkpoint(store).map_err(|e| WebError::Internal(e.to_string()))
+            crate::pipeline::scores::latest_checkpoint(store)
+                .map_err(|e| WebError::Internal(e.to_string()))
         })
     })
     .await?;

@@ -207,7 +207,11 @@ pub(super) async fn accept_form(
         "已采纳报送材料 #{}，计入台账第 {} 条（{}）",
         row.id, entry.seq, entry.item
     );
-    Ok(Redirect::to(&format!("/submissions{}", query_string(&[("done", Some(&done))]))).into_response())
+    Ok(Redirect::to(&format!(
+        "/submissions{}",
+        query_string(&[("done", Some(&done))])
+    ))
+    .into_response())
 }
 
 pub(super) async fn return_form(
@@ -219,7 +223,11 @@ pub(super) async fn return_form(
     let who = crate::web::auth::form_reviewer(&state, &headers, &f.csrf).await?;
     let row = blocking(&state, move |s| return_as(s, &who, &id, &f.reason)).await?;
     let done = format!("已退回报送材料 #{}", row.id);
-    Ok(Redirect::to(&format!("/submissions{}", query_string(&[("done", Some(&done))]))).into_response())
+    Ok(Redirect::to(&format!(
+        "/submissions{}",
+        query_string(&[("done", Some(&done))])
+    ))
+    .into_response())
 }
 
 /// The submitted file, read back only while it has its SHA-256.
@@ -255,7 +263,13 @@ pub(super) async fn submission_file(
     let ascii: String = row
         .file_name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     if let Ok(v) = HeaderValue::from_str(&format!(
         "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
