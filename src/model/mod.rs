@@ -20,6 +20,7 @@ pub use mention::{Confidence, DepthSignals, EnterpriseMatch, Mention, MentionFie
 pub use notify::{EventKind, NotifyEvent, TOPICS};
 pub use rules::{
     Category, Item, ItemKind, Lead, Outlet, Rules, Scheme, TypicalCase, Validity, outlet_key,
+    short_of,
 };
 pub use source::{
     BroadcastSpec, BrowserUse, DateTemplate, EpaperSpec, FeedSpec, FieldSelectors, JsonItems,

@@ -15,6 +15,7 @@ pub mod ledger;
 pub mod leftovers;
 mod manual;
 mod outcome;
+pub mod participation;
 mod reprocess;
 pub mod review;
 mod scheduler;

@@ -300,6 +300,7 @@ CREATE TABLE source_runs (
         M::up(include_str!("migrations/article_kind.sql")),
         M::up(include_str!("migrations/accounts.sql")),
         M::up(include_str!("migrations/notify.sql")),
+        M::up(include_str!("migrations/participation.sql")),
     ])
 }
 

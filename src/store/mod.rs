@@ -14,6 +14,7 @@ mod ledger;
 mod lock;
 mod migrations;
 mod notify;
+mod participation;
 mod resources;
 mod runs;
 mod users;
@@ -31,6 +32,10 @@ pub use frontier::{FrontierItem, TaskState};
 pub use ledger::{CheckpointRow, FileRow, LedgerRow, RejectionStat};
 pub use lock::{HomeLock, LOCK_FILE, LockError};
 pub use notify::{OutboxRow, OutboxStats};
+pub use participation::{
+    APPEAL_NOTE, AppealOutcome, AppealState, CommentRow, NewSubmission, Pending, SubmissionRow,
+    SubmissionStatus,
+};
 use resources::location_row;
 pub use resources::{NewResource, ResourceLocation};
 pub use runs::{Alarm, RunCounts, SourceHealth, SourceRunStats};

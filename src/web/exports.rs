@@ -38,29 +38,68 @@ pub struct ExportQuery {
     score: ScoreQuery,
 }
 
+/// The last quarter that has ended by `today`: (its year, the quarter).
+pub fn last_finished_quarter(today: chrono::NaiveDate) -> (i32, Quarter) {
+    use chrono::Datelike;
+    match Quarter::of(today).number() {
+        1 => (today.year() - 1, Quarter::Q4),
+        n => (
+            today.year(),
+            Quarter::from_number(n - 1).unwrap_or(Quarter::Q4),
+        ),
+    }
+}
+
+/// The quarter a quarterly report of `year` is for when none was chosen:
+/// the fourth of a past year, else the last finished quarter.
+pub fn default_quarter(year: i32, today: chrono::NaiveDate) -> (i32, Quarter) {
+    use chrono::Datelike;
+    if year < today.year() {
+        (year, Quarter::Q4)
+    } else {
+        last_finished_quarter(today)
+    }
+}
+
 /// The export buttons for one enterprise and year (and quarter, for the
-/// quarterly report; default: the current one, or the fourth of a past year).
+/// quarterly report; default: the last finished one), each naming its period.
 pub fn buttons(enterprise: &str, year: i32, quarter: Option<u8>) -> Markup {
+    let (qy, q, defaulted) = match quarter.and_then(Quarter::from_number) {
+        Some(q) => (year, q, false),
+        None => {
+            let (y, q) = default_quarter(year, crate::model::beijing_today());
+            (y, q, true)
+        }
+    };
     let y = year.to_string();
-    let q = quarter.map(|q| q.to_string());
-    let link = |kind: &str, format: Option<&str>, quarter: Option<&str>| {
+    let link = |kind: &str, format: Option<&str>, year: &str, quarter: Option<&str>| {
         format!(
             "/export/{kind}{}",
             query_string(&[
                 ("enterprise", Some(enterprise)),
-                ("year", Some(&y)),
+                ("year", Some(year)),
                 ("quarter", quarter),
                 ("format", format),
             ])
         )
     };
+    let (qy_s, q_s) = (qy.to_string(), q.number().to_string());
+    let q_label = format!(
+        "{qy}年第{}季度报送{}",
+        q.number(),
+        if defaulted {
+            "（最近已结束季度）"
+        } else {
+            ""
+        }
+    );
     html! {
         span.exports {
-            a href=(link("quarterly", Some("docx"), q.as_deref())) { "季度报送 DOCX" } " "
-            a href=(link("quarterly", Some("md"), q.as_deref())) { "季度报送 MD" } " "
-            a href=(link("case", Some("docx"), None)) { "典型案例草稿 DOCX" } " "
-            a href=(link("case", Some("md"), None)) { "典型案例草稿 MD" } " "
-            a href=(link("bundle", None, None)) { "证据包 ZIP" }
+            a href=(link("quarterly", Some("docx"), &qy_s, Some(&q_s))) { (q_label) " DOCX" } " "
+            a href=(link("quarterly", Some("md"), &qy_s, Some(&q_s))) { (q_label) " MD" } " "
+            a href=(link("case", Some("docx"), &y, None)) { (year) "年度典型案例草稿 DOCX" } " "
+            a href=(link("case", Some("md"), &y, None)) { (year) "年度典型案例草稿 MD" } " "
+            a href=(link("bundle", None, &y, None)) { (year) "年度证据包 ZIP" }
         }
     }
 }
@@ -176,19 +215,25 @@ async fn download(
         "quarterly" => {
             let (bytes, name) = blocking(&state, move |s| {
                 let mut req = one_enterprise(s, &who, &sq)?;
-                let quarter = req.quarter.unwrap_or_else(|| {
-                    use chrono::Datelike;
-                    let today = crate::model::beijing_today();
-                    if today.year() == req.year {
-                        Quarter::of(today)
-                    } else {
-                        Quarter::Q4
+                // No quarter chosen: the last finished one, and the report says so.
+                let mut note = None;
+                let quarter = match req.quarter {
+                    Some(q) => q,
+                    None => {
+                        let (y, q) = default_quarter(req.year, crate::model::beijing_today());
+                        req.year = y;
+                        note = Some(format!(
+                            "报送期间：未指定季度，默认为最近一个已结束的季度（{y}年第{}季度）。",
+                            q.number()
+                        ));
+                        q
                     }
-                });
+                };
                 req.quarter = Some(quarter);
-                let r = s.read(|store| {
+                let mut r = s.read(|store| {
                     quarterly_report(store, &s.rules, &s.registry, &req).map_err(report_error)
                 })?;
+                r.period_note = note;
                 let bytes = match format.as_str() {
                     "md" => crate::report::quarterly_markdown(&r).into_bytes(),
                     _ => crate::report::quarterly_docx(&r)

@@ -34,7 +34,7 @@ pub fn routes() -> Router<Shared> {
     )
 }
 
-fn too_large() -> WebError {
+pub(super) fn too_large() -> WebError {
     WebError::TooLarge(format!(
         "上传的文件太大：每次最多 {} MB",
         MAX_UPLOAD_BYTES / (1024 * 1024)
@@ -100,7 +100,7 @@ fn multipart_error(e: axum::extract::multipart::MultipartError) -> WebError {
 }
 
 /// Read the form: the text fields, and the file written to `staging`.
-async fn read_form(
+pub(super) async fn read_form(
     mut mp: Multipart,
     staging: &Path,
 ) -> Result<(BTreeMap<String, String>, Option<PathBuf>), WebError> {
@@ -132,7 +132,7 @@ async fn read_form(
     Ok((fields, file))
 }
 
-fn required<'a>(
+pub(super) fn required<'a>(
     fields: &'a BTreeMap<String, String>,
     key: &str,
     label: &str,

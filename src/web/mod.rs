@@ -16,6 +16,7 @@ mod exports_gate;
 mod manual;
 mod notify_settings;
 mod pages;
+mod participation;
 mod pool;
 mod serve_loop;
 mod sources;
@@ -289,6 +290,7 @@ fn router(state: Shared) -> Router {
         .merge(sources::routes())
         .merge(notify_settings::routes())
         .merge(exports::routes())
+        .merge(participation::routes())
         .merge(api::routes())
         .merge(auth::routes())
         .merge(users_page::routes())

@@ -31,8 +31,8 @@ impl Drop for Driver {
 }
 
 /// A Chromium session with its own profile and download folder.
-struct Browser {
-    client: Client,
+pub(crate) struct Browser {
+    pub(crate) client: Client,
     downloads: tempfile::TempDir,
     _profile: tempfile::TempDir,
     _driver: Driver,
@@ -73,7 +73,7 @@ async fn driver_ready(driver: &mut Driver, url: &str) -> bool {
     false
 }
 
-async fn start_browser() -> Browser {
+pub(crate) async fn start_browser() -> Browser {
     for tool in [CHROMEDRIVER, CHROMIUM] {
         assert!(
             Path::new(tool).exists(),
@@ -160,7 +160,7 @@ async fn screenshot(c: &Client, name: &str) {
 }
 
 /// Waits until the page's path (and query) satisfies `ok`; the path.
-async fn wait_for_path(c: &Client, what: &str, ok: impl Fn(&str) -> bool) -> String {
+pub(crate) async fn wait_for_path(c: &Client, what: &str, ok: impl Fn(&str) -> bool) -> String {
     let deadline = Instant::now() + WAIT;
     loop {
         let url = c.current_url().await.expect("current url");
@@ -193,7 +193,7 @@ async fn press(c: &Client, key: char) {
     c.perform_actions(keys).await.expect("key press");
 }
 
-async fn type_into(c: &Client, css: &str, text: &str) {
+pub(crate) async fn type_into(c: &Client, css: &str, text: &str) {
     c.find(Locator::Css(css))
         .await
         .unwrap_or_else(|e| panic!("{css}: {e}"))
@@ -202,7 +202,7 @@ async fn type_into(c: &Client, css: &str, text: &str) {
         .unwrap_or_else(|e| panic!("typing into {css}: {e}"));
 }
 
-async fn click(c: &Client, css: &str) {
+pub(crate) async fn click(c: &Client, css: &str) {
     c.find(Locator::Css(css))
         .await
         .unwrap_or_else(|e| panic!("{css}: {e}"))
@@ -211,7 +211,7 @@ async fn click(c: &Client, css: &str) {
         .unwrap_or_else(|e| panic!("clicking {css}: {e}"));
 }
 
-async fn text_of(c: &Client, css: &str) -> String {
+pub(crate) async fn text_of(c: &Client, css: &str) -> String {
     c.find(Locator::Css(css))
         .await
         .unwrap_or_else(|e| panic!("{css}: {e}"))
@@ -221,7 +221,7 @@ async fn text_of(c: &Client, css: &str) -> String {
 }
 
 /// The scorecard's rows: (enterprise, A, B, C, total) as shown.
-async fn score_rows(c: &Client) -> Vec<Vec<String>> {
+pub(crate) async fn score_rows(c: &Client) -> Vec<Vec<String>> {
     let v = c
         .execute(
             "return Array.from(document.querySelectorAll('table.score tbody tr'))\
@@ -233,7 +233,7 @@ async fn score_rows(c: &Client) -> Vec<Vec<String>> {
     serde_json::from_value(v).expect("rows of strings")
 }
 
-async fn log_in(c: &Client, base: &str, name: &str) {
+pub(crate) async fn log_in(c: &Client, base: &str, name: &str) {
     c.goto(&format!("{base}/login")).await.expect("login page");
     type_into(c, "input[name=name]", name).await;
     type_into(c, "input[name=password]", PASSWORD).await;
@@ -242,7 +242,7 @@ async fn log_in(c: &Client, base: &str, name: &str) {
     wait_for_path(c, "the queue after login", |p| p.starts_with("/candidates")).await;
 }
 
-fn candidate_status(home: &Home, id: i64) -> CandidateStatus {
+pub(crate) fn candidate_status(home: &Home, id: i64) -> CandidateStatus {
     Store::open(&home.db_path())
         .expect("store")
         .candidates(&reform_radar::store::CandidateFilter {
@@ -444,7 +444,7 @@ fn a_reviewer_searches_confirms_by_keyboard_undoes_and_exports_in_chromium() {
             );
 
             // Download the XLSX from the scorecard.
-            c.find(Locator::LinkText("下载 XLSX"))
+            c.find(Locator::XPath("//a[starts-with(., '下载 XLSX')]"))
                 .await
                 .expect("XLSX link")
                 .click()

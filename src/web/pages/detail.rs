@@ -53,20 +53,25 @@ pub(super) async fn detail(
 ) -> PageResult {
     let who = user(&state, &headers).await?;
     let w = who.clone();
-    let (c, article, history, copies, copy_cands, recent) = blocking(&state, move |s| {
+    let (c, article, history, copies, copy_cands, (recent, thread)) = blocking(&state, move |s| {
         s.read(|store| {
             let recent = recent(store, &w, &d)?;
             let c = visible_candidate(store, &w, &id)?;
             let copy_cands = copy_candidates(store, &w, &c)?;
             let article = store.article(&c.article_id)?;
             let history = store.candidate_history(c.id)?;
+            let thread = super::thread::Thread {
+                comments: store.comments(c.id)?,
+                appeal: store.appeals()?.remove(&c.id),
+                rejection: store.rejection_reasons()?.remove(&c.id),
+            };
             let mut copies = Vec::new();
             for a in store.syndicated_copies(&crate::model::ArticleId(c.article_id.clone()))? {
                 if let Some(row) = store.article(&a.0)? {
                     copies.push((row.article.outlet, row.article.title, row.article.published));
                 }
             }
-            Ok((c, article, history, copies, copy_cands, recent))
+            Ok((c, article, history, copies, copy_cands, (recent, thread)))
         })
     })
     .await?;
@@ -79,11 +84,13 @@ pub(super) async fn detail(
     names.sort_by_key(|n| std::cmp::Reverse(n.len()));
     names.dedup();
     let signals = serde_json::from_value::<DepthSignals>(c.signals.clone()).ok();
+    let reviewer = who.user.role.can_review();
     // After a decision here, the next pending candidate opens at once.
     let next = format!("/candidates/{}/next", c.id);
     let body = html! {
         // Taking back the last decision returns to the candidate it was on.
         @if let Some(r) = &recent { (banner(&who, r, &format!("/candidates/{}", r.id()))) }
+        (super::thread::banner(&c, &thread))
         dl.facts {
             dt { "标题" } dd { (c.title) }
             dt { "企业" } dd { (name_of(reg, &c.named_enterprise)) @if c.named_enterprise != c.enterprise { "（计入 " (name_of(reg, &c.enterprise)) "）" } }
@@ -91,7 +98,7 @@ pub(super) async fn detail(
             dt { "媒体" } dd { (c.outlet) }
             dt { "日期" } dd { (c.published.as_deref().unwrap_or("—")) }
             dt { "状态" } dd { (status_label(c.status)) }
-            dt { "置信度" } dd { (confidence_label(&c.confidence)) " " (format!("{:.2}", c.score)) }
+            @if reviewer { dt { "置信度" } dd { (confidence_label(&c.confidence)) " " (format!("{:.2}", c.score)) } }
             dt { "原文地址" } dd {
                 @match safe_href(&c.url) {
                     Some(h) => a href=(h) rel="noreferrer noopener" target="_blank" { (c.url) },
@@ -101,10 +108,12 @@ pub(super) async fn detail(
         }
         h2 { "判断理由" }
         ul { @for r in &c.reasons { li { (r) } } }
-        h2 { "深度信号" }
-        @match &signals {
-            Some(d) => (depth_table(d)),
-            None => pre { (serde_json::to_string_pretty(&c.signals).unwrap_or_default()) },
+        @if reviewer {
+            h2 { "深度信号" }
+            @match &signals {
+                Some(d) => (depth_table(d)),
+                None => pre { (serde_json::to_string_pretty(&c.signals).unwrap_or_default()) },
+            }
         }
         @if who.user.role.can_review() && c.status == CandidateStatus::Pending {
             h2 { "审核" }
@@ -144,6 +153,7 @@ pub(super) async fn detail(
         }
         h2 { "存档原网页（抓取时的原样，不执行脚本、不发出请求）" }
         iframe.archive sandbox="" src=(format!("/archive/{}", c.article_id)) title="存档原网页" {}
+        (super::thread::section(&who, &c, &thread))
         h2 { "状态记录" }
         table {
             thead { tr { th { "时间" } th { "从" } th { "到" } th { "说明" } } }
@@ -247,6 +257,9 @@ fn depth_table(d: &DepthSignals) -> Markup {
 /// A candidate event's note as the store keeps it (shared with the CLI), in
 /// a reviewer's words where it is one of ours.
 fn history_note(note: &str) -> String {
+    if note == crate::store::APPEAL_NOTE {
+        return "企业申请复核".to_string();
+    }
     match note.strip_prefix("reclassified ") {
         Some(change) => format!("改归条目 {change}"),
         None => note.to_string(),

@@ -19,9 +19,13 @@ use maud::{DOCTYPE, Markup, html};
 mod decided;
 mod detail;
 mod evidence;
+mod progress;
 mod queue;
 mod score;
 mod search;
+mod standing;
+mod submissions;
+mod thread;
 
 const APP_JS: &str = include_str!("../static/app.js");
 const APP_CSS: &str = include_str!("../static/app.css");
@@ -58,6 +62,23 @@ pub fn routes() -> Router<Shared> {
         .route("/search", get(search::search_page))
         .route("/score", get(score::score_page))
         .route("/score/export", get(score::score_export))
+        .route("/score/checkpoint", get(standing::checkpoint_page))
+        .route("/score/enterprise/{id}", get(standing::enterprise_page))
+        // Enterprises taking part (issue 19): progress, submissions, appeals, comments.
+        .route("/progress", get(progress::progress_page))
+        .route(
+            "/submissions",
+            get(submissions::submissions_page)
+                .post(submissions::submit_page)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::web::MAX_UPLOAD_BYTES,
+                )),
+        )
+        .route("/submissions/{id}/accept", post(submissions::accept_form))
+        .route("/submissions/{id}/return", post(submissions::return_form))
+        .route("/submissions/{id}/file", get(submissions::submission_file))
+        .route("/candidates/{id}/appeal", post(thread::appeal_form))
+        .route("/candidates/{id}/comment", post(thread::comment_form))
         .route("/ledger", get(score::ledger_page))
         .route("/ledger/{seq}/undo", post(score::undo_form))
         .route("/ledger/{seq}/evidence", get(evidence::evidence))
@@ -124,20 +145,28 @@ fn layout(title: &str, who: Option<&Authed>, body: Markup) -> Markup {
             }
             body {
                 @if let Some(w) = who {
+                    // On a phone the links fold under 菜单 (a checkbox, no script).
                     nav {
-                        a href="/candidates" { "候选证据" }
-                        a href="/search" { "全文检索" }
-                        a href="/score" { "记分" }
-                        a href="/ledger" { "台账" }
-                        @if w.user.role.can_review() { a href="/manual" { "人工录入" } }
-                        a href="/sources" { "信息源" }
-                        @if w.user.role == UserRole::Admin { a href="/users" { "用户管理" } }
-                        a href="/settings/notify" { "通知设置" }
-                        span.user { (w.user.name) "（" (role_label(w.user.role)) "）" }
-                        a href="/account/password" { "修改密码" }
-                        form.inline method="post" action="/logout" {
-                            input type="hidden" name="csrf" value=(w.csrf.as_deref().unwrap_or(""));
-                            button type="submit" { "退出" }
+                        input.nav-toggle id="nav-toggle" type="checkbox" aria-label="菜单";
+                        label.nav-button for="nav-toggle" { "☰ 菜单" }
+                        span.nav-title { (title) }
+                        div.nav-links {
+                            @if w.scope.enterprise().is_some() { a href="/progress" { "我的进度" } }
+                            a href="/candidates" { "候选证据" }
+                            a href="/search" { "全文检索" }
+                            a href="/score" { "记分" }
+                            a href="/ledger" { "台账" }
+                            a href="/submissions" { "报送材料" }
+                            @if w.user.role.can_review() { a href="/manual" { "人工录入" } }
+                            @if w.scope.enterprise().is_none() { a href="/sources" { "信息源" } }
+                            @if w.user.role == UserRole::Admin { a href="/users" { "用户管理" } }
+                            a href="/settings/notify" { "通知设置" }
+                            span.user { (w.user.name) "（" (role_label(w.user.role)) "）" }
+                            a href="/account/password" { "修改密码" }
+                            form.inline method="post" action="/logout" {
+                                input type="hidden" name="csrf" value=(w.csrf.as_deref().unwrap_or(""));
+                                button type="submit" { "退出" }
+                            }
                         }
                     }
                 }

@@ -84,7 +84,7 @@ pub(super) async fn queue(
     let outlet = q.outlet().map(str::to_string);
     let (rows, counts, outlets, recent) = blocking(&state, move |s| {
         s.read(|store| {
-            let recent = recent(store, &w, &d)?;
+            let recent = (recent(store, &w, &d)?, store.appeals()?);
             let in_outlet =
                 |c: &crate::store::CandidateRow| outlet.as_deref().is_none_or(|o| c.outlet == o);
             let rows: Vec<_> = visible_candidates(store, &w, &filter)?
@@ -109,6 +109,8 @@ pub(super) async fn queue(
         })
     })
     .await?;
+    let (recent, appeals) = recent;
+    let reviewer = who.user.role.can_review();
     let reg = &state.registry;
     let status = q.status.as_deref().unwrap_or("pending");
     // The queue with these filters, in one status.
@@ -152,10 +154,10 @@ pub(super) async fn queue(
                 }
             }
         }
-        p.help { "快捷键：j/k 上下移动，s 跳过，c 确认，r 后按 1–5 以该理由驳回（6 为其他，需填写），u 撤销刚才的决定，o 打开详情，/ 检索。在输入框中或输入法组字时不起作用。" }
+        @if reviewer { p.help { "快捷键：j/k 上下移动，s 跳过，c 确认，r 后按 1–5 以该理由驳回（6 为其他，需填写），u 撤销刚才的决定，o 打开详情，/ 检索。在输入框中或输入法组字时不起作用。" } }
         @if rows.is_empty() { p { "没有符合条件的候选证据。" } }
         table.queue {
-            thead { tr { th { "编号" } th { "置信度" } th { "企业" } th { "条目" } th { "媒体" } th { "日期" } th { "标题与理由" } th { "状态" } th { "操作" } } }
+            thead { tr { th { "编号" } th { "置信度" } th { "企业" } th { "条目" } th { "媒体" } th { "日期" } th { "标题与理由" } th { "状态" } @if reviewer { th { "操作" } } } }
             tbody {
                 @for c in rows.iter().take(SHOWN) {
                     tr.cand data-id=(c.id) {
@@ -169,10 +171,18 @@ pub(super) async fn queue(
                             a.open href=(format!("/candidates/{}", c.id)) { (c.title) }
                             div.reasons { (c.reasons.join("；")) }
                         }
-                        td { (status_label(c.status)) }
                         td {
-                            @if who.user.role.can_review() && c.status == CandidateStatus::Pending {
-                                (decision_forms(&who, c.id, &next, None))
+                            (status_label(c.status))
+                            // An enterprise's appeal waiting for a decision.
+                            @if c.status == CandidateStatus::Pending && appeals.get(&c.id).is_some_and(|a| a.outcome.is_none()) {
+                                " " span.tag.appeal { "企业申请复核" }
+                            }
+                        }
+                        @if reviewer {
+                            td {
+                                @if c.status == CandidateStatus::Pending {
+                                    (decision_forms(&who, c.id, &next, None))
+                                }
                             }
                         }
                     }
