@@ -14,6 +14,7 @@ mod feed;
 mod fold;
 mod jieba;
 mod query;
+mod readonly;
 mod render;
 mod schema;
 mod search;
@@ -64,6 +65,8 @@ pub enum IndexError {
     Tantivy(#[from] tantivy::TantivyError),
     #[error("opening the index: {0}")]
     Open(#[from] tantivy::directory::error::OpenDirectoryError),
+    #[error("the search index in {0} is opened read-only")]
+    ReadOnly(PathBuf),
     #[error(
         "the search index in {dir} is damaged ({detail}); run `radar reindex` to rebuild it from the store (a crawl also rebuilds it)"
     )]
@@ -94,6 +97,8 @@ pub struct SearchIndex {
     /// Highest store sequence number added to the writer, committed or not
     /// (see [`SearchIndex::follow`]); never below `seq`.
     staged: Mutex<i64>,
+    /// Opened by [`SearchIndex::open_read_only`]: never written.
+    read_only: bool,
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
@@ -152,6 +157,50 @@ impl SearchIndex {
             writer: Mutex::new(None),
             seq: Mutex::new(payload.seq),
             staged: Mutex::new(payload.seq),
+            read_only: false,
+        })
+    }
+
+    /// Opens an existing, current index without writing a byte (a home on
+    /// read-only media): no lock file, no writer, never recreated. A missing
+    /// index or one of another schema version is [`IndexError::Damaged`].
+    pub fn open_read_only(dir: &Path) -> Result<SearchIndex, IndexError> {
+        let damaged = |detail: String| IndexError::Damaged {
+            dir: dir.to_path_buf(),
+            detail,
+        };
+        let version = std::fs::read_to_string(dir.join(VERSION_FILE)).ok();
+        if !dir.join("meta.json").is_file()
+            || version.as_deref().map(str::trim) != Some(&SCHEMA_VERSION.to_string())
+        {
+            return Err(damaged(
+                "no index of this version of radar there".to_string(),
+            ));
+        }
+        let (_, fields) = schema::build_schema();
+        let index = Index::open(readonly::ReadOnlyDir::open(dir)?)
+            .map_err(|e| damaged(e.to_string()))?;
+        schema::register_tokenizers(&index);
+        let reader: IndexReader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e: tantivy::TantivyError| damaged(e.to_string()))?;
+        let payload: Payload = index
+            .load_metas()
+            .map_err(|e| damaged(e.to_string()))?
+            .payload
+            .and_then(|p| serde_json::from_str(&p).ok())
+            .unwrap_or_default();
+        Ok(SearchIndex {
+            dir: dir.to_path_buf(),
+            index,
+            fields,
+            reader,
+            writer: Mutex::new(None),
+            seq: Mutex::new(payload.seq),
+            staged: Mutex::new(payload.seq),
+            read_only: true,
         })
     }
 
@@ -171,6 +220,9 @@ impl SearchIndex {
         &self,
         f: impl FnOnce(&mut IndexWriter) -> Result<T, IndexError>,
     ) -> Result<T, IndexError> {
+        if self.read_only {
+            return Err(IndexError::ReadOnly(self.dir.clone()));
+        }
         let mut guard = self.writer.lock().unwrap_or_else(|e| e.into_inner());
         if guard.is_none() {
             let threads = std::thread::available_parallelism()

@@ -6,6 +6,7 @@
 //! bundles are made from the ledger.
 
 mod article;
+pub mod backup;
 mod candidates;
 mod crawl;
 pub mod export;

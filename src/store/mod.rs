@@ -7,6 +7,7 @@
 
 mod articles;
 mod audit;
+mod backup;
 mod candidates;
 mod coverage;
 mod frontier;
@@ -22,6 +23,7 @@ use std::path::Path;
 
 pub use articles::{ArticleListing, ArticleRow, StoredArticle};
 pub use audit::{AuditFilter, AuditRecord, AuditRow};
+pub use backup::is_writable;
 pub use candidates::{
     CandidateEvent, CandidateFilter, CandidateRow, CandidateStatus, NewCandidate,
 };
