@@ -98,6 +98,17 @@ pub enum Command {
     Demo(demo::DemoArgs),
 }
 
+/// Parse the command line. `--home` is global, but the demo ignores it, so
+/// its help does not list it (it is still accepted, and said to be ignored).
+pub fn parse() -> Cli {
+    use clap::{CommandFactory, FromArgMatches};
+    let mut cmd = Cli::command();
+    cmd.build();
+    let cmd = cmd.mut_subcommand("demo", |d| d.mut_arg("home", |a| a.hide(true)));
+    let matches = cmd.get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
 /// Run a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let root = cli

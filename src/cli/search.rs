@@ -153,6 +153,7 @@ pub fn run(home: &Home, args: &SearchArgs) -> anyhow::Result<()> {
         from: args.from,
         to: args.to,
         enterprise: args.enterprise.clone(),
+        offset: 0,
         limit: args.limit,
         sort: args.sort,
     };

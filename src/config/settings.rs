@@ -12,6 +12,16 @@ pub struct Settings {
     pub politeness: Politeness,
     pub schedule: ScheduleSettings,
     pub archive: ArchiveSettings,
+    pub metrics: MetricsSettings,
+}
+
+/// `[metrics]`: who may read `GET /metrics` of `radar serve --listen`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MetricsSettings {
+    /// The bearer token Prometheus sends (`Authorization: Bearer TOKEN`);
+    /// empty: `/metrics` is refused (403) except on `--metrics-listen`.
+    pub token: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,6 +62,7 @@ impl Default for Settings {
             politeness: Politeness::default(),
             schedule: ScheduleSettings::default(),
             archive: ArchiveSettings::default(),
+            metrics: MetricsSettings::default(),
         }
     }
 }

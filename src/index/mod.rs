@@ -13,6 +13,7 @@ mod facets;
 mod feed;
 mod fold;
 mod jieba;
+mod merging;
 mod query;
 mod readonly;
 mod render;
@@ -40,8 +41,10 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 
 /// Articles read from the store per batch.
 const BATCH: usize = 500;
-/// Indexing memory budget per writer thread.
-const BUDGET_PER_THREAD: usize = 96 << 20;
+/// Indexing memory budget per writer thread (at most 2 threads): with the
+/// bounded merges of [`merging`], building a million articles stays under
+/// 1 GiB resident.
+const BUDGET_PER_THREAD: usize = 64 << 20;
 /// The file beside the index recording its schema version.
 const VERSION_FILE: &str = "radar-index-version";
 
@@ -228,7 +231,7 @@ impl SearchIndex {
             let threads = std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(1)
-                .clamp(1, 4);
+                .clamp(1, 2);
             let writer = self
                 .index
                 .writer_with_num_threads(threads, threads * BUDGET_PER_THREAD)
@@ -236,6 +239,7 @@ impl SearchIndex {
                     tantivy::TantivyError::LockFailure(..) => IndexError::Locked(self.dir.clone()),
                     e => IndexError::Tantivy(e),
                 })?;
+            writer.set_merge_policy(Box::new(merging::BoundedMerge));
             *guard = Some(writer);
         }
         let Some(w) = guard.as_mut() else {

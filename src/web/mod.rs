@@ -13,6 +13,7 @@ mod auth;
 mod decide;
 mod exports;
 mod manual;
+mod ops;
 mod pages;
 mod pool;
 mod sources;
@@ -97,11 +98,16 @@ pub enum ServeError {
     Config(String),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
-    #[error("listening on {addr}: {source}")]
+    /// The cause is the error's source (printed after it, once).
+    #[error("cannot listen on {addr}")]
     Bind {
         addr: String,
         source: std::io::Error,
     },
+    #[error(
+        "--metrics-listen {0} is not a loopback address: metrics without a token are only served to this host (use 127.0.0.1:PORT, or [metrics] token)"
+    )]
+    NotLoopback(String),
     #[error("web server: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -124,14 +130,28 @@ pub(crate) struct AppState {
     index: Mutex<Option<Arc<SearchIndex>>>,
     /// Held while bringing the index up to date (one catch-up at a time).
     catch_up: Mutex<()>,
+    /// `[metrics] token`: the bearer token `/metrics` wants (empty: refused).
+    metrics_token: String,
 }
 
 type Shared = Arc<AppState>;
 
 /// Sources an admin asked to run now (the 信息源 page's 立即运行), taken by
-/// the scheduler loop of `radar serve`, which checks it between its sleeps.
+/// the scheduler loop of `radar serve`, which checks it between its sleeps,
+/// and the loop's heartbeat (`/healthz`: is the scheduler alive?).
 #[derive(Debug, Clone, Default)]
-pub struct RunQueue(Arc<Mutex<Vec<String>>>);
+pub struct RunQueue(Arc<Mutex<Vec<String>>>, Arc<Heartbeat>);
+
+/// When the scheduler loop last went round, and whether it is in a run.
+#[derive(Debug, Default)]
+pub struct Heartbeat {
+    /// Unix milliseconds of the last beat (0: never).
+    last: std::sync::atomic::AtomicI64,
+    running: std::sync::atomic::AtomicBool,
+}
+
+/// The scheduler loop beats at least every half second while it waits.
+pub const HEARTBEAT_STALE_MS: i64 = 10_000;
 
 impl RunQueue {
     /// Queue a source once (a second request before the run is the same run).
@@ -153,6 +173,27 @@ impl RunQueue {
 
     pub fn is_empty(&self) -> bool {
         self.0.lock().map_or(true, |q| q.is_empty())
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.lock().map_or(0, |q| q.len())
+    }
+
+    /// The scheduler loop is alive now; `running`: a crawl is under way.
+    pub fn beat(&self, running: bool) {
+        use std::sync::atomic::Ordering;
+        self.1
+            .last
+            .store(chrono::Utc::now().timestamp_millis(), Ordering::SeqCst);
+        self.1.running.store(running, Ordering::SeqCst);
+    }
+
+    /// Alive: in a run, or beat within [`HEARTBEAT_STALE_MS`].
+    pub fn alive(&self) -> bool {
+        use std::sync::atomic::Ordering;
+        let last = self.1.last.load(Ordering::SeqCst);
+        self.1.running.load(Ordering::SeqCst)
+            || (last > 0 && chrono::Utc::now().timestamp_millis() - last < HEARTBEAT_STALE_MS)
     }
 }
 
@@ -258,6 +299,7 @@ fn router(state: Shared) -> Router {
         .merge(exports::routes())
         .merge(api::routes())
         .merge(auth::routes())
+        .merge(ops::routes())
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
 }
@@ -266,6 +308,7 @@ fn router(state: Shared) -> Router {
 pub struct Server {
     listener: tokio::net::TcpListener,
     app: Router,
+    state: Shared,
 }
 
 impl Server {
@@ -301,6 +344,7 @@ impl Server {
             readers: pool::ReadPool::new(home.db_path()),
             index: Mutex::new(None),
             catch_up: Mutex::new(()),
+            metrics_token: checked.settings.metrics.token,
         });
         let listener = tokio::net::TcpListener::bind(addr)
             .await
@@ -310,7 +354,8 @@ impl Server {
             })?;
         Ok(Server {
             listener,
-            app: router(state),
+            app: router(state.clone()),
+            state,
         })
     }
 
@@ -318,7 +363,48 @@ impl Server {
         Ok(self.listener.local_addr()?)
     }
 
+    /// A second listener, on a loopback address only, answering `/metrics`
+    /// without a token (and `/healthz`): for a Prometheus on the same host.
+    pub async fn metrics_listener(&self, addr: &str) -> Result<MetricsServer, ServeError> {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|source| ServeError::Bind {
+                addr: addr.to_string(),
+                source,
+            })?;
+        let local = listener.local_addr()?;
+        if !local.ip().is_loopback() {
+            return Err(ServeError::NotLoopback(local.to_string()));
+        }
+        Ok(MetricsServer {
+            listener,
+            app: ops::local_routes().with_state(self.state.clone()),
+        })
+    }
+
     /// Serve until `shutdown` completes.
+    pub async fn run(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> Result<(), ServeError> {
+        axum::serve(self.listener, self.app)
+            .with_graceful_shutdown(shutdown)
+            .await?;
+        Ok(())
+    }
+}
+
+/// The loopback-only metrics listener (see [`Server::metrics_listener`]).
+pub struct MetricsServer {
+    listener: tokio::net::TcpListener,
+    app: Router,
+}
+
+impl MetricsServer {
+    pub fn local_addr(&self) -> Result<SocketAddr, ServeError> {
+        Ok(self.listener.local_addr()?)
+    }
+
     pub async fn run(
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
