@@ -1,5 +1,6 @@
 //! The integration test binary: one module per area.
 
+mod backup;
 mod browser;
 mod candidates;
 mod check;
@@ -12,6 +13,7 @@ mod ledger;
 mod matching;
 mod outlets;
 mod pipeline;
+mod readme;
 mod registry;
 mod replay_input;
 mod resume;
@@ -19,6 +21,7 @@ mod rules;
 mod sample;
 mod search;
 mod server;
+mod service;
 mod site;
 mod support;
 mod tidy;
