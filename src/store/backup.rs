@@ -77,9 +77,25 @@ impl Store {
             source,
         })?;
         {
+            use rusqlite::backup::StepResult;
             let backup = rusqlite::backup::Backup::new(&self.conn, &mut out)?;
-            // -1: every page in one step, so the copy is one consistent snapshot.
-            backup.run_to_completion(-1, std::time::Duration::ZERO, None)?;
+            // -1: every page in one step, so the copy is one consistent snapshot
+            // (a step that restarts never sees a half-written transaction).
+            let mut waits = 0;
+            loop {
+                match backup.step(-1)? {
+                    StepResult::Done => break,
+                    StepResult::More | StepResult::Busy | StepResult::Locked if waits < 600 => {
+                        waits += 1;
+                        std::thread::sleep(std::time::Duration::from_millis(50));
+                    }
+                    _ => {
+                        return Err(StoreError::Lock(
+                            "the database stayed locked for 30 s during the backup".into(),
+                        ));
+                    }
+                }
+            }
         }
         // The copy is a single file: no WAL beside it.
         out.pragma_update(None, "journal_mode", "DELETE")?;
