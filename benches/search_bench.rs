@@ -282,7 +282,11 @@ fn run_tantivy(dir: &Path, feed: &GenFeed, runs: usize, reuse: bool) -> Engine {
     reset_peak();
     let (mut n, mut index_secs, mut merge_secs, mut cpu, mut anon_kb) = (0, 0.0, 0.0, 0.0, 0);
     if reusable {
-        eprintln!("  tantivy: reusing the index of {} docs in {}", feed.docs, dir.display());
+        eprintln!(
+            "  tantivy: reusing the index of {} docs in {}",
+            feed.docs,
+            dir.display()
+        );
     } else {
         let _ = std::fs::remove_dir_all(dir);
         let index = SearchIndex::open(dir).expect("open index");

@@ -81,7 +81,11 @@ pub fn run(home: &Home, args: &BackupArgs) -> anyhow::Result<()> {
         s.files_kept,
         s.config_files,
         mib(s.bytes_copied),
-        if s.key_included { "included" } else { "not included" }
+        if s.key_included {
+            "included"
+        } else {
+            "not included"
+        }
     );
     Ok(())
 }

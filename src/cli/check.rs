@@ -15,14 +15,23 @@ pub fn run(home: &Home) -> anyhow::Result<()> {
                     home.enterprises_path().display(),
                     example.len(),
                     registry.enterprises.len(),
-                    example.iter().take(3).cloned().collect::<Vec<_>>().join(", "),
+                    example
+                        .iter()
+                        .take(3)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     if example.len() > 3 { ", …" } else { "" },
                     home.root().display()
                 );
             }
             println!(
                 "{}: {} sources, {} enterprises, {} scoring items{}",
-                if example.is_empty() { "ok" } else { "ok with 1 warning" },
+                if example.is_empty() {
+                    "ok"
+                } else {
+                    "ok with 1 warning"
+                },
                 c.sources.len(),
                 registry.enterprises.len(),
                 c.rules.item.len(),

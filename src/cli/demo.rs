@@ -40,6 +40,10 @@ pub struct DemoArgs {
     /// Where the web UI listens.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: String,
+    /// The global `--home`/`RADAR_HOME`, which the demo ignores: its own
+    /// (hidden) argument, so that `radar demo --help` does not offer it.
+    #[arg(long, hide = true, env = "RADAR_HOME", hide_env = true)]
+    pub home: Option<PathBuf>,
 }
 
 /// The demo reviewer's login, printed when the demo serves.

@@ -98,15 +98,9 @@ pub enum Command {
     Demo(demo::DemoArgs),
 }
 
-/// Parse the command line. `--home` is global, but the demo ignores it, so
-/// its help does not list it (it is still accepted, and said to be ignored).
+/// Parse the command line.
 pub fn parse() -> Cli {
-    use clap::{CommandFactory, FromArgMatches};
-    let mut cmd = Cli::command();
-    cmd.build();
-    let cmd = cmd.mut_subcommand("demo", |d| d.mut_arg("home", |a| a.hide(true)));
-    let matches = cmd.get_matches();
-    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+    Cli::parse()
 }
 
 /// Run a parsed command line.
@@ -145,7 +139,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Some(_) => backup::restore(&home, a),
             None => anyhow::bail!("name the new home: `radar restore DIR --home NEW`"),
         },
-        Command::Demo(a) => demo::run(a, cli.home.as_deref()),
+        Command::Demo(a) => demo::run(a, a.home.as_deref().or(cli.home.as_deref())),
     }
 }
 

@@ -99,8 +99,12 @@ pub(crate) fn open_current_index(home: &Home) -> anyhow::Result<OpenIndex> {
                     temporary: None,
                 });
             }
-            Ok(_) => tracing::warn!(dir = %dir.display(), "the read-only home's search index is behind its store; indexing into a temporary index"),
-            Err(e) => tracing::warn!(error = %e, "the read-only home has no usable search index; indexing into a temporary index"),
+            Ok(_) => {
+                tracing::warn!(dir = %dir.display(), "the read-only home's search index is behind its store; indexing into a temporary index")
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "the read-only home has no usable search index; indexing into a temporary index")
+            }
         }
         let tmp = std::env::temp_dir().join(format!("radar-index-{}", std::process::id()));
         let open = OpenIndex {
@@ -111,7 +115,9 @@ pub(crate) fn open_current_index(home: &Home) -> anyhow::Result<OpenIndex> {
         open.index
             .catch_up(&crate::pipeline::MatchedFeed(&store))
             .context("indexing the read-only home's articles")?;
-        open.index.close_writer().context("finishing index merges")?;
+        open.index
+            .close_writer()
+            .context("finishing index merges")?;
         return Ok(open);
     }
     let index = SearchIndex::open(&dir)

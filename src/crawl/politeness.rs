@@ -12,8 +12,8 @@ use super::robots::RobotsRules;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::time::Instant;
 use tokio::sync::{Mutex as AsyncMutex, OnceCell, OwnedMutexGuard, Semaphore};
+use tokio::time::Instant;
 
 pub struct HostState {
     /// Held for a whole exchange: one request at a time per host. It holds

@@ -181,8 +181,8 @@ impl SearchIndex {
             ));
         }
         let (_, fields) = schema::build_schema();
-        let index = Index::open(readonly::ReadOnlyDir::open(dir)?)
-            .map_err(|e| damaged(e.to_string()))?;
+        let index =
+            Index::open(readonly::ReadOnlyDir::open(dir)?).map_err(|e| damaged(e.to_string()))?;
         schema::register_tokenizers(&index);
         let reader: IndexReader = index
             .reader_builder()

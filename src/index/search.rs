@@ -215,8 +215,7 @@ pub fn run(
     let (query, needles, words) = build(f, req)?;
     let searcher = reader.searcher();
     let limit = req.limit.clamp(1, MAX_LIMIT);
-    let (top, total, facets, approximate): (Vec<(f32, DocAddress)>, u64, _, bool) = match req.sort
-    {
+    let (top, total, facets, approximate): (Vec<(f32, DocAddress)>, u64, _, bool) = match req.sort {
         Sort::Relevance => capped(&searcher, &query, limit)?,
         Sort::Date => {
             let collector = (

@@ -357,9 +357,10 @@ pub fn check(dir: &Path) -> Result<CheckReport> {
     for (rel, want) in &m {
         let path = dir.join(rel);
         match std::fs::metadata(&path) {
-            Err(_) => r
-                .problems
-                .push(format!("{}: missing (listed in {MANIFEST})", path.display())),
+            Err(_) => r.problems.push(format!(
+                "{}: missing (listed in {MANIFEST})",
+                path.display()
+            )),
             Ok(meta) => {
                 let got = hash_file(&path)?;
                 r.files += 1;
@@ -406,10 +407,7 @@ pub fn restore(dir: &Path, to: &Home) -> Result<RestoreSummary> {
     }
     let root = to.root();
     if root.exists() {
-        let empty = std::fs::read_dir(root)
-            .map_err(io(root))?
-            .next()
-            .is_none();
+        let empty = std::fs::read_dir(root).map_err(io(root))?.next().is_none();
         if !empty {
             return Err(BackupError::NotEmpty(root.to_path_buf()));
         }
@@ -423,11 +421,7 @@ pub fn restore(dir: &Path, to: &Home) -> Result<RestoreSummary> {
             continue;
         }
         let private = rel == "keys/ledger-ed25519.pem";
-        let (got, len) = copy_hashed(
-            &dir.join(rel),
-            &root.join(rel),
-            private.then_some(0o600),
-        )?;
+        let (got, len) = copy_hashed(&dir.join(rel), &root.join(rel), private.then_some(0o600))?;
         if &got != want {
             // Changed between the check and the copy: refuse to go on.
             return Err(BackupError::Damaged {

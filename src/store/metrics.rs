@@ -86,9 +86,11 @@ impl Store {
             sources.sort_by(|a, b| a.source.cmp(&b.source));
             let articles: i64 = c.query_row("SELECT count(*) FROM articles", [], |r| r.get(0))?;
             let last_checkpoint: Option<String> = c
-                .query_row("SELECT at FROM checkpoints ORDER BY id DESC LIMIT 1", [], |r| {
-                    r.get(0)
-                })
+                .query_row(
+                    "SELECT at FROM checkpoints ORDER BY id DESC LIMIT 1",
+                    [],
+                    |r| r.get(0),
+                )
                 .ok();
             // A notification outbox is another helper's table: counted when it exists.
             let tables: Vec<String> = {
@@ -102,7 +104,8 @@ impl Store {
             let mut outbox = Vec::new();
             for t in tables {
                 let cols: Vec<String> = {
-                    let mut st = c.prepare(&format!("PRAGMA table_info(\"{}\")", t.replace('"', "")))?;
+                    let mut st =
+                        c.prepare(&format!("PRAGMA table_info(\"{}\")", t.replace('"', "")))?;
                     st.query_map([], |r| r.get::<_, String>(1))?
                         .collect::<rusqlite::Result<_>>()?
                 };

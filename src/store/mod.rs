@@ -45,6 +45,10 @@ pub enum StoreError {
         path: String,
         source: rusqlite::Error,
     },
+    #[error(
+        "{0} is on read-only media (or RADAR_READ_ONLY=1) and this command writes; only the read-only commands (ledger verify, score, search, evidence, articles, candidates) work there"
+    )]
+    ReadOnly(String),
     #[error("database migration failed: {0}")]
     Migration(#[from] rusqlite_migration::Error),
     #[error("database: {0}")]
@@ -67,6 +71,9 @@ pub struct Store {
 
 impl Store {
     pub fn open(path: &Path) -> Result<Store> {
+        if !backup::is_writable(path.parent().unwrap_or(Path::new("."))) {
+            return Err(StoreError::ReadOnly(path.display().to_string()));
+        }
         let mut conn = Connection::open(path).map_err(|source| StoreError::Open {
             path: path.display().to_string(),
             source,

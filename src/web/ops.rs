@@ -84,8 +84,14 @@ async fn healthz(State(state): State<Shared>) -> Response {
 
 /// Constant-time comparison through the digests of both.
 fn token_matches(given: &str, want: &str) -> bool {
-    let (a, b) = (Sha256::digest(given.as_bytes()), Sha256::digest(want.as_bytes()));
-    a.iter().zip(b.iter()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    let (a, b) = (
+        Sha256::digest(given.as_bytes()),
+        Sha256::digest(want.as_bytes()),
+    );
+    a.iter()
+        .zip(b.iter())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+        == 0
 }
 
 async fn metrics(State(state): State<Shared>, headers: HeaderMap) -> Response {
@@ -144,32 +150,64 @@ fn family(out: &mut String, name: &str, kind: &str, help: &str) {
 fn render(state: &AppState) -> Result<String, super::WebError> {
     let m = state.read(|s| Ok(s.metrics_snapshot()?))?;
     let mut out = String::new();
-    family(&mut out, "radar_up", "gauge", "1 while radar serve answers.");
+    family(
+        &mut out,
+        "radar_up",
+        "gauge",
+        "1 while radar serve answers.",
+    );
     out.push_str("radar_up 1\n");
     family(&mut out, "radar_runs", "gauge", "Crawl runs by status.");
     for (status, n) in &m.runs {
         let _ = writeln!(out, "radar_runs{{status=\"{}\"}} {n}", label(status));
     }
     let per_source: [(&str, &str, fn(&crate::store::SourceCounters) -> u64); 6] = [
-        ("radar_source_runs_total", "Runs of each source.", |s| s.runs),
-        ("radar_source_fetches_total", "HTTP exchanges per source.", |s| s.fetches),
-        ("radar_source_errors_total", "Failed fetches per source.", |s| s.errors),
+        ("radar_source_runs_total", "Runs of each source.", |s| {
+            s.runs
+        }),
+        (
+            "radar_source_fetches_total",
+            "HTTP exchanges per source.",
+            |s| s.fetches,
+        ),
+        (
+            "radar_source_errors_total",
+            "Failed fetches per source.",
+            |s| s.errors,
+        ),
         (
             "radar_source_challenge_pages_total",
             "Script-challenge (anti-bot) pages per source.",
             |s| s.challenges,
         ),
-        ("radar_source_new_articles_total", "New articles per source.", |s| s.new_articles),
-        ("radar_queue_pending", "Frontier tasks waiting, per source.", |s| s.pending),
+        (
+            "radar_source_new_articles_total",
+            "New articles per source.",
+            |s| s.new_articles,
+        ),
+        (
+            "radar_queue_pending",
+            "Frontier tasks waiting, per source.",
+            |s| s.pending,
+        ),
     ];
     for (name, help, get) in per_source {
-        let kind = if name.ends_with("_total") { "counter" } else { "gauge" };
+        let kind = if name.ends_with("_total") {
+            "counter"
+        } else {
+            "gauge"
+        };
         family(&mut out, name, kind, help);
         for s in &m.sources {
             let _ = writeln!(out, "{name}{{source=\"{}\"}} {}", label(&s.source), get(s));
         }
     }
-    family(&mut out, "radar_run_now_queue", "gauge", "Sources queued with 立即运行, not yet started.");
+    family(
+        &mut out,
+        "radar_run_now_queue",
+        "gauge",
+        "Sources queued with 立即运行, not yet started.",
+    );
     let _ = writeln!(
         out,
         "radar_run_now_queue {}",
@@ -177,11 +215,21 @@ fn render(state: &AppState) -> Result<String, super::WebError> {
     );
     family(&mut out, "radar_articles", "gauge", "Articles stored.");
     let _ = writeln!(out, "radar_articles {}", m.articles);
-    family(&mut out, "radar_candidates", "gauge", "Candidates by status.");
+    family(
+        &mut out,
+        "radar_candidates",
+        "gauge",
+        "Candidates by status.",
+    );
     for (status, n) in &m.candidates {
         let _ = writeln!(out, "radar_candidates{{status=\"{}\"}} {n}", label(status));
     }
-    family(&mut out, "radar_ledger_entries", "gauge", "Entries in the score ledger.");
+    family(
+        &mut out,
+        "radar_ledger_entries",
+        "gauge",
+        "Entries in the score ledger.",
+    );
     let _ = writeln!(out, "radar_ledger_entries {}", m.ledger_entries);
     if let Some(at) = m
         .last_checkpoint
@@ -198,13 +246,27 @@ fn render(state: &AppState) -> Result<String, super::WebError> {
         let _ = writeln!(out, "radar_last_checkpoint_age_seconds {}", age.max(0));
     }
     if !m.outbox.is_empty() {
-        family(&mut out, "radar_notification_outbox", "gauge", "Notifications waiting to be sent.");
+        family(
+            &mut out,
+            "radar_notification_outbox",
+            "gauge",
+            "Notifications waiting to be sent.",
+        );
         for (table, n) in &m.outbox {
-            let _ = writeln!(out, "radar_notification_outbox{{table=\"{}\"}} {n}", label(table));
+            let _ = writeln!(
+                out,
+                "radar_notification_outbox{{table=\"{}\"}} {n}",
+                label(table)
+            );
         }
     }
     if let Some(q) = &state.run_queue {
-        family(&mut out, "radar_scheduler_alive", "gauge", "1 while the scheduler loop goes round.");
+        family(
+            &mut out,
+            "radar_scheduler_alive",
+            "gauge",
+            "1 while the scheduler loop goes round.",
+        );
         let _ = writeln!(out, "radar_scheduler_alive {}", u8::from(q.alive()));
     }
     Ok(out)

@@ -158,7 +158,10 @@ fn backups_taken_during_a_crawl_restore_and_the_last_one_is_the_home() {
         .and_then(|s| s.rsplit(' ').next())
         .and_then(|n| n.parse().ok())
         .unwrap_or(0);
-    assert!(unchanged >= 1, "archive files already backed up are not copied again: {last}");
+    assert!(
+        unchanged >= 1,
+        "archive files already backed up are not copied again: {last}"
+    );
     let restored = restore_ok(&out, &dir.path().join("restored"));
     assert_eq!(contents(&restored), contents(&home));
     let n = every_article_verifies(&restored);
@@ -275,7 +278,13 @@ fn backups_taken_while_reviewers_confirm_restore_with_a_verified_prefix_of_the_l
         .expect("a pending candidate");
     ok(
         &r,
-        &["review", "confirm", &next.id.to_string(), "--reviewer", "李四"],
+        &[
+            "review",
+            "confirm",
+            &next.id.to_string(),
+            "--reviewer",
+            "李四",
+        ],
     );
     assert!(ok(&r, &["ledger", "verify"]).contains("ledger verified"));
 }
@@ -339,7 +348,10 @@ impl Immutable {
 
 impl Drop for Immutable {
     fn drop(&mut self) {
-        let _ = Command::new("chattr").args(["-R", "-i"]).arg(&self.0).status();
+        let _ = Command::new("chattr")
+            .args(["-R", "-i"])
+            .arg(&self.0)
+            .status();
     }
 }
 
@@ -379,7 +391,13 @@ fn a_home_on_read_only_media_answers_every_read_only_command() {
     let first = candidates(&home)[0].id;
     ok(
         &home,
-        &["review", "confirm", &first.to_string(), "--reviewer", "张三"],
+        &[
+            "review",
+            "confirm",
+            &first.to_string(),
+            "--reviewer",
+            "张三",
+        ],
     );
     // A backup folder is a home: restored, then frozen as on a write-protected disk.
     let out = dir.path().join("backup");

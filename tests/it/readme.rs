@@ -48,13 +48,16 @@ fn write_registry(path: &Path) {
             "平湖投资集团；平湖投资",
             "",
         ],
-        &["1002", "重庆市万州区平湖物业管理有限公司", "平湖物业", "1001"],
+        &[
+            "1002",
+            "重庆市万州区平湖物业管理有限公司",
+            "平湖物业",
+            "1001",
+        ],
     ];
     for (r, row) in rows.iter().enumerate() {
         for (c, v) in row.iter().enumerate() {
-            sheet
-                .write_string(r as u32, c as u16, *v)
-                .expect("cell");
+            sheet.write_string(r as u32, c as u16, *v).expect("cell");
         }
     }
     book.save(path).expect("xlsx");
@@ -64,9 +67,17 @@ fn write_registry(path: &Path) {
 fn the_first_deployment_section_runs_as_written() {
     let readme = std::fs::read_to_string(repo().join("README.md")).expect("README.md");
     let blocks = section_commands(&readme, "First deployment");
-    assert!(!blocks.is_empty(), "no sh block under '## First deployment'");
+    assert!(
+        !blocks.is_empty(),
+        "no sh block under '## First deployment'"
+    );
     let script = blocks.concat();
-    for must in ["radar init", "radar check", "radar users add", "radar backup"] {
+    for must in [
+        "radar init",
+        "radar check",
+        "radar users add",
+        "radar backup",
+    ] {
         assert!(script.contains(must), "the section lost `{must}`");
     }
     let dir = tempfile::tempdir().expect("tmp");
