@@ -206,11 +206,13 @@ async fn submit(
         reviewer: who.user.name.clone(),
         note,
         points: None,
+        reason: None,
     };
     let (entry, _) = blocking(&state, move |s| {
         let r = s.with_store(|store| {
             add_evidence(&s.home, store, &s.rules, &s.registry, &m).map_err(|e| match e {
                 ReviewError::Invalid(msg) => WebError::BadRequest(msg),
+                ReviewError::Refused { zh, .. } => WebError::BadRequest(zh),
                 other => WebError::from(other),
             })
         });

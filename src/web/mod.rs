@@ -85,6 +85,7 @@ impl From<ReviewError> for WebError {
                 pages::beijing_time(at)
             )),
             ReviewError::Invalid(m) => WebError::Conflict(m),
+            ReviewError::Refused { zh, .. } => WebError::BadRequest(zh),
             ReviewError::Store(s) => WebError::Store(s),
             other => WebError::Internal(other.to_string()),
         }

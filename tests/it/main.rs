@@ -2,6 +2,7 @@
 
 mod backup;
 mod browser;
+mod browser_crawl;
 mod candidates;
 mod check;
 mod cli;
@@ -9,7 +10,9 @@ mod extract;
 mod feed;
 mod fetch;
 mod hardening;
+mod heldout_sets;
 mod ledger;
+mod ledger_proof;
 mod matching;
 mod outlets;
 mod pipeline;
