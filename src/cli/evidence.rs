@@ -118,7 +118,7 @@ fn show(home: &Home, args: &ShowArgs) -> anyhow::Result<()> {
     let id = args.id.as_deref().ok_or_else(|| {
         anyhow::anyhow!("give an article id: `radar evidence ID` (or `radar evidence add …`)")
     })?;
-    let store = Store::open(&home.existing_db_path()?)?;
+    let store = Store::open_reader(&home.existing_db_path()?)?;
     let row = store
         .article(id)?
         .ok_or_else(|| anyhow::anyhow!("no article `{}`", id))?;

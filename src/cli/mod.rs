@@ -2,6 +2,7 @@
 //! summary of what it did. Only this module imports clap.
 
 mod articles;
+mod backup;
 mod candidates;
 mod check;
 mod coverage;
@@ -91,9 +92,18 @@ pub enum Command {
     Serve(serve::ServeArgs),
     /// Accounts of the web UI and API: add, list, issue a bearer token.
     Users(users::UsersArgs),
+    /// Back up the home while it runs (`--out DIR`), or verify a backup (`--check DIR`).
+    Backup(backup::BackupArgs),
+    /// Restore a backup into a new home (`radar restore DIR --home NEW`), then verify its ledger.
+    Restore(backup::RestoreArgs),
     /// Create a demo home, crawl the bundled sample by replay and show what was found.
     /// Only ever writes to its own folder: `--home`/`RADAR_HOME` are ignored.
     Demo(demo::DemoArgs),
+}
+
+/// Parse the command line.
+pub fn parse() -> Cli {
+    Cli::parse()
 }
 
 /// Run a parsed command line.
@@ -128,7 +138,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report(a) => report::run(&existing()?, a),
         Command::Serve(a) => serve::run(&home, a),
         Command::Users(a) => users::run(&existing()?, a),
-        Command::Demo(a) => demo::run(a, cli.home.as_deref()),
+        Command::Backup(a) => backup::run(&home, a),
+        Command::Restore(a) => match &cli.home {
+            Some(_) => backup::restore(&home, a),
+            None => anyhow::bail!("name the new home: `radar restore DIR --home NEW`"),
+        },
+        Command::Demo(a) => demo::run(a, a.home.as_deref().or(cli.home.as_deref())),
     }
 }
 

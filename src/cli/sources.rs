@@ -17,7 +17,7 @@ pub fn run(home: &Home, args: &SourcesArgs) -> anyhow::Result<()> {
     let checked = super::load(home)?;
     let default_schedule = checked.settings.schedule.default.clone();
     let store = if args.health {
-        Some(Store::open(&home.existing_db_path()?)?)
+        Some(Store::open_reader(&home.existing_db_path()?)?)
     } else {
         None
     };

@@ -24,6 +24,6 @@ pub use problems::{Problem, Problems};
 pub(crate) use read::{Read, read_collecting};
 pub use scoring_rules::parse_rules;
 pub use settings::{
-    ArchiveSettings, BrowserSettings, LedgerSettings, Politeness, ScheduleSettings, Settings,
-    WebSettings,
+    ArchiveSettings, BrowserSettings, LedgerSettings, MetricsSettings, Politeness,
+    ScheduleSettings, Settings, WebSettings,
 };

@@ -17,6 +17,7 @@ pub struct Settings {
     pub web: WebSettings,
     /// `[[notify]]`: notification channels.
     pub notify: Vec<NotifyChannel>,
+    pub metrics: MetricsSettings,
     pub ledger: LedgerSettings,
     pub browser: BrowserSettings,
 }
@@ -66,6 +67,15 @@ impl Default for BrowserSettings {
             timeout_secs: 60.0,
         }
     }
+}
+
+/// `[metrics]`: who may read `GET /metrics` of `radar serve --listen`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MetricsSettings {
+    /// The bearer token Prometheus sends (`Authorization: Bearer TOKEN`);
+    /// empty: `/metrics` is refused (403) except on `--metrics-listen`.
+    pub token: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -132,6 +142,7 @@ impl Default for Settings {
             archive: ArchiveSettings::default(),
             web: WebSettings::default(),
             notify: Vec::new(),
+            metrics: MetricsSettings::default(),
             ledger: LedgerSettings::default(),
             browser: BrowserSettings::default(),
         }

@@ -7,6 +7,7 @@
 
 pub mod admissible;
 mod article;
+pub mod backup;
 mod candidates;
 mod crawl;
 pub mod export;

@@ -7,11 +7,13 @@
 
 mod articles;
 mod audit;
+mod backup;
 mod candidates;
 mod coverage;
 mod frontier;
 mod ledger;
 mod lock;
+mod metrics;
 mod migrations;
 mod notify;
 mod participation;
@@ -24,6 +26,7 @@ use std::path::Path;
 
 pub use articles::{ArticleListing, ArticleRow, NonReports, StoredArticle};
 pub use audit::{AuditFilter, AuditRecord, AuditRow};
+pub use backup::is_writable;
 pub use candidates::{
     CandidateEvent, CandidateFilter, CandidateRow, CandidateStatus, NewCandidate,
 };
@@ -36,6 +39,7 @@ pub use participation::{
     APPEAL_NOTE, AppealOutcome, AppealState, CommentRow, NewSubmission, Pending, SubmissionRow,
     SubmissionStatus,
 };
+pub use metrics::{MetricsSnapshot, SourceCounters};
 use resources::location_row;
 pub use resources::{NewResource, ResourceLocation};
 pub use runs::{Alarm, RunCounts, SourceHealth, SourceRunStats};
@@ -48,6 +52,10 @@ pub enum StoreError {
         path: String,
         source: rusqlite::Error,
     },
+    #[error(
+        "{0} is on read-only media (or RADAR_READ_ONLY=1) and this command writes; only the read-only commands (ledger verify, score, search, evidence, articles, candidates) work there"
+    )]
+    ReadOnly(String),
     #[error("database migration failed: {0}")]
     Migration(#[from] rusqlite_migration::Error),
     #[error("database: {0}")]
@@ -70,6 +78,9 @@ pub struct Store {
 
 impl Store {
     pub fn open(path: &Path) -> Result<Store> {
+        if !backup::is_writable(path.parent().unwrap_or(Path::new("."))) {
+            return Err(StoreError::ReadOnly(path.display().to_string()));
+        }
         let mut conn = Connection::open(path).map_err(|source| StoreError::Open {
             path: path.display().to_string(),
             source,

@@ -15,6 +15,7 @@ mod exports;
 mod exports_gate;
 mod manual;
 mod notify_settings;
+mod ops;
 mod pages;
 mod participation;
 mod pool;
@@ -126,11 +127,16 @@ pub enum ServeError {
     Config(String),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
-    #[error("listening on {addr}: {source}")]
+    /// The cause is the error's source (printed after it, once).
+    #[error("cannot listen on {addr}")]
     Bind {
         addr: String,
         source: std::io::Error,
     },
+    #[error(
+        "--metrics-listen {0} is not a loopback address: metrics without a token are only served to this host (use 127.0.0.1:PORT, or [metrics] token)"
+    )]
+    NotLoopback(String),
     #[error("web server: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -157,14 +163,28 @@ pub(crate) struct AppState {
     trusted_proxies: Vec<std::net::IpAddr>,
     /// Heavy exports running now (bundles), per user and in all.
     exports: exports_gate::ExportGate,
+    /// `[metrics] token`: the bearer token `/metrics` wants (empty: refused).
+    metrics_token: String,
 }
 
 type Shared = Arc<AppState>;
 
 /// Sources an admin asked to run now (the 信息源 page's 立即运行), taken by
-/// the scheduler loop of `radar serve`, which checks it between its sleeps.
+/// the scheduler loop of `radar serve`, which checks it between its sleeps,
+/// and the loop's heartbeat (`/healthz`: is the scheduler alive?).
 #[derive(Debug, Clone, Default)]
-pub struct RunQueue(Arc<Mutex<Vec<String>>>);
+pub struct RunQueue(Arc<Mutex<Vec<String>>>, Arc<Heartbeat>);
+
+/// When the scheduler loop last went round, and whether it is in a run.
+#[derive(Debug, Default)]
+pub struct Heartbeat {
+    /// Unix milliseconds of the last beat (0: never).
+    last: std::sync::atomic::AtomicI64,
+    running: std::sync::atomic::AtomicBool,
+}
+
+/// The scheduler loop beats at least every half second while it waits.
+pub const HEARTBEAT_STALE_MS: i64 = 10_000;
 
 impl RunQueue {
     /// Queue a source once (a second request before the run is the same run).
@@ -186,6 +206,27 @@ impl RunQueue {
 
     pub fn is_empty(&self) -> bool {
         self.0.lock().map_or(true, |q| q.is_empty())
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.lock().map_or(0, |q| q.len())
+    }
+
+    /// The scheduler loop is alive now; `running`: a crawl is under way.
+    pub fn beat(&self, running: bool) {
+        use std::sync::atomic::Ordering;
+        self.1
+            .last
+            .store(chrono::Utc::now().timestamp_millis(), Ordering::SeqCst);
+        self.1.running.store(running, Ordering::SeqCst);
+    }
+
+    /// Alive: in a run, or beat within [`HEARTBEAT_STALE_MS`].
+    pub fn alive(&self) -> bool {
+        use std::sync::atomic::Ordering;
+        let last = self.1.last.load(Ordering::SeqCst);
+        self.1.running.load(Ordering::SeqCst)
+            || (last > 0 && chrono::Utc::now().timestamp_millis() - last < HEARTBEAT_STALE_MS)
     }
 }
 
@@ -294,6 +335,7 @@ fn router(state: Shared) -> Router {
         .merge(api::routes())
         .merge(auth::routes())
         .merge(users_page::routes())
+        .merge(ops::routes())
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
 }
@@ -302,6 +344,7 @@ fn router(state: Shared) -> Router {
 pub struct Server {
     listener: tokio::net::TcpListener,
     app: Router,
+    state: Shared,
 }
 
 impl Server {
@@ -339,6 +382,7 @@ impl Server {
             catch_up: Mutex::new(()),
             trusted_proxies: checked.settings.web.trusted_proxy_addrs(),
             exports: exports_gate::ExportGate::default(),
+            metrics_token: checked.settings.metrics.token,
         });
         let swept = crate::pipeline::leftovers::sweep(home);
         if swept > 0 {
@@ -355,12 +399,32 @@ impl Server {
             })?;
         Ok(Server {
             listener,
-            app: router(state),
+            app: router(state.clone()),
+            state,
         })
     }
 
     pub fn local_addr(&self) -> Result<SocketAddr, ServeError> {
         Ok(self.listener.local_addr()?)
+    }
+
+    /// A second listener, on a loopback address only, answering `/metrics`
+    /// without a token (and `/healthz`): for a Prometheus on the same host.
+    pub async fn metrics_listener(&self, addr: &str) -> Result<MetricsServer, ServeError> {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|source| ServeError::Bind {
+                addr: addr.to_string(),
+                source,
+            })?;
+        let local = listener.local_addr()?;
+        if !local.ip().is_loopback() {
+            return Err(ServeError::NotLoopback(local.to_string()));
+        }
+        Ok(MetricsServer {
+            listener,
+            app: ops::local_routes().with_state(self.state.clone()),
+        })
     }
 
     /// Serve until `shutdown` completes.
@@ -369,6 +433,28 @@ impl Server {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> Result<(), ServeError> {
         serve_loop::serve(self.listener, self.app, shutdown).await?;
+        Ok(())
+    }
+}
+
+/// The loopback-only metrics listener (see [`Server::metrics_listener`]).
+pub struct MetricsServer {
+    listener: tokio::net::TcpListener,
+    app: Router,
+}
+
+impl MetricsServer {
+    pub fn local_addr(&self) -> Result<SocketAddr, ServeError> {
+        Ok(self.listener.local_addr()?)
+    }
+
+    pub async fn run(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> Result<(), ServeError> {
+        axum::serve(self.listener, self.app)
+            .with_graceful_shutdown(shutdown)
+            .await?;
         Ok(())
     }
 }

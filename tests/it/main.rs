@@ -2,6 +2,7 @@
 
 mod accounts;
 mod attacks;
+mod backup;
 mod browser;
 mod browser_crawl;
 mod browser_enterprise;
@@ -22,6 +23,7 @@ mod non_reports;
 mod notify;
 mod outlets;
 mod pipeline;
+mod readme;
 mod registry;
 mod replay_input;
 mod resume;
@@ -29,6 +31,7 @@ mod rules;
 mod sample;
 mod search;
 mod server;
+mod service;
 mod site;
 mod support;
 mod tidy;
