@@ -12,10 +12,10 @@ use super::ReviewError;
 use super::manual::{ManualEvidence, add_stored_evidence, store_file};
 use crate::config::Home;
 use crate::ledger::Entry;
-use crate::model::{Registry, Rules};
+use crate::model::{EventKind, NotifyEvent, Registry, Rules};
 use crate::store::{
     AuditRecord, CandidateFilter, CandidateStatus, NewSubmission, Store, StoreError, SubmissionRow,
-    SubmissionStatus,
+    SubmissionStatus, Tx,
 };
 use chrono::NaiveDate;
 
@@ -56,11 +56,49 @@ pub enum ParticipationEvent {
     },
 }
 
-/// Where every participation event passes once it is stored. Today it logs;
-/// notifications (to the reviewers of a submission or an appeal, to the
-/// officer of a decision) hook in here.
+/// Where every participation event passes once it is stored: the log (its
+/// notification was enqueued with it, see `notify`).
 pub fn announce(e: &ParticipationEvent) {
     tracing::info!(event = ?e, "participation event");
+}
+
+/// The notification an event makes, enqueued in the transaction that stores
+/// the event, so that it is neither lost nor sent twice (comments notify no
+/// one: the thread is read where it is). `key` is unique per event.
+fn notify(
+    tx: &Tx<'_>,
+    e: &ParticipationEvent,
+    key: String,
+    summary: String,
+) -> Result<(), StoreError> {
+    let (kind, enterprise, path) = match e {
+        ParticipationEvent::Submitted { enterprise, .. } => (
+            EventKind::Submission,
+            enterprise,
+            "/submissions".to_string(),
+        ),
+        ParticipationEvent::Accepted { enterprise, .. }
+        | ParticipationEvent::Returned { enterprise, .. } => {
+            (EventKind::Outcome, enterprise, "/submissions".to_string())
+        }
+        ParticipationEvent::Appealed {
+            candidate,
+            enterprise,
+            ..
+        } => (
+            EventKind::Appeal,
+            enterprise,
+            format!("/candidates/{candidate}"),
+        ),
+        ParticipationEvent::Commented { .. } => return Ok(()),
+    };
+    let event = NotifyEvent::new(
+        key,
+        kind,
+        serde_json::json!({ "path": path, "summary": summary }),
+    )
+    .for_enterprise(enterprise);
+    tx.enqueue_event(&event).map(|_| ())
 }
 
 /// Evidence an officer sends in.
@@ -135,6 +173,21 @@ pub fn submit(
         a.item = Some(s.item.clone());
         a.note = Some(format!("报送材料 #{id}：{}", s.title.trim()));
         tx.audit(&a)?;
+        let event = ParticipationEvent::Submitted {
+            submission: id,
+            enterprise: s.enterprise.clone(),
+            user: s.user.clone(),
+        };
+        notify(
+            tx,
+            &event,
+            format!("submission:{id}"),
+            format!(
+                "报送材料 #{id}（{}）：《{}》，待审核",
+                s.item,
+                s.title.trim()
+            ),
+        )?;
         tx.submission(id)?
             .ok_or_else(|| StoreError::Corrupt(format!("submission {id} just added")))
     })?;
@@ -232,7 +285,23 @@ pub fn accept(
             "报送材料 #{id}{}",
             note.map(|n| format!("：{n}")).unwrap_or_default()
         ));
-        tx.audit(&a)
+        tx.audit(&a)?;
+        let event = ParticipationEvent::Accepted {
+            submission: id,
+            enterprise: row.enterprise.clone(),
+            entry: e.seq,
+            user: reviewer.to_string(),
+        };
+        notify(
+            tx,
+            &event,
+            format!("submission.accept:{id}"),
+            format!(
+                "报送材料 #{id}《{}》已采纳，计入 {item}（台账第 {} 条）",
+                row.title,
+                e.seq + 1
+            ),
+        )
     })?;
     let row = store
         .submission(id)?
@@ -276,7 +345,19 @@ pub fn return_submission(
         a.item = Some(row.item.clone());
         a.reason = Some(reason.to_string());
         a.note = Some(format!("报送材料 #{id}"));
-        tx.audit(&a)
+        tx.audit(&a)?;
+        let event = ParticipationEvent::Returned {
+            submission: id,
+            enterprise: row.enterprise.clone(),
+            reason: reason.to_string(),
+            user: reviewer.to_string(),
+        };
+        notify(
+            tx,
+            &event,
+            format!("submission.return:{id}"),
+            format!("报送材料 #{id}《{}》被退回，理由：{reason}", row.title),
+        )
     })?;
     announce(&ParticipationEvent::Returned {
         submission: id,
@@ -316,13 +397,24 @@ pub fn appeal(
     }
     store.immediate(|tx| {
         tx.appeal_candidate(candidate, user, comment)?;
-        tx.add_comment(candidate, user, role, comment, true)?;
+        let comment_id = tx.add_comment(candidate, user, role, comment, true)?;
         let mut a = AuditRecord::new(user, "appeal");
         a.enterprise = Some(c.named_enterprise.clone());
         a.candidate = Some(candidate);
         a.item = Some(c.item.clone());
         a.reason = Some(comment.to_string());
-        tx.audit(&a)
+        tx.audit(&a)?;
+        let event = ParticipationEvent::Appealed {
+            candidate,
+            enterprise: c.named_enterprise.clone(),
+            user: user.to_string(),
+        };
+        notify(
+            tx,
+            &event,
+            format!("appeal:{comment_id}"),
+            format!("候选证据 #{candidate}（{}）申请复核：{comment}", c.item),
+        )
     })?;
     announce(&ParticipationEvent::Appealed {
         candidate,

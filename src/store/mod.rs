@@ -34,12 +34,12 @@ pub use coverage::DayCoverage;
 pub use frontier::{FrontierItem, TaskState};
 pub use ledger::{CheckpointRow, FileRow, LedgerRow, RejectionStat};
 pub use lock::{HomeLock, LOCK_FILE, LockError};
+pub use metrics::{MetricsSnapshot, SourceCounters};
 pub use notify::{OutboxRow, OutboxStats};
 pub use participation::{
     APPEAL_NOTE, AppealOutcome, AppealState, CommentRow, NewSubmission, Pending, SubmissionRow,
     SubmissionStatus,
 };
-pub use metrics::{MetricsSnapshot, SourceCounters};
 use resources::location_row;
 pub use resources::{NewResource, ResourceLocation};
 pub use runs::{Alarm, RunCounts, SourceHealth, SourceRunStats};

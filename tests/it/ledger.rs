@@ -718,12 +718,15 @@ wb = openpyxl.load_workbook(sys.argv[1])
 out = {"sheets": wb.sheetnames}
 s = wb["汇总"]
 rows = [[c.value for c in r] for r in s.iter_rows()]
-out["summary_header"] = rows[0]
-out["summary"] = {r[0]: r for r in rows[1:] if r[0]}
+# A title row stands above the header: the header is the row that starts 企业编号.
+h = next(i for i, r in enumerate(rows) if r and r[0] == "企业编号")
+out["summary_header"] = rows[h]
+out["summary"] = {r[0]: r for r in rows[h + 1:] if r[0]}
 d = wb["明细"]
 drows = [[c.value for c in r] for r in d.iter_rows()]
-out["detail_header"] = drows[0]
-out["detail"] = [[str(v) if v is not None else None for v in r] for r in drows[1:]]
+dh = next(i for i, r in enumerate(drows) if r and r[0] == "企业编号")
+out["detail_header"] = drows[dh]
+out["detail"] = [[str(v) if v is not None else None for v in r] for r in drows[dh + 1:]]
 print(json.dumps(out, ensure_ascii=False, default=str))
 "#,
         &[xlsx.as_os_str()],
