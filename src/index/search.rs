@@ -106,6 +106,10 @@ pub fn seqs(reader: &IndexReader, f: &Fields, req: &SearchRequest) -> Result<Vec
 /// query (a quarter of them) no longer scores and counts every hit.
 pub const COUNT_CAP: usize = 10_000;
 
+/// What [`capped`] read: the top hits, the count, the facets and whether
+/// the search stopped at the cap (the count is then an estimate).
+type Capped = (Vec<(f32, DocAddress)>, u64, Facets, bool);
+
 /// Top hits by relevance over the first [`COUNT_CAP`] matches (newest
 /// segments first), with the count and facets of what was read, scaled
 /// when the search stopped early.
@@ -113,7 +117,7 @@ fn capped(
     searcher: &tantivy::Searcher,
     query: &dyn Query,
     limit: usize,
-) -> Result<(Vec<(f32, DocAddress)>, u64, Facets, bool), IndexError> {
+) -> Result<Capped, IndexError> {
     use tantivy::collector::{Collector, SegmentCollector};
     use tantivy::query::EnableScoring;
     use tantivy::{DocSet, TERMINATED};

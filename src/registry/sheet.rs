@@ -186,7 +186,7 @@ fn unterminated_quote(text: &str, delimiter: u8) -> Option<(usize, usize)> {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        if let Some(_) = open {
+        if open.is_some() {
             if b == b'"' {
                 if bytes.get(i + 1) == Some(&b'"') {
                     i += 1;

@@ -119,7 +119,7 @@ async fn metrics(State(state): State<Shared>, headers: HeaderMap) -> Response {
 }
 
 async fn metrics_local(State(state): State<Shared>) -> Response {
-    match blocking(&state, |s| render(s)).await {
+    match blocking(&state, render).await {
         Ok(text) => (
             [(
                 header::CONTENT_TYPE,
@@ -161,7 +161,7 @@ fn render(state: &AppState) -> Result<String, super::WebError> {
     for (status, n) in &m.runs {
         let _ = writeln!(out, "radar_runs{{status=\"{}\"}} {n}", label(status));
     }
-    let per_source: [(&str, &str, fn(&crate::store::SourceCounters) -> u64); 6] = [
+    let per_source: [PerSource; 6] = [
         ("radar_source_runs_total", "Runs of each source.", |s| {
             s.runs
         }),
@@ -271,3 +271,10 @@ fn render(state: &AppState) -> Result<String, super::WebError> {
     }
     Ok(out)
 }
+
+/// A per-source metric: its name, its help text and how to read it.
+type PerSource = (
+    &'static str,
+    &'static str,
+    fn(&crate::store::SourceCounters) -> u64,
+);

@@ -150,10 +150,8 @@ async fn add_form(
         Some(format!(
             "用户名不合规：只能用字母、数字、- 和 _，最多 64 个（{p}）"
         ))
-    } else if let Some(p) = password_problem_zh(&name, &f.password) {
-        Some(p)
     } else {
-        None
+        password_problem_zh(&name, &f.password)
     };
     let Some(role) = UserRole::parse(&f.role) else {
         return render(&state, &who, None, Some("请选择角色".into())).await;

@@ -140,6 +140,7 @@ fn the_quarterly_report_and_case_draft_read_back_as_official_documents() {
             case.to_str().expect("utf-8"),
         ],
     );
+    let digests = regex::Regex::new("[0-9a-f]{64}").expect("regex");
     for (path, what) in [(&q2, "quarterly"), (&case, "case")] {
         let d = read_docx(path);
         let text = d["text"].as_str().expect("text");
@@ -185,7 +186,6 @@ fn the_quarterly_report_and_case_draft_read_back_as_official_documents() {
             "{what}: what the checkpoint proves"
         );
         assert!(text.contains("附件：证据摘要"), "{what}: the annex");
-        let digests = regex::Regex::new("[0-9a-f]{64}").expect("regex");
         assert!(digests.is_match(text), "{what}: full digests in the annex");
         assert!(
             d["longest_hex_in_a_cell"].as_u64().expect("n") < 64,

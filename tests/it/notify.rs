@@ -69,7 +69,7 @@ impl Mail {
 
     /// The text body (base64 decoded).
     fn body(&self) -> String {
-        let body = self.data.splitn(2, "\r\n\r\n").nth(1).unwrap_or("");
+        let body = self.data.split_once("\r\n\r\n").map_or("", |x| x.1);
         let joined: String = body.split("\r\n").map(str::trim).collect();
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(joined.trim_end_matches('.'))

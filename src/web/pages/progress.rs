@@ -189,10 +189,10 @@ pub(super) async fn progress_page(
 /// A stored rejection reason in words: a bare code (`web-only`) as its
 /// label, words as they are.
 pub(super) fn reason_words(reason: &str) -> String {
-    if reason.is_ascii() {
-        if let Some(r) = crate::pipeline::review::RejectReason::parse(reason) {
-            return r.label();
-        }
+    if reason.is_ascii()
+        && let Some(r) = crate::pipeline::review::RejectReason::parse(reason)
+    {
+        return r.label();
     }
     reason.to_string()
 }
