@@ -16,7 +16,8 @@ pub use enterprise::{Alias, AliasKind, Enterprise, Registry};
 pub use ids::{ArticleId, SourceId};
 pub use mention::{Confidence, DepthSignals, EnterpriseMatch, Mention, MentionField};
 pub use rules::{
-    Category, Item, ItemKind, Lead, Outlet, Rules, Scheme, TypicalCase, Validity, outlet_key,
+    Category, DepthThresholds, Item, ItemKind, Lead, Outlet, Rules, Scheme, TypicalCase, Validity,
+    outlet_key,
 };
 pub use source::{
     BroadcastSpec, DateTemplate, EpaperSpec, FeedSpec, FieldSelectors, JsonItems, ListingFormat,

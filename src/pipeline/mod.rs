@@ -14,6 +14,8 @@ pub mod ledger;
 mod manual;
 mod outcome;
 mod reprocess;
+mod archived;
+pub mod recall;
 pub mod review;
 mod scheduler;
 pub mod scores;

@@ -11,9 +11,12 @@ use crate::archive::{read_record_at, sha256_hex};
 use crate::config::Home;
 use crate::ledger::{Action, Entry, Evidence};
 use crate::model::{Rules, Scheme};
-use crate::store::{CandidateFilter, CandidateRow, CandidateStatus, LedgerRow, Store, Tx};
+use crate::store::{
+    AuditRecord, CandidateFilter, CandidateRow, CandidateStatus, LedgerRow, Store, Tx,
+};
 use chrono::NaiveDate;
 
+pub use super::archived::{ArchivedImage, archived_images, archived_page_with_images};
 pub use super::manual::{ManualEvidence, add_evidence, evidence_file, store_file};
 
 /// Why a candidate is rejected.
@@ -266,6 +269,14 @@ fn confirm_in(
         None,
         note.as_deref(),
     )?;
+    tx.audit(&AuditRecord {
+        enterprise: Some(c.named_enterprise.clone()),
+        candidate: Some(c.id),
+        entry: Some(entry.seq as i64),
+        item: Some(item.clone()),
+        note,
+        ..AuditRecord::new(reviewer, "confirm")
+    })?;
     Ok(entry)
 }
 
@@ -335,6 +346,13 @@ pub fn reject(
             Some(reason.code()),
             Some(&reason.label()),
         )?;
+        tx.audit(&AuditRecord {
+            enterprise: Some(c.named_enterprise.clone()),
+            candidate: Some(c.id),
+            item: Some(c.item.clone()),
+            reason: Some(reason.label()),
+            ..AuditRecord::new(&reviewer, "reject")
+        })?;
         Ok(Ok(()))
     })?
 }
@@ -380,6 +398,13 @@ pub fn reopen(
             Some("reopen"),
             Some(reason.trim()),
         )?;
+        tx.audit(&AuditRecord {
+            enterprise: Some(c.named_enterprise.clone()),
+            candidate: Some(c.id),
+            item: Some(c.item.clone()),
+            reason: Some(reason.trim().to_string()),
+            ..AuditRecord::new(&reviewer, "reopen")
+        })?;
         Ok(Ok(()))
     })?
 }
@@ -438,6 +463,14 @@ pub fn undo(
                 Some(reason.trim()),
             )?;
         }
+        tx.audit(&AuditRecord {
+            enterprise: Some(entry.named_enterprise.clone()),
+            candidate: entry.candidate,
+            entry: Some(seq as i64),
+            item: Some(entry.item.clone()),
+            reason: Some(reason.trim().to_string()),
+            ..AuditRecord::new(&reviewer, "undo")
+        })?;
         Ok(Ok(entry))
     })?
 }

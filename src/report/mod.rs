@@ -6,6 +6,7 @@
 
 pub mod csv;
 pub mod docx;
+pub mod listing;
 pub mod markdown;
 pub mod table;
 #[cfg(test)]

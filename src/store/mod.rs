@@ -14,6 +14,7 @@ mod ledger;
 mod lock;
 mod migrations;
 mod resources;
+mod review_queue;
 mod runs;
 mod users;
 
@@ -31,6 +32,7 @@ pub use ledger::{CheckpointRow, FileRow, LedgerRow, RejectionStat};
 pub use lock::{HomeLock, LOCK_FILE, LockError};
 use resources::location_row;
 pub use resources::{NewResource, ResourceLocation};
+pub use review_queue::StoredMention;
 pub use runs::{Alarm, RunCounts, SourceHealth, SourceRunStats};
 pub use users::{SessionRow, UserRole, UserRow};
 

@@ -294,6 +294,7 @@ async fn login(
                 &csrf,
                 &at(chrono::Duration::hours(SESSION_HOURS)),
             )?;
+            st.audit(&crate::store::AuditRecord::new(&name, "login"))?;
             Ok(())
         })?;
         Ok(LoginOutcome::Session(id))

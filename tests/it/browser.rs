@@ -405,9 +405,10 @@ fn a_reviewer_searches_confirms_by_keyboard_undoes_and_exports_in_chromium() {
             // u takes it back and returns to it; c confirms it again.
             press(c, 'u').await;
             wait_for_path(c, "the candidate again", |p| {
-                p == format!("/candidates/{first}")
+                p == format!("/candidates/{first}?undone={first}")
             })
             .await;
+            assert!(text_of(c, "div.decided").await.contains("确认已撤销"));
             assert_eq!(candidate_status(&home, first), CandidateStatus::Pending);
             press(c, 'c').await;
             wait_for_path(c, "the next candidate", |p| {
@@ -433,6 +434,10 @@ fn a_reviewer_searches_confirms_by_keyboard_undoes_and_exports_in_chromium() {
             type_into(c, "form.undo input[name=reason]", "误确认，撤销").await;
             screenshot(c, "06-ledger").await;
             click(c, "form.undo button").await;
+            // The undo asks for confirmation first.
+            wait_for_path(c, "the confirmation step", |p| p.ends_with("/undo")).await;
+            assert!(text_of(c, "p.confirm-undo").await.contains("确定要撤销台账第"));
+            click(c, "form.undo-confirm button").await;
             wait_for_path(c, "the ledger after undo", |p| p == "/ledger").await;
             assert!(text_of(c, "table.ledger").await.contains("已撤销"));
             assert_eq!(candidate_status(&home, first), CandidateStatus::Pending);

@@ -61,7 +61,7 @@ fn a_confirmation_through_the_api_names_the_logged_in_reviewer() {
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     assert!(r.body.contains("by ana"), "{}", r.body);
     assert!(r.body.contains("已由 ana 于"), "in Chinese too: {}", r.body);
-    assert!(r.body.contains("确认，见台账第 0 条"), "{}", r.body);
+    assert!(r.body.contains("确认，见台账第 1 条"), "{}", r.body);
     // The same from the queue's form: a page that says it.
     let r = app.form(
         &format!("/candidates/{}/confirm", pending[0].id),
@@ -271,7 +271,7 @@ fn the_decision_just_made_is_taken_back_from_the_banner_and_through_the_api() {
     assert_eq!(back, format!("/candidates?status=pending&decided={a}"));
     let page = app.get(&back, Some(&cookie));
     assert!(
-        page.body.contains("已确认，记入台账第 0 条"),
+        page.body.contains("已确认，记入台账第 1 条"),
         "{}",
         page.body
     );
@@ -535,7 +535,7 @@ fn manual_evidence_is_uploaded_into_the_ledger_by_the_logged_in_reviewer() {
     let (ct, body) = multipart(&pairs, ("证书.pdf", pdf));
     let r = app.upload(&cookie, &ct, body);
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    assert!(r.body.contains("已录入台账第 0 条"), "{}", r.body);
+    assert!(r.body.contains("已录入台账第 1 条"), "{}", r.body);
     let store = Store::open(&home.db_path()).expect("store");
     let entries = reform_radar::pipeline::ledger::entries(&store).expect("ledger");
     assert_eq!(entries.len(), 1);
