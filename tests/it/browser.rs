@@ -31,9 +31,9 @@ impl Drop for Driver {
 }
 
 /// A Chromium session with its own profile and download folder.
-struct Browser {
-    client: Client,
-    downloads: tempfile::TempDir,
+pub(crate) struct Browser {
+    pub(crate) client: Client,
+    pub(crate) downloads: tempfile::TempDir,
     _profile: tempfile::TempDir,
     _driver: Driver,
 }
@@ -73,7 +73,7 @@ async fn driver_ready(driver: &mut Driver, url: &str) -> bool {
     false
 }
 
-async fn start_browser() -> Browser {
+pub(crate) async fn start_browser() -> Browser {
     for tool in [CHROMEDRIVER, CHROMIUM] {
         assert!(
             Path::new(tool).exists(),
@@ -136,7 +136,7 @@ async fn start_browser() -> Browser {
     }
 }
 
-fn screenshots() -> PathBuf {
+pub(crate) fn screenshots() -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
     std::fs::create_dir_all(&dir).expect("screenshot dir");
     dir
@@ -144,7 +144,7 @@ fn screenshots() -> PathBuf {
 
 /// The whole page (the window grown to the page's height, at most 4,000
 /// pixels), then the window as it was.
-async fn screenshot(c: &Client, name: &str) {
+pub(crate) async fn screenshot(c: &Client, name: &str) {
     let height = c
         .execute("return document.documentElement.scrollHeight", vec![])
         .await
@@ -160,7 +160,7 @@ async fn screenshot(c: &Client, name: &str) {
 }
 
 /// Waits until the page's path (and query) satisfies `ok`; the path.
-async fn wait_for_path(c: &Client, what: &str, ok: impl Fn(&str) -> bool) -> String {
+pub(crate) async fn wait_for_path(c: &Client, what: &str, ok: impl Fn(&str) -> bool) -> String {
     let deadline = Instant::now() + WAIT;
     loop {
         let url = c.current_url().await.expect("current url");
@@ -186,14 +186,14 @@ async fn wait_for_path(c: &Client, what: &str, ok: impl Fn(&str) -> bool) -> Str
     }
 }
 
-async fn press(c: &Client, key: char) {
+pub(crate) async fn press(c: &Client, key: char) {
     let keys = KeyActions::new("keyboard".into())
         .then(KeyAction::Down { value: key })
         .then(KeyAction::Up { value: key });
     c.perform_actions(keys).await.expect("key press");
 }
 
-async fn type_into(c: &Client, css: &str, text: &str) {
+pub(crate) async fn type_into(c: &Client, css: &str, text: &str) {
     c.find(Locator::Css(css))
         .await
         .unwrap_or_else(|e| panic!("{css}: {e}"))
@@ -202,7 +202,7 @@ async fn type_into(c: &Client, css: &str, text: &str) {
         .unwrap_or_else(|e| panic!("typing into {css}: {e}"));
 }
 
-async fn click(c: &Client, css: &str) {
+pub(crate) async fn click(c: &Client, css: &str) {
     c.find(Locator::Css(css))
         .await
         .unwrap_or_else(|e| panic!("{css}: {e}"))
@@ -211,7 +211,7 @@ async fn click(c: &Client, css: &str) {
         .unwrap_or_else(|e| panic!("clicking {css}: {e}"));
 }
 
-async fn text_of(c: &Client, css: &str) -> String {
+pub(crate) async fn text_of(c: &Client, css: &str) -> String {
     c.find(Locator::Css(css))
         .await
         .unwrap_or_else(|e| panic!("{css}: {e}"))
@@ -233,7 +233,7 @@ async fn score_rows(c: &Client) -> Vec<Vec<String>> {
     serde_json::from_value(v).expect("rows of strings")
 }
 
-async fn log_in(c: &Client, base: &str, name: &str) {
+pub(crate) async fn log_in(c: &Client, base: &str, name: &str) {
     c.goto(&format!("{base}/login")).await.expect("login page");
     type_into(c, "input[name=name]", name).await;
     type_into(c, "input[name=password]", PASSWORD).await;
@@ -242,7 +242,7 @@ async fn log_in(c: &Client, base: &str, name: &str) {
     wait_for_path(c, "the queue after login", |p| p.starts_with("/candidates")).await;
 }
 
-fn candidate_status(home: &Home, id: i64) -> CandidateStatus {
+pub(crate) fn candidate_status(home: &Home, id: i64) -> CandidateStatus {
     Store::open(&home.db_path())
         .expect("store")
         .candidates(&reform_radar::store::CandidateFilter {

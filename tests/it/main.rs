@@ -1,6 +1,7 @@
 //! The integration test binary: one module per area.
 
 mod browser;
+mod browser_review;
 mod candidates;
 mod check;
 mod cli;
