@@ -48,9 +48,17 @@ pub fn propose(
         .get(&p.enterprise)
         .ok_or_else(|| ReviewError::Invalid(format!("没有企业 {}", p.enterprise)))?;
     let item = p.item.trim();
-    let points = rules_points(rules, item)
-        .map_err(|_| ReviewError::Invalid(format!("条目 {item} 不在评分细则中")))?
-        .unwrap_or(0.0);
+    rules_points(rules, item)
+        .map_err(|_| ReviewError::Invalid(format!("条目 {item} 不在评分细则中")))?;
+    // What one item earns, as matching records it: per item, or in a target
+    // category what one item beyond the target adds.
+    let points = match rules.category_of(item).and_then(|c| c.scheme()) {
+        Some(crate::model::Scheme::PerItem { points }) => {
+            rules.item(item).and_then(|i| i.points).unwrap_or(points)
+        }
+        Some(crate::model::Scheme::Target { beyond, .. }) => beyond,
+        None => rules.item(item).and_then(|i| i.points).unwrap_or(0.0),
+    };
     let unit = registry.scoring_unit(&ent.id).to_string();
     store.immediate(|tx| {
         let Some(row) = tx.article(&p.article)? else {
