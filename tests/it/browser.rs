@@ -300,9 +300,9 @@ fn a_reviewer_searches_confirms_by_keyboard_undoes_and_exports_in_chromium() {
 
             // Typing `c` in a field, or a `c` while an IME composes, confirms nothing.
             let item = c
-                .find(Locator::Css("form.filters input[name=item]"))
+                .find(Locator::Css("form.filters input[name=year]"))
                 .await
-                .expect("item field");
+                .expect("year field");
             item.send_keys("c").await.expect("type in the field");
             assert_eq!(item.prop("value").await.expect("value"), Some("c".into()));
             c.execute(

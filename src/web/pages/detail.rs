@@ -130,7 +130,7 @@ pub(super) async fn detail(
                 span { "媒体：" (outlet_label(&c.outlet)) }
                 span { "日期：" (c.published.as_deref().unwrap_or("无日期")) @if let Some(p) = &page_label { " " (p) } }
             }
-            p.verdict class=(if deep { "verdict deep" } else { "verdict shallow" }) { (verdict_line) }
+            p class=(if deep { "verdict deep" } else { "verdict shallow" }) { (verdict_line) }
             @if found.passages.is_empty() {
                 p.no-passage { "正文中没有找到本企业的名称，请对照下方正文和存档原网页判断。" }
             } @else {
@@ -169,18 +169,21 @@ pub(super) async fn detail(
             Some(d) => (depth_table(d, &found)),
             None => p { "没有记录深度信号。" },
         }
-        @if can_review && c.status == CandidateStatus::Pending && (!story.is_empty() || !copy_cands.is_empty()) {
-            h2 { "同一报道的候选证据" }
-            ul { @for o in &story {
+        @if !copy_cands.is_empty() || (c.status == CandidateStatus::Pending && !story.is_empty()) {
+            h2 { "同一报道的待审候选证据" }
+            ul { @for o in story.iter().chain(copy_cands.iter().filter(|o| !story.iter().any(|x| x.id == o.id))) {
                 li { a href=(format!("/candidates/{}", o.id)) { "#" (o.id) " " (name_of(reg, &o.named_enterprise)) " · " (o.outlet) " 《" (o.title) "》" } " " (item_label(&state.rules, &o.item)) }
             } }
-            @if !copy_cands.is_empty() {
+            @if can_review && !copy_cands.is_empty() {
                 form.confirm-copies method="post" action=(format!("/candidates/{}/confirm-copies", c.id)) {
                     (csrf_field(&who))
-                    button type="submit" { "一并确认本条及本企业在其他媒体的 " (copy_cands.len()) " 条转载" }
+                    button type="submit" {
+                        @if c.status == CandidateStatus::Pending { "一并确认本条及本企业在其他媒体的 " } @else { "确认本企业在其他媒体的 " }
+                        (copy_cands.len()) " 条转载"
+                    }
                 }
             }
-            @if !story.is_empty() {
+            @if can_review && c.status == CandidateStatus::Pending && !story.is_empty() {
                 form.reject-story method="post" action=(format!("/candidates/{}/reject-story", c.id)) {
                     (csrf_field(&who))
                     (reject_fields())

@@ -109,7 +109,7 @@ pub fn error_page(e: &WebError) -> Response {
 /// code, no UTC time and no internal detail (those go to the log).
 pub(crate) fn for_people(e: &WebError) -> String {
     match e {
-        WebError::Internal(_) | WebError::Store(_) => {
+        WebError::Store(_) => {
             "服务器处理时出错，已记录在日志中。请稍后重试，或联系管理员。".to_string()
         }
         other => {
@@ -136,7 +136,11 @@ pub(crate) fn for_people(e: &WebError) -> String {
             let ascii_letters = out.chars().filter(|c| c.is_ascii_alphabetic()).count();
             if ascii_letters * 2 > out.chars().count() {
                 tracing::info!(message = %m, "an English message kept from a page");
-                "操作没有完成：请检查填写的内容后重试。".to_string()
+                if matches!(other, WebError::Internal(_)) {
+                    "服务器处理时出错，已记录在日志中。请稍后重试，或联系管理员。".to_string()
+                } else {
+                    "操作没有完成：请检查填写的内容后重试。".to_string()
+                }
             } else {
                 out
             }
