@@ -25,4 +25,5 @@ mod support;
 mod tidy;
 mod web;
 mod web_security;
+mod web_review;
 mod web_support;
