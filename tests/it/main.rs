@@ -9,6 +9,7 @@ mod extract;
 mod feed;
 mod fetch;
 mod hardening;
+mod heldout_sets;
 mod ledger;
 mod matching;
 mod outlets;
