@@ -101,9 +101,12 @@ fn image_data_url(home: &Home, store: &Store, url: &str) -> Option<String> {
     if !ct.starts_with("image/") || ct.contains("svg") {
         return None;
     }
-    let body =
-        crate::crawl::decode_content(&rec.body, rec.header("content-encoding"), MAX_IMAGE_BYTES as u64)
-            .ok()?;
+    let body = crate::crawl::decode_content(
+        &rec.body,
+        rec.header("content-encoding"),
+        MAX_IMAGE_BYTES as u64,
+    )
+    .ok()?;
     Some(format!(
         "data:{ct};base64,{}",
         base64::engine::general_purpose::STANDARD.encode(body)
@@ -172,7 +175,11 @@ mod tests {
             .collect();
         assert_eq!(found, vec!["/a.jpg", "b.png", "c.gif"]);
         assert_eq!(
-            resolve("http://paper.cn/html/2026-03/04/n.htm", "../../../res/1.jpg").as_deref(),
+            resolve(
+                "http://paper.cn/html/2026-03/04/n.htm",
+                "../../../res/1.jpg"
+            )
+            .as_deref(),
             Some("http://paper.cn/res/1.jpg")
         );
         assert_eq!(resolve("http://paper.cn/a", "javascript:x"), None);

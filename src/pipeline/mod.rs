@@ -5,6 +5,7 @@
 //! turns candidates into ledger entries; scorecards, reports and evidence
 //! bundles are made from the ledger.
 
+mod archived;
 mod article;
 mod candidates;
 mod crawl;
@@ -13,9 +14,8 @@ mod follow;
 pub mod ledger;
 mod manual;
 mod outcome;
-mod reprocess;
-mod archived;
 pub mod recall;
+mod reprocess;
 pub mod review;
 mod scheduler;
 pub mod scores;

@@ -8,7 +8,9 @@
 use super::ReviewError;
 use super::review::{check_reviewer, rules_points};
 use crate::model::{ArticleId, DepthSignals, Registry, Rules};
-use crate::store::{AuditRecord, CandidateFilter, CandidateRow, CandidateStatus, NewCandidate, Store, Tx};
+use crate::store::{
+    AuditRecord, CandidateFilter, CandidateRow, CandidateStatus, NewCandidate, Store, Tx,
+};
 use chrono::NaiveDate;
 
 /// A proposal: this article evidences this enterprise's item.
@@ -230,19 +232,26 @@ pub fn dismiss_lead(
     })?
 }
 
+/// A lead to promote: the item and print date a reviewer gives it, and why.
+#[derive(Debug, Clone)]
+pub struct Promotion {
+    pub lead: i64,
+    pub item: String,
+    pub date: NaiveDate,
+    pub reviewer: String,
+    pub note: String,
+}
+
 /// Promote a lead: a candidate for the same article and enterprise under
-/// `item` dated `date` (人工发现, from the lead), and the lead withdrawn
-/// pointing at it. The new candidate's id.
+/// the item, dated the date (人工发现, from the lead), and the lead
+/// withdrawn pointing at it. The new candidate's id.
 pub fn promote_lead(
     store: &mut Store,
     rules: &Rules,
     registry: &Registry,
-    candidate: i64,
-    item: &str,
-    date: NaiveDate,
-    reviewer: &str,
-    note: &str,
+    p: &Promotion,
 ) -> Result<i64, ReviewError> {
+    let candidate = p.lead;
     let lead = store
         .candidates(&CandidateFilter {
             id: Some(candidate),
@@ -255,10 +264,10 @@ pub fn promote_lead(
             "候选证据 #{candidate} 不是线索"
         )));
     }
-    let why = if note.trim().is_empty() {
+    let why = if p.note.trim().is_empty() {
         format!("由线索 #{candidate} 转为候选证据")
     } else {
-        format!("由线索 #{candidate} 转为候选证据：{}", note.trim())
+        format!("由线索 #{candidate} 转为候选证据：{}", p.note.trim())
     };
     let id = propose(
         store,
@@ -267,13 +276,18 @@ pub fn promote_lead(
         &Proposal {
             article: lead.article_id.clone(),
             enterprise: lead.named_enterprise.clone(),
-            item: item.to_string(),
+            item: p.item.clone(),
             note: why,
-            date: Some(date),
-            reviewer: reviewer.to_string(),
+            date: Some(p.date),
+            reviewer: p.reviewer.clone(),
         },
     )?;
-    dismiss_lead(store, candidate, reviewer, &format!("已转为候选证据 #{id}"))?;
+    dismiss_lead(
+        store,
+        candidate,
+        &p.reviewer,
+        &format!("已转为候选证据 #{id}"),
+    )?;
     Ok(id)
 }
 

@@ -20,13 +20,15 @@ fn build(name: &str, columns: &[(&str, f64)], rows: &[Vec<String>]) -> Result<Ve
     let ws = wb.add_worksheet();
     ws.set_name(name)?;
     for (c, (title, width)) in columns.iter().enumerate() {
-        let c = u16::try_from(c).map_err(|_| XlsxError::ParameterError("too many columns".into()))?;
+        let c =
+            u16::try_from(c).map_err(|_| XlsxError::ParameterError("too many columns".into()))?;
         ws.write_string_with_format(0, c, *title, &bold)?;
         ws.set_column_width(c, *width)?;
     }
     ws.set_freeze_panes(1, 0)?;
     for (r, cells) in rows.iter().enumerate() {
-        let r = u32::try_from(r + 1).map_err(|_| XlsxError::ParameterError("too many rows".into()))?;
+        let r =
+            u32::try_from(r + 1).map_err(|_| XlsxError::ParameterError("too many rows".into()))?;
         for (c, v) in cells.iter().enumerate().take(columns.len()) {
             ws.write_string(r, c as u16, v)?;
         }

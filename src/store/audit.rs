@@ -158,6 +158,11 @@ mod tests {
         assert_eq!(mine.len(), 1);
         assert_eq!(mine[0].record.reason.as_deref(), Some("非深度报道"));
         assert!(store.conn.execute("DELETE FROM audit", []).is_err());
-        assert!(store.conn.execute("UPDATE audit SET user = 'x'", []).is_err());
+        assert!(
+            store
+                .conn
+                .execute("UPDATE audit SET user = 'x'", [])
+                .is_err()
+        );
     }
 }

@@ -196,6 +196,11 @@ mod tests {
         // A second look a moment later is the same visit: the same boundary.
         assert_eq!(store.visit_queue("ana").unwrap(), Some(first.clone()));
         assert_eq!(store.new_since("ana").unwrap(), Some(first));
-        assert!(store.created_after("2000-01-01T00:00:00Z").unwrap().is_empty());
+        assert!(
+            store
+                .created_after("2000-01-01T00:00:00Z")
+                .unwrap()
+                .is_empty()
+        );
     }
 }

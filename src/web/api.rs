@@ -44,7 +44,12 @@ pub(super) fn answer(r: Result<serde_json::Value, WebError>) -> Response {
 
 /// A write through the API: the caller may write (a reviewer, with the CSRF
 /// header on a session), the JSON body parsed, then `f` off the async threads.
-pub(super) async fn write_call<B, F>(state: &Shared, headers: &HeaderMap, bytes: &Bytes, f: F) -> Response
+pub(super) async fn write_call<B, F>(
+    state: &Shared,
+    headers: &HeaderMap,
+    bytes: &Bytes,
+    f: F,
+) -> Response
 where
     B: serde::de::DeserializeOwned + Default + Send + 'static,
     F: FnOnce(&super::AppState, &Authed, B) -> Result<serde_json::Value, WebError> + Send + 'static,

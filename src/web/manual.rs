@@ -209,16 +209,21 @@ async fn submit(
     };
     let (entry, _) = blocking(&state, move |s| {
         let r = s.with_store(|store| {
-            let added = add_evidence(&s.home, store, &s.rules, &s.registry, &m).map_err(|e| match e {
-                ReviewError::Invalid(msg) => WebError::BadRequest(msg),
-                // A second upload of the same evidence is not a confirmation.
-                ReviewError::AlreadyConfirmed { entry, reviewer, at } => WebError::Conflict(format!(
-                    "这项证据已由 {reviewer} 于 {} 录入，见台账第 {} 条；本次没有重复录入",
-                    super::pages::beijing_time(&at),
-                    entry + 1
-                )),
-                other => WebError::from(other),
-            })?;
+            let added =
+                add_evidence(&s.home, store, &s.rules, &s.registry, &m).map_err(|e| match e {
+                    ReviewError::Invalid(msg) => WebError::BadRequest(msg),
+                    // A second upload of the same evidence is not a confirmation.
+                    ReviewError::AlreadyConfirmed {
+                        entry,
+                        reviewer,
+                        at,
+                    } => WebError::Conflict(format!(
+                        "这项证据已由 {reviewer} 于 {} 录入，见台账第 {} 条；本次没有重复录入",
+                        super::pages::beijing_time(&at),
+                        entry + 1
+                    )),
+                    other => WebError::from(other),
+                })?;
             store.audit(&crate::store::AuditRecord {
                 enterprise: Some(added.0.named_enterprise.clone()),
                 entry: Some(added.0.seq as i64),

@@ -44,7 +44,10 @@ pub(crate) fn propose_as(
     b: ProposeBody,
 ) -> Result<i64, WebError> {
     if !who.scope.allows(&b.enterprise) {
-        return Err(WebError::Forbidden(format!("无权为企业 {} 提出证据", b.enterprise)));
+        return Err(WebError::Forbidden(format!(
+            "无权为企业 {} 提出证据",
+            b.enterprise
+        )));
     }
     s.with_store(|store| {
         Ok(recall::propose(
@@ -86,7 +89,9 @@ async fn audit(
             let who = user(&state, &headers).await?;
             blocking(&state, move |s| {
                 let rows = s.read(|store| visible_audit(store, &s.registry, &who, &q))?;
-                Ok(serde_json::Value::Array(rows.iter().map(audit_json).collect()))
+                Ok(serde_json::Value::Array(
+                    rows.iter().map(audit_json).collect(),
+                ))
             })
             .await
         }

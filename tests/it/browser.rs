@@ -436,7 +436,11 @@ fn a_reviewer_searches_confirms_by_keyboard_undoes_and_exports_in_chromium() {
             click(c, "form.undo button").await;
             // The undo asks for confirmation first.
             wait_for_path(c, "the confirmation step", |p| p.ends_with("/undo")).await;
-            assert!(text_of(c, "p.confirm-undo").await.contains("确定要撤销台账第"));
+            assert!(
+                text_of(c, "p.confirm-undo")
+                    .await
+                    .contains("确定要撤销台账第")
+            );
             click(c, "form.undo-confirm button").await;
             wait_for_path(c, "the ledger after undo", |p| p == "/ledger").await;
             assert!(text_of(c, "table.ledger").await.contains("已撤销"));

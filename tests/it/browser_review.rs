@@ -46,7 +46,9 @@ async fn whole_page(c: &Client, name: &str) {
         .unwrap_or(u64::from(HEIGHT))
         .clamp(600, 3000) as u32;
     // The window's frame takes about 150 pixels of its height.
-    c.set_window_size(WIDTH, height + 150).await.expect("resize");
+    c.set_window_size(WIDTH, height + 150)
+        .await
+        .expect("resize");
     let png = c.screenshot().await.expect("screenshot");
     std::fs::write(shots().join(format!("{name}.png")), png).expect("write screenshot");
     c.set_window_size(WIDTH, HEIGHT).await.expect("resize back");
@@ -180,8 +182,7 @@ fn every_sample_candidate_decides_in_the_first_screen_at_1366_by_900_in_chromium
 }
 
 #[test]
-fn a_reviewer_rejects_with_the_picker_reopens_proposes_and_reads_it_all_in_the_trail_in_chromium()
-{
+fn a_reviewer_rejects_with_the_picker_reopens_proposes_and_reads_it_all_in_the_trail_in_chromium() {
     let (_dir, home) = crawled_home();
     add_user(&home, "rita", "reviewer", None);
     let bearer = token(&home, "rita");
@@ -217,8 +218,16 @@ fn a_reviewer_rejects_with_the_picker_reopens_proposes_and_reads_it_all_in_the_t
 
         // The queue: each row has its key sentence and its item's name.
         c.goto(&format!("{base}/candidates")).await.expect("queue");
-        assert!(c.find(Locator::Css("tr.cand div.key-sentence mark")).await.is_ok());
-        assert!(text_of(c, ".counts .position").await.starts_with("当前第 1/"));
+        assert!(
+            c.find(Locator::Css("tr.cand div.key-sentence mark"))
+                .await
+                .is_ok()
+        );
+        assert!(
+            text_of(c, ".counts .position")
+                .await
+                .starts_with("当前第 1/")
+        );
         first_screen(c, "13-queue").await;
 
         // r on a candidate: the reasons with their numbers; 4 rejects with
@@ -228,7 +237,9 @@ fn a_reviewer_rejects_with_the_picker_reopens_proposes_and_reads_it_all_in_the_t
             .find(|x| x.status == CandidateStatus::Pending)
             .expect("pending")
             .id;
-        c.goto(&format!("{base}/candidates/{first}")).await.expect("detail");
+        c.goto(&format!("{base}/candidates/{first}"))
+            .await
+            .expect("detail");
         assert!(!shown(c, "#reason-picker").await);
         press(c, 'r').await;
         assert!(shown(c, "#reason-picker").await, "r shows the reasons");
@@ -238,14 +249,22 @@ fn a_reviewer_rejects_with_the_picker_reopens_proposes_and_reads_it_all_in_the_t
         }
         first_screen(c, "14-reason-picker").await;
         press(c, '4').await;
-        wait_for_path(c, "the next candidate", |p| p.contains(&format!("decided={first}"))).await;
+        wait_for_path(c, "the next candidate", |p| {
+            p.contains(&format!("decided={first}"))
+        })
+        .await;
         assert_eq!(candidate_status(&home, first), CandidateStatus::Rejected);
         let banner = text_of(c, "div.decided").await;
-        assert!(banner.contains("已驳回") && banner.contains("非深度专题报道"), "{banner}");
+        assert!(
+            banner.contains("已驳回") && banner.contains("非深度专题报道"),
+            "{banner}"
+        );
         first_screen(c, "15-banner-with-reason").await;
 
         // Reopened from its page, with a reason.
-        c.goto(&format!("{base}/candidates/{first}")).await.expect("detail");
+        c.goto(&format!("{base}/candidates/{first}"))
+            .await
+            .expect("detail");
         type_into(c, "form.reopen input[name=reason]", "误驳回，应为深度报道").await;
         first_screen(c, "16-reopen").await;
         click(c, "form.reopen button").await;
@@ -268,26 +287,55 @@ fn a_reviewer_rejects_with_the_picker_reopens_proposes_and_reads_it_all_in_the_t
             .await
             .expect("ids");
         let ids: Vec<i64> = serde_json::from_value(ids).expect("numbers");
-        assert_eq!(ids.last(), Some(&first), "the skipped candidate is last: {ids:?}");
+        assert_eq!(
+            ids.last(),
+            Some(&first),
+            "the skipped candidate is last: {ids:?}"
+        );
 
         // The enterprise filter of the search finds its names.
-        c.goto(&format!("{base}/search?q=%E6%94%B9%E9%9D%A9&enterprise={enterprise}"))
-            .await
-            .expect("search");
-        assert!(!c.find_all(Locator::Css("ol.hits li")).await.expect("hits").is_empty());
+        c.goto(&format!(
+            "{base}/search?q=%E6%94%B9%E9%9D%A9&enterprise={enterprise}"
+        ))
+        .await
+        .expect("search");
+        assert!(
+            !c.find_all(Locator::Css("ol.hits li"))
+                .await
+                .expect("hits")
+                .is_empty()
+        );
         whole_page(c, "19-search-enterprise").await;
 
         // A search hit matching missed: proposed, confirmed, counted.
         let before = api(&format!("/api/score?enterprise={unit}")).await;
         let phrase: String = missed.article.title.chars().take(8).collect();
-        let q: String = url::form_urlencoded::byte_serialize(format!("\"{phrase}\"").as_bytes()).collect();
-        c.goto(&format!("{base}/search?q={q}")).await.expect("search");
+        let q: String =
+            url::form_urlencoded::byte_serialize(format!("\"{phrase}\"").as_bytes()).collect();
+        c.goto(&format!("{base}/search?q={q}"))
+            .await
+            .expect("search");
         let hit = format!("ol.hits li[data-article='{}']", missed.article.id.0);
         assert!(text_of(c, &hit).await.contains("尚无候选证据"));
         click(c, &format!("{hit} details.propose summary")).await;
-        set_value(c, &format!("{hit} form.propose select[name=enterprise]"), &enterprise).await;
-        set_value(c, &format!("{hit} form.propose select[name=item]"), &all[0].item).await;
-        type_into(c, &format!("{hit} form.propose input[name=note]"), "自动匹配漏掉的简称").await;
+        set_value(
+            c,
+            &format!("{hit} form.propose select[name=enterprise]"),
+            &enterprise,
+        )
+        .await;
+        set_value(
+            c,
+            &format!("{hit} form.propose select[name=item]"),
+            &all[0].item,
+        )
+        .await;
+        type_into(
+            c,
+            &format!("{hit} form.propose input[name=note]"),
+            "自动匹配漏掉的简称",
+        )
+        .await;
         first_screen(c, "17-search-propose").await;
         click(c, &format!("{hit} form.propose button")).await;
         let path = wait_for_path(c, "the proposed candidate", |p| id_of(p).is_some()).await;
@@ -296,8 +344,14 @@ fn a_reviewer_rejects_with_the_picker_reopens_proposes_and_reads_it_all_in_the_t
         assert_eq!(candidate_status(&home, proposed), CandidateStatus::Pending);
         first_screen(c, "18-proposed-candidate").await;
         press(c, 'c').await;
-        wait_for_path(c, "after confirming it", |p| p.contains(&format!("decided={proposed}"))).await;
-        assert_eq!(candidate_status(&home, proposed), CandidateStatus::Confirmed);
+        wait_for_path(c, "after confirming it", |p| {
+            p.contains(&format!("decided={proposed}"))
+        })
+        .await;
+        assert_eq!(
+            candidate_status(&home, proposed),
+            CandidateStatus::Confirmed
+        );
         let after = api(&format!("/api/score?enterprise={unit}")).await;
         assert_ne!(
             before["enterprises"][0]["total"], after["enterprises"][0]["total"],
@@ -307,14 +361,30 @@ fn a_reviewer_rejects_with_the_picker_reopens_proposes_and_reads_it_all_in_the_t
         // 操作记录: the reason, the reopening, the proposal, in Beijing time.
         c.goto(&format!("{base}/audit")).await.expect("audit");
         let trail = text_of(c, "table.audit").await;
-        for want in ["驳回", "非深度专题报道", "重新打开", "误驳回，应为深度报道", "人工发现", "确认", "跳过", "登录", "rita"] {
+        for want in [
+            "驳回",
+            "非深度专题报道",
+            "重新打开",
+            "误驳回，应为深度报道",
+            "人工发现",
+            "确认",
+            "跳过",
+            "登录",
+            "rita",
+        ] {
             assert!(trail.contains(want), "{want} in the trail");
         }
-        assert!(!trail.contains('Z') && !trail.contains("T2"), "no UTC time: {trail}");
+        assert!(
+            !trail.contains('Z') && !trail.contains("T2"),
+            "no UTC time: {trail}"
+        );
         whole_page(c, "20-audit").await;
         let only_rejects = api("/api/audit?action=reject").await;
-        assert!(only_rejects.as_array().is_some_and(|a| !a.is_empty()
-            && a.iter().all(|r| r["action"] == "reject")));
+        assert!(
+            only_rejects
+                .as_array()
+                .is_some_and(|a| !a.is_empty() && a.iter().all(|r| r["action"] == "reject"))
+        );
 
         // The audit API: every action of this test, each with its user.
         let rows = api("/api/audit?user=rita").await;
@@ -324,15 +394,36 @@ fn a_reviewer_rejects_with_the_picker_reopens_proposes_and_reads_it_all_in_the_t
             assert!(actions.contains(a), "{a} in {actions:?}");
         }
         for r in rows {
-            let keys: BTreeSet<&str> = r.as_object().expect("object").keys().map(String::as_str).collect();
+            let keys: BTreeSet<&str> = r
+                .as_object()
+                .expect("object")
+                .keys()
+                .map(String::as_str)
+                .collect();
             assert_eq!(
                 keys,
-                BTreeSet::from(["at", "user", "action", "enterprise", "candidate", "entry", "item", "reason", "note"])
+                BTreeSet::from([
+                    "at",
+                    "user",
+                    "action",
+                    "enterprise",
+                    "candidate",
+                    "entry",
+                    "item",
+                    "reason",
+                    "note"
+                ])
             );
             assert_eq!(r["user"], "rita");
-            assert!(r["at"].as_str().is_some_and(|t| t.ends_with("+08:00")), "{r}");
+            assert!(
+                r["at"].as_str().is_some_and(|t| t.ends_with("+08:00")),
+                "{r}"
+            );
         }
-        let reject = rows.iter().find(|r| r["action"] == "reject").expect("the rejection");
+        let reject = rows
+            .iter()
+            .find(|r| r["action"] == "reject")
+            .expect("the rejection");
         assert_eq!(reject["candidate"], first);
         assert_eq!(reject["reason"], "非深度专题报道");
 
@@ -341,10 +432,18 @@ fn a_reviewer_rejects_with_the_picker_reopens_proposes_and_reads_it_all_in_the_t
         let first_cell = text_of(c, "table.ledger tbody tr td").await;
         assert_eq!(first_cell, "1");
         whole_page(c, "22-ledger").await;
-        c.goto(&format!("{base}/candidates/999999")).await.expect("missing");
+        c.goto(&format!("{base}/candidates/999999"))
+            .await
+            .expect("missing");
         let main = text_of(c, "main").await;
-        assert!(main.contains("没有候选证据") && main.contains("返回上一页"), "{main}");
-        assert!(!main.chars().any(|ch| ch.is_ascii_alphabetic()), "no English: {main}");
+        assert!(
+            main.contains("没有候选证据") && main.contains("返回上一页"),
+            "{main}"
+        );
+        assert!(
+            !main.chars().any(|ch| ch.is_ascii_alphabetic()),
+            "no English: {main}"
+        );
         assert!(c.find(Locator::Css("nav a[href='/audit']")).await.is_ok());
         first_screen(c, "21-error-page").await;
     });
@@ -367,10 +466,7 @@ fn the_sample_queue_is_cleared_by_keyboard_in_chromium() {
         while let Some(id) = id_of(&path) {
             assert!(decided <= pending, "more decisions than candidates");
             // The reviewer reads the verdict and decides: c, or r then 4.
-            let deep = c
-                .find(Locator::Css("p.verdict.deep"))
-                .await
-                .is_ok();
+            let deep = c.find(Locator::Css("p.verdict.deep")).await.is_ok();
             if deep {
                 press(c, 'c').await;
             } else {
@@ -378,7 +474,8 @@ fn the_sample_queue_is_cleared_by_keyboard_in_chromium() {
                 press(c, '4').await;
             }
             path = wait_for_path(c, "the next candidate", |p| {
-                p.contains(&format!("decided={id}")) || p.starts_with("/candidates/") && p.ends_with("/confirm")
+                p.contains(&format!("decided={id}"))
+                    || p.starts_with("/candidates/") && p.ends_with("/confirm")
             })
             .await;
             if path.ends_with("/confirm") {
@@ -387,7 +484,10 @@ fn the_sample_queue_is_cleared_by_keyboard_in_chromium() {
                 tokio::time::sleep(Duration::from_millis(100)).await;
                 press(c, 'r').await;
                 press(c, '1').await;
-                path = wait_for_path(c, "the next candidate", |p| p.contains(&format!("decided={id}"))).await;
+                path = wait_for_path(c, "the next candidate", |p| {
+                    p.contains(&format!("decided={id}"))
+                })
+                .await;
             }
             decided += 1;
             if !path.starts_with("/candidates/") {

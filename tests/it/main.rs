@@ -25,6 +25,6 @@ mod site;
 mod support;
 mod tidy;
 mod web;
-mod web_security;
 mod web_review;
+mod web_security;
 mod web_support;

@@ -314,7 +314,10 @@ fn the_decision_just_made_is_taken_back_from_the_banner_and_through_the_api() {
         &[("csrf", &csrf), ("next", "/candidates?status=pending")],
     );
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert_eq!(location(&r), format!("/candidates?status=pending&undone={a}"));
+    assert_eq!(
+        location(&r),
+        format!("/candidates?status=pending&undone={a}")
+    );
     assert_eq!(status_of(a), CandidateStatus::Pending);
     let store = Store::open(&home.db_path()).expect("store");
     let entries = reform_radar::pipeline::ledger::entries(&store).expect("ledger");

@@ -59,7 +59,10 @@ fn leads_proposals_and_stories_are_decided_and_taken_back_on_the_trail() {
         ],
     );
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let to = r.headers["location"].to_str().expect("location").to_string();
+    let to = r.headers["location"]
+        .to_str()
+        .expect("location")
+        .to_string();
     let promoted: i64 = to
         .trim_start_matches("/candidates/")
         .parse()
@@ -171,7 +174,11 @@ fn leads_proposals_and_stories_are_decided_and_taken_back_on_the_trail() {
     );
     let rows = json(&r);
     let rows = rows.as_array().expect("array");
-    assert_eq!(rows.len(), 2, "the promotion and the API proposal: {rows:?}");
+    assert_eq!(
+        rows.len(),
+        2,
+        "the promotion and the API proposal: {rows:?}"
+    );
     let r = get("/api/audit?from=2000-01-01&to=2000-01-02", &tok);
     assert_eq!(json(&r), serde_json::json!([]));
     let r = get("/api/audit?from=昨天", &tok);
@@ -206,8 +213,12 @@ fn leads_proposals_and_stories_are_decided_and_taken_back_on_the_trail() {
     let r = get("/api/audit", &otok);
     assert_eq!(r.status, StatusCode::OK);
     let registry_ok = |e: &serde_json::Value| {
-        e.as_str()
-            .is_some_and(|e| e == mine || candidates(&home).iter().any(|c| c.named_enterprise == e && c.enterprise == mine))
+        e.as_str().is_some_and(|e| {
+            e == mine
+                || candidates(&home)
+                    .iter()
+                    .any(|c| c.named_enterprise == e && c.enterprise == mine)
+        })
     };
     for row in json(&r).as_array().expect("array") {
         assert!(

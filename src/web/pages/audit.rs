@@ -31,8 +31,9 @@ fn cells(s: &AppState, r: &AuditRow) -> [String; 9] {
             .as_deref()
             .map_or(String::new(), |e| name_of(&s.registry, e).to_string()),
         a.candidate.map_or(String::new(), |c| format!("#{c}")),
-        a.entry
-            .map_or(String::new(), |e| format!("第 {} 条", entry_number(e.max(0) as u64))),
+        a.entry.map_or(String::new(), |e| {
+            format!("第 {} 条", entry_number(e.max(0) as u64))
+        }),
         a.item
             .as_deref()
             .map_or(String::new(), |i| item_label(&s.rules, i)),
@@ -130,7 +131,9 @@ pub(super) async fn audit_export(
     let h = res.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        HeaderValue::from_static(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
     );
     h.insert(
         header::CONTENT_DISPOSITION,

@@ -5,8 +5,8 @@
 //! again. Works without JavaScript; `u` presses the button.
 
 use super::{PageResult, csrf_field, entry_number, local_next};
-use crate::web::api::visible_candidate;
 use crate::store::{CandidateRow, Store};
+use crate::web::api::visible_candidate;
 use crate::web::auth::{Authed, form_reviewer};
 use crate::web::decide::{Decision, decision_of, take_back_as};
 use crate::web::{Shared, WebError, blocking};
@@ -90,7 +90,10 @@ pub(super) fn recent(store: &Store, who: &Authed, d: &Decided) -> Result<Option<
             Err(e) => Err(e),
         };
     }
-    let Some((id, reopened)) = d.undone().map(|i| (i, false)).or(d.reopened().map(|i| (i, true)))
+    let Some((id, reopened)) = d
+        .undone()
+        .map(|i| (i, false))
+        .or(d.reopened().map(|i| (i, true)))
     else {
         return Ok(None);
     };
@@ -114,7 +117,10 @@ pub(super) fn recent(store: &Store, who: &Authed, d: &Decided) -> Result<Option<
         before.and_then(|e| e.note.clone())
     };
     Ok(Some(Recent {
-        taken_back: Some(format!("{what}，现为{}", super::status_label(candidate.status))),
+        taken_back: Some(format!(
+            "{what}，现为{}",
+            super::status_label(candidate.status)
+        )),
         candidate,
         decision: None,
         reason,

@@ -8,9 +8,9 @@ use super::{
     ARCHIVE_CSP, PageResult, beijing_time, csrf_field, item_label, name_of, outlet_label, page,
     safe_href, status_label, status_text,
 };
-use crate::pipeline::review::archived_images;
 use crate::model::DepthSignals;
 use crate::pipeline::review;
+use crate::pipeline::review::archived_images;
 use crate::store::{CandidateFilter, CandidateStatus};
 use crate::web::api::{copy_candidates, visible_candidate};
 use crate::web::auth::user;

@@ -46,7 +46,10 @@ pub fn routes() -> Router<Shared> {
         )
         .route("/candidates/{id}/next", get(queue::next_candidate))
         .route("/candidates/{id}/skip", post(queue::skip_form))
-        .route("/candidates/{id}/reject-story", post(queue::reject_story_form))
+        .route(
+            "/candidates/{id}/reject-story",
+            post(queue::reject_story_form),
+        )
         .route("/candidates/{id}/reopen", post(queue::reopen_form))
         .route("/candidates/{id}/dismiss", post(queue::dismiss_form))
         .route("/candidates/{id}/promote", post(queue::promote_form))
@@ -102,7 +105,11 @@ pub fn error_page(e: &WebError) -> Response {
             " · " a href="/audit" { "操作记录" }
         }
     };
-    (e.status(), Html(layout_nav(title, None, true, body).into_string())).into_response()
+    (
+        e.status(),
+        Html(layout_nav(title, None, true, body).into_string()),
+    )
+        .into_response()
 }
 
 /// An error's message as a person reads it: in Chinese, with no English
@@ -119,7 +126,9 @@ pub(crate) fn for_people(e: &WebError) -> String {
             let mut out = String::new();
             let mut rest = m.as_str();
             while let Some(open) = rest.find('（') {
-                let Some(close) = rest[open..].find('）') else { break };
+                let Some(close) = rest[open..].find('）') else {
+                    break;
+                };
                 let inner = &rest[open + '（'.len_utf8()..open + close];
                 out.push_str(&rest[..open]);
                 if inner.chars().any(|c| c.is_ascii_alphabetic())

@@ -80,12 +80,7 @@ fn find_names(chars: &[char], names: &[Vec<char>]) -> Vec<(usize, usize)> {
 
 /// The passages of `body` naming the enterprise: from `mentions` (matching's
 /// record), or, when it has none in the body, wherever `names` occur.
-pub fn passages(
-    title: &str,
-    body: &str,
-    mentions: &[StoredMention],
-    names: &[String],
-) -> Passages {
+pub fn passages(title: &str, body: &str, mentions: &[StoredMention], names: &[String]) -> Passages {
     let lines: Vec<&str> = body.split('\n').collect();
     let paragraphs = lines.iter().filter(|l| !l.trim().is_empty()).count();
     let name_chars: Vec<Vec<char>> = names.iter().map(|n| n.chars().collect()).collect();
@@ -201,17 +196,24 @@ pub fn verdict(t: &DepthThresholds, p: &Passages, d: Option<&DepthSignals>) -> (
         p.paragraphs_with as f64 / p.paragraphs as f64
     };
     let by_title = t.title_counts && p.in_title;
-    let by_body = share >= t.paragraph_share
-        && p.body_mentions >= t.min_mentions
-        && length >= t.min_length;
+    let by_body =
+        share >= t.paragraph_share && p.body_mentions >= t.min_mentions && length >= t.min_length;
     let deep = by_title || by_body;
     let mut why: Vec<String> = Vec::new();
-    why.push(if p.in_title { "标题提及".into() } else { "标题未提及".into() });
+    why.push(if p.in_title {
+        "标题提及".into()
+    } else {
+        "标题未提及".into()
+    });
     why.push(format!(
         "{}/{} 段提及{}",
         p.paragraphs_with,
         p.paragraphs,
-        if share >= t.paragraph_share { "" } else { "（不足 " }
+        if share >= t.paragraph_share {
+            ""
+        } else {
+            "（不足 "
+        }
     ));
     if share < t.paragraph_share {
         let last = why.len() - 1;
@@ -288,7 +290,10 @@ mod tests {
             ]
         );
         assert_eq!(p.passages[1].paragraph, 4);
-        assert_eq!((p.body_mentions, p.paragraphs_with, p.paragraphs), (2, 2, 3));
+        assert_eq!(
+            (p.body_mentions, p.paragraphs_with, p.paragraphs),
+            (2, 2, 3)
+        );
         assert!(!p.in_title);
     }
 

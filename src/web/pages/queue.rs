@@ -4,8 +4,8 @@
 use super::decided::{Decided, banner, recent, with_decided};
 use super::passages::{Passage, names_of, passages};
 use super::{
-    PageResult, STATUSES, confidence_label, csrf_field, enterprise_select, item_label, local_next,
-    entry_number, name_of, outlet_label, page, query_string, status_label,
+    PageResult, STATUSES, confidence_label, csrf_field, enterprise_select, entry_number,
+    item_label, local_next, name_of, outlet_label, page, query_string, status_label,
 };
 use crate::model::Item;
 use crate::pipeline::recall;
@@ -144,11 +144,16 @@ fn key_sentence(
         return Ok(None);
     };
     let mentions = store.mentions_of(&c.article_id, &c.named_enterprise)?;
-    let names = names_of(registry, &[c.named_enterprise.as_str(), c.enterprise.as_str()]);
-    Ok(passages(&a.article.title, &a.article.body, &mentions, &names)
-        .passages
-        .into_iter()
-        .next())
+    let names = names_of(
+        registry,
+        &[c.named_enterprise.as_str(), c.enterprise.as_str()],
+    );
+    Ok(
+        passages(&a.article.title, &a.article.body, &mentions, &names)
+            .passages
+            .into_iter()
+            .next(),
+    )
 }
 
 pub(super) async fn queue(
@@ -168,7 +173,10 @@ pub(super) async fn queue(
     // This look at the queue is recorded: what arrived since the last visit is new.
     let since = {
         let name = who.user.name.clone();
-        blocking(&state, move |s| s.with_store(|store| Ok(store.visit_queue(&name)?))).await?
+        blocking(&state, move |s| {
+            s.with_store(|store| Ok(store.visit_queue(&name)?))
+        })
+        .await?
     };
     let (rows, counts, outlets, recent, fresh, sentences) = blocking(&state, move |s| {
         s.read(|store| {
@@ -571,9 +579,8 @@ pub(super) async fn promote_form(
     Form(f): Form<ReasonForm>,
 ) -> PageResult {
     let who = form_reviewer(&state, &headers, &f.csrf).await?;
-    let date = chrono::NaiveDate::parse_from_str(f.date.trim(), "%Y-%m-%d").map_err(|_| {
-        WebError::BadRequest("请填写刊播日期，例如 2026-03-04".into())
-    })?;
+    let date = chrono::NaiveDate::parse_from_str(f.date.trim(), "%Y-%m-%d")
+        .map_err(|_| WebError::BadRequest("请填写刊播日期，例如 2026-03-04".into()))?;
     let new_id = blocking(&state, move |s| {
         s.with_store(|store| {
             let c = visible_candidate(store, &who, &id)?;
@@ -581,11 +588,13 @@ pub(super) async fn promote_form(
                 store,
                 &s.rules,
                 &s.registry,
-                c.id,
-                &f.item,
-                date,
-                &who.user.name,
-                &f.note,
+                &recall::Promotion {
+                    lead: c.id,
+                    item: f.item,
+                    date,
+                    reviewer: who.user.name.clone(),
+                    note: f.note,
+                },
             )?)
         })
     })

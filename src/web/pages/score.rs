@@ -1,8 +1,8 @@
 //! 记分 and 台账: the scorecard with its downloads, and the ledger with undo.
 
 use super::{
-    PageResult, beijing_time, csrf_field, enterprise_select, entry_number, item_label, name_of, page,
-    query_string,
+    PageResult, beijing_time, csrf_field, enterprise_select, entry_number, item_label, name_of,
+    page, query_string,
 };
 use crate::web::api::{LedgerQuery, ScoreQuery, sheet, visible_entries};
 use crate::web::auth::{form_reviewer, user};

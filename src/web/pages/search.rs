@@ -9,10 +9,10 @@ use crate::store::CandidateStatus;
 use crate::web::api::{SearchQuery, visible_candidate};
 use crate::web::auth::user;
 use crate::web::{Shared, WebError, blocking};
-use std::collections::HashMap;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use maud::{PreEscaped, html};
+use std::collections::HashMap;
 
 pub(super) async fn search_page(
     State(state): State<Shared>,
