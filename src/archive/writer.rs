@@ -247,6 +247,36 @@ impl ArchiveWriter {
     /// no response came, a metadata record describing the error). Returns the
     /// location of the response (or metadata) record.
     pub fn write_exchange(&mut self, ex: &Exchange<'_>) -> Result<RecordLocation, ArchiveError> {
+        Ok(self.write_exchange_with_id(ex)?.0)
+    }
+
+    /// Archive an exchange made by another client (headless Chromium), then a
+    /// metadata record referring to its response that says so: `note` is its
+    /// `application/warc-fields` body (`via: …` lines), and the record carries
+    /// `WARC-Protocol` naming the client. Returns the response's location
+    /// (never the metadata's: the evidence is the response).
+    pub fn write_exchange_noted(
+        &mut self,
+        ex: &Exchange<'_>,
+        protocol: &str,
+        note: &str,
+    ) -> Result<RecordLocation, ArchiveError> {
+        let (location, resp_id) = self.write_exchange_with_id(ex)?;
+        let meta = base(RecordType::Metadata, ex.fetched_at)
+            .header(WarcHeader::TargetURI, ex.url)
+            .header(WarcHeader::ContentType, "application/warc-fields")
+            .header(WarcHeader::RefersTo, resp_id)
+            .header(WarcHeader::Unknown("WARC-Protocol".into()), protocol)
+            .header(WarcHeader::BlockDigest, warc_digest(note.as_bytes()))
+            .body(note.as_bytes().to_vec());
+        self.append(&build(meta)?)?;
+        Ok(location)
+    }
+
+    fn write_exchange_with_id(
+        &mut self,
+        ex: &Exchange<'_>,
+    ) -> Result<(RecordLocation, String), ArchiveError> {
         // Open the file (and its warcinfo) before taking offsets.
         self.file()?;
         let request = http_request_block(ex);
@@ -263,19 +293,20 @@ impl ArchiveWriter {
         let Some(status) = ex.status else {
             let text = format!("fetch-error: {}\r\n", ex.error.unwrap_or("no response"));
             let meta = base(RecordType::Metadata, ex.fetched_at)
-                .warc_id(resp_id)
+                .warc_id(resp_id.clone())
                 .header(WarcHeader::TargetURI, ex.url)
                 .header(WarcHeader::ContentType, "application/warc-fields")
                 .header(WarcHeader::ConcurrentTo, req_id)
                 .header(WarcHeader::BlockDigest, warc_digest(text.as_bytes()))
                 .body(text.into_bytes());
             let (file, offset, length) = self.append(&build(meta)?)?;
-            return Ok(RecordLocation {
+            let location = RecordLocation {
                 file,
                 offset,
                 length,
                 payload_sha256: None,
-            });
+            };
+            return Ok((location, resp_id));
         };
         let mut block = http_response_head(
             status,
@@ -288,7 +319,7 @@ impl ArchiveWriter {
         // The payload's digest once, for the record and for the store.
         let payload = Sha256::digest(ex.body);
         let mut resp = base(RecordType::Response, ex.fetched_at)
-            .warc_id(resp_id)
+            .warc_id(resp_id.clone())
             .header(WarcHeader::TargetURI, ex.url)
             .header(WarcHeader::ContentType, "application/http;msgtype=response")
             .header(WarcHeader::ConcurrentTo, req_id)
@@ -298,12 +329,13 @@ impl ArchiveWriter {
             resp = resp.header(WarcHeader::Truncated, "length");
         }
         let (file, offset, length) = self.append(&build(resp.body(block))?)?;
-        Ok(RecordLocation {
+        let location = RecordLocation {
             file,
             offset,
             length,
             payload_sha256: Some(hex::encode(payload)),
-        })
+        };
+        Ok((location, resp_id))
     }
 
     /// Flush the current file to disk.

@@ -65,6 +65,10 @@ pub struct AddArgs {
     /// Points the commission awarded instead of the rules'.
     #[arg(long)]
     pub points: Option<f64>,
+    /// Why this file counts again this year for the enterprise under
+    /// another item (the same evidence counts once otherwise). Recorded.
+    #[arg(long)]
+    pub reason: Option<String>,
 }
 
 pub fn run(home: &Home, args: &EvidenceArgs) -> anyhow::Result<()> {
@@ -95,6 +99,7 @@ fn add(home: &Home, a: &AddArgs) -> anyhow::Result<()> {
             reviewer: a.reviewer.clone(),
             note: a.note.clone(),
             points: a.points,
+            reason: a.reason.clone(),
         },
     )?;
     let (sha, size) = match &e.evidence {
@@ -127,12 +132,13 @@ fn show(home: &Home, args: &ShowArgs) -> anyhow::Result<()> {
     let rec = read_record_at(&path, loc.warc_offset)?;
     let digest = sha256_hex(&rec.body);
     let verified = loc.payload_sha256.as_deref() == Some(digest.as_str());
+    let via = browser_note(&path, loc.warc_offset + loc.warc_length, &rec.url);
     if args.json {
         let v = serde_json::json!({
             "article": row.article.id, "url": rec.url, "fetched_at": rec.date, "status": rec.status,
             "content_type": rec.header("content-type"), "warc_file": loc.warc_file, "offset": loc.warc_offset,
             "length": loc.warc_length, "payload_sha256": digest, "verified": verified,
-            "truncated": rec.truncated,
+            "truncated": rec.truncated, "via_browser": via,
         });
         println!("{}", serde_json::to_string_pretty(&v)?);
     } else {
@@ -150,6 +156,9 @@ fn show(home: &Home, args: &ShowArgs) -> anyhow::Result<()> {
             loc.warc_length
         );
         println!("sha256    {digest}");
+        if let Some(v) = &via {
+            println!("via       {v}");
+        }
         if rec.truncated {
             println!(
                 "truncated yes: the archived record is marked WARC-Truncated, the payload is not the whole response"
@@ -189,4 +198,18 @@ fn show(home: &Home, args: &ShowArgs) -> anyhow::Result<()> {
         rec.body.len()
     );
     Ok(())
+}
+
+/// The browser's note on a response (the metadata record the crawler writes
+/// right after a response fetched through headless Chromium), if any: its
+/// `via:` line.
+fn browser_note(path: &std::path::Path, next: u64, url: &str) -> Option<String> {
+    let rec = read_record_at(path, next).ok()?;
+    if rec.record_type != "metadata" || rec.url != url {
+        return None;
+    }
+    let text = String::from_utf8_lossy(&rec.body);
+    text.lines()
+        .find_map(|l| l.strip_prefix("via: "))
+        .map(|v| v.trim().to_string())
 }

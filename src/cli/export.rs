@@ -46,5 +46,14 @@ pub fn run(home: &Home, args: &ExportArgs) -> anyhow::Result<()> {
         s.payload_bytes,
         s.tree_size
     );
+    for (seq, why) in &s.damaged {
+        println!("DAMAGED: entry {seq}: {why}: evidence not packed");
+    }
+    if !s.damaged.is_empty() {
+        eprintln!(
+            "{} entries' evidence is altered and was not packed (see DAMAGED.md in the bag)",
+            s.damaged.len()
+        );
+    }
     Ok(())
 }

@@ -5,7 +5,7 @@ use crate::config::Home;
 pub fn run(home: &Home) -> anyhow::Result<()> {
     let report = home.init()?;
     // The ledger's signing key, made once; an existing one is never replaced.
-    let key_path = home.ledger_key_path();
+    let key_path = crate::pipeline::ledger::key_path(home)?;
     let key = if key_path.exists() {
         "ledger key kept"
     } else {

@@ -16,8 +16,24 @@ pub struct LedgerArgs {
 
 #[derive(Debug, Clone, clap::Subcommand)]
 pub enum LedgerCommand {
-    /// Recompute the tree and check every entry and stored checkpoint.
-    Verify,
+    /// Recompute the tree, check every entry, column and stored checkpoint,
+    /// that the ledger extends every published (and witnessed) checkpoint,
+    /// and re-hash the evidence behind every entry.
+    Verify {
+        /// A checkpoint published earlier, exactly as `radar ledger
+        /// checkpoint` printed it, or a folder of them (`*.note`). Repeatable.
+        #[arg(long, value_name = "FILE")]
+        published: Vec<PathBuf>,
+        /// Skip re-reading the archived records and stored files.
+        #[arg(long)]
+        quick: bool,
+    },
+    /// Print an RFC 6962 consistency proof from an earlier tree size to the
+    /// current one (JSON: sizes, roots and the proof's hashes in base64).
+    Prove {
+        #[arg(long, value_name = "SIZE")]
+        from: u64,
+    },
     /// Print the latest signed checkpoint (C2SP note), to publish it.
     Checkpoint {
         /// Also write checkpoint.txt (the signed body), checkpoint.sig (raw
@@ -36,15 +52,31 @@ pub enum LedgerCommand {
 pub fn run(home: &Home, args: &LedgerArgs) -> anyhow::Result<()> {
     let store = Store::open(&home.existing_db_path()?)?;
     match &args.command {
-        LedgerCommand::Verify => {
-            let r = pl::verify(home, &store)?;
+        LedgerCommand::Verify { published, quick } => {
+            let bar = super::progress::Bar::new("evidence");
+            let r = pl::verify(
+                home,
+                &store,
+                &pl::VerifyOptions {
+                    published: published.clone(),
+                    quick: *quick,
+                    no_witness: false,
+                    progress: Some(&bar as &dyn crate::pipeline::Progress),
+                },
+            )?;
+            bar.finish();
             for p in &r.problems {
                 println!("WRONG: {p}");
             }
             if r.problems.is_empty() {
+                let evidence = if *quick {
+                    "evidence not re-read (--quick)".to_string()
+                } else {
+                    format!("{} evidence records re-hashed", r.evidence_checked)
+                };
                 println!(
-                    "ledger verified: {} entries, {} checkpoints, every leaf, root and signature checks",
-                    r.entries, r.checkpoints
+                    "ledger verified: {} entries, {} checkpoints, every leaf, root and signature checks; extends {} published checkpoints; {evidence}",
+                    r.entries, r.checkpoints, r.published
                 );
                 Ok(())
             } else {
@@ -55,6 +87,31 @@ pub fn run(home: &Home, args: &LedgerArgs) -> anyhow::Result<()> {
                     r.checkpoints
                 )
             }
+        }
+        LedgerCommand::Prove { from } => {
+            let leaves = pl::recomputed_leaves(home, &store)?;
+            let n = leaves.len() as u64;
+            if *from > n || *from == 0 {
+                anyhow::bail!("--from {from}: give a size from 1 to the ledger's {n} entries");
+            }
+            let b64 = |h: &[u8]| {
+                use base64::Engine;
+                base64::engine::general_purpose::STANDARD.encode(h)
+            };
+            let proof = crate::ledger::merkle::consistency_proof(*from as usize, &leaves);
+            let out = serde_json::json!({
+                "old_size": from,
+                "old_root": b64(&crate::ledger::merkle::root(&leaves[..*from as usize])[..]),
+                "new_size": n,
+                "new_root": b64(&crate::ledger::merkle::root(&leaves)[..]),
+                "proof": proof.iter().map(|h| b64(&h[..])).collect::<Vec<_>>(),
+            });
+            println!("{}", serde_json::to_string_pretty(&out)?);
+            eprintln!(
+                "consistency proof from size {from} to {n}: {} hashes",
+                proof.len()
+            );
+            Ok(())
         }
         LedgerCommand::Checkpoint { out } => {
             let note = crate::pipeline::scores::latest_checkpoint(&store)?

@@ -34,6 +34,10 @@ pub enum ReviewCommand {
         /// Points the commission awarded instead of the rules' (typical cases).
         #[arg(long)]
         points: Option<f64>,
+        /// Why a rule is overridden (a date other than the article's own;
+        /// evidence already counted this year under another item). Recorded.
+        #[arg(long)]
+        reason: Option<String>,
     },
     /// Reject a candidate: not-this-enterprise, list-mention, web-only,
     /// not-in-depth, wrong-year, or other:TEXT (any other text counts as other).
@@ -65,6 +69,7 @@ pub fn run(home: &Home, args: &ReviewArgs) -> anyhow::Result<()> {
             note,
             date,
             points,
+            reason,
         } => {
             let checked = super::load(home)?;
             let e = review::confirm(
@@ -78,6 +83,7 @@ pub fn run(home: &Home, args: &ReviewArgs) -> anyhow::Result<()> {
                     note: note.clone(),
                     date: *date,
                     points: *points,
+                    reason: reason.clone(),
                 },
             )?;
             println!(

@@ -66,6 +66,12 @@ pub fn run(home: &Home, args: &SourcesArgs) -> anyhow::Result<()> {
                     h.articles_per_run,
                     h.error_rate * 100.0
                 );
+                if h.browser_pages > 0 || h.challenges_met > 0 {
+                    println!(
+                        "    browser: {} page(s) fetched through headless Chromium; challenges met {}, solved {}",
+                        h.browser_pages, h.challenges_met, h.challenges_solved
+                    );
+                }
                 for a in &h.alarms {
                     println!("    ALARM: {a}");
                 }

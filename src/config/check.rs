@@ -134,6 +134,21 @@ fn check_settings(s: &Settings, path: &Path, read: &Read<Settings>, problems: &m
         );
     }
     check_numbers(&settings_numbers(s), path, read, problems);
+    let id = &s.ledger.commission_id;
+    if !read.was_dropped("ledger.commission_id")
+        && (id.is_empty()
+            || id.len() > 64
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+    {
+        problems.push(
+            path,
+            line("ledger.commission_id"),
+            "ledger.commission_id",
+            "must be 1 to 64 ASCII letters, digits, '-', '_' or '.'",
+        );
+    }
     if !read.was_dropped("schedule.default")
         && let Some(msg) = cron_problem(&s.schedule.default)
     {
@@ -235,7 +250,7 @@ fn check_source(
             format!("`{}` must equal the file name `{stem}`", def.id),
         );
     }
-    if def.item != "lead" && !rules.item.is_empty() && !rules.has_item(&def.item) {
+    if def.item != "lead" && !rules.has_item(&def.item) {
         c.bad(
             "",
             "item",

@@ -160,6 +160,7 @@ pub(crate) fn settings_numbers(s: &Settings) -> Vec<Number> {
             p.max_body_bytes,
             count(Unit::Bytes, 1024.0, 4_294_967_296.0),
         ),
+        float("browser.timeout_secs", s.browser.timeout_secs, TIMEOUT),
         whole(
             "archive.rotate_bytes",
             s.archive.rotate_bytes,

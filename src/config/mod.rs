@@ -21,4 +21,6 @@ pub use home::{Home, HomeError, InitReport};
 pub use problems::{Problem, Problems};
 pub(crate) use read::{Read, read_collecting};
 pub use scoring_rules::parse_rules;
-pub use settings::{ArchiveSettings, Politeness, ScheduleSettings, Settings};
+pub use settings::{
+    ArchiveSettings, BrowserSettings, LedgerSettings, Politeness, ScheduleSettings, Settings,
+};

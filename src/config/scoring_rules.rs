@@ -14,13 +14,34 @@ use crate::model::{Rules, Scheme, outlet_key};
 use std::collections::HashMap;
 use std::path::Path;
 
-/// Read and check a home's `rules.toml` (absent: empty rules, no problem).
+/// Read and check a home's `rules.toml`. Rules are required: a missing
+/// file, or one without items, is a problem (an empty scorecard is never a
+/// silent default).
 pub(crate) fn read_rules(path: &Path, problems: &mut Problems) -> Rules {
     match std::fs::read_to_string(path) {
-        Ok(text) => rules_from_text(path, &text, problems),
+        Ok(text) => {
+            let start = problems.0.len();
+            let rules = rules_from_text(path, &text, problems);
+            if rules.item.is_empty() && problems.0.len() == start {
+                problems.push(
+                    path,
+                    None,
+                    "item",
+                    "no [[item]]: the rules score nothing (restore the commission's rules; `radar init` writes the defaults into a home without one)",
+                );
+            }
+            rules
+        }
         Err(_) => {
             if path.exists() {
                 problems.push(path, None, "(file)", "cannot be read (not UTF-8 text?)");
+            } else {
+                problems.push(
+                    path,
+                    None,
+                    "(file)",
+                    "missing: the scorecard rules are required (`radar init` writes the defaults)",
+                );
             }
             Rules::default()
         }

@@ -12,6 +12,55 @@ pub struct Settings {
     pub politeness: Politeness,
     pub schedule: ScheduleSettings,
     pub archive: ArchiveSettings,
+    pub ledger: LedgerSettings,
+    pub browser: BrowserSettings,
+}
+
+/// `[ledger]`: whose ledger this is, where its checkpoints are witnessed and
+/// where its signing key lives.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LedgerSettings {
+    /// The commission's id (the registry's owner), committed in every leaf.
+    pub commission_id: String,
+    /// A folder outside the home (another disk, another owner) where every
+    /// new checkpoint is also written; `radar ledger verify` checks the
+    /// ledger against every checkpoint in it. Relative paths are from the home.
+    pub witness_dir: Option<std::path::PathBuf>,
+    /// The Ed25519 signing key (PKCS#8 PEM), e.g. outside the home; refused
+    /// when group- or world-readable. Absent: `keys/ledger-ed25519.pem`.
+    pub signing_key: Option<std::path::PathBuf>,
+}
+
+impl Default for LedgerSettings {
+    fn default() -> Self {
+        LedgerSettings {
+            commission_id: "wanzhou-gzw".into(),
+            witness_dir: None,
+            signing_key: None,
+        }
+    }
+}
+
+/// Headless Chromium for sites behind JavaScript challenges (see
+/// docs/browser-crawl.md): which binary, and the hard timeout of one page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BrowserSettings {
+    /// The Chromium binary: a path, or a name looked up on PATH. The
+    /// environment variable `RADAR_CHROMIUM` overrides it.
+    pub chromium: String,
+    /// Longest time one page may take in the browser, challenge included.
+    pub timeout_secs: f64,
+}
+
+impl Default for BrowserSettings {
+    fn default() -> Self {
+        BrowserSettings {
+            chromium: "chromium".into(),
+            timeout_secs: 60.0,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,6 +101,8 @@ impl Default for Settings {
             politeness: Politeness::default(),
             schedule: ScheduleSettings::default(),
             archive: ArchiveSettings::default(),
+            ledger: LedgerSettings::default(),
+            browser: BrowserSettings::default(),
         }
     }
 }

@@ -19,6 +19,56 @@ pub fn archive_exchange(
     fetched_at: DateTime<Utc>,
     journal: &mut Vec<Journaled>,
 ) -> Result<(), FetchError> {
+    archive_noted(
+        archive,
+        url,
+        request_headers,
+        res,
+        fetched_at,
+        journal,
+        None,
+    )
+}
+
+/// How an exchange made by another client than reqwest is described: the
+/// `WARC-Protocol` value and the `application/warc-fields` body of the
+/// metadata record written after its response.
+pub struct ViaNote<'a> {
+    pub protocol: &'a str,
+    pub fields: &'a str,
+}
+
+/// [`archive_exchange`] for an exchange another client made (the browser):
+/// its response is followed by a metadata record saying so.
+pub fn archive_exchange_via(
+    archive: &Mutex<ArchiveWriter>,
+    url: &Url,
+    request_headers: &[(String, String)],
+    res: &Result<RawResponse, TransportError>,
+    fetched_at: DateTime<Utc>,
+    journal: &mut Vec<Journaled>,
+    via: &ViaNote<'_>,
+) -> Result<(), FetchError> {
+    archive_noted(
+        archive,
+        url,
+        request_headers,
+        res,
+        fetched_at,
+        journal,
+        Some(via),
+    )
+}
+
+fn archive_noted(
+    archive: &Mutex<ArchiveWriter>,
+    url: &Url,
+    request_headers: &[(String, String)],
+    res: &Result<RawResponse, TransportError>,
+    fetched_at: DateTime<Utc>,
+    journal: &mut Vec<Journaled>,
+    via: Option<&ViaNote<'_>>,
+) -> Result<(), FetchError> {
     let empty = Vec::new();
     let (status, error) = match res {
         Ok(r) => (Some(r.status), None),
@@ -33,22 +83,25 @@ pub fn archive_exchange(
         ),
         Err(_) => (&empty, &[][..], "", false),
     };
-    let location = archive
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .write_exchange(&Exchange {
-            url: url.as_str(),
-            method: "GET",
-            request_headers,
-            status,
-            reason,
-            response_headers: resp_headers,
-            body,
-            truncated,
-            error: error.as_deref(),
-            fetched_at,
-        })
-        .map_err(|e| FetchError::Archive(e.to_string()))?;
+    let exchange = Exchange {
+        url: url.as_str(),
+        method: "GET",
+        request_headers,
+        status,
+        reason,
+        response_headers: resp_headers,
+        body,
+        truncated,
+        error: error.as_deref(),
+        fetched_at,
+    };
+    let mut writer = archive.lock().unwrap_or_else(|p| p.into_inner());
+    let written = match via {
+        None => writer.write_exchange(&exchange),
+        Some(v) => writer.write_exchange_noted(&exchange, v.protocol, v.fields),
+    };
+    drop(writer);
+    let location = written.map_err(|e| FetchError::Archive(e.to_string()))?;
     journal.push(Journaled {
         url: url.to_string(),
         status,

@@ -6,7 +6,7 @@ use super::decode::Decoded;
 use super::retry::retryable_status;
 use super::transport::TransportError;
 use crate::archive::RecordLocation;
-use crate::model::Validators;
+use crate::model::{BrowserUse, Validators};
 use std::time::Duration;
 use url::Url;
 
@@ -20,6 +20,25 @@ pub struct FetchOptions {
     pub headers: Vec<(String, String)>,
     /// Follow any meta refresh or JS location (entry pages).
     pub eager_html_redirects: bool,
+    /// When this source's pages may go through headless Chromium.
+    pub browser: BrowserUse,
+}
+
+/// What one fetch met of JavaScript challenges and the browser, for the
+/// source's health.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BrowserNote {
+    /// Challenge answers met on the way (over HTTP or in the browser).
+    pub challenges: u32,
+    /// A challenge was met and the page was then had through the browser.
+    pub solved: bool,
+    /// The page came through the browser.
+    pub via_browser: bool,
+    /// The browser was asked for the page (whatever came of it).
+    pub tried: bool,
+    /// The browser was wanted (a challenge, or `browser = "always"`) but
+    /// could not be started: why.
+    pub unavailable: Option<String>,
 }
 
 /// One archived exchange, for the store's resources table.
@@ -111,6 +130,8 @@ pub enum FetchError {
     BadUrl(String),
     #[error("shutting down")]
     Shutdown,
+    #[error("browser: {0}")]
+    Browser(String),
 }
 
 impl FetchError {
@@ -119,6 +140,7 @@ impl FetchError {
         matches!(
             self,
             FetchError::Transport(_)
+                | FetchError::Browser(_)
                 | FetchError::RetryAfterTooLong(_)
                 | FetchError::RobotsUnavailable(_)
                 | FetchError::Archive(_)
@@ -133,6 +155,7 @@ pub struct FetchReport {
     pub journal: Vec<Journaled>,
     pub robots: Option<RobotsAnswer>,
     pub result: Result<Fetched, FetchError>,
+    pub browser: BrowserNote,
 }
 
 /// Pacing and robots are per host and port.

@@ -6,9 +6,10 @@
 
 use super::archiving::archive_exchange;
 use super::body::{BodyError, decode_content};
+use super::browser::Browser;
 use super::decode::decode_html;
 use super::fetched::{
-    FetchError, FetchOptions, FetchReport, Fetched, Journaled, RobotsAnswer, host_key,
+    BrowserNote, FetchError, FetchOptions, FetchReport, Fetched, Journaled, RobotsAnswer, host_key,
 };
 use super::politeness::Politeness;
 use super::redirect::{html_redirect, http_redirect_target};
@@ -17,6 +18,7 @@ use super::robots::{self, MAX_ROBOTS_REDIRECTS, RobotsRules};
 use super::transport::{RawResponse, Transport};
 use crate::archive::ArchiveWriter;
 use crate::config::Settings;
+use crate::model::BrowserUse;
 use chrono::Utc;
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -24,12 +26,21 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use url::Url;
 
+/// Tells a JavaScript challenge page from a page (status, decoded text):
+/// `extract::detect_challenge`, handed in by the pipeline.
+pub type ChallengeDetector = fn(u16, &str) -> Option<String>;
+
 pub struct Fetcher {
-    transport: Transport,
-    settings: Settings,
-    politeness: Politeness,
-    archive: Arc<Mutex<ArchiveWriter>>,
-    shutdown: Arc<AtomicBool>,
+    pub(super) transport: Transport,
+    pub(super) settings: Settings,
+    pub(super) politeness: Politeness,
+    pub(super) archive: Arc<Mutex<ArchiveWriter>>,
+    pub(super) shutdown: Arc<AtomicBool>,
+    /// Headless Chromium, started the first time a host needs it.
+    pub(super) browser: tokio::sync::OnceCell<Result<Arc<Browser>, String>>,
+    /// Hosts that answered with a challenge this run (`browser = "on-challenge"`).
+    pub(super) browser_hosts: Mutex<HashSet<String>>,
+    pub(super) challenge: ChallengeDetector,
 }
 
 impl Fetcher {
@@ -47,7 +58,17 @@ impl Fetcher {
             politeness,
             archive,
             shutdown,
+            browser: tokio::sync::OnceCell::new(),
+            browser_hosts: Mutex::new(HashSet::new()),
+            challenge: |_, _| None,
         }
+    }
+
+    /// Recognise challenge pages (without it, none is, and the browser is
+    /// used only by sources that say `always`).
+    pub fn with_challenge_detector(mut self, detector: ChallengeDetector) -> Self {
+        self.challenge = detector;
+        self
     }
 
     pub fn is_replay(&self) -> bool {
@@ -78,7 +99,7 @@ impl Fetcher {
         h
     }
 
-    fn retry_policy(&self) -> RetryPolicy {
+    pub(super) fn retry_policy(&self) -> RetryPolicy {
         let p = &self.settings.politeness;
         RetryPolicy {
             retries: p.retries,
@@ -147,10 +168,12 @@ impl Fetcher {
     /// robots.txt of the URL's host: fetched once per host per run (or taken
     /// from an earlier run's answer, see [`Fetcher::preload_robots`]) and
     /// archived. Returns the answer when it was fetched now and is definitive.
-    async fn robots_allows(
+    pub(super) async fn robots_allows(
         &self,
         url: &Url,
         pace: Duration,
+        browser: BrowserUse,
+        note: &mut BrowserNote,
         journal: &mut Vec<Journaled>,
     ) -> Result<Option<RobotsAnswer>, FetchError> {
         if !self.settings.politeness.obey_robots || url.path() == "/robots.txt" {
@@ -162,7 +185,9 @@ impl Fetcher {
         let rules = host
             .robots
             .get_or_try_init(|| async {
-                let (rules, answer) = self.fetch_robots(url, &key, pace, journal).await?;
+                let (rules, answer) = self
+                    .fetch_robots(url, &key, pace, browser, note, journal)
+                    .await?;
                 learnt = answer;
                 Ok::<_, FetchError>(rules)
             })
@@ -182,6 +207,8 @@ impl Fetcher {
         url: &Url,
         key: &str,
         pace: Duration,
+        browser: BrowserUse,
+        note: &mut BrowserNote,
         journal: &mut Vec<Journaled>,
     ) -> Result<(RobotsRules, Option<RobotsAnswer>), FetchError> {
         let Ok(first) = url.join("/robots.txt") else {
@@ -210,6 +237,15 @@ impl Fetcher {
             }
             break raw;
         };
+        // A challenged robots.txt (the whole host is behind the wall) is
+        // asked again through the browser, when the source allows it.
+        let raw = match self
+            .robots_through_browser(&current, &raw, pace, browser, note, journal)
+            .await?
+        {
+            Some(r) => r,
+            None => raw,
+        };
         let rules = robots::rules_from_answer(
             &agent,
             raw.status,
@@ -227,6 +263,54 @@ impl Fetcher {
                 location,
             });
         Ok((rules, answer))
+    }
+
+    /// robots.txt again through the browser when its HTTP answer was a
+    /// challenge and the source allows the browser; None otherwise (or when
+    /// the browser cannot start: the challenge then stands as the answer).
+    async fn robots_through_browser(
+        &self,
+        url: &Url,
+        raw: &RawResponse,
+        pace: Duration,
+        mode: BrowserUse,
+        note: &mut BrowserNote,
+        journal: &mut Vec<Journaled>,
+    ) -> Result<Option<RawResponse>, FetchError> {
+        if mode == BrowserUse::Never || self.transport.is_replay() {
+            return Ok(None);
+        }
+        let text = decode_content(&raw.body, raw.header("content-encoding"), 1 << 20)
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default();
+        if (self.challenge)(raw.status, &text).is_none() {
+            return Ok(None);
+        }
+        note.challenges += 1;
+        self.remember_browser_host(url);
+        let browser = match self.browser().await {
+            Ok(b) => b,
+            Err(why) => {
+                note.unavailable = Some(why);
+                return Ok(None);
+            }
+        };
+        let mut inner = BrowserNote::default();
+        // Boxed: the browser's own documents ask robots.txt in turn.
+        match Box::pin(self.browser_exchange_with_retries(&browser, url, pace, &mut inner, journal))
+            .await
+        {
+            Ok((_, r)) => {
+                note.tried = true;
+                note.solved |= inner.via_browser;
+                Ok(Some(r))
+            }
+            Err(e @ (FetchError::Archive(_) | FetchError::Shutdown)) => Err(e),
+            Err(e) => {
+                tracing::warn!(%url, error = %e, "robots.txt through the browser failed");
+                Ok(None)
+            }
+        }
     }
 
     /// Use a robots.txt answer archived by an earlier run (recent enough) instead
@@ -250,7 +334,7 @@ impl Fetcher {
     }
 
     /// Crawl-delay asked by robots.txt, if any, for this host.
-    fn crawl_delay(&self, url: &Url) -> Option<Duration> {
+    pub(super) fn crawl_delay(&self, url: &Url) -> Option<Duration> {
         let host = self.politeness.host(&host_key(url));
         match host.robots.get()? {
             RobotsRules::Parsed(r) => r
@@ -265,11 +349,15 @@ impl Fetcher {
     pub async fn fetch(&self, url: &str, opts: &FetchOptions) -> FetchReport {
         let mut journal = Vec::new();
         let mut robots = None;
-        let result = self.fetch_inner(url, opts, &mut journal, &mut robots).await;
+        let mut browser = BrowserNote::default();
+        let result = self
+            .fetch_inner(url, opts, &mut journal, &mut robots, &mut browser)
+            .await;
         FetchReport {
             journal,
             robots,
             result,
+            browser,
         }
     }
 
@@ -279,6 +367,7 @@ impl Fetcher {
         opts: &FetchOptions,
         journal: &mut Vec<Journaled>,
         robots: &mut Option<RobotsAnswer>,
+        note: &mut BrowserNote,
     ) -> Result<Fetched, FetchError> {
         if self.shutdown.load(Ordering::SeqCst) {
             return Err(FetchError::Shutdown);
@@ -291,7 +380,10 @@ impl Fetcher {
             if !seen.insert(current.to_string()) {
                 return Err(FetchError::RedirectLoop(current.to_string()));
             }
-            if let Some(answer) = self.robots_allows(&current, opts.pace, journal).await? {
+            if let Some(answer) = self
+                .robots_allows(&current, opts.pace, opts.browser, note, journal)
+                .await?
+            {
                 *robots = Some(answer);
             }
             let pace = self
@@ -308,9 +400,21 @@ impl Fetcher {
                     headers.push(("If-Modified-Since".into(), lm.clone()));
                 }
             }
-            let raw = self
-                .exchange_with_retries(&current, &headers, pace, journal)
-                .await?;
+            let mut via_browser = false;
+            let raw = match self.browser_for(&current, opts, note).await {
+                Some(browser) => {
+                    via_browser = true;
+                    let (at, raw) = self
+                        .browser_exchange_with_retries(&browser, &current, pace, note, journal)
+                        .await?;
+                    current = at;
+                    raw
+                }
+                None => {
+                    self.exchange_with_retries(&current, &headers, pace, journal)
+                        .await?
+                }
+            };
             let location = journal
                 .last()
                 .map(|j| j.location.clone())
@@ -350,6 +454,28 @@ impl Fetcher {
             let content_type = raw.header("content-type").map(str::to_string);
             let text = is_text(content_type.as_deref(), &body)
                 .then(|| decode_html(&body, content_type.as_deref()));
+            if !via_browser
+                && let Some(t) = &text
+                && let Some(why) = (self.challenge)(raw.status, &t.text)
+            {
+                note.challenges += 1;
+                if opts.browser == BrowserUse::OnChallenge
+                    && !self.transport.is_replay()
+                    && note.unavailable.is_none()
+                {
+                    tracing::info!(url = %current, %why, "challenge over HTTP: the host goes through the browser");
+                    self.remember_browser_host(&current);
+                    match self.browser().await {
+                        Ok(_) => {
+                            // Asked again, now through the browser.
+                            seen.remove(current.as_str());
+                            continue;
+                        }
+                        // The challenge page stands; the note says why.
+                        Err(why) => note.unavailable = Some(why),
+                    }
+                }
+            }
             if (200..300).contains(&raw.status)
                 && let Some(t) = &text
                 && let Some(target) = html_redirect(&t.text, &current, opts.eager_html_redirects)
@@ -371,6 +497,28 @@ impl Fetcher {
                 not_modified: false,
                 location,
             });
+        }
+    }
+}
+
+impl Fetcher {
+    /// The browser, when this request should go through it and it can be
+    /// started; when it cannot, the note says why and HTTP is used.
+    async fn browser_for(
+        &self,
+        url: &Url,
+        opts: &FetchOptions,
+        note: &mut BrowserNote,
+    ) -> Option<Arc<Browser>> {
+        if note.unavailable.is_some() || !self.wants_browser(url, opts.browser) {
+            return None;
+        }
+        match self.browser().await {
+            Ok(b) => Some(b),
+            Err(why) => {
+                note.unavailable = Some(why);
+                None
+            }
         }
     }
 }

@@ -4,6 +4,8 @@
 
 mod archiving;
 mod body;
+pub mod browser;
+mod browser_fetch;
 pub mod decode;
 mod fetched;
 mod fetcher;
@@ -14,9 +16,10 @@ mod robots;
 mod transport;
 
 pub use body::{BodyError, decode_content};
+pub use browser_fetch::BROWSER_PROTOCOL;
 pub use fetched::{
-    FetchError, FetchOptions, FetchReport, Fetched, Journaled, RobotsAnswer, host_key,
+    BrowserNote, FetchError, FetchOptions, FetchReport, Fetched, Journaled, RobotsAnswer, host_key,
 };
-pub use fetcher::{Fetcher, is_text};
+pub use fetcher::{ChallengeDetector, Fetcher, is_text};
 pub use redirect::html_redirect;
 pub use transport::{NetworkOptions, RawResponse, Transport, TransportError};

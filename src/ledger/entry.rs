@@ -1,6 +1,10 @@
 //! One ledger entry: what a reviewer confirmed (or undid), with its evidence.
-//! Its canonical bytes (the JSON of this struct, fields in this order) are the
-//! Merkle leaf; the store keeps those bytes verbatim and never rewrites them.
+//! Its canonical bytes (the JSON of this struct, fields in this order) are
+//! what the store keeps verbatim and never rewrites. The Merkle leaf is not
+//! the entry itself but [`Leaf`]: the commission, the scoring unit and the
+//! SHA-256 of the entry's bytes, so that a bundle can list every leaf of the
+//! tree (who it counts for, and a digest) and prove that it holds every entry
+//! of one enterprise without revealing another enterprise's entries.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -62,6 +66,11 @@ impl Evidence {
 pub struct Entry {
     /// The leaf index, from 0.
     pub seq: u64,
+    /// The commission whose ledger this is (`[ledger] commission_id` in
+    /// radar.toml): one crawl may serve several commissions' ledgers. Empty
+    /// only in an entry of the first leaf format (before it was committed).
+    #[serde(default)]
+    pub commission: String,
     pub action: Action,
     /// The scoring unit: the enterprise the item counts for.
     pub enterprise: String,
@@ -104,5 +113,48 @@ impl Entry {
 
     pub fn parse(bytes: &[u8]) -> Result<Entry, serde_json::Error> {
         serde_json::from_slice(bytes)
+    }
+
+    /// SHA-256 (hex) of the canonical bytes.
+    pub fn sha256(&self) -> String {
+        entry_sha256(&self.canonical())
+    }
+
+    /// The Merkle leaf of this entry.
+    pub fn leaf(&self) -> Leaf {
+        Leaf {
+            commission: self.commission.clone(),
+            enterprise: self.enterprise.clone(),
+            entry_sha256: self.sha256(),
+        }
+    }
+}
+
+/// SHA-256 (hex) of an entry's stored bytes.
+pub fn entry_sha256(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// The Merkle leaf: the commission, the scoring unit the entry counts for,
+/// and the SHA-256 of the entry's canonical bytes. Its bytes are the JSON
+/// `{"commission":…,"enterprise":…,"entry_sha256":…}` (keys in this order,
+/// no spaces), which `verify.py` rebuilds with `json.dumps(…,
+/// separators=(",", ":"), ensure_ascii=False)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Leaf {
+    pub commission: String,
+    pub enterprise: String,
+    pub entry_sha256: String,
+}
+
+impl Leaf {
+    pub fn bytes(&self) -> Vec<u8> {
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+
+    /// The RFC 6962 leaf hash.
+    pub fn hash(&self) -> super::merkle::Hash {
+        super::merkle::leaf_hash(&self.bytes())
     }
 }

@@ -11,10 +11,10 @@ pub mod merkle;
 mod verify;
 
 pub use checkpoint::Checkpoint;
-pub use entry::{Action, Entry, Evidence};
+pub use entry::{Action, Entry, Evidence, Leaf, entry_sha256};
 pub use keys::{LedgerKey, PublicKey};
 pub use merkle::Hash;
-pub use verify::{Problem, StoredCheckpoint, StoredEntry, verify};
+pub use verify::{Problem, StoredCheckpoint, StoredEntry, extends, recompute_leaves, verify};
 
 /// What can go wrong with keys and checkpoints.
 #[derive(Debug, thiserror::Error)]

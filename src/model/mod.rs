@@ -20,8 +20,9 @@ pub use rules::{
     outlet_key,
 };
 pub use source::{
-    BroadcastSpec, DateTemplate, EpaperSpec, FeedSpec, FieldSelectors, JsonItems, ListingFormat,
-    ListingSpec, ScoringItem, SourceDef, SourceKind, fill_date_template, split_alternatives,
+    BroadcastSpec, BrowserUse, DateTemplate, EpaperSpec, FeedSpec, FieldSelectors, JsonItems,
+    ListingFormat, ListingSpec, ScoringItem, SourceDef, SourceKind, fill_date_template,
+    split_alternatives,
 };
 pub use task::{NewTask, Role, Validators};
 pub use time::{BEIJING, beijing_now, beijing_today};

@@ -33,6 +33,29 @@ impl SourceKind {
     }
 }
 
+/// When a source's pages go through the browser (see `SourceDef::browser`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BrowserUse {
+    /// Plain HTTP only: a challenge page is reported and retried later.
+    Never,
+    /// HTTP first; a host that answers with a challenge goes through the browser.
+    #[default]
+    OnChallenge,
+    /// Every page through the browser.
+    Always,
+}
+
+impl BrowserUse {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BrowserUse::Never => "never",
+            BrowserUse::OnChallenge => "on-challenge",
+            BrowserUse::Always => "always",
+        }
+    }
+}
+
 /// A scoring item code (`B1`, `C7`, …) or `lead`.
 pub type ScoringItem = String;
 
@@ -55,6 +78,11 @@ pub struct SourceDef {
     pub pace_secs: Option<f64>,
     #[serde(default = "yes")]
     pub enabled: bool,
+    /// When pages are fetched through headless Chromium: `never`,
+    /// `on-challenge` (default: after a host answered with a JavaScript
+    /// challenge, the rest of its requests this run) or `always`.
+    #[serde(default)]
+    pub browser: BrowserUse,
     /// Free text for operators: caveats, what is known to break.
     #[serde(default)]
     pub notes: Option<String>,
@@ -91,6 +119,7 @@ impl SourceDef {
             schedule: None,
             pace_secs: None,
             enabled: true,
+            browser: BrowserUse::default(),
             notes: None,
             headers: BTreeMap::new(),
             feed: None,

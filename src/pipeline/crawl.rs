@@ -139,12 +139,15 @@ pub async fn crawl(
         checked.settings.archive.rotate_bytes,
     )?));
     let (transport, range, bad_records) = open_transport(checked, req, replay_index)?;
-    let fetcher = Arc::new(Fetcher::new(
-        transport,
-        checked.settings.clone(),
-        archive.clone(),
-        shutdown.clone(),
-    ));
+    let fetcher = Arc::new(
+        Fetcher::new(
+            transport,
+            checked.settings.clone(),
+            archive.clone(),
+            shutdown.clone(),
+        )
+        .with_challenge_detector(crate::extract::detect_challenge),
+    );
     let scope = scope_for(req, range);
     if req.replay.is_empty() {
         preload_robots(home, &store, &fetcher)?;
@@ -484,6 +487,7 @@ fn fetch_options(
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
         eager_html_redirects: ctx.eager,
+        browser: source.browser,
     }
 }
 

@@ -1,16 +1,23 @@
 //! `radar export`: an enterprise's evidence for a year as a BagIt bag (RFC
-//! 8493) an auditor checks with standard tools and no radar: every entry's
-//! signed bytes with its Merkle inclusion proof, the signed checkpoint and
-//! the public key, each archived page as its original WARC record (and the
-//! payload and readable text), every added file, the scorecard, a Chinese
-//! VERIFY.md and a stdlib-only `verify.py`. The bag is written beside its
-//! destination and renamed into place, so a failed export leaves nothing.
+//! 8493) an auditor checks with standard tools and no radar, trusting only a
+//! checkpoint published earlier: every leaf of the tree as (commission,
+//! enterprise, entry SHA-256), so the tree's root is recomputed and every
+//! entry of the enterprise (undo entries included) is shown to be in the
+//! bag; each of those entries' signed bytes; the signed checkpoint and the
+//! public key; each archived page of the year as its original WARC record
+//! (and the payload and readable text), every added file; the rules and the
+//! scorecard (which `verify.py` recomputes); a Chinese VERIFY.md and a
+//! stdlib-only `verify.py`. The tag manifest is signed with the ledger key
+//! (`tagmanifest-sha256.txt.sig`). Evidence whose bytes no longer match its
+//! entry is not packed but named, in the bag and in the summary. The bag is
+//! written beside its destination and renamed into place, so a failed export
+//! leaves nothing.
 
 use super::ReviewError;
 use super::ledger::{entries, verify};
 use super::scores::{ScoreRequest, score_sheet};
 use crate::config::Home;
-use crate::ledger::{Checkpoint, Entry, Evidence, merkle};
+use crate::ledger::{Checkpoint, Entry, Evidence};
 use crate::model::{Registry, Rules};
 use crate::store::Store;
 use chrono::Datelike;
@@ -31,6 +38,8 @@ pub struct ExportSummary {
     pub payload_bytes: u64,
     pub payload_files: usize,
     pub tree_size: u64,
+    /// Entries whose evidence could not be packed: (seq, why).
+    pub damaged: Vec<(u64, String)>,
 }
 
 struct Bag {
@@ -126,7 +135,14 @@ pub fn export(
             out.display()
         )));
     }
-    let report = verify(home, store)?;
+    let report = verify(
+        home,
+        store,
+        &super::ledger::VerifyOptions {
+            quick: true,
+            ..Default::default()
+        },
+    )?;
     if !report.problems.is_empty() {
         return Err(ReviewError::Invalid(format!(
             "the ledger does not verify ({} problems; see `radar ledger verify`): no bundle made from it",
@@ -154,10 +170,12 @@ pub fn export(
         .map(|e| e.name.clone())
         .unwrap_or_else(|| enterprise.to_string());
     let all = entries(store)?;
-    let leaves = super::ledger::stored_leaf_hashes(store)?;
-    let mine: Vec<&Entry> = all
+    let in_tree = &all[..(checkpoint.size as usize).min(all.len())];
+    // Every entry of the enterprise (all years: an undo is as much a part of
+    // its record as a confirmation); evidence is packed for the year's.
+    let mine: Vec<&Entry> = in_tree
         .iter()
-        .filter(|e| e.enterprise == enterprise && e.evidence_date.year() == year)
+        .filter(|e| e.enterprise == enterprise)
         .collect();
 
     let parent = out.parent().unwrap_or(Path::new("."));
@@ -176,81 +194,109 @@ pub fn export(
         manifest: Vec::new(),
     };
     let (mut pages, mut files) = (0, 0);
+    let mut damaged: Vec<(u64, String)> = Vec::new();
+    let mut leaves_lines = String::new();
+    for e in in_tree {
+        leaves_lines.push_str(
+            &serde_json::json!({
+                "seq": e.seq,
+                "commission": e.commission,
+                "enterprise": e.enterprise,
+                "entry_sha256": e.sha256(),
+            })
+            .to_string(),
+        );
+        leaves_lines.push('\n');
+    }
     let mut index_lines = String::new();
     for e in &mine {
         let seq = e.seq;
         let entry_rel = format!("ledger/entries/{seq:06}.json");
         let bytes = e.canonical();
         bag.put(&entry_rel, &bytes)?;
-        let proof = merkle::inclusion_proof(seq as usize, &leaves[..checkpoint.size as usize]);
         let mut line = serde_json::json!({
             "seq": seq,
             "action": e.action.as_str(),
             "item": e.item,
+            "evidence_date": e.evidence_date.to_string(),
             "entry_file": entry_rel,
-            "leaf_hash": hex::encode(merkle::leaf_hash(&bytes)),
-            "tree_size": checkpoint.size,
-            "inclusion_proof": proof.iter().map(hex::encode).collect::<Vec<_>>(),
+            "entry_sha256": e.sha256(),
         });
-        match &e.evidence {
-            Evidence::Archive {
-                article_id,
-                warc_file,
-                warc_offset,
-                warc_length,
-                ..
-            } if e.action == crate::ledger::Action::Confirm => {
-                let dir = format!("pages/{seq:06}");
-                let path = home.archive_dir().join(warc_file);
-                let member = read_range(&path, *warc_offset, *warc_length)?;
-                bag.put(&format!("{dir}/record.warc.gz"), &member)?;
-                let rec = crate::archive::read_record_at(&path, *warc_offset)?;
-                bag.put(&format!("{dir}/payload.bin"), &rec.body)?;
-                if let Some(a) = store.article(article_id)? {
-                    let a = a.article;
-                    let text = format!(
-                        "标题：{}\n来源：{}\n日期：{}\n版面：{}\n作者：{}\n网址：{}\n\n{}\n",
-                        a.title,
-                        a.outlet,
-                        a.published.map(|d| d.to_string()).unwrap_or_default(),
-                        a.page.unwrap_or_default(),
-                        a.author.unwrap_or_default(),
-                        a.url,
-                        a.body
-                    );
-                    bag.put(&format!("{dir}/text.txt"), text.as_bytes())?;
+        if let Some(r) = e.reverses {
+            line["reverses"] = r.into();
+        }
+        let packs = e.action == crate::ledger::Action::Confirm && e.evidence_date.year() == year;
+        if packs && let Some(why) = super::ledger::evidence_problem(home, &e.evidence) {
+            tracing::warn!(entry = seq, %why, "evidence altered: not packed");
+            line["damaged"] = why.clone().into();
+            damaged.push((seq, why));
+        } else if packs {
+            match &e.evidence {
+                Evidence::Archive {
+                    article_id,
+                    warc_file,
+                    warc_offset,
+                    warc_length,
+                    ..
+                } => {
+                    let dir = format!("pages/{seq:06}");
+                    let path = home.archive_dir().join(warc_file);
+                    let member = read_range(&path, *warc_offset, *warc_length)?;
+                    bag.put(&format!("{dir}/record.warc.gz"), &member)?;
+                    let rec = crate::archive::read_record_at(&path, *warc_offset)?;
+                    bag.put(&format!("{dir}/payload.bin"), &rec.body)?;
+                    if let Some(a) = store.article(article_id)? {
+                        let a = a.article;
+                        let text = format!(
+                            "标题：{}\n来源：{}\n日期：{}\n版面：{}\n作者：{}\n网址：{}\n\n{}\n",
+                            a.title,
+                            a.outlet,
+                            a.published.map(|d| d.to_string()).unwrap_or_default(),
+                            a.page.unwrap_or_default(),
+                            a.author.unwrap_or_default(),
+                            a.url,
+                            a.body
+                        );
+                        bag.put(&format!("{dir}/text.txt"), text.as_bytes())?;
+                    }
+                    line["record"] = format!("{dir}/record.warc.gz").into();
+                    line["payload"] = format!("{dir}/payload.bin").into();
+                    pages += 1;
                 }
-                line["record"] = format!("{dir}/record.warc.gz").into();
-                line["payload"] = format!("{dir}/payload.bin").into();
-                pages += 1;
-            }
-            Evidence::File {
-                sha256, file_name, ..
-            } if e.action == crate::ledger::Action::Confirm => {
-                let src = home.file_path(sha256);
-                let content = std::fs::read(&src).map_err(|err| io(&src, err))?;
-                if hex::encode(Sha256::digest(&content)) != *sha256 {
-                    return Err(ReviewError::Corrupt(format!(
-                        "{}: the stored file no longer matches its SHA-256",
-                        src.display()
-                    )));
+                Evidence::File {
+                    sha256, file_name, ..
+                } => {
+                    let src = home.file_path(sha256);
+                    let content = std::fs::read(&src).map_err(|err| io(&src, err))?;
+                    let rel = format!("files/{seq:06}-{}", safe_name(file_name));
+                    bag.put(&rel, &content)?;
+                    line["file"] = rel.into();
+                    files += 1;
                 }
-                let rel = format!("files/{seq:06}-{}", safe_name(file_name));
-                bag.put(&rel, &content)?;
-                line["file"] = rel.into();
-                files += 1;
             }
-            _ => {}
         }
         index_lines.push_str(&line.to_string());
         index_lines.push('\n');
     }
+    bag.put("ledger/leaves.jsonl", leaves_lines.as_bytes())?;
     bag.put("ledger/entries.jsonl", index_lines.as_bytes())?;
     bag.put("ledger/checkpoint.note", note.as_bytes())?;
     bag.put("ledger/checkpoint.txt", checkpoint.body().as_bytes())?;
     bag.put("ledger/checkpoint.sig", &checkpoint.signature)?;
     let key = super::ledger::public_key(home)?;
     bag.put("ledger/ledger-public.pem", key.to_pem().as_bytes())?;
+    if !damaged.is_empty() {
+        let mut text = String::from(
+            "# 证据已被改动\n\n以下记录的证据字节与台账记录中签名的摘要不符，未打包：\n\n",
+        );
+        for (seq, why) in &damaged {
+            text.push_str(&format!("- 记录 {seq}：{why}\n"));
+        }
+        bag.put("DAMAGED.md", text.as_bytes())?;
+    }
+    let rules_toml =
+        toml::to_string(rules).map_err(|e| ReviewError::Corrupt(format!("rules.toml: {e}")))?;
+    bag.put("rules.toml", rules_toml.as_bytes())?;
     let sheet_json = serde_json::to_vec_pretty(&sheet)
         .map_err(|e| ReviewError::Corrupt(format!("scorecard: {e}")))?;
     bag.put("scorecard.json", &sheet_json)?;
@@ -282,16 +328,20 @@ pub fn export(
          Payload-Oxum: {payload_bytes}.{payload_files}\n\
          Bag-Software-Agent: reform-radar {}\n\
          Commission: {commission}\n\
+         Commission-Id: {}\n\
          Enterprise-Id: {enterprise}\n\
          Enterprise-Name: {name}\n\
          Year: {year}\n\
          Ledger-Checkpoint-Size: {}\n\
-         Ledger-Checkpoint-Root: {}\n",
+         Ledger-Checkpoint-Root: {}\n\
+         Damaged-Entries: {}\n",
         crate::model::beijing_today(),
         checkpoint.size,
         env!("CARGO_PKG_VERSION"),
+        super::ledger::settings(home)?.commission_id,
         checkpoint.size,
         base64_root(&checkpoint),
+        damaged.len(),
     );
     let mut tagmanifest = String::new();
     for (name, text) in [
@@ -304,7 +354,12 @@ pub fn export(
         tagmanifest.push_str(&format!("{}  {name}\n", hex::encode(Sha256::digest(text))));
     }
     let path = tmp.join("tagmanifest-sha256.txt");
-    std::fs::write(&path, tagmanifest).map_err(|e| io(&path, e))?;
+    std::fs::write(&path, &tagmanifest).map_err(|e| io(&path, e))?;
+    // The tag manifest signed with the ledger key: it fixes every file's
+    // digest, so a bag whose manifests were recomputed after a change fails.
+    let signer = super::ledger::signing_key(home, store)?;
+    let path = tmp.join("tagmanifest-sha256.txt.sig");
+    std::fs::write(&path, signer.key.sign(tagmanifest.as_bytes())).map_err(|e| io(&path, e))?;
     if out.exists() {
         std::fs::remove_dir(out).map_err(|e| io(out, e))?;
     }
@@ -317,6 +372,7 @@ pub fn export(
         payload_bytes,
         payload_files,
         tree_size: checkpoint.size,
+        damaged,
     })
 }
 

@@ -25,6 +25,8 @@ pub struct ManualEvidence {
     pub reviewer: String,
     pub note: Option<String>,
     pub points: Option<f64>,
+    /// Why the same file counts again this year for the enterprise.
+    pub reason: Option<String>,
 }
 
 /// The media type of an evidence file, from its name.
@@ -125,17 +127,32 @@ pub fn add_evidence(
         }
     }
     let points = rules_points(rules, &m.item)?;
+    super::admissible::check_date(rules, m.date, crate::model::beijing_today())?;
     let file = store_file(home, &m.file)?;
     let unit = registry.scoring_unit(&m.enterprise).to_string();
     let key = signing_key(home, store)?;
     let report_key = format!("file:{}", file.sha256);
-    store.immediate(|tx| {
+    let out = store.immediate(|tx| {
         if let Some(row) = tx.active_confirmation(&unit, &m.item, &report_key, None)? {
             return Ok(Err(already(&row)));
+        }
+        let all = match super::review::ledger_entries_in(tx) {
+            Ok(a) => a,
+            Err(e) => return Ok(Err(e)),
+        };
+        if let Err(e) = super::admissible::check_duplicate(
+            &all,
+            &unit,
+            chrono::Datelike::year(&m.date),
+            &format!("file:{}", file.sha256),
+            m.reason.as_deref(),
+        ) {
+            return Ok(Err(e));
         }
         let new_file = tx.add_file(&file)?;
         let entry = Entry {
             seq: 0,
+            commission: String::new(),
             action: Action::Confirm,
             enterprise: unit.clone(),
             named_enterprise: m.enterprise.clone(),
@@ -158,8 +175,17 @@ pub fn add_evidence(
             reverses: None,
             reviewer: reviewer.clone(),
             at: now(),
-            note: m.note.clone(),
+            note: super::admissible::note_with_reason(m.note.as_deref(), m.reason.as_deref()),
         };
-        Ok(append(tx, &key, entry).map(|e| (e, new_file)))
-    })?
+        let entry = match append(tx, &key, entry) {
+            Ok(e) => e,
+            Err(e) => return Ok(Err(e)),
+        };
+        if let Some(rec) = super::admissible::override_audit(&entry, m.reason.as_deref()) {
+            tx.audit(&rec)?;
+        }
+        Ok(Ok((entry, new_file)))
+    })??;
+    key.witness(store);
+    Ok(out)
 }

@@ -5,6 +5,7 @@
 //! turns candidates into ledger entries; scorecards, reports and evidence
 //! bundles are made from the ledger.
 
+pub mod admissible;
 mod archived;
 mod article;
 mod candidates;
@@ -77,6 +78,10 @@ pub enum ReviewError {
     Archive(#[from] crate::archive::ArchiveError),
     #[error("{0}")]
     Io(String),
+    /// A confirmation the rules do not admit: in English (CLI) and Chinese
+    /// (pages and API).
+    #[error("{en}")]
+    Refused { en: String, zh: String },
     #[error("stored value is corrupt: {0}")]
     Corrupt(String),
 }

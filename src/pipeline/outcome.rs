@@ -21,6 +21,11 @@ pub struct CrawlSummary {
     pub challenges: u64,
     /// Article links that answered with no article (an empty page, a PDF).
     pub not_articles: u64,
+    /// Pages fetched through headless Chromium, and challenges it solved.
+    pub browser_pages: u64,
+    pub challenges_solved: u64,
+    /// Challenge pages were left because the browser could not start: why.
+    pub browser_missing: Option<String>,
     /// Candidate evidence and leads proposed by matching this run.
     pub new_candidates: u64,
     pub leads: u64,
@@ -48,6 +53,8 @@ impl CrawlSummary {
             (self.disallowed, "disallowed by robots.txt"),
             (self.challenges, "challenge pages"),
             (self.not_articles, "not articles"),
+            (self.browser_pages, "pages through the browser"),
+            (self.challenges_solved, "challenges solved by the browser"),
             (self.new_candidates, "new candidates"),
             (self.leads, "new leads"),
             (self.bad_records, "damaged archive records skipped"),
@@ -55,6 +62,9 @@ impl CrawlSummary {
             if n > 0 {
                 s.push_str(&format!(", {n} {what}"));
             }
+        }
+        if let Some(why) = &self.browser_missing {
+            s.push_str(&format!("; challenge pages need the browser: {why}"));
         }
         if self.interrupted {
             s.push_str(" (interrupted: run the same command again to finish)");

@@ -6,6 +6,10 @@
 //! are serialised and the second is told what the first did.
 
 use super::ReviewError;
+use super::admissible::{
+    check_date, check_date_override, check_duplicate, check_item_for_article, evidence_key,
+    note_with_reason,
+};
 use super::ledger::{append, signing_key};
 use crate::archive::{read_record_at, sha256_hex};
 use crate::config::Home;
@@ -14,7 +18,17 @@ use crate::model::{Rules, Scheme};
 use crate::store::{
     AuditRecord, CandidateFilter, CandidateRow, CandidateStatus, LedgerRow, Store, Tx,
 };
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
+
+/// Every entry, parsed from its signed bytes, inside the caller's transaction.
+pub(super) fn ledger_entries_in(tx: &Tx<'_>) -> Result<Vec<Entry>, ReviewError> {
+    tx.ledger_entries()?
+        .iter()
+        .map(|r| {
+            Entry::parse(&r.leaf).map_err(|e| ReviewError::Corrupt(format!("entry {}: {e}", r.seq)))
+        })
+        .collect()
+}
 
 pub use super::archived::{ArchivedImage, archived_images, archived_page_with_images};
 pub use super::manual::{ManualEvidence, add_evidence, evidence_file, store_file};
@@ -94,6 +108,9 @@ pub struct Confirm {
     pub date: Option<NaiveDate>,
     /// Points the commission awarded instead of the rules'.
     pub points: Option<f64>,
+    /// Why a rule is overridden: a date other than the article's own, or
+    /// evidence already counted this year for the enterprise under another item.
+    pub reason: Option<String>,
 }
 
 pub(super) fn now() -> String {
@@ -178,17 +195,19 @@ pub fn confirm(
     let awarded = finite(req.points)?;
     let key = signing_key(home, store)?;
     let archive = home.archive_dir();
-    store.immediate(|tx| {
+    let entry = store.immediate(|tx| {
         Ok(confirm_in(
             tx, &archive, &key, rules, req, &reviewer, awarded,
         ))
-    })?
+    })??;
+    key.witness(store);
+    Ok(entry)
 }
 
 fn confirm_in(
     tx: &Tx<'_>,
     archive: &std::path::Path,
-    key: &crate::ledger::LedgerKey,
+    key: &super::ledger::Signer,
     rules: &Rules,
     req: &Confirm,
     reviewer: &str,
@@ -218,6 +237,7 @@ fn confirm_in(
     }
     let item = req.item.clone().unwrap_or_else(|| c.item.clone());
     let points = rules_points(rules, &item)?;
+    check_item_for_article(rules, &c.outlet, &c.item, &item)?;
     if let Some(row) = tx.active_confirmation(&c.enterprise, &item, &c.report_key, Some(c.id))? {
         return Err(already(&row));
     }
@@ -234,9 +254,21 @@ fn confirm_in(
                 c.id
             ))
         })?;
+    let reason = req.reason.as_deref();
+    check_date_override(req.date, article.article.published, reason)?;
+    check_date(rules, evidence_date, crate::model::beijing_today())?;
     let evidence = archived_evidence(tx, archive, &article.article.id.0, article.resource_id)?;
+    let all = ledger_entries_in(tx)?;
+    check_duplicate(
+        &all,
+        &c.enterprise,
+        evidence_date.year(),
+        &evidence_key(&evidence),
+        reason,
+    )?;
     let entry = Entry {
         seq: 0,
+        commission: String::new(),
         action: Action::Confirm,
         enterprise: c.enterprise.clone(),
         named_enterprise: c.named_enterprise.clone(),
@@ -254,9 +286,12 @@ fn confirm_in(
         reverses: None,
         reviewer: reviewer.to_string(),
         at: now(),
-        note: req.note.clone(),
+        note: note_with_reason(req.note.as_deref(), reason),
     };
     let entry = append(tx, key, entry)?;
+    if let Some(rec) = super::admissible::override_audit(&entry, reason) {
+        tx.audit(&rec)?;
+    }
     let note = if item != c.item {
         Some(format!("reclassified {} → {item}", c.item))
     } else {
@@ -424,7 +459,7 @@ pub fn undo(
         ));
     }
     let key = signing_key(home, store)?;
-    store.immediate(|tx| {
+    let entry = store.immediate(|tx| {
         let Some(row) = tx.ledger_entry(seq)? else {
             return Ok(Err(ReviewError::Invalid(format!("no ledger entry {seq}"))));
         };
@@ -472,7 +507,9 @@ pub fn undo(
             ..AuditRecord::new(&reviewer, "undo")
         })?;
         Ok(Ok(entry))
-    })?
+    })??;
+    key.witness(store);
+    Ok(entry)
 }
 
 /// A candidate as `radar candidates --json` and `GET /api/candidates` give
@@ -529,7 +566,19 @@ pub fn archived_page(
     let Some(loc) = store.resource(resource_id)? else {
         return Ok(None);
     };
-    let rec = read_record_at(&home.archive_dir().join(&loc.warc_file), loc.warc_offset)?;
+    let rec = match read_record_at(&home.archive_dir().join(&loc.warc_file), loc.warc_offset) {
+        Ok(r) => r,
+        // A record that no longer reads is altered evidence, not a server error.
+        Err(e) => {
+            tracing::warn!(article, error = %e, "archived record unreadable");
+            return Ok(Some(ArchivedPage {
+                body: Vec::new(),
+                content_type: None,
+                content_encoding: None,
+                verified: false,
+            }));
+        }
+    };
     let digest = sha256_hex(&rec.body);
     Ok(Some(ArchivedPage {
         verified: loc.payload_sha256.as_deref() == Some(digest.as_str()),

@@ -7,7 +7,7 @@
 
 use super::article::build_article;
 use super::outcome::CrawlSummary;
-use crate::crawl::{FetchError, FetchReport, Fetched};
+use crate::crawl::{BrowserNote, FetchError, FetchReport, Fetched};
 use crate::dedup;
 use crate::discover::{self, Scope, TaskContext};
 use crate::extract::detect_challenge;
@@ -54,6 +54,13 @@ pub(super) enum Step {
 pub(super) fn classify(role: Role, ctx: &TaskContext, report: &FetchReport) -> Step {
     let f = match &report.result {
         Err(FetchError::Shutdown) => return Step::NotStarted,
+        // robots.txt itself was behind the challenge: the host is blocked by
+        // the challenge (the note says whether the browser was missing).
+        Err(FetchError::RobotsUnavailable(why)) if report.browser.challenges > 0 => {
+            return Step::Challenge(format!(
+                "robots.txt answered with a JavaScript challenge: {why}"
+            ));
+        }
         Err(FetchError::Archive(why)) => return Step::StopRun(why.clone()),
         Err(FetchError::RobotsDisallowed) => return Step::Disallowed,
         Err(e) => {
@@ -225,6 +232,7 @@ impl Run {
         let stats = self.stats.entry(source.id.clone()).or_default();
         let summary = &mut self.summary;
         let status = report.result.as_ref().ok().map(|f| f.status);
+        count_browser(summary, stats, &report.browser, &step);
         match &step {
             Step::NotStarted | Step::StopRun(_) => {}
             Step::Disallowed => {
@@ -480,6 +488,36 @@ impl Outputs<'_, '_> {
             StoredArticle::Duplicate(_) => self.summary.duplicates += 1,
         }
         Ok(())
+    }
+}
+
+/// The browser's part in a page: fetched through it, a challenge met, solved
+/// or not, or left for want of the browser.
+fn count_browser(
+    summary: &mut CrawlSummary,
+    stats: &mut SourceRunStats,
+    note: &BrowserNote,
+    step: &Step,
+) {
+    let blocked = matches!(step, Step::Challenge(_));
+    if note.via_browser {
+        stats.browser_pages += 1;
+        summary.browser_pages += 1;
+    }
+    if note.challenges > 0 {
+        stats.challenges_met += 1;
+    }
+    if note.solved && !blocked {
+        stats.challenges_solved += 1;
+        summary.challenges_solved += 1;
+    }
+    if blocked {
+        if note.unavailable.is_some() {
+            stats.browser_missing += 1;
+            summary.browser_missing = note.unavailable.clone();
+        } else if note.tried {
+            stats.challenges_unsolved += 1;
+        }
     }
 }
 

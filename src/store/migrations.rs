@@ -295,6 +295,8 @@ CREATE TABLE source_runs (
         ),
         // The audit trail (操作记录). New migrations go below, one file each.
         M::up(include_str!("migrations/audit.sql")),
+        M::up(include_str!("migrations/ledger_append_only.sql")),
+        M::up(include_str!("migrations/browser_health.sql")),
         M::up(include_str!("migrations/review_queue.sql")),
     ])
 }

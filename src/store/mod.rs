@@ -74,6 +74,8 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // REPLACE must fire the ledger's delete triggers (append-only).
+        conn.pragma_update(None, "recursive_triggers", "ON")?;
         // A 32 MiB page cache (negative: KiB), and WAL checkpoints every
         // 8192 pages (32 MiB) rather than 1000: a crawl's batches write a
         // few MiB each, and a checkpoint per batch doubled the writes.

@@ -29,6 +29,15 @@ pub struct SourceRunStats {
     pub challenges: u64,
     /// Article links that answered with no article (an empty 200, a PDF).
     pub not_articles: u64,
+    /// Pages fetched through headless Chromium.
+    pub browser_pages: u64,
+    /// Pages that met a JavaScript challenge (over HTTP or in the browser),
+    /// those then had through the browser, those the browser could not get
+    /// past, and those left blocked because the browser could not start.
+    pub challenges_met: u64,
+    pub challenges_solved: u64,
+    pub challenges_unsolved: u64,
+    pub browser_missing: u64,
     /// Per field: (articles extracted, articles where the field's selector came back empty).
     pub empty_fields: BTreeMap<String, (u64, u64)>,
 }
@@ -42,6 +51,12 @@ pub struct SourceHealth {
     pub last_success: Option<String>,
     pub articles_per_run: f64,
     pub error_rate: f64,
+    /// The latest run's pages fetched through headless Chromium.
+    pub browser_pages: u64,
+    /// The latest run's pages that met a JavaScript challenge, and those of
+    /// them then had through the browser.
+    pub challenges_met: u64,
+    pub challenges_solved: u64,
     pub alarms: Vec<Alarm>,
 }
 
@@ -54,8 +69,14 @@ pub enum Alarm {
     NoLinks { pages: i64, earlier: i64 },
     /// The selectors found no links; links were taken by URL pattern.
     PatternFallback { pages: i64 },
-    /// Pages answered with a script challenge (an anti-bot wall).
+    /// Pages answered with a script challenge (an anti-bot wall), the source
+    /// saying `browser = "never"`.
     Blocked { pages: i64 },
+    /// Pages answered with a script challenge that needs the browser, which
+    /// could not be started (not installed).
+    NeedsBrowser { pages: i64 },
+    /// Pages whose script challenge the browser could not get past.
+    ChallengeUnsolved { pages: i64 },
     /// Article links answered with no article (an empty page, a PDF).
     NotArticles { links: i64 },
     /// A field's selector, which earlier runs filled, came back empty on every article.
@@ -76,6 +97,14 @@ impl std::fmt::Display for Alarm {
             Alarm::Blocked { pages } => write!(
                 f,
                 "blocked? {pages} page(s) answered with a script challenge (521/412 anti-bot wall); nothing was stored from them"
+            ),
+            Alarm::NeedsBrowser { pages } => write!(
+                f,
+                "blocked: {pages} page(s) answered with a JavaScript challenge that needs the browser, and headless Chromium could not be started; install the Debian packages chromium and chromium-driver (or set [browser] chromium in radar.toml); nothing was stored from them"
+            ),
+            Alarm::ChallengeUnsolved { pages } => write!(
+                f,
+                "blocked: the browser could not solve the JavaScript challenge on {pages} page(s) (the challenge changed, or it needs more than a cookie); nothing was stored from them"
             ),
             Alarm::NotArticles { links } => write!(
                 f,
@@ -150,10 +179,24 @@ impl Store {
     pub fn source_health(&self, source: &str, window: usize) -> Result<SourceHealth> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT finished_at, fetched, links, new_articles, errors, listing_pages, empty_listings, empty_fields, \
-             pattern_fallbacks, challenges, not_articles \
+             pattern_fallbacks, challenges, not_articles, browser_pages, challenges_met, challenges_solved, \
+             challenges_unsolved, browser_missing \
              FROM source_runs WHERE source = ?1 ORDER BY run_id DESC LIMIT ?2",
         )?;
-        type Row = (String, i64, i64, i64, i64, i64, i64, String, i64, i64, i64);
+        type Row = (
+            String,
+            i64,
+            i64,
+            i64,
+            i64,
+            i64,
+            i64,
+            String,
+            i64,
+            i64,
+            i64,
+            [i64; 5],
+        );
         let rows: Vec<Row> = stmt
             .query_map(params![source, window as i64], |r| {
                 Ok((
@@ -168,6 +211,7 @@ impl Store {
                     r.get(8)?,
                     r.get(9)?,
                     r.get(10)?,
+                    [r.get(11)?, r.get(12)?, r.get(13)?, r.get(14)?, r.get(15)?],
                 ))
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -212,9 +256,21 @@ impl Store {
         if latest.8 > 0 {
             h.alarms.push(Alarm::PatternFallback { pages: latest.8 });
         }
-        // Alarm 3: the site answers with script challenges (it is blocking us).
-        if latest.9 > 0 {
-            h.alarms.push(Alarm::Blocked { pages: latest.9 });
+        // Alarm 3: the site answers with script challenges (it is blocking us):
+        // for want of the browser, past the browser, or with the browser off.
+        let [browser_pages, met, solved, unsolved, missing] = latest.11;
+        h.browser_pages = browser_pages.max(0) as u64;
+        h.challenges_met = met.max(0) as u64;
+        h.challenges_solved = solved.max(0) as u64;
+        if missing > 0 {
+            h.alarms.push(Alarm::NeedsBrowser { pages: missing });
+        }
+        if unsolved > 0 {
+            h.alarms.push(Alarm::ChallengeUnsolved { pages: unsolved });
+        }
+        let plain = latest.9 - missing.max(0) - unsolved.max(0);
+        if plain > 0 {
+            h.alarms.push(Alarm::Blocked { pages: plain });
         }
         // Alarm 4: a field that earlier runs filled came back empty on every article now.
         if latest.10 > 0 {
@@ -266,13 +322,17 @@ impl Tx<'_> {
         let fields = serde_json::to_string(&s.empty_fields).unwrap_or_else(|_| "{}".into());
         self.exec(
             "INSERT INTO source_runs (run_id, source, finished_at, fetched, links, new_articles, errors, listing_pages, \
-             empty_listings, empty_fields, pattern_fallbacks, challenges, not_articles) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13) \
+             empty_listings, empty_fields, pattern_fallbacks, challenges, not_articles, browser_pages, challenges_met, \
+             challenges_solved, challenges_unsolved, browser_missing) \
+             VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18) \
              ON CONFLICT(run_id, source) DO UPDATE SET finished_at=?3, fetched=fetched+?4, links=links+?5, \
              new_articles=new_articles+?6, errors=errors+?7, listing_pages=listing_pages+?8, \
              empty_listings=empty_listings+?9, empty_fields=?10, pattern_fallbacks=pattern_fallbacks+?11, challenges=challenges+?12, \
-             not_articles=not_articles+?13",
+             not_articles=not_articles+?13, browser_pages=browser_pages+?14, challenges_met=challenges_met+?15, \
+             challenges_solved=challenges_solved+?16, challenges_unsolved=challenges_unsolved+?17, browser_missing=browser_missing+?18",
             params![run_id, source, now_utc(), s.fetched as i64, s.links as i64, s.new_articles as i64,
-                s.errors as i64, s.listing_pages as i64, s.empty_listings as i64, fields, s.pattern_fallbacks as i64, s.challenges as i64, s.not_articles as i64],
+                s.errors as i64, s.listing_pages as i64, s.empty_listings as i64, fields, s.pattern_fallbacks as i64, s.challenges as i64, s.not_articles as i64,
+                s.browser_pages as i64, s.challenges_met as i64, s.challenges_solved as i64, s.challenges_unsolved as i64, s.browser_missing as i64],
         )?;
         Ok(())
     }

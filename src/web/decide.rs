@@ -41,6 +41,7 @@ pub fn confirm_as(
                 note: note.filter(|n| !n.trim().is_empty()),
                 date,
                 points: None,
+                reason: None,
             },
         )?)
     })

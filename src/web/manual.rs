@@ -206,12 +206,14 @@ async fn submit(
         reviewer: who.user.name.clone(),
         note,
         points: None,
+        reason: None,
     };
     let (entry, _) = blocking(&state, move |s| {
         let r = s.with_store(|store| {
             let added =
                 add_evidence(&s.home, store, &s.rules, &s.registry, &m).map_err(|e| match e {
                     ReviewError::Invalid(msg) => WebError::BadRequest(msg),
+                    ReviewError::Refused { zh, .. } => WebError::BadRequest(zh),
                     // A second upload of the same evidence is not a confirmation.
                     ReviewError::AlreadyConfirmed {
                         entry,

@@ -87,6 +87,7 @@ impl From<ReviewError> for WebError {
                 entry + 1
             )),
             ReviewError::Invalid(m) => WebError::Conflict(review_in_chinese(&m)),
+            ReviewError::Refused { zh, .. } => WebError::BadRequest(zh),
             ReviewError::Store(s) => WebError::Store(s),
             other => WebError::Internal(other.to_string()),
         }

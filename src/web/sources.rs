@@ -94,7 +94,7 @@ async fn sources_page(
         table.sources {
             thead { tr {
                 th { "信息源" } th { "类型" } th { "媒体" } th { "条目" } th { "调度" } th { "下次运行" }
-                th { "最近运行（北京时间）" } th { "最近成功（北京时间）" } th { "运行次数" } th { "篇/次" } th { "错误率" } th { "告警" }
+                th { "最近运行（北京时间）" } th { "最近成功（北京时间）" } th { "运行次数" } th { "篇/次" } th { "错误率" } th { "浏览器抓取" } th { "告警" }
                 @if admin { th { "操作" } }
             } }
             tbody { @for (src, (h, _)) in state.sources.iter().zip(&rows) {
@@ -111,6 +111,7 @@ async fn sources_page(
                     td { (h.runs) }
                     td { (format!("{:.1}", h.articles_per_run)) }
                     td { (format!("{:.0}%", h.error_rate * 100.0)) }
+                    td.browser { (browser_zh(h)) }
                     td.alarms { @if h.alarms.is_empty() { "无" } @else {
                         ul { @for a in &h.alarms { li.alarm { "告警：" (alarm_zh(a)) } } }
                     } }
@@ -195,6 +196,17 @@ fn kind_zh(kind: crate::model::SourceKind) -> &'static str {
     }
 }
 
+/// The latest run's pages through the browser and script challenges.
+fn browser_zh(h: &SourceHealth) -> String {
+    if h.browser_pages == 0 && h.challenges_met == 0 {
+        return "无".into();
+    }
+    format!(
+        "浏览器抓取 {} 页；遇到脚本验证 {} 页，通过 {} 页",
+        h.browser_pages, h.challenges_met, h.challenges_solved
+    )
+}
+
 /// An alarm in a reviewer's words.
 fn alarm_zh(alarm: &Alarm) -> String {
     match alarm {
@@ -207,6 +219,12 @@ fn alarm_zh(alarm: &Alarm) -> String {
         Alarm::Blocked { pages } => {
             format!("被拦截？{pages} 个页面返回脚本验证（521/412 反爬虫页面），未保存任何内容")
         }
+        Alarm::NeedsBrowser { pages } => format!(
+            "被拦截：{pages} 个页面返回脚本验证（反爬虫页面），需要用浏览器抓取，但无法启动无头 Chromium 浏览器；请安装 Debian 软件包 chromium 和 chromium-driver（或在 radar.toml 的 [browser] 中设置 chromium），这些页面未保存任何内容"
+        ),
+        Alarm::ChallengeUnsolved { pages } => format!(
+            "被拦截：浏览器未能通过 {pages} 个页面的脚本验证（验证方式可能已变化），这些页面未保存任何内容"
+        ),
         Alarm::NotArticles { links } => format!(
             "不是文章？{links} 个文章链接打开后没有文章（空白页面或 PDF 等非网页文件），未保存任何内容"
         ),

@@ -247,7 +247,15 @@ fn the_same_file_for_the_same_item_is_refused_and_stored_once() {
         err.contains("already confirmed in entry 0 by 张三"),
         "{err}"
     );
+    // The same file under another item counts again only with a reason.
     let b: Vec<String> = args("A1");
+    let b: Vec<&str> = b.iter().map(String::as_str).collect();
+    let refused = radar(&home, &b);
+    assert!(!refused.status.success());
+    let b: Vec<String> = args("A1")
+        .into_iter()
+        .chain(["--reason".to_string(), "另一项认定".to_string()])
+        .collect();
     let b: Vec<&str> = b.iter().map(String::as_str).collect();
     let second = ok(&home, &b);
     assert!(second.contains("already stored"), "{second}");

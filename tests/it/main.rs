@@ -1,6 +1,7 @@
 //! The integration test binary: one module per area.
 
 mod browser;
+mod browser_crawl;
 mod browser_review;
 mod candidates;
 mod check;
@@ -11,6 +12,7 @@ mod fetch;
 mod hardening;
 mod heldout_sets;
 mod ledger;
+mod ledger_proof;
 mod matching;
 mod outlets;
 mod pipeline;

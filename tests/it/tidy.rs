@@ -41,6 +41,7 @@ fn each_edge_has_one_owner() {
     let src = repo().join("src");
     let owners = [
         ("reqwest", "crawl"),
+        ("tokio_tungstenite", "crawl"),
         ("rusqlite", "store"),
         ("tantivy", "index"),
         ("clap", "cli"),

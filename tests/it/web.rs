@@ -620,8 +620,8 @@ fn manual_evidence_is_uploaded_into_the_ledger_by_the_logged_in_reviewer() {
     std::fs::set_permissions(&stored, perms).expect("writable");
     std::fs::write(&stored, b"%PDF-1.4 forged").expect("forge");
     let r = app.get("/ledger/0/evidence", Some(&cookie));
-    assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
-    assert!(r.body.contains("已被改动"), "{}", r.body);
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body.contains("证据已被改动"), "{}", r.body);
     std::fs::write(&stored, pdf).expect("restore");
 
     // The staging folder is gone.

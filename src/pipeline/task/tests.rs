@@ -28,6 +28,7 @@ fn fetched(status: u16, content_type: Option<&str>, text: Option<&str>) -> Fetch
 
 fn report(result: Result<Fetched, FetchError>) -> FetchReport {
     FetchReport {
+        browser: Default::default(),
         journal: vec![],
         robots: None,
         result,

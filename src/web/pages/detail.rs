@@ -347,7 +347,29 @@ pub(super) async fn archived(
         h.insert(header::CONTENT_ENCODING, v);
     }
     if !page.verified {
+        // Altered bytes are never shown as the original: a red warning instead.
+        let mut res = (
+            StatusCode::CONFLICT,
+            maud::html! {
+                (maud::DOCTYPE)
+                html lang="zh-CN" { head { meta charset="utf-8"; title { "证据已被改动" } }
+                body { p style="color:#c00;font-weight:bold" { "证据已被改动" }
+                       p { "存档记录的字节与抓取时记录的摘要不符，不予显示。" } } }
+            }
+            .into_string(),
+        )
+            .into_response();
+        let h = res.headers_mut();
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(ARCHIVE_CSP),
+        );
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
         h.insert("x-radar-verified", HeaderValue::from_static("no"));
+        return Ok(res);
     }
     Ok(res)
 }

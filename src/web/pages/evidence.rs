@@ -43,6 +43,7 @@ pub(super) async fn evidence(
     let missing = |seq: &str| WebError::NotFound(format!("没有台账记录 {seq}"));
     let n: u64 = seq.parse().map_err(|_| missing(&seq))?;
     let s2 = seq.clone();
+    let w = who.clone();
     let evidence = blocking(&state, move |s| {
         let row = s
             .read(|store| Ok(store.read(|tx| tx.ledger_entry(n))?))?
@@ -51,12 +52,28 @@ pub(super) async fn evidence(
         let entry = crate::ledger::Entry::parse(&row.leaf)
             .map_err(|e| WebError::Internal(format!("台账记录 {n} 无法解析：{e}")))?;
         // An enterprise user sees only its own entries: another's is "not found".
-        if !who.scope.allows(&entry.named_enterprise) {
+        if !w.scope.allows(&entry.named_enterprise) {
             return Err(missing(&s2));
         }
         Ok(entry.evidence)
     })
     .await?;
+    let (home_state, ev) = (state.clone(), evidence.clone());
+    if let Some(why) = blocking(&state, move |s| {
+        Ok(crate::pipeline::ledger::evidence_altered(&s.home, &ev))
+    })
+    .await?
+    {
+        let body = maud::html! {
+            p style="color:#c00;font-weight:bold" { "证据已被改动" }
+            p { "台账第 " (n) " 条的证据字节与签名记录中的摘要不符，不予显示。" }
+            p { small { (why) } }
+            p { (super::evidence_warning(&home_state.home, &evidence)) }
+        };
+        let mut res = super::page("证据已被改动", &who, body)?;
+        *res.status_mut() = StatusCode::CONFLICT;
+        return Ok(res);
+    }
     match evidence {
         Evidence::Archive { article_id, .. } => {
             Ok(Redirect::to(&format!("/archive/{article_id}")).into_response())
@@ -69,9 +86,9 @@ pub(super) async fn evidence(
         } => {
             let bytes = blocking(&state, move |s| {
                 crate::pipeline::review::evidence_file(&s.home, &sha256).map_err(|e| match e {
-                    ReviewError::Corrupt(_) => WebError::Internal(format!(
-                        "证据文件已被改动，与台账记录的 SHA-256 不符（{e}）"
-                    )),
+                    ReviewError::Corrupt(_) => {
+                        WebError::Conflict("证据已被改动：证据文件与台账记录的 SHA-256 不符".into())
+                    }
                     other => WebError::Internal(format!("证据文件无法读取：{other}")),
                 })
             })

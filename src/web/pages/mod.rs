@@ -29,6 +29,18 @@ mod search;
 const APP_JS: &str = include_str!("../static/app.js");
 const APP_CSS: &str = include_str!("../static/app.css");
 
+/// A red 证据已被改动 beside evidence whose bytes no longer have the digest
+/// its signed entry names (empty when they do). Every page showing ledger
+/// evidence calls this one function.
+pub(super) fn evidence_warning(home: &crate::config::Home, e: &crate::ledger::Evidence) -> Markup {
+    match crate::pipeline::ledger::evidence_altered(home, e) {
+        None => html! {},
+        Some(why) => html! {
+            strong.altered style="color:#c00" title=(why) { " 证据已被改动" }
+        },
+    }
+}
+
 /// The policy of the archived original: nothing runs, nothing is fetched
 /// (the images the crawl archived are in the page as `data:` URLs).
 pub const ARCHIVE_CSP: &str = "sandbox; default-src 'none'; img-src data:; frame-ancestors 'self'";

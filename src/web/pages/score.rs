@@ -78,7 +78,7 @@ pub(super) async fn score_page(
                 table {
                     thead { tr { th { "台账序号" } th { "条目" } th { "日期" } th { "来源" } th { "标题" } th { "审核人" } th { "证据" } } }
                     tbody { @for i in &e.items {
-                        tr { td { (entry_number(i.entry)) } td { (i.code) " " (i.item_name) } td { (i.date) } td { (i.source) } td { (i.title) } td { (i.reviewer) } td { a href=(format!("/ledger/{}/evidence", i.entry)) { "查看" } } }
+                        tr { td { (entry_number(i.entry)) } td { (i.code) " " (i.item_name) } td { (i.date) } td { (i.source) } td { (i.title) } td { (i.reviewer) } td { a href=(format!("/ledger/{}/evidence", i.entry)) { "查看" } (super::evidence_warning(&state.home, &i.evidence)) } }
                     } }
                 }
             }
@@ -170,7 +170,7 @@ pub(super) async fn ledger_page(
                     td { (e.reviewer) }
                     td { (beijing_time(&e.at)) }
                     td { (e.note.as_deref().unwrap_or("")) }
-                    td { a href=(format!("/ledger/{}/evidence", e.seq)) { "查看" } }
+                    td { a href=(format!("/ledger/{}/evidence", e.seq)) { "查看" } (super::evidence_warning(&state.home, &e.evidence)) }
                     td {
                         @if who.user.role.can_review() && e.reverses.is_none() && !undone.contains(&e.seq) {
                             form.undo method="post" action=(format!("/ledger/{}/undo", e.seq)) {
