@@ -287,6 +287,7 @@ fn alias(text: String, kind: AliasKind, ambiguous: bool) -> Alias {
         kind,
         ambiguous,
         valid_until: None,
+        distinctive: false,
     }
 }
 
@@ -327,6 +328,7 @@ fn registry(n: usize) -> Registry {
         former_name_grace_days: 90,
         home_sources: vec![],
         enterprises,
+        homonyms: vec![],
     }
 }
 

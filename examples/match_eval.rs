@@ -5,8 +5,10 @@
 //! `cargo run --example match_eval [-- DIR]` (default
 //! `tests/fixtures/matching`; DIR holds `registry.toml` and `articles.toml`).
 
-use reform_radar::matching::eval::{evaluate, parse_labelled, parse_registry};
+use reform_radar::extract::kind::classify;
+use reform_radar::matching::eval::{evaluate_reports, parse_labelled, parse_registry};
 use reform_radar::matching::{MatchContext, Matcher};
+use reform_radar::model::ArticleKind;
 
 fn main() -> anyhow::Result<()> {
     let dir = std::env::args()
@@ -22,6 +24,11 @@ fn main() -> anyhow::Result<()> {
     if verbose {
         for a in &set {
             let ctx = MatchContext::for_source(&registry, &a.source);
+            let art = a.article();
+            let kind = classify(art.page.as_deref(), &art.title, &art.body);
+            if kind != ArticleKind::Report {
+                println!("{} not a report: {}", a.id, kind.as_str());
+            }
             for m in matcher.match_article(&a.article(), &ctx) {
                 println!(
                     "{} {} evidence={} {} {:.2} {}",
@@ -36,6 +43,10 @@ fn main() -> anyhow::Result<()> {
         }
     }
     println!("{} labelled articles", set.len());
-    print!("{}", evaluate(&matcher, &set).render());
+    // As the pipeline does: only reports are matched.
+    let is_report = |a: &reform_radar::model::Article| {
+        classify(a.page.as_deref(), &a.title, &a.body) == ArticleKind::Report
+    };
+    print!("{}", evaluate_reports(&matcher, &set, &is_report).render());
     Ok(())
 }

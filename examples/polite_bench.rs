@@ -4,7 +4,10 @@
 //! bound (the busiest host's requests × pace) and the smallest gap seen
 //! between two requests to one host.
 //!
-//! Usage: polite_bench [HOSTS] [ARTICLES] [PACE_SECS] [CONCURRENCY]
+//! Every response takes RESPONSE_MS (default 30) to come: the pace counts
+//! from request start to request start, so this must not add to the time.
+//!
+//! Usage: polite_bench [HOSTS] [ARTICLES] [PACE_SECS] [CONCURRENCY] [RESPONSE_MS]
 
 use axum::Router;
 use axum::extract::{Path, State};
@@ -18,10 +21,15 @@ use std::time::{Duration, Instant};
 
 type Hits = Arc<Mutex<Vec<Instant>>>;
 
+/// How long each response takes (milliseconds).
+static RESPONSE_MS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(30);
+
 async fn page(State((hits, n)): State<(Hits, usize)>, Path(path): Path<String>) -> Html<String> {
     if let Ok(mut h) = hits.lock() {
         h.push(Instant::now());
     }
+    let delay = RESPONSE_MS.load(std::sync::atomic::Ordering::Relaxed);
+    tokio::time::sleep(Duration::from_millis(delay)).await;
     if path == "list/index.html" {
         let items: String = (0..n)
             .map(|k| format!("<li><a class=\"lf\" href=\"./202603/t20260303_{k}.html\">万州区国企改革第{k}篇</a><span class=\"rt\">2026-03-03</span></li>"))
@@ -68,6 +76,8 @@ fn main() -> anyhow::Result<()> {
     let articles: usize = arg(1, "40").parse()?;
     let pace: f64 = arg(2, "0.25").parse()?;
     let concurrency: usize = arg(3, "4").parse()?;
+    let response_ms: u64 = arg(4, "30").parse()?;
+    RESPONSE_MS.store(response_ms, std::sync::atomic::Ordering::Relaxed);
     let dir = tempfile::tempdir()?;
     let home = Home::new(dir.path().join("home"));
     home.init()?;
@@ -134,7 +144,7 @@ body = "div.trs_paper_default"
     }
     let bound = busiest.saturating_sub(1) as f64 * pace;
     println!(
-        "hosts {hosts}, articles/host {articles}, pace {pace}s, concurrency {concurrency}: \
+        "hosts {hosts}, articles/host {articles}, pace {pace}s, concurrency {concurrency}, responses {response_ms} ms: \
          elapsed {elapsed:.2}s, bound {bound:.2}s ({busiest} requests on the busiest host), \
          ratio {:.3}, smallest gap {:.3}s; {}",
         elapsed / bound.max(f64::MIN_POSITIVE),

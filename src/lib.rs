@@ -29,6 +29,7 @@ pub mod index;
 pub mod ledger;
 pub mod matching;
 pub mod model;
+pub mod notify;
 pub mod pipeline;
 pub mod registry;
 pub mod report;

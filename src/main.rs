@@ -1,18 +1,33 @@
 //! The `radar` binary: parse the command line, set up logging, run, and turn
 //! an error into its message chain and a non-zero exit code.
 
-use clap::Parser;
-use reform_radar::cli::{Cli, run};
+use reform_radar::cli::{parse, run};
+
+/// Logs go to stderr: as JSON lines (one object per event, for journald,
+/// Loki or a file) with `RADAR_LOG_FORMAT=json`, else as text, coloured only
+/// when stderr is a terminal (never ANSI codes in a file or the journal).
+fn init_logging() {
+    use std::io::IsTerminal;
+    let filter = tracing_subscriber::EnvFilter::try_from_env("RADAR_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if std::env::var("RADAR_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json")) {
+        builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .init();
+    } else {
+        let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        builder.with_ansi(colour).init();
+    }
+}
 
 fn main() {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("RADAR_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
-    let cli = Cli::parse();
+    init_logging();
+    let cli = parse();
     // `radar candidates | head` must end quietly when the pipe closes, not
     // panic; commands that talk to the network keep SIGPIPE ignored (a
     // closed socket is an error to handle, not a reason to die).

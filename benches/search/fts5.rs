@@ -91,6 +91,7 @@ pub fn run(path: &Path, feed: &GenFeed, runs: usize) -> Engine {
         index_secs,
         size,
         peak_kb: status_kb("VmHWM:"),
+        build_peak_kb: status_kb("VmHWM:"),
         anon_kb,
         merge_secs: 0.0,
         cpu,

@@ -237,6 +237,11 @@ impl ArchiveWriter {
             let _ = file.set_len(offset);
             let path = dir.join(name.as_str());
             self.current = None;
+            if offset == 0 {
+                // Nothing of it is usable (not even its warcinfo): no empty
+                // archive file is left behind (a disk-full crawl left many).
+                let _ = std::fs::remove_file(&path);
+            }
             return Err(ArchiveError::io(&path, e));
         }
         *size += member.len() as u64;

@@ -29,7 +29,7 @@ pub fn run(home: &Home, args: &ArticlesArgs) -> anyhow::Result<()> {
     if let (Some(from), Some(to)) = (args.from, args.to) {
         anyhow::ensure!(from <= to, "--from {from} is after --to {to}");
     }
-    let store = Store::open(&home.existing_db_path()?)?;
+    let store = Store::open_reader(&home.existing_db_path()?)?;
     let mut rows = store.article_listing(&args.sources)?;
     rows.retain(|l| {
         let a = &l.row.article;

@@ -29,7 +29,7 @@ fn parse_status(s: &str) -> Result<CandidateStatus, String> {
 }
 
 pub fn run(home: &Home, args: &CandidatesArgs) -> anyhow::Result<()> {
-    let store = Store::open(&home.existing_db_path()?)?;
+    let store = Store::open_reader(&home.existing_db_path()?)?;
     let rows = store.candidates(&CandidateFilter {
         status: args.status,
         enterprise: args.enterprise.clone(),

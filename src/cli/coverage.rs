@@ -46,7 +46,7 @@ pub fn run(home: &Home, args: &CoverageArgs) -> anyhow::Result<()> {
         }
         args.sources.clone()
     };
-    let store = Store::open(&home.existing_db_path()?)?;
+    let store = Store::open_reader(&home.existing_db_path()?)?;
     let mut all = Vec::new();
     for id in &ids {
         all.push((id.clone(), store.coverage(id, from, to)?));

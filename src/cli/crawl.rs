@@ -63,7 +63,10 @@ pub fn run_crawl(home: &Home, req: &CrawlRequest) -> anyhow::Result<CrawlSummary
     let bar = Bar::new("crawl");
     let summary = runtime.block_on(async {
         watch_signals(shutdown.clone());
-        crawl(home, &checked, req, &bar, shutdown.clone()).await
+        let summary = crawl(home, &checked, req, &bar, shutdown.clone()).await;
+        // The run's new candidates, alarms or failure go out now.
+        super::notify::after_crawl(home, &checked.settings).await;
+        summary
     });
     bar.finish();
     Ok(summary?)

@@ -40,6 +40,10 @@ pub struct DemoArgs {
     /// Where the web UI listens.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: String,
+    /// The global `--home`/`RADAR_HOME`, which the demo ignores: its own
+    /// (hidden) argument, so that `radar demo --help` does not offer it.
+    #[arg(long, hide = true, env = "RADAR_HOME", hide_env = true)]
+    pub home: Option<PathBuf>,
 }
 
 /// The demo reviewer's login, printed when the demo serves.
@@ -57,6 +61,7 @@ fn serve(home: &Home, listen: &str) -> anyhow::Result<()> {
         if store.user(DEMO_USER)?.is_none() {
             crate::web::accounts::add_user(
                 &store,
+                crate::web::accounts::CLI_ACTOR,
                 &registry,
                 DEMO_USER,
                 crate::store::UserRole::Reviewer,
@@ -125,6 +130,17 @@ pub fn run(args: &DemoArgs, home: Option<&Path>) -> anyhow::Result<()> {
             args.dir.display()
         );
     }
+    // A busy port is found now, not after the crawl and its output.
+    let reserved = if args.no_serve {
+        None
+    } else {
+        Some(std::net::TcpListener::bind(&args.listen).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot serve the demo on {}: {e}; choose another address with `radar demo --listen 127.0.0.1:8081` (or `--no-serve`)",
+                args.listen
+            )
+        })?)
+    };
     claim(&args.dir)?;
     let home = Home::new(&args.dir);
     home.init()?;
@@ -168,6 +184,7 @@ pub fn run(args: &DemoArgs, home: Option<&Path>) -> anyhow::Result<()> {
     // A taste of search: the central-media reports of district SOE reform.
     let index = crate::index::SearchIndex::open(&home.index_dir())?;
     let found = index.search(&crate::index::SearchRequest {
+        offset: 0,
         limit: 5,
         ..crate::index::SearchRequest::new("万州 国企改革")
     })?;
@@ -215,5 +232,6 @@ pub fn run(args: &DemoArgs, home: Option<&Path>) -> anyhow::Result<()> {
     if args.no_serve {
         return Ok(());
     }
+    drop(reserved);
     serve(&home, &args.listen)
 }

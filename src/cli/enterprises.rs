@@ -64,7 +64,7 @@ fn list(home: &Home, json: bool, with_stats: bool) -> anyhow::Result<()> {
         registry::load(home).map_err(|p| anyhow::anyhow!("problems in enterprises.toml:\n{p}"))?;
     let stats = if with_stats {
         match home.existing_db_path() {
-            Ok(db) => crate::store::Store::open(&db)?.read(|tx| tx.rejection_stats())?,
+            Ok(db) => crate::store::Store::open_reader(&db)?.read(|tx| tx.rejection_stats())?,
             Err(_) => Vec::new(),
         }
     } else {

@@ -118,7 +118,7 @@ fn show(home: &Home, args: &ShowArgs) -> anyhow::Result<()> {
     let id = args.id.as_deref().ok_or_else(|| {
         anyhow::anyhow!("give an article id: `radar evidence ID` (or `radar evidence add …`)")
     })?;
-    let store = Store::open(&home.existing_db_path()?)?;
+    let store = Store::open_reader(&home.existing_db_path()?)?;
     let row = store
         .article(id)?
         .ok_or_else(|| anyhow::anyhow!("no article `{}`", id))?;
@@ -128,7 +128,7 @@ fn show(home: &Home, args: &ShowArgs) -> anyhow::Result<()> {
     let loc = store
         .resource(resource_id)?
         .ok_or_else(|| anyhow::anyhow!("resource {resource_id} of article `{}` is missing", id))?;
-    let path = home.archive_dir().join(&loc.warc_file);
+    let path = home.archive_file(&loc.warc_file);
     let rec = read_record_at(&path, loc.warc_offset)?;
     let digest = sha256_hex(&rec.body);
     let verified = loc.payload_sha256.as_deref() == Some(digest.as_str());

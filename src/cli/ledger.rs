@@ -50,7 +50,7 @@ pub enum LedgerCommand {
 }
 
 pub fn run(home: &Home, args: &LedgerArgs) -> anyhow::Result<()> {
-    let store = Store::open(&home.existing_db_path()?)?;
+    let store = Store::open_reader(&home.existing_db_path()?)?;
     match &args.command {
         LedgerCommand::Verify { published, quick } => {
             let bar = super::progress::Bar::new("evidence");

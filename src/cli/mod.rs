@@ -2,6 +2,7 @@
 //! summary of what it did. Only this module imports clap.
 
 mod articles;
+mod backup;
 mod candidates;
 mod check;
 mod coverage;
@@ -14,6 +15,7 @@ mod extract;
 mod init;
 mod ledger;
 mod matching;
+pub mod notify;
 mod progress;
 mod reindex;
 mod report;
@@ -78,6 +80,8 @@ pub enum Command {
     Review(review::ReviewArgs),
     /// The tamper-evident score ledger: verify it, print its signed checkpoint, list it.
     Ledger(ledger::LedgerArgs),
+    /// Notifications: send a test message, show the outbox per channel, deliver what is pending.
+    Notify(notify::NotifyArgs),
     /// Scorecards from the ledger and the rules (table, JSON, CSV or XLSX).
     Score(score::ScoreArgs),
     /// The quarterly report (季度报送) or the typical-case draft, as DOCX or Markdown.
@@ -88,9 +92,18 @@ pub enum Command {
     Serve(serve::ServeArgs),
     /// Accounts of the web UI and API: add, list, issue a bearer token.
     Users(users::UsersArgs),
+    /// Back up the home while it runs (`--out DIR`), or verify a backup (`--check DIR`).
+    Backup(backup::BackupArgs),
+    /// Restore a backup into a new home (`radar restore DIR --home NEW`), then verify its ledger.
+    Restore(backup::RestoreArgs),
     /// Create a demo home, crawl the bundled sample by replay and show what was found.
     /// Only ever writes to its own folder: `--home`/`RADAR_HOME` are ignored.
     Demo(demo::DemoArgs),
+}
+
+/// Parse the command line.
+pub fn parse() -> Cli {
+    Cli::parse()
 }
 
 /// Run a parsed command line.
@@ -119,12 +132,18 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Candidates(a) => candidates::run(&existing()?, a),
         Command::Review(a) => review::run(&existing()?, a),
         Command::Ledger(a) => ledger::run(&existing()?, a),
+        Command::Notify(a) => notify::run(&existing()?, a),
         Command::Export(a) => export::run(&existing()?, a),
         Command::Score(a) => score::run(&existing()?, a),
         Command::Report(a) => report::run(&existing()?, a),
         Command::Serve(a) => serve::run(&home, a),
         Command::Users(a) => users::run(&existing()?, a),
-        Command::Demo(a) => demo::run(a, cli.home.as_deref()),
+        Command::Backup(a) => backup::run(&home, a),
+        Command::Restore(a) => match &cli.home {
+            Some(_) => backup::restore(&home, a),
+            None => anyhow::bail!("name the new home: `radar restore DIR --home NEW`"),
+        },
+        Command::Demo(a) => demo::run(a, a.home.as_deref().or(cli.home.as_deref())),
     }
 }
 

@@ -74,7 +74,7 @@ fn write(out: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 pub fn run(home: &Home, args: &ReportArgs) -> anyhow::Result<()> {
     let (checked, registry) = crate::registry::check_home(home)
         .map_err(|p| anyhow::anyhow!("configuration problems:\n{p}"))?;
-    let store = Store::open(&home.existing_db_path()?)?;
+    let store = Store::open_reader(&home.existing_db_path()?)?;
     let (doc, quarter) = match &args.command {
         ReportCommand::Quarterly { doc, quarter } => (doc, Some(*quarter)),
         ReportCommand::Case { doc } => (doc, None),

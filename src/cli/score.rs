@@ -45,7 +45,7 @@ pub fn parse_quarter(s: &str) -> Result<Quarter, String> {
 pub fn run(home: &Home, args: &ScoreArgs) -> anyhow::Result<()> {
     let (checked, registry) = crate::registry::check_home(home)
         .map_err(|p| anyhow::anyhow!("configuration problems:\n{p}"))?;
-    let store = Store::open(&home.existing_db_path()?)?;
+    let store = Store::open_reader(&home.existing_db_path()?)?;
     let sheet = score_sheet(
         &store,
         &checked.rules,

@@ -65,20 +65,74 @@ fn parse_sort(s: &str) -> Result<Sort, String> {
     Sort::parse(s).ok_or_else(|| format!("`{s}`: sort by relevance or date"))
 }
 
+/// An open index; a temporary one (a read-only home without a current
+/// index) is removed when this is dropped.
+pub(crate) struct OpenIndex {
+    pub index: SearchIndex,
+    temporary: Option<std::path::PathBuf>,
+}
+
+impl Drop for OpenIndex {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.temporary {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
 /// Opens the index of a home that has a store and brings it up to date with
-/// the store. A home with nothing crawled is an error, not a new index.
-pub(crate) fn open_current_index(home: &Home) -> anyhow::Result<SearchIndex> {
+/// the store. A home with nothing crawled is an error, not a new index. On a
+/// read-only home the index is only read; when it is missing or behind the
+/// store, a temporary one is built outside the home for this search.
+pub(crate) fn open_current_index(home: &Home) -> anyhow::Result<OpenIndex> {
     let db = home.existing_db_path()?;
     let dir = home.index_dir();
+    if !crate::store::is_writable(home.root()) {
+        let store = crate::store::Store::open_reader(&db)
+            .with_context(|| format!("opening the store {}", db.display()))?;
+        let max = crate::index::ArticleFeed::max_article_seq(&crate::pipeline::MatchedFeed(&store))
+            .unwrap_or(i64::MAX);
+        match SearchIndex::open_read_only(&dir) {
+            Ok(index) if index.indexed_seq() >= max => {
+                return Ok(OpenIndex {
+                    index,
+                    temporary: None,
+                });
+            }
+            Ok(_) => {
+                tracing::warn!(dir = %dir.display(), "the read-only home's search index is behind its store; indexing into a temporary index")
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "the read-only home has no usable search index; indexing into a temporary index")
+            }
+        }
+        let tmp = std::env::temp_dir().join(format!("radar-index-{}", std::process::id()));
+        let open = OpenIndex {
+            index: SearchIndex::open_or_recreate(&tmp)
+                .with_context(|| format!("a temporary index in {}", tmp.display()))?,
+            temporary: Some(tmp),
+        };
+        open.index
+            .catch_up(&crate::pipeline::MatchedFeed(&store))
+            .context("indexing the read-only home's articles")?;
+        open.index
+            .close_writer()
+            .context("finishing index merges")?;
+        return Ok(open);
+    }
     let index = SearchIndex::open(&dir)
         .with_context(|| format!("opening the search index in {}", dir.display()))?;
     let store = crate::store::Store::open(&db)
         .with_context(|| format!("opening the store {}", db.display()))?;
+    let open = |index| OpenIndex {
+        index,
+        temporary: None,
+    };
     // A running writer (crawl, reindex) keeps the index current itself; a
     // reader never takes the index writer from under it.
     if crate::store::HomeLock::is_held(home.root()) {
         tracing::debug!("another radar process is writing this home; searching what is committed");
-        return Ok(index);
+        return Ok(open(index));
     }
     match index.catch_up(&crate::pipeline::MatchedFeed(&store)) {
         Ok(n) if n > 0 => tracing::info!(articles = n, "search index caught up with the store"),
@@ -89,14 +143,15 @@ pub(crate) fn open_current_index(home: &Home) -> anyhow::Result<SearchIndex> {
         Err(e) => return Err(e).context("bringing the search index up to date"),
     }
     index.close_writer().context("finishing index merges")?;
-    Ok(index)
+    Ok(open(index))
 }
 
 pub fn run(home: &Home, args: &SearchArgs) -> anyhow::Result<()> {
     if let (Some(from), Some(to)) = (args.from, args.to) {
         anyhow::ensure!(from <= to, "--from {from} is after --to {to}");
     }
-    let index = open_current_index(home)?;
+    let open = open_current_index(home)?;
+    let index = &open.index;
     let req = SearchRequest {
         query: args.query.clone(),
         outlet: args.outlet.clone(),
@@ -104,6 +159,7 @@ pub fn run(home: &Home, args: &SearchArgs) -> anyhow::Result<()> {
         from: args.from,
         to: args.to,
         enterprise: args.enterprise.clone(),
+        offset: 0,
         limit: args.limit,
         sort: args.sort,
     };

@@ -24,6 +24,10 @@ pub struct ServeArgs {
     /// Also serve the web UI and JSON API on this address (e.g. 127.0.0.1:8080).
     #[arg(long)]
     pub listen: Option<String>,
+    /// Also answer GET /metrics without a token on this loopback address
+    /// (e.g. 127.0.0.1:9184), for a Prometheus on the same host. Needs --listen.
+    #[arg(long, requires = "listen", value_name = "ADDR")]
+    pub metrics_listen: Option<String>,
 }
 
 /// The sources due at this moment.
@@ -62,13 +66,34 @@ pub fn run(home: &Home, args: &ServeArgs) -> anyhow::Result<()> {
     let (mut runs, mut new_articles, mut errors) = (0u64, 0u64, 0u64);
     runtime.block_on(async {
         watch_signals(shutdown.clone());
+        let notifications =
+            super::notify::spawn_background(home, &checked.settings, shutdown.clone());
         let web = match &args.listen {
             Some(addr) => {
-                let server = crate::web::Server::bind_with(home, addr, Some(queue.clone())).await?;
+                let server = crate::web::Server::bind_with(home, addr, Some(queue.clone()))
+                    .await
+                    .map_err(|e| {
+                        let cause = std::error::Error::source(&e)
+                            .map(|c| format!(": {c}"))
+                            .unwrap_or_default();
+                        anyhow::anyhow!(
+                            "{e}{cause} (is another `radar serve` running? choose another address with --listen)"
+                        )
+                    })?;
                 println!(
                     "web UI on http://{}/ (log in with a `radar users add` account)",
                     server.local_addr()?
                 );
+                if let Some(m) = &args.metrics_listen {
+                    let metrics = server.metrics_listener(m).await?;
+                    println!("metrics on http://{}/metrics (this host only)", metrics.local_addr()?);
+                    let flag = shutdown.clone();
+                    tokio::spawn(metrics.run(async move {
+                        while !flag.load(Ordering::SeqCst) {
+                            tokio::time::sleep(Duration::from_millis(200)).await;
+                        }
+                    }));
+                }
                 let flag = shutdown.clone();
                 Some(tokio::spawn(server.run(async move {
                     while !flag.load(Ordering::SeqCst) {
@@ -86,6 +111,7 @@ pub fn run(home: &Home, args: &ServeArgs) -> anyhow::Result<()> {
                     sources.push(id);
                 }
             }
+            queue.beat(!sources.is_empty());
             if !sources.is_empty() {
                 tracing::info!(?sources, "running due sources");
                 let bar = Bar::new("serve");
@@ -111,6 +137,8 @@ pub fn run(home: &Home, args: &ServeArgs) -> anyhow::Result<()> {
                     }
                 }
                 bar.finish();
+                super::notify::after_crawl(home, &checked.settings).await;
+                queue.beat(false);
             }
             if args.once || shutdown.load(Ordering::SeqCst) {
                 break;
@@ -127,6 +155,7 @@ pub fn run(home: &Home, args: &ServeArgs) -> anyhow::Result<()> {
                 && !shutdown.load(Ordering::SeqCst)
                 && queue.is_empty()
             {
+                queue.beat(false);
                 tokio::time::sleep(
                     Duration::from_millis(500).min(until - tokio::time::Instant::now()),
                 )
@@ -139,6 +168,10 @@ pub fn run(home: &Home, args: &ServeArgs) -> anyhow::Result<()> {
         if let Some(web) = web {
             shutdown.store(true, Ordering::SeqCst);
             web.await??;
+        }
+        shutdown.store(true, Ordering::SeqCst);
+        if let Some(n) = notifications {
+            let _ = n.await;
         }
         anyhow::Ok(())
     })?;

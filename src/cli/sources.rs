@@ -17,7 +17,7 @@ pub fn run(home: &Home, args: &SourcesArgs) -> anyhow::Result<()> {
     let checked = super::load(home)?;
     let default_schedule = checked.settings.schedule.default.clone();
     let store = if args.health {
-        Some(Store::open(&home.existing_db_path()?)?)
+        Some(Store::open_reader(&home.existing_db_path()?)?)
     } else {
         None
     };
@@ -66,6 +66,12 @@ pub fn run(home: &Home, args: &SourcesArgs) -> anyhow::Result<()> {
                     h.articles_per_run,
                     h.error_rate * 100.0
                 );
+                if h.non_reports.total() > 0 {
+                    println!(
+                        "    not reports (never candidates): {} advertisements, {} notices, {} pictures",
+                        h.non_reports.advertisements, h.non_reports.notices, h.non_reports.pictures
+                    );
+                }
                 if h.browser_pages > 0 || h.challenges_met > 0 {
                     println!(
                         "    browser: {} page(s) fetched through headless Chromium; challenges met {}, solved {}",

@@ -134,6 +134,7 @@ fn check_settings(s: &Settings, path: &Path, read: &Read<Settings>, problems: &m
         );
     }
     check_numbers(&settings_numbers(s), path, read, problems);
+    super::notify::check_notify(s, path, read, problems);
     let id = &s.ledger.commission_id;
     if !read.was_dropped("ledger.commission_id")
         && (id.is_empty()
@@ -154,6 +155,29 @@ fn check_settings(s: &Settings, path: &Path, read: &Read<Settings>, problems: &m
     {
         problems.push(path, line("schedule.default"), "schedule.default", msg);
     }
+    if !read.was_dropped("web.trusted_proxies") {
+        for (i, a) in s.web.trusted_proxies.iter().enumerate() {
+            if a.trim().parse::<std::net::IpAddr>().is_err() {
+                problems.push(
+                    path,
+                    line("web.trusted_proxies"),
+                    "web.trusted_proxies",
+                    format!(
+                        "entry {}: `{a}` is not an IP address (one proxy address each, e.g. \"127.0.0.1\")",
+                        i + 1
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// A further-page template may hold only `{n}` and `{id}` (a date
+/// placeholder like `{yyyyy}` would be fetched as written).
+fn page_url_problem(template: &str) -> Option<String> {
+    let rest = template.replace("{n}", "").replace("{id}", "");
+    (rest.contains('{') || rest.contains('}'))
+        .then(|| format!("`{template}` has an unknown placeholder (only {{n}} and {{id}})"))
 }
 
 /// What keeps a request header from being sent as written, if anything.
@@ -243,7 +267,9 @@ fn check_source(
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or_default();
-    if def.id != stem {
+    if let Some(problem) = crate::model::names::id_problem(&def.id) {
+        c.bad("", "id", problem);
+    } else if def.id != stem {
         c.bad(
             "",
             "id",
@@ -345,6 +371,11 @@ fn check_source(
         }
         for (i, u) in l.start.iter().enumerate() {
             c.url("listing", &format!("start[{i}]"), u);
+        }
+        if let Some(p) = &l.page_url
+            && let Some(msg) = page_url_problem(p)
+        {
+            c.bad("listing", "page_url", msg);
         }
         if l.format != crate::model::ListingFormat::Html && l.json_items.is_none() {
             c.bad(

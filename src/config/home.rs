@@ -92,9 +92,21 @@ impl Home {
     pub fn files_dir(&self) -> PathBuf {
         self.root.join("files")
     }
+    /// A stored evidence file by its SHA-256. Anything but 64 hex digits
+    /// (a forged row) names a file that cannot exist inside `files/`,
+    /// never a path outside the home.
     pub fn file_path(&self, sha256: &str) -> PathBuf {
+        let ok = sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit());
+        let sha256 = if ok { sha256 } else { "not-a-sha256" };
         let shard = sha256.get(..2).unwrap_or("00");
         self.files_dir().join("sha256").join(shard).join(sha256)
+    }
+    /// An archive file by the name a resource row or ledger entry records:
+    /// joined under `archive/` only when it stays there (no absolute path,
+    /// no `..`); otherwise a name that cannot exist there.
+    pub fn archive_file(&self, name: &str) -> PathBuf {
+        crate::model::names::join_inside(&self.archive_dir(), name)
+            .unwrap_or_else(|| self.archive_dir().join(".refused-outside-the-archive"))
     }
     pub fn exists(&self) -> bool {
         self.settings_path().is_file()

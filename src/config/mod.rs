@@ -8,6 +8,7 @@ mod check;
 mod defaults;
 mod home;
 mod limits;
+mod notify;
 mod patterns;
 mod problems;
 mod read;
@@ -18,9 +19,11 @@ pub use crate::model::Rules;
 pub use check::{Checked, check_home, load_sources};
 pub use defaults::{DEFAULT_ENTERPRISES, DEFAULT_SOURCES};
 pub use home::{Home, HomeError, InitReport};
+pub use notify::{CHANNEL_KINDS, NotifyChannel};
 pub use problems::{Problem, Problems};
 pub(crate) use read::{Read, read_collecting};
 pub use scoring_rules::parse_rules;
 pub use settings::{
-    ArchiveSettings, BrowserSettings, LedgerSettings, Politeness, ScheduleSettings, Settings,
+    ArchiveSettings, BrowserSettings, LedgerSettings, MetricsSettings, Politeness,
+    ScheduleSettings, Settings, WebSettings,
 };

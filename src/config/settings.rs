@@ -1,5 +1,6 @@
 //! `radar.toml`: the user agent, politeness, schedule and archive settings.
 
+use super::notify::NotifyChannel;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -12,6 +13,11 @@ pub struct Settings {
     pub politeness: Politeness,
     pub schedule: ScheduleSettings,
     pub archive: ArchiveSettings,
+    /// `[web]`: how people reach the server (links in notifications).
+    pub web: WebSettings,
+    /// `[[notify]]`: notification channels.
+    pub notify: Vec<NotifyChannel>,
+    pub metrics: MetricsSettings,
     pub ledger: LedgerSettings,
     pub browser: BrowserSettings,
 }
@@ -63,6 +69,15 @@ impl Default for BrowserSettings {
     }
 }
 
+/// `[metrics]`: who may read `GET /metrics` of `radar serve --listen`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MetricsSettings {
+    /// The bearer token Prometheus sends (`Authorization: Bearer TOKEN`);
+    /// empty: `/metrics` is refused (403) except on `--metrics-listen`.
+    pub token: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Politeness {
@@ -90,6 +105,30 @@ pub struct ArchiveSettings {
     pub rotate_bytes: u64,
 }
 
+/// `[web]`: the web server behind a reverse proxy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebSettings {
+    /// Addresses of reverse proxies whose `X-Forwarded-For` and
+    /// `X-Forwarded-Proto` are believed (e.g. `["127.0.0.1"]`). From any
+    /// other peer those headers are ignored: the client is the peer.
+    pub trusted_proxies: Vec<String>,
+    /// The address people open, e.g. `https://radar.example.org` (links in
+    /// notifications to 证据详情 and the other pages).
+    pub public_url: Option<String>,
+}
+
+impl WebSettings {
+    /// The trusted proxies as addresses (the ones that do not parse are
+    /// reported by `radar check` and left out here).
+    pub fn trusted_proxy_addrs(&self) -> Vec<std::net::IpAddr> {
+        self.trusted_proxies
+            .iter()
+            .filter_map(|a| a.trim().parse().ok())
+            .collect()
+    }
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Settings {
@@ -101,6 +140,9 @@ impl Default for Settings {
             politeness: Politeness::default(),
             schedule: ScheduleSettings::default(),
             archive: ArchiveSettings::default(),
+            web: WebSettings::default(),
+            notify: Vec::new(),
+            metrics: MetricsSettings::default(),
             ledger: LedgerSettings::default(),
             browser: BrowserSettings::default(),
         }

@@ -412,9 +412,11 @@ impl Fetcher {
                 continue;
             }
             let ct = raw.header("content-type").map(str::to_string);
-            let text = is_text(ct.as_deref(), &raw.body)
-                .then(|| decode_html(&raw.body, ct.as_deref()).text)
-                .unwrap_or_default();
+            let text = if is_text(ct.as_deref(), &raw.body) {
+                decode_html(&raw.body, ct.as_deref()).text
+            } else {
+                String::new()
+            };
             if let Some(why) = (self.challenge)(raw.status, &text) {
                 note.challenges += 1;
                 rounds += 1;

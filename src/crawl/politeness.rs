@@ -1,21 +1,26 @@
-//! Per-host politeness: one request at a time per host, at least the pace
-//! apart (a `governor` limiter per host), plus a global limit on exchanges
-//! in progress, taken only once the host's turn has come (so a request
-//! waiting for its host's pace never holds a slot another host could use).
+//! Per-host politeness: one request at a time per host, and the next request
+//! to a host starts at least the pace after the previous one *started*
+//! (Scrapy's `DOWNLOAD_DELAY`: the server's response time is part of the
+//! pace, not added to it; a request still never starts before the previous
+//! one to that host has ended), plus a global limit on exchanges in
+//! progress, taken only once the host's turn has come (so a request waiting
+//! for its host's pace never holds a slot another host could use). The pace
+//! of a host only ever grows (a slower source, a robots.txt `Crawl-delay`).
 //! robots.txt verdicts are cached per host here too.
 
 use super::robots::RobotsRules;
-use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio::sync::{Mutex as AsyncMutex, OnceCell, OwnedMutexGuard, Semaphore};
+use tokio::time::Instant;
 
 pub struct HostState {
     /// Held for a whole exchange: one request at a time per host. It holds
-    /// when the host's last exchange ended.
+    /// when the host's last exchange started.
     lock: Arc<AsyncMutex<Option<Instant>>>,
-    limiter: Mutex<(Duration, Arc<DefaultDirectRateLimiter>)>,
+    /// The strictest pace asked for this host so far.
+    pace: Mutex<Duration>,
     pub robots: OnceCell<RobotsRules>,
 }
 
@@ -25,30 +30,18 @@ pub struct Politeness {
     enabled: bool,
 }
 
-/// Permission to talk to a host; dropping it (the exchange is over) records
-/// the time and lets the next request wait its turn. In replay it holds no
-/// host lock (no host is talked to).
+/// Permission to talk to a host, granted at the moment the request starts
+/// (which it records); dropping it (the exchange is over) lets the next
+/// request to the host wait for its turn. In replay it holds no host lock
+/// (no host is talked to).
 pub struct HostPermit {
-    host: Option<OwnedMutexGuard<Option<Instant>>>,
+    _host: Option<OwnedMutexGuard<Option<Instant>>>,
     _global: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
-impl Drop for HostPermit {
-    fn drop(&mut self) {
-        if let Some(h) = &mut self.host {
-            **h = Some(Instant::now());
-        }
-    }
-}
-
-fn limiter(pace: Duration) -> Arc<DefaultDirectRateLimiter> {
-    let quota = Quota::with_period(pace.max(Duration::from_millis(1)))
-        .unwrap_or_else(|| Quota::per_second(nonzero(1000)));
-    Arc::new(RateLimiter::direct(quota.allow_burst(nonzero(1))))
-}
-
-fn nonzero(n: u32) -> std::num::NonZeroU32 {
-    std::num::NonZeroU32::new(n).unwrap_or(std::num::NonZeroU32::MIN)
+/// When the next request may start: `pace` after the previous one started.
+pub fn next_start(last_start: Option<Instant>, pace: Duration) -> Option<Instant> {
+    last_start.map(|t| t + pace)
 }
 
 impl Politeness {
@@ -69,46 +62,84 @@ impl Politeness {
             .or_insert_with(|| {
                 Arc::new(HostState {
                     lock: Arc::new(AsyncMutex::new(None)),
-                    limiter: Mutex::new((Duration::ZERO, limiter(Duration::from_millis(1)))),
+                    pace: Mutex::new(Duration::ZERO),
                     robots: OnceCell::new(),
                 })
             })
             .clone()
     }
 
-    /// Wait until a request to `host` may start: at least `pace` after the
-    /// last one started (the `governor` limiter) and after the last one's
-    /// response ended, so the host never sees two requests closer than `pace`.
-    /// Without pacing (replay) neither the host's lock nor its pace is
-    /// taken: only the global limit.
+    /// Wait until a request to `host` may start: when the previous request
+    /// to it has ended and at least `pace` (or a stricter pace asked for this
+    /// host before) after that request started, so the host never sees two
+    /// requests closer than the pace. Without pacing (replay) neither the
+    /// host's lock nor its pace is taken: only the global limit.
     pub async fn acquire(&self, host: &HostState, pace: Duration) -> HostPermit {
         if !self.enabled {
             return HostPermit {
-                host: None,
+                _host: None,
                 _global: self.global.clone().acquire_owned().await.ok(),
             };
         }
-        let guard = host.lock.clone().lock_owned().await;
-        if !pace.is_zero() {
-            let lim = {
-                let mut l = host.limiter.lock().unwrap_or_else(|p| p.into_inner());
-                if pace > l.0 {
-                    // A stricter pace (another source, or a robots Crawl-delay) replaces the limiter.
-                    *l = (pace, limiter(pace));
-                }
-                l.1.clone()
-            };
-            lim.until_ready().await;
-            if let Some(last_end) = *guard {
-                tokio::time::sleep_until((last_end + pace).into()).await;
-            }
+        let mut guard = host.lock.clone().lock_owned().await;
+        let pace = {
+            let mut p = host.pace.lock().unwrap_or_else(|p| p.into_inner());
+            *p = (*p).max(pace);
+            *p
+        };
+        if let Some(at) = next_start(*guard, pace) {
+            tokio::time::sleep_until(at).await;
         }
         // The semaphore is never closed, so acquiring cannot fail; if it ever
         // did, going on without the global permit is the harmless outcome.
         let global = self.global.clone().acquire_owned().await.ok();
+        *guard = Some(Instant::now());
         HostPermit {
-            host: Some(guard),
+            _host: Some(guard),
             _global: global,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn requests_start_a_pace_apart_whatever_the_response_time() {
+        let p = Politeness::new(4, true);
+        let host = p.host("example.org");
+        let pace = Duration::from_millis(120);
+        let mut starts = vec![];
+        for _ in 0..4 {
+            let permit = p.acquire(&host, pace).await;
+            starts.push(Instant::now());
+            // The server takes 40 ms to answer.
+            tokio::time::sleep(Duration::from_millis(40)).await;
+            drop(permit);
+        }
+        for w in starts.windows(2) {
+            let gap = w[1] - w[0];
+            // Start to start: the pace, not the pace plus the response time.
+            assert!(gap >= pace, "{gap:?}");
+            assert!(gap < pace + Duration::from_millis(35), "{gap:?}");
+        }
+        // A response slower than the pace: the next request waits for it to end.
+        let permit = p.acquire(&host, pace).await;
+        let started = Instant::now();
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        drop(permit);
+        let _next = p.acquire(&host, pace).await;
+        assert!(Instant::now() - started >= Duration::from_millis(200));
+    }
+
+    #[tokio::test]
+    async fn a_stricter_pace_stays() {
+        let p = Politeness::new(4, true);
+        let host = p.host("example.org");
+        drop(p.acquire(&host, Duration::from_millis(300)).await);
+        let t = Instant::now();
+        drop(p.acquire(&host, Duration::from_millis(10)).await);
+        assert!(Instant::now() - t >= Duration::from_millis(290));
     }
 }

@@ -4,11 +4,14 @@
 //! metadata as cross-check and fallback, page labels, and challenge-page
 //! detection. Pure functions: no I/O, no network.
 
+pub mod byline;
 pub mod challenge;
 pub mod citation;
 pub mod dates;
 pub mod enp;
+pub mod furniture;
 pub mod generic;
+pub mod kind;
 pub mod metaline;
 pub mod page_label;
 pub mod selectors;
@@ -188,6 +191,17 @@ fn date_near(page_text: &str, title: &str) -> Option<NaiveDate> {
     parse_date(&rest[..end])
 }
 
+/// A printed byline in the lines right under the headline in the page text.
+fn byline_near(page_text: &str, title: &str) -> Option<String> {
+    if title.is_empty() {
+        return None;
+    }
+    let at = page_text.find(title)? + title.len();
+    let rest = &page_text[at..];
+    let end = rest.char_indices().nth(200).map_or(rest.len(), |(i, _)| i);
+    byline::printed_byline(&rest[..end], 4)
+}
+
 /// Extract an article from a page: selectors first, the generic extractor
 /// when they give no body, `enpproperty` and the hints as fallbacks.
 pub fn extract_article(input: &PageInput, fields: &FieldSelectors, hints: &Hints) -> Extracted {
@@ -245,9 +259,10 @@ pub fn extract_article(input: &PageInput, fields: &FieldSelectors, hints: &Hints
         }
         pretitle = None;
     }
-    let author = author
-        .or_else(|| enp.author.as_deref().and_then(clean_author))
-        .or_else(|| meta_content(&doc, &["author"]).and_then(|a| clean_author(&a)));
+    // A selector's or enpproperty's author only when it reads as one.
+    let mut author = author
+        .filter(|a| byline::plausible_author(a))
+        .or_else(|| enp.author.as_deref().and_then(byline::meta_author));
 
     // body
     let mut extractor = ExtractorKind::Selectors;
@@ -277,7 +292,10 @@ pub fn extract_article(input: &PageInput, fields: &FieldSelectors, hints: &Hints
             extract_generic_titled(&doc, known_title.as_deref()).body
         }
     };
-    let body = metaline::strip_body_meta(&strip_body_prefix(&body), &title);
+    let body = furniture::strip_furniture(&metaline::strip_body_meta(
+        &strip_body_prefix(&body),
+        &title,
+    ));
     if body.is_empty() {
         run.warnings.push("no body found".into());
     }
@@ -312,6 +330,23 @@ pub fn extract_article(input: &PageInput, fields: &FieldSelectors, hints: &Hints
     if published.is_none() {
         run.warnings.push("no date found".into());
     }
+
+    // A byline standing as the body's first paragraph is not body text.
+    let body = match body.split_once('\n') {
+        Some((first, rest)) if byline::is_byline_line(first) && !rest.trim().is_empty() => {
+            if author.is_none() {
+                author = clean_author(first);
+            }
+            rest.to_string()
+        }
+        _ => body,
+    };
+    // The printed byline (under the headline, or the body's first lines)
+    // before a metadata author, which is taken only when it reads as one.
+    let author = author
+        .or_else(|| byline_near(text_of_page(), &title))
+        .or_else(|| byline::printed_byline(&body, 3))
+        .or_else(|| meta_content(&doc, &["author"]).and_then(|a| byline::meta_author(&a)));
 
     let citation = find_citation(&body).or_else(|| find_citation(text_of_page()));
     let page = hints

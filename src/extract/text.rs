@@ -77,6 +77,23 @@ pub(crate) fn is_block_tag(name: &str) -> bool {
     )
 }
 
+/// An element a reader never sees: `hidden`, or `display:none` /
+/// `visibility:hidden` in its style (a hidden 原标题 line, an empty
+/// subtitle kept for the template).
+fn is_hidden(e: &scraper::node::Element) -> bool {
+    if e.attr("hidden").is_some() {
+        return true;
+    }
+    e.attr("style").is_some_and(|s| {
+        let s: String = s
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        s.contains("display:none") || s.contains("visibility:hidden")
+    })
+}
+
 /// The text of `el` with one line per block, skipping the subtrees in `skip`.
 /// Lines are not yet cleaned; pass the result through [`clean_text`].
 /// Iterative, so deeply nested broken HTML cannot overflow the stack.
@@ -93,7 +110,9 @@ pub fn block_text(el: ElementRef<'_>, skip: &HashSet<NodeId>) -> String {
                     Node::Text(t) => out.push_str(t),
                     Node::Element(e) => {
                         if node.id() != el.id()
-                            && (skip.contains(&node.id()) || is_skipped_tag(e.name()))
+                            && (skip.contains(&node.id())
+                                || is_skipped_tag(e.name())
+                                || is_hidden(e))
                         {
                             skipping = Some(node.id());
                         } else if is_block_tag(e.name()) {

@@ -13,7 +13,9 @@ mod facets;
 mod feed;
 mod fold;
 mod jieba;
+mod merging;
 mod query;
+mod readonly;
 mod render;
 mod schema;
 mod search;
@@ -39,8 +41,10 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 
 /// Articles read from the store per batch.
 const BATCH: usize = 500;
-/// Indexing memory budget per writer thread.
-const BUDGET_PER_THREAD: usize = 96 << 20;
+/// Indexing memory budget per writer thread (at most 2 threads): with the
+/// bounded merges of [`merging`], building a million articles stays under
+/// 1 GiB resident.
+const BUDGET_PER_THREAD: usize = 64 << 20;
 /// The file beside the index recording its schema version.
 const VERSION_FILE: &str = "radar-index-version";
 
@@ -64,6 +68,8 @@ pub enum IndexError {
     Tantivy(#[from] tantivy::TantivyError),
     #[error("opening the index: {0}")]
     Open(#[from] tantivy::directory::error::OpenDirectoryError),
+    #[error("the search index in {0} is opened read-only")]
+    ReadOnly(PathBuf),
     #[error(
         "the search index in {dir} is damaged ({detail}); run `radar reindex` to rebuild it from the store (a crawl also rebuilds it)"
     )]
@@ -94,6 +100,8 @@ pub struct SearchIndex {
     /// Highest store sequence number added to the writer, committed or not
     /// (see [`SearchIndex::follow`]); never below `seq`.
     staged: Mutex<i64>,
+    /// Opened by [`SearchIndex::open_read_only`]: never written.
+    read_only: bool,
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
@@ -152,6 +160,50 @@ impl SearchIndex {
             writer: Mutex::new(None),
             seq: Mutex::new(payload.seq),
             staged: Mutex::new(payload.seq),
+            read_only: false,
+        })
+    }
+
+    /// Opens an existing, current index without writing a byte (a home on
+    /// read-only media): no lock file, no writer, never recreated. A missing
+    /// index or one of another schema version is [`IndexError::Damaged`].
+    pub fn open_read_only(dir: &Path) -> Result<SearchIndex, IndexError> {
+        let damaged = |detail: String| IndexError::Damaged {
+            dir: dir.to_path_buf(),
+            detail,
+        };
+        let version = std::fs::read_to_string(dir.join(VERSION_FILE)).ok();
+        if !dir.join("meta.json").is_file()
+            || version.as_deref().map(str::trim) != Some(&SCHEMA_VERSION.to_string())
+        {
+            return Err(damaged(
+                "no index of this version of radar there".to_string(),
+            ));
+        }
+        let (_, fields) = schema::build_schema();
+        let index =
+            Index::open(readonly::ReadOnlyDir::open(dir)?).map_err(|e| damaged(e.to_string()))?;
+        schema::register_tokenizers(&index);
+        let reader: IndexReader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e: tantivy::TantivyError| damaged(e.to_string()))?;
+        let payload: Payload = index
+            .load_metas()
+            .map_err(|e| damaged(e.to_string()))?
+            .payload
+            .and_then(|p| serde_json::from_str(&p).ok())
+            .unwrap_or_default();
+        Ok(SearchIndex {
+            dir: dir.to_path_buf(),
+            index,
+            fields,
+            reader,
+            writer: Mutex::new(None),
+            seq: Mutex::new(payload.seq),
+            staged: Mutex::new(payload.seq),
+            read_only: true,
         })
     }
 
@@ -171,12 +223,15 @@ impl SearchIndex {
         &self,
         f: impl FnOnce(&mut IndexWriter) -> Result<T, IndexError>,
     ) -> Result<T, IndexError> {
+        if self.read_only {
+            return Err(IndexError::ReadOnly(self.dir.clone()));
+        }
         let mut guard = self.writer.lock().unwrap_or_else(|e| e.into_inner());
         if guard.is_none() {
             let threads = std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(1)
-                .clamp(1, 4);
+                .clamp(1, 2);
             let writer = self
                 .index
                 .writer_with_num_threads(threads, threads * BUDGET_PER_THREAD)
@@ -184,6 +239,7 @@ impl SearchIndex {
                     tantivy::TantivyError::LockFailure(..) => IndexError::Locked(self.dir.clone()),
                     e => IndexError::Tantivy(e),
                 })?;
+            writer.set_merge_policy(Box::new(merging::BoundedMerge));
             *guard = Some(writer);
         }
         let Some(w) = guard.as_mut() else {

@@ -42,7 +42,8 @@ pub fn render_plain(r: &SearchResults, colour: bool) -> String {
     }
     let _ = writeln!(
         out,
-        "{} matching article{}, {} shown",
+        "{}{} matching article{}, {} shown",
+        if r.approximate { "about " } else { "" },
         r.total,
         if r.total == 1 { "" } else { "s" },
         r.hits.len()
@@ -59,6 +60,7 @@ mod tests {
     fn ends_with_a_one_line_summary() {
         let r = SearchResults {
             total: 12,
+            approximate: false,
             hits: vec![Hit {
                 id: "abc".into(),
                 url: "https://example.cn/a".into(),

@@ -48,6 +48,10 @@ pub struct SearchRequest {
     /// Only articles matched to this enterprise.
     #[serde(default)]
     pub enterprise: Option<String>,
+    /// Hits returned are those ranked `offset + 1 ..= limit`: the earlier
+    /// ones (a previous page) are ranked but not loaded or snippeted.
+    #[serde(default)]
+    pub offset: usize,
     #[serde(default = "default_limit")]
     pub limit: usize,
     #[serde(default)]
@@ -68,6 +72,7 @@ impl SearchRequest {
             from: None,
             to: None,
             enterprise: None,
+            offset: 0,
             limit: default_limit(),
             sort: Sort::Relevance,
         }
@@ -100,8 +105,13 @@ pub struct Facets {
 /// The answer to a [`SearchRequest`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SearchResults {
-    /// Number of matching articles.
+    /// Number of matching articles; an estimate when `approximate`.
     pub total: u64,
+    /// The search stopped counting after enough matches (see
+    /// `index::search::COUNT_CAP`): `total` and the facets are estimates
+    /// (shown as 约 N 条) and the hits the best of the matches counted.
+    #[serde(default)]
+    pub approximate: bool,
     pub hits: Vec<Hit>,
     pub facets: Facets,
 }

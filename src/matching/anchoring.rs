@@ -13,11 +13,19 @@ use super::verdict::AnchorHow;
 pub(super) fn anchor(cands: &mut [Cand], anchors: &[(usize, usize, usize)], ctx: &MatchContext) {
     let distinct: Vec<(usize, usize, usize, usize)> = cands
         .iter()
-        .filter(|c| !c.dropped && !c.ambiguous && c.alias.is_some() && c.excluded.is_none())
+        .filter(|c| {
+            !c.dropped
+                && !c.ambiguous
+                && c.alias.is_some()
+                && c.excluded.is_none()
+                && c.not_ours.is_none()
+        })
         .map(|c| (c.ent, c.field, c.line, c.start))
         .collect();
     for c in cands.iter_mut().filter(|c| c.alias.is_some()) {
-        c.how = if !c.ambiguous {
+        c.how = if c.not_ours.is_some() {
+            AnchorHow::Unanchored
+        } else if !c.ambiguous {
             AnchorHow::Distinctive
         } else if c.attach == Attach::Anchored {
             AnchorHow::Attached

@@ -23,6 +23,9 @@ pub struct Pattern {
     /// An anchor (万州) or a name containing one (万州港口集团).
     pub anchor: bool,
     pub vocab: bool,
+    /// A known namesake (index into the matcher's homonyms): where the
+    /// article writes it, our names inside it are not meant.
+    pub homonym: Option<u32>,
 }
 
 pub struct Automaton {
@@ -242,7 +245,11 @@ fn decode(text: &str, i: usize) -> (char, usize) {
 }
 
 /// `names[e]` holds enterprise e's aliases, normalised.
-pub fn build(names: &[Vec<String>], anchors: &[String]) -> Result<Automaton, String> {
+pub fn build(
+    names: &[Vec<String>],
+    anchors: &[String],
+    homonyms: &[String],
+) -> Result<Automaton, String> {
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut texts: Vec<String> = Vec::new();
     let mut patterns: Vec<Pattern> = Vec::new();
@@ -271,6 +278,12 @@ pub fn build(names: &[Vec<String>], anchors: &[String]) -> Result<Automaton, Str
         if !a.is_empty() {
             let i = slot(a, &mut texts, &mut patterns);
             patterns[i].anchor = true;
+        }
+    }
+    for (h, text) in homonyms.iter().enumerate() {
+        if !text.is_empty() {
+            let i = slot(text, &mut texts, &mut patterns);
+            patterns[i].homonym = Some(h as u32);
         }
     }
     for w in REFORM_WORDS {
@@ -394,7 +407,7 @@ mod tests {
             ],
             vec!["abc".to_string(), "集团".to_string(), "𠀀¥".to_string()],
         ];
-        build(&names, &["万州".to_string()]).expect("builds")
+        build(&names, &["万州".to_string()], &[]).expect("builds")
     }
 
     #[test]

@@ -149,6 +149,21 @@ impl Places {
     }
 }
 
+/// Every place name that is neither one of our anchors nor in our full
+/// names (湖北, 武汉, 涪陵…; not 重庆 when our full names hold it).
+pub fn foreign_places(anchors: &[String], full_names: &[String]) -> Vec<String> {
+    PLACES
+        .iter()
+        .filter(|p| {
+            !anchors
+                .iter()
+                .any(|a| a.starts_with(**p) || p.starts_with(a.as_str()))
+                && !full_names.iter().any(|n| n.contains(**p))
+        })
+        .map(|p| (*p).to_string())
+        .collect()
+}
+
 pub fn is_cjk(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c)
 }

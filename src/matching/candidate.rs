@@ -29,6 +29,10 @@ pub(super) struct Cand {
     pub(super) list_size: usize,
     pub(super) excluded: Option<String>,
     pub(super) former: Option<String>,
+    /// Why the name here means someone else (`whose`): never evidence.
+    pub(super) not_ours: Option<String>,
+    /// The name is also a known namesake's (index into the homonyms).
+    pub(super) namesake: Option<u32>,
 }
 
 /// One field of the article, normalised.
@@ -57,7 +61,9 @@ impl Matcher {
             teacher: None,
             local_text: None,
             kind: name.alias.kind,
-            ambiguous: name.alias.ambiguous && name.alias.kind != AliasKind::FullName,
+            // A known namesake's name needs an anchor like an ambiguous one.
+            ambiguous: (name.alias.ambiguous || name.namesake.is_some())
+                && name.alias.kind != AliasKind::FullName,
             field,
             line,
             start,
@@ -68,6 +74,33 @@ impl Matcher {
             list_size: 0,
             excluded: None,
             former: None,
+            not_ours: None,
+            namesake: name.namesake,
+        }
+    }
+
+    /// A known namesake found: each name of ours written inside it gets a
+    /// hit that is not ours, with the reason.
+    pub(super) fn inside_homonym(
+        &self,
+        h: usize,
+        field: usize,
+        line: usize,
+        start: usize,
+        end: usize,
+        cands: &mut Vec<Cand>,
+    ) {
+        for &(e, a) in &self.homonym_inside[h] {
+            let t = Target {
+                enterprise: e as u32,
+                alias: a as u32,
+            };
+            let mut c = self.registered_hit(&t, field, line, start, end);
+            c.not_ours = Some(format!(
+                "“{}”在本文指{}",
+                self.names[e][a].alias.text, self.homonyms[h].means
+            ));
+            cands.push(c);
         }
     }
 }

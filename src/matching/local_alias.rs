@@ -90,7 +90,7 @@ impl Matcher {
     pub(super) fn learn_local_aliases(&self, fields: &[Field], cands: &mut Vec<Cand>) {
         let mut defs: Vec<(usize, String, usize, usize)> = Vec::new();
         for (i, c) in cands.iter().enumerate() {
-            if c.dropped {
+            if c.dropped || c.not_ours.is_some() {
                 continue;
             }
             let text = &fields[c.field].norm.text;
@@ -157,6 +157,8 @@ impl Matcher {
                         list_size: 0,
                         excluded: None,
                         former: None,
+                        not_ours: None,
+                        namesake: None,
                     });
                 }
             }

@@ -19,17 +19,21 @@ mod automaton;
 mod boundary;
 mod candidate;
 mod former_names;
+pub mod homonyms;
 mod line_breaks;
 mod list_flags;
 mod lists;
 mod local_alias;
 mod normalise;
 mod verdict;
+mod whose;
 mod words;
 
 pub use normalise::normalise_str;
 
-use crate::model::{Alias, AliasKind, Article, EnterpriseMatch, Mention, MentionField, Registry};
+use crate::model::{
+    Alias, AliasKind, Article, EnterpriseMatch, Homonym, Mention, MentionField, Registry,
+};
 use automaton::Automaton;
 use boundary::{Attach, Places};
 use candidate::{Cand, CharCounter, Field};
@@ -57,6 +61,10 @@ impl MatchContext {
 struct Name {
     alias: Alias,
     norm: String,
+    /// The name holds one of our anchors (万州城投): its own anchor.
+    has_anchor: bool,
+    /// The name is also a known namesake's (index into `homonyms`).
+    namesake: Option<u32>,
 }
 
 /// A registry compiled for matching. Build once, match many articles.
@@ -66,6 +74,14 @@ pub struct Matcher {
     automaton: Option<Automaton>,
     problem: Option<String>,
     places: Places,
+    /// Our anchors, normalised.
+    anchor_texts: Vec<String>,
+    /// Every place name but ours and those in our full names.
+    foreign_places: Vec<String>,
+    /// Known namesakes (built-in and the registry's), and for each the
+    /// (enterprise, alias) of ours written inside it.
+    homonyms: Vec<Homonym>,
+    homonym_inside: Vec<Vec<(usize, usize)>>,
 }
 
 impl Matcher {
@@ -82,13 +98,36 @@ impl Matcher {
             .map(|e| {
                 e.all_aliases()
                     .into_iter()
-                    .map(|alias| Name {
-                        norm: normalise_str(&alias.text),
-                        alias,
+                    .map(|alias| {
+                        let norm = normalise_str(&alias.text);
+                        Name {
+                            has_anchor: anchors.iter().any(|a| norm.contains(a.as_str())),
+                            norm,
+                            alias,
+                            namesake: None,
+                        }
                     })
                     .collect()
             })
             .collect();
+        let mut names = names;
+        let homonyms = homonyms::combined(&registry.homonyms);
+        let homonym_texts: Vec<String> = homonyms.iter().map(|h| normalise_str(&h.name)).collect();
+        let mut homonym_inside: Vec<Vec<(usize, usize)>> = vec![Vec::new(); homonyms.len()];
+        for (h, ht) in homonym_texts.iter().enumerate() {
+            for (e, ns) in names.iter_mut().enumerate() {
+                for (a, n) in ns.iter_mut().enumerate() {
+                    if n.norm.is_empty() || n.alias.kind == AliasKind::FullName || n.has_anchor {
+                        continue;
+                    }
+                    if n.norm == *ht {
+                        n.namesake = Some(h as u32);
+                    } else if ht.contains(n.norm.as_str()) {
+                        homonym_inside[h].push((e, a));
+                    }
+                }
+            }
+        }
         let full: Vec<String> = names
             .iter()
             .filter_map(|n| n.first().map(|f| f.norm.clone()))
@@ -97,7 +136,7 @@ impl Matcher {
             .iter()
             .map(|ns| ns.iter().map(|n| n.norm.clone()).collect())
             .collect();
-        let (automaton, problem) = match automaton::build(&texts, &anchors) {
+        let (automaton, problem) = match automaton::build(&texts, &anchors, &homonym_texts) {
             Ok(a) => (Some(a), None),
             Err(e) => (None, Some(e)),
         };
@@ -106,7 +145,11 @@ impl Matcher {
             names,
             automaton,
             problem,
+            foreign_places: boundary::foreign_places(&anchors, &full),
             places: Places::new(&anchors, &full),
+            anchor_texts: anchors,
+            homonyms,
+            homonym_inside,
         }
     }
 
@@ -178,6 +221,9 @@ impl Matcher {
                 for t in &p.targets {
                     cands.push(self.registered_hit(t, fi, line, m.start, m.end));
                 }
+                if let Some(h) = p.homonym {
+                    self.inside_homonym(h as usize, fi, line, m.start, m.end, &mut cands);
+                }
             }
         }
         self.names_across_line_breaks(&fields[body_field], body_field, automaton, &mut cands);
@@ -201,6 +247,19 @@ impl Matcher {
         }
 
         self.learn_local_aliases(&fields, &mut cands);
+        self.bind_foreign_aliases(&fields, &mut cands);
+        self.foreign_place_before(&fields, &mut cands);
+        let article_anchored = ctx.home_source
+            || !anchors.is_empty()
+            || cands.iter().any(|c| {
+                !c.dropped
+                    && c.not_ours.is_none()
+                    && c.alias.is_some_and(|a| {
+                        let n = &self.names[c.ent][a];
+                        n.alias.kind == AliasKind::FullName || n.alias.distinctive
+                    })
+            });
+        self.need_article_anchor(&fields, &mut cands, article_anchored);
         self.check_former_names(article, &mut cands);
         anchoring::anchor(&mut cands, &anchors, ctx);
         list_flags::flag_lists(&fields, body_field, &mut cands);
@@ -252,7 +311,7 @@ impl Matcher {
                 in_list: c.list_size >= 3,
                 anchored: c.how != AnchorHow::Unanchored,
                 field: f.kind,
-                excluded: c.excluded.clone(),
+                excluded: c.not_ours.clone().or_else(|| c.excluded.clone()),
             };
             let slot = match per_ent.iter().position(|(e, _)| *e == c.ent) {
                 Some(s) => s,
@@ -267,6 +326,8 @@ impl Matcher {
                 ambiguous: c.ambiguous,
                 list_size: c.list_size,
                 former: c.former.clone(),
+                not_ours: c.not_ours.clone(),
+                namesake: c.namesake.map(|h| self.homonyms[h as usize].means.clone()),
             });
         }
 
@@ -283,7 +344,13 @@ impl Matcher {
         for (e, found) in per_ent {
             let ent = &self.registry.enterprises[e];
             let parent = ent.parent.as_deref().and_then(|p| self.registry.get(p));
-            out.push(verdict::judge(ent, parent, found, &stats));
+            out.push(verdict::judge(
+                ent,
+                parent,
+                found,
+                &stats,
+                self.anchor_word(),
+            ));
         }
         out.sort_by(|a, b| {
             b.score
@@ -298,3 +365,5 @@ pub mod eval;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod whose_tests;

@@ -11,6 +11,7 @@ fn alias(text: &str, kind: AliasKind, ambiguous: bool) -> Alias {
         kind,
         ambiguous,
         valid_until: None,
+        distinctive: false,
     }
 }
 
@@ -58,6 +59,7 @@ fn registry() -> Registry {
                 parent: None,
             },
         ],
+        homonyms: vec![],
     }
 }
 

@@ -34,6 +34,10 @@ pub struct Found {
     pub ambiguous: bool,
     pub list_size: usize,
     pub former: Option<String>,
+    /// Why the name here means someone else.
+    pub not_ours: Option<String>,
+    /// Whom else the name means (a known namesake), for the reason.
+    pub namesake: Option<String>,
 }
 
 impl Found {
@@ -89,6 +93,7 @@ pub fn judge(
     parent: Option<&Enterprise>,
     found: Vec<Found>,
     body: &BodyStats,
+    anchor: &str,
 ) -> EnterpriseMatch {
     let evidence = found.iter().any(Found::evidence);
     let counting: Vec<&Found> = found.iter().filter(|f| f.counts()).collect();
@@ -173,7 +178,7 @@ pub fn judge(
     // Former names.
     let mut formers: Vec<String> = found
         .iter()
-        .filter(|f| f.mention.anchored)
+        .filter(|f| f.mention.anchored && f.not_ours.is_none())
         .filter_map(|f| f.mention.excluded.clone().or_else(|| f.former.clone()))
         .collect();
     formers.sort();
@@ -195,12 +200,31 @@ pub fn judge(
             let n = listed.iter().map(|f| f.list_size).max().unwrap_or(0);
             reasons.push(format!("仅在{n}家单位的名单或列举中出现"));
         }
-        let unanchored: Vec<&Found> = found.iter().filter(|f| !f.mention.anchored).collect();
+        // Names that mean someone else here, each reason once.
+        let mut theirs: Vec<&str> = Vec::new();
+        for f in &found {
+            if let Some(r) = f.not_ours.as_deref()
+                && !theirs.contains(&r)
+            {
+                theirs.push(r);
+            }
+        }
+        reasons.extend(theirs.iter().map(|r| r.to_string()));
+        let unanchored: Vec<&Found> = found
+            .iter()
+            .filter(|f| !f.mention.anchored && f.not_ours.is_none())
+            .collect();
         if let Some(f) = unanchored.first() {
-            reasons.push(format!(
-                "简称“{}”无“万州”等限定，也无前文全称，不计",
-                f.mention.alias
-            ));
+            reasons.push(match &f.namesake {
+                Some(other) => format!(
+                    "“{}”也是{}的名称，同段无“{anchor}”等限定，不计",
+                    f.mention.alias, other
+                ),
+                None => format!(
+                    "简称“{}”无“{anchor}”等限定，也无前文全称，不计",
+                    f.mention.alias
+                ),
+            });
         }
     }
     if density > 0.0 {

@@ -190,6 +190,11 @@ pub const OWN_DETERMINERS: &[&str] = &[
     "其",
     "这家",
     "此",
+    // A place named just before, pointed back to (记者在万州采访时看到，当地水务集团…):
+    // the paragraph's anchor decides.
+    "当地",
+    "本地",
+    "该地",
 ];
 
 /// Single characters (particles, prepositions, conjunctions) after which

@@ -34,6 +34,48 @@ impl ExtractorKind {
     }
 }
 
+/// What a stored item is. Only reports become candidates or leads; the
+/// others are kept as what they are and counted in the source's health.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ArticleKind {
+    Report,
+    /// An item of a page labelled 广告, or an advertorial.
+    Advertisement,
+    /// A 版务 item: 本版责编、版式设计, corrections, notices to readers.
+    Notice,
+    /// A picture with its caption only.
+    Picture,
+}
+
+impl ArticleKind {
+    pub const ALL: [ArticleKind; 4] = [
+        ArticleKind::Report,
+        ArticleKind::Advertisement,
+        ArticleKind::Notice,
+        ArticleKind::Picture,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ArticleKind::Report => "report",
+            ArticleKind::Advertisement => "advertisement",
+            ArticleKind::Notice => "notice",
+            ArticleKind::Picture => "picture",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        ArticleKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            ArticleKind::Report => "报道",
+            ArticleKind::Advertisement => "广告",
+            ArticleKind::Notice => "版务",
+            ArticleKind::Picture => "图片",
+        }
+    }
+}
+
 /// A print citation found on a web reprint, e.g. `《 人民日报 》（ 2026年03月04日 05 版）`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PrintCitation {

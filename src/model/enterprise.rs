@@ -45,6 +45,26 @@ pub struct Alias {
     pub ambiguous: bool,
     /// For a former name: the last day it was the enterprise's name.
     pub valid_until: Option<NaiveDate>,
+    /// A short name the registry vouches for on purpose: it counts in an
+    /// article with no anchor of ours (no 万州, no full name). Every other
+    /// short name needs one somewhere in the article.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub distinctive: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// A name that belongs to someone else (a central SOE, a big bank, another
+/// city's namesake) and contains or equals one of our names: where the
+/// article writes it, our name is not meant. `means` is who it is, in the
+/// words a reviewer reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Homonym {
+    pub name: String,
+    pub means: String,
 }
 
 /// A registered enterprise.
@@ -69,6 +89,7 @@ impl Enterprise {
             kind: AliasKind::FullName,
             ambiguous: false,
             valid_until: None,
+            distinctive: false,
         }];
         out.extend(self.aliases.iter().cloned());
         out
@@ -87,6 +108,10 @@ pub struct Registry {
     /// needs no anchor.
     pub home_sources: Vec<String>,
     pub enterprises: Vec<Enterprise>,
+    /// Known namesakes of our names, beyond the built-in list the matcher
+    /// ships (`matching::homonyms`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub homonyms: Vec<Homonym>,
 }
 
 impl Registry {

@@ -6,18 +6,21 @@ mod article;
 mod enterprise;
 mod ids;
 mod mention;
+pub mod names;
+mod notify;
 mod rules;
 mod source;
 mod task;
 mod time;
 
-pub use article::{Article, ExtractorKind, PrintCitation};
-pub use enterprise::{Alias, AliasKind, Enterprise, Registry};
+pub use article::{Article, ArticleKind, ExtractorKind, PrintCitation};
+pub use enterprise::{Alias, AliasKind, Enterprise, Homonym, Registry};
 pub use ids::{ArticleId, SourceId};
 pub use mention::{Confidence, DepthSignals, EnterpriseMatch, Mention, MentionField};
+pub use notify::{EventKind, NotifyEvent, TOPICS};
 pub use rules::{
     Category, DepthThresholds, Item, ItemKind, Lead, Outlet, Rules, Scheme, TypicalCase, Validity,
-    outlet_key,
+    outlet_key, short_of,
 };
 pub use source::{
     BroadcastSpec, BrowserUse, DateTemplate, EpaperSpec, FeedSpec, FieldSelectors, JsonItems,

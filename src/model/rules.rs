@@ -143,6 +143,46 @@ pub struct Item {
     /// What kind of evidence it is, for the case draft's itemised list.
     #[serde(default)]
     pub kind: Option<ItemKind>,
+    /// A short name for documents and narrow screens (人民日报报道);
+    /// absent: derived from the name.
+    #[serde(default)]
+    pub short: Option<String>,
+}
+
+impl Item {
+    /// The short name: the rules' own, else the name without its
+    /// parenthesised remarks, cut to 12 characters.
+    pub fn short_name(&self) -> String {
+        match self
+            .short
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            Some(s) => s.to_string(),
+            None => short_of(&self.name),
+        }
+    }
+}
+
+/// A name without its parenthesised remarks, cut to 12 characters.
+pub fn short_of(name: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0usize;
+    for ch in name.chars() {
+        match ch {
+            '（' | '(' => depth += 1,
+            '）' | ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(ch),
+            _ => {}
+        }
+    }
+    let chars: Vec<char> = out.trim().chars().collect();
+    if chars.len() > 12 {
+        chars[..11].iter().collect::<String>() + "…"
+    } else {
+        chars.into_iter().collect()
+    }
 }
 
 /// The kinds of evidence annex 2 lists apart: leader instructions, meeting
@@ -283,6 +323,7 @@ mod tests {
                 points: None,
                 manual_only: false,
                 kind: None,
+                short: None,
             }],
             outlet: vec![Outlet {
                 name: "人民日报".into(),

@@ -9,7 +9,7 @@
 use super::PipelineError;
 use crate::config::Rules;
 use crate::matching::{MatchContext, Matcher};
-use crate::model::{EnterpriseMatch, Registry};
+use crate::model::{ArticleKind, EnterpriseMatch, Registry};
 use crate::store::{ArticleRow, CandidateStatus, NewCandidate, Store, Tx};
 use std::collections::HashSet;
 
@@ -26,13 +26,21 @@ pub struct MatchSummary {
     pub new_candidates: u64,
     pub leads: u64,
     pub withdrawn: u64,
+    /// Items that are not reports (advertisements, 版务, pictures): never
+    /// candidates or leads.
+    pub not_reports: u64,
 }
 
 impl MatchSummary {
     pub fn line(&self) -> String {
         format!(
-            "matched {} articles: {} name a registered enterprise; {} new candidates, {} leads, {} withdrawn",
-            self.articles, self.matched, self.new_candidates, self.leads, self.withdrawn
+            "matched {} articles: {} name a registered enterprise; {} new candidates, {} leads, {} withdrawn; {} not reports",
+            self.articles,
+            self.matched,
+            self.new_candidates,
+            self.leads,
+            self.withdrawn,
+            self.not_reports
         )
     }
     pub fn add(&mut self, o: &MatchSummary) {
@@ -40,6 +48,7 @@ impl MatchSummary {
         self.matched += o.matched;
         self.new_candidates += o.new_candidates;
         self.leads += o.leads;
+        self.not_reports += o.not_reports;
         self.withdrawn += o.withdrawn;
     }
 }
@@ -123,7 +132,15 @@ impl MatchStage {
                 .iter()
                 .any(|s| s == a.source.as_str()),
         };
-        let matches = self.matcher.match_article(a, &ctx);
+        // Only reports are matched: an advertisement, a 版务 item or a
+        // picture is stored as what it is and never proposed.
+        let kind = crate::extract::kind::classify(a.page.as_deref(), &a.title, &a.body);
+        tx.set_article_kind(&a.id, kind)?;
+        let matches = if kind == ArticleKind::Report {
+            self.matcher.match_article(a, &ctx)
+        } else {
+            Vec::new()
+        };
         // A subsidiary's article is also its parent's (`search --enterprise`).
         let mut recorded = matches.clone();
         for m in &matches {
@@ -140,6 +157,7 @@ impl MatchStage {
         let mut s = MatchSummary {
             articles: 1,
             matched: u64::from(!matches.is_empty()),
+            not_reports: u64::from(kind != ArticleKind::Report),
             ..Default::default()
         };
         let before = tx.candidates_of_article(&a.id)?;

@@ -273,6 +273,16 @@ pub async fn crawl(
     run.summary.leads = matched.leads;
     if let Some(why) = &stop {
         store.finish_run(run_id, counts(&run.summary), "failed")?;
+        store.transaction(|tx| {
+            tx.enqueue_event(
+                &crate::model::NotifyEvent::new(
+                    format!("run_failed:{run_id}"),
+                    crate::model::EventKind::RunFailed,
+                    serde_json::json!({ "run": run_id, "error": why.to_string() }),
+                )
+                .urgent(true),
+            )
+        })?;
         return Err(PipelineError::ArchiveWrite(why.clone()));
     }
     run.summary.interrupted =
@@ -284,6 +294,7 @@ pub async fn crawl(
         }
         Ok(())
     })?;
+    enqueue_alarms(&mut store, run_id, stats.keys())?;
     store.finish_run(
         run_id,
         counts(summary),
@@ -296,6 +307,33 @@ pub async fn crawl(
     let mut summary = run.summary;
     summary.elapsed = started.elapsed();
     Ok(summary)
+}
+
+/// A notification for each source whose health shows alarms after this run
+/// (operators hear of a layout change without opening 信息源).
+fn enqueue_alarms<'a>(
+    store: &mut Store,
+    run_id: i64,
+    sources: impl Iterator<Item = &'a String>,
+) -> Result<(), PipelineError> {
+    for source in sources {
+        let health = store.source_health(source, 10)?;
+        if health.alarms.is_empty() {
+            continue;
+        }
+        let alarms: Vec<String> = health.alarms.iter().map(crate::notify::alarm_zh).collect();
+        store.transaction(|tx| {
+            tx.enqueue_event(
+                &crate::model::NotifyEvent::new(
+                    format!("alarm:{run_id}:{source}"),
+                    crate::model::EventKind::Alarm,
+                    serde_json::json!({ "run": run_id, "source": source, "alarms": alarms }),
+                )
+                .urgent(true),
+            )
+        })?;
+    }
+    Ok(())
 }
 
 fn counts(summary: &CrawlSummary) -> crate::store::RunCounts {
@@ -346,10 +384,7 @@ fn preload_robots(home: &Home, store: &Store, fetcher: &Fetcher) -> Result<(), P
     let since = (chrono::Utc::now() - ROBOTS_TTL).to_rfc3339();
     for (host, loc) in store.recent_robots(&since)? {
         let Some(status) = loc.status else { continue };
-        match crate::archive::read_record_at(
-            &home.archive_dir().join(&loc.warc_file),
-            loc.warc_offset,
-        ) {
+        match crate::archive::read_record_at(&home.archive_file(&loc.warc_file), loc.warc_offset) {
             Ok(rec) => {
                 fetcher.preload_robots(&host, status, &rec.body, rec.header("content-encoding"))
             }

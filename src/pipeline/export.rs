@@ -68,23 +68,14 @@ fn io(p: &Path, e: std::io::Error) -> ReviewError {
     ReviewError::Io(format!("{}: {e}", p.display()))
 }
 
-/// A file name safe on every file system (keeps CJK, drops separators).
-fn safe_name(name: &str) -> String {
-    let s: String = name
-        .chars()
-        .map(|c| {
-            if c.is_control() || "/\\:*?\"<>|".contains(c) {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect();
-    let s = s.trim_matches(|c: char| c == '.' || c.is_whitespace());
-    if s.is_empty() {
-        "file".into()
-    } else {
-        s.chars().take(80).collect()
+/// The part folder of a bag that failed half-way goes with the error.
+struct RemoveOnDrop(Option<std::path::PathBuf>);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        if let Some(p) = self.0.take() {
+            let _ = std::fs::remove_dir_all(p);
+        }
     }
 }
 
@@ -189,6 +180,7 @@ pub fn export(
     if tmp.exists() {
         std::fs::remove_dir_all(&tmp).map_err(|e| io(&tmp, e))?;
     }
+    let mut cleanup = RemoveOnDrop(Some(tmp.clone()));
     let mut bag = Bag {
         root: tmp.clone(),
         manifest: Vec::new(),
@@ -240,7 +232,7 @@ pub fn export(
                     ..
                 } => {
                     let dir = format!("pages/{seq:06}");
-                    let path = home.archive_dir().join(warc_file);
+                    let path = home.archive_file(warc_file);
                     let member = read_range(&path, *warc_offset, *warc_length)?;
                     bag.put(&format!("{dir}/record.warc.gz"), &member)?;
                     let rec = crate::archive::read_record_at(&path, *warc_offset)?;
@@ -268,7 +260,10 @@ pub fn export(
                 } => {
                     let src = home.file_path(sha256);
                     let content = std::fs::read(&src).map_err(|err| io(&src, err))?;
-                    let rel = format!("files/{seq:06}-{}", safe_name(file_name));
+                    let rel = format!(
+                        "files/{seq:06}-{}",
+                        crate::model::names::file_name_within(file_name, 80)
+                    );
                     bag.put(&rel, &content)?;
                     line["file"] = rel.into();
                     files += 1;
@@ -364,6 +359,7 @@ pub fn export(
         std::fs::remove_dir(out).map_err(|e| io(out, e))?;
     }
     std::fs::rename(&tmp, out).map_err(|e| io(out, e))?;
+    cleanup.0 = None;
     Ok(ExportSummary {
         dir: out.to_path_buf(),
         entries: mine.len(),

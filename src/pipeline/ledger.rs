@@ -451,7 +451,7 @@ pub fn evidence_problem(home: &Home, evidence: &ledger::Evidence) -> Option<Stri
             payload_sha256,
             ..
         } => {
-            let path = home.archive_dir().join(warc_file);
+            let path = home.archive_file(warc_file);
             let at = format!("archive/{warc_file}@{warc_offset}");
             let len = std::fs::metadata(&path).map(|m| m.len());
             match len {
@@ -519,11 +519,7 @@ pub fn evidence_altered(home: &Home, evidence: &ledger::Evidence) -> Option<Stri
             warc_offset,
             warc_length,
             ..
-        } => (
-            home.archive_dir().join(warc_file),
-            *warc_offset,
-            *warc_length,
-        ),
+        } => (home.archive_file(warc_file), *warc_offset, *warc_length),
         ledger::Evidence::File { sha256, size, .. } => (home.file_path(sha256), 0, *size),
     };
     let meta = std::fs::metadata(&path).ok();

@@ -113,8 +113,8 @@ pub fn add_evidence(
     registry: &Registry,
     m: &ManualEvidence,
 ) -> Result<(Entry, bool), ReviewError> {
-    let reviewer = check_reviewer(&m.reviewer)?;
-    let awarded = finite(m.points)?;
+    check_reviewer(&m.reviewer)?;
+    finite(m.points)?;
     if registry.get(&m.enterprise).is_none() {
         return Err(ReviewError::Invalid(format!(
             "no enterprise `{}` in enterprises.toml (see `radar enterprises list`)",
@@ -126,9 +126,28 @@ pub fn add_evidence(
             return Err(ReviewError::Invalid(format!("{flag} must not be empty")));
         }
     }
-    let points = rules_points(rules, &m.item)?;
+    rules_points(rules, &m.item)?;
     super::admissible::check_date(rules, m.date, crate::model::beijing_today())?;
     let file = store_file(home, &m.file)?;
+    add_stored_evidence(home, store, rules, registry, m, file, |_, _| Ok(()))
+}
+
+/// Add evidence whose file is stored already (`m.file` is not read): one
+/// ledger entry, and `then` in the same transaction (a submission marked
+/// accepted, its audit record); an error from `then` writes nothing.
+pub fn add_stored_evidence(
+    home: &Home,
+    store: &mut Store,
+    rules: &Rules,
+    registry: &Registry,
+    m: &ManualEvidence,
+    file: FileRow,
+    then: impl FnOnce(&crate::store::Tx<'_>, &Entry) -> Result<(), crate::store::StoreError>,
+) -> Result<(Entry, bool), ReviewError> {
+    let reviewer = check_reviewer(&m.reviewer)?;
+    let awarded = finite(m.points)?;
+    let points = rules_points(rules, &m.item)?;
+    super::admissible::check_date(rules, m.date, crate::model::beijing_today())?;
     let unit = registry.scoring_unit(&m.enterprise).to_string();
     let key = signing_key(home, store)?;
     let report_key = format!("file:{}", file.sha256);
@@ -184,6 +203,7 @@ pub fn add_evidence(
         if let Some(rec) = super::admissible::override_audit(&entry, m.reason.as_deref()) {
             tx.audit(&rec)?;
         }
+        then(tx, &entry)?;
         Ok(Ok((entry, new_file)))
     })??;
     key.witness(store);

@@ -8,13 +8,16 @@
 pub mod admissible;
 mod archived;
 mod article;
+pub mod backup;
 mod candidates;
 mod crawl;
 pub mod export;
 mod follow;
 pub mod ledger;
+pub mod leftovers;
 mod manual;
 mod outcome;
+pub mod participation;
 pub mod recall;
 mod reprocess;
 pub mod review;

@@ -144,7 +144,7 @@ fn rediscover(home: &Home, checked: &Checked, store: &mut Store) -> Result<u64, 
 
 /// The text of an archived answer, decoded as the fetcher would have.
 fn archived_text(home: &Home, checked: &Checked, loc: &ResourceLocation) -> Option<String> {
-    let rec = match read_record_at(&home.archive_dir().join(&loc.warc_file), loc.warc_offset) {
+    let rec = match read_record_at(&home.archive_file(&loc.warc_file), loc.warc_offset) {
         Ok(r) => r,
         Err(e) => {
             tracing::warn!(url = %loc.url, error = %e, "archive record unreadable");

@@ -566,7 +566,7 @@ pub fn archived_page(
     let Some(loc) = store.resource(resource_id)? else {
         return Ok(None);
     };
-    let rec = match read_record_at(&home.archive_dir().join(&loc.warc_file), loc.warc_offset) {
+    let rec = match read_record_at(&home.archive_file(&loc.warc_file), loc.warc_offset) {
         Ok(r) => r,
         // A record that no longer reads is altered evidence, not a server error.
         Err(e) => {

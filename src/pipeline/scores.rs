@@ -9,7 +9,8 @@ use crate::ledger::Entry;
 use crate::model::{Registry, Rules};
 use crate::report::{CaseDraft, EnterpriseScore, QuarterlyReport, ReportItem, ScoreSheet};
 use crate::scoring::{CountedItem, Quarter, Status, scorecard};
-use crate::store::Store;
+use crate::store::{Pending, Store};
+use std::collections::HashMap;
 
 /// What a scoresheet covers.
 #[derive(Debug, Clone)]
@@ -72,6 +73,10 @@ fn report_item(rules: &Rules, registry: &Registry, e: &Entry, points: Option<f64
             .map(|i| i.name.clone())
             .or_else(|| typical.map(|t| t.name.clone()))
             .unwrap_or_else(|| e.item.clone()),
+        item_short: item
+            .map(|i| i.short_name())
+            .or_else(|| typical.map(|t| crate::model::short_of(&t.name)))
+            .unwrap_or_else(|| e.item.clone()),
         category: item.map(|i| i.category.clone()),
         kind: item.and_then(|i| i.kind),
         points,
@@ -93,6 +98,7 @@ fn report_item(rules: &Rules, registry: &Registry, e: &Entry, points: Option<f64
 }
 
 /// One enterprise's scorecard from its confirmations.
+#[allow(clippy::too_many_arguments)]
 fn enterprise_score(
     rules: &Rules,
     registry: &Registry,
@@ -100,6 +106,7 @@ fn enterprise_score(
     counted: &[&Entry],
     year: i32,
     quarter: Option<Quarter>,
+    pending: &HashMap<String, Pending>,
 ) -> EnterpriseScore {
     let mine: Vec<&Entry> = counted
         .iter()
@@ -124,17 +131,21 @@ fn enterprise_score(
         .collect();
     report_items.sort_by(|a, b| a.date.cmp(&b.date).then(a.entry.cmp(&b.entry)));
     let c = card.category("C");
+    let c_target = c.and_then(|c| c.target).unwrap_or(0);
+    let p = pending.get(&id).copied().unwrap_or_default();
     EnterpriseScore {
-        id,
-        name,
         a: card.count_of("A"),
         b: card.count_of("B"),
         c: card.count_of("C"),
-        c_target: c.and_then(|c| c.target).unwrap_or(0),
+        c_target,
         c_delta: card.points_of("C"),
+        c_missing: c_target.saturating_sub(card.count_of("C")),
         bonus: card.bonus,
         total: card.total,
+        pending: p.candidates.saturating_add(p.submissions),
         items: report_items,
+        id,
+        name,
     }
 }
 
@@ -153,9 +164,20 @@ pub fn score_sheet(
     let all = entries(store)?;
     let counted = active(&all);
     let units = units(registry, &counted, req.enterprise.as_deref())?;
+    let pending = store.pending_by_unit()?;
     let enterprises = units
         .into_iter()
-        .map(|u| enterprise_score(rules, registry, u, &counted, req.year, req.quarter))
+        .map(|u| {
+            enterprise_score(
+                rules,
+                registry,
+                u,
+                &counted,
+                req.year,
+                req.quarter,
+                &pending,
+            )
+        })
         .collect();
     Ok(ScoreSheet {
         year: req.year,
@@ -196,6 +218,7 @@ pub fn quarterly_report(
         quarter_items,
         checkpoint,
         made_on: crate::model::beijing_today(),
+        period_note: None,
     })
 }
 

@@ -15,11 +15,16 @@
 //! former_names = [{ name = "万州区城市建设投资公司", until = "2019-12-31" }]
 //! brands = ["万州滨江环湖"]
 //! parent = "wz-xxx"                  # for a subsidiary: the parent's id
+//! distinctive = ["万州城投"]          # short names that count with no 万州 in the article
+//!
+//! [[homonym]]                        # a namesake: where an article writes it, ours is not meant
+//! name = "江城建投"
+//! means = "武汉江城建设投资有限公司"
 //! ```
 
 use super::validate::{Issue, Spot, validate};
 use crate::config::{Problems, Read, read_collecting};
-use crate::model::{Alias, AliasKind, Enterprise, Registry};
+use crate::model::{Alias, AliasKind, Enterprise, Homonym, Registry};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use std::path::Path;
@@ -42,6 +47,8 @@ struct Doc {
     home_sources: Vec<String>,
     #[serde(default)]
     enterprise: Vec<Entry>,
+    #[serde(default)]
+    homonym: Vec<Homonym>,
 }
 
 impl Default for Doc {
@@ -51,6 +58,7 @@ impl Default for Doc {
             former_name_grace_days: DEFAULT_GRACE_DAYS,
             home_sources: Vec::new(),
             enterprise: Vec::new(),
+            homonym: Vec::new(),
         }
     }
 }
@@ -70,6 +78,8 @@ struct Entry {
     brands: Vec<String>,
     #[serde(default)]
     parent: Option<String>,
+    #[serde(default)]
+    distinctive: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -136,6 +146,7 @@ pub fn read(path: &Path) -> (Registry, Problems) {
             former: list("former_names", e.former_names.len()),
             brands: list("brands", e.brands.len()),
             ambiguous: list("ambiguous", e.ambiguous.len()),
+            distinctive: list("distinctive", e.distinctive.len()),
             base,
         });
     }
@@ -146,6 +157,17 @@ pub fn read(path: &Path) -> (Registry, Problems) {
     for (i, a) in doc.anchors.iter().enumerate() {
         if a.trim().is_empty() {
             bad(&format!("anchors[{i}]"), "empty".into());
+        }
+    }
+    for (i, h) in doc.homonym.iter().enumerate() {
+        if h.name.trim().is_empty() {
+            bad(&format!("homonym[{i}].name"), "empty".into());
+        }
+        if h.means.trim().is_empty() {
+            bad(
+                &format!("homonym[{i}].means"),
+                "empty (say whom the name means)".into(),
+            );
         }
     }
     for (i, s) in doc.home_sources.iter().enumerate() {
@@ -169,6 +191,19 @@ pub fn read(path: &Path) -> (Registry, Problems) {
             .map(String::as_str)
             .chain(e.former_names.iter().map(|f| f.name.as_str()))
             .collect();
+        for (d, dp) in e.distinctive.iter().zip(&p.distinctive) {
+            if !e.short_names.contains(d) {
+                bad(
+                    dp,
+                    format!("`{d}` is not one of this enterprise's short_names"),
+                );
+            } else if e.ambiguous.contains(d) {
+                bad(
+                    dp,
+                    format!("`{d}` cannot be both ambiguous and distinctive"),
+                );
+            }
+        }
         for (a, ap) in e.ambiguous.iter().zip(&p.ambiguous) {
             if !names.contains(&a.as_str()) {
                 bad(
@@ -199,6 +234,7 @@ struct EntryPaths {
     former: Vec<String>,
     brands: Vec<String>,
     ambiguous: Vec<String>,
+    distinctive: Vec<String>,
 }
 
 fn issue_path(paths: &[EntryPaths], issue: &Issue) -> String {
@@ -229,7 +265,9 @@ fn to_registry(doc: Doc) -> Registry {
             let amb = |t: &str| e.ambiguous.iter().any(|a| a == t);
             let mut aliases = Vec::new();
             for s in &e.short_names {
-                aliases.push(alias(s, AliasKind::ShortName, amb(s), None));
+                let mut a = alias(s, AliasKind::ShortName, amb(s), None);
+                a.distinctive = !a.ambiguous && e.distinctive.iter().any(|d| d == s);
+                aliases.push(a);
             }
             for f in &e.former_names {
                 aliases.push(alias(
@@ -255,6 +293,7 @@ fn to_registry(doc: Doc) -> Registry {
         former_name_grace_days: doc.former_name_grace_days,
         home_sources: doc.home_sources,
         enterprises,
+        homonyms: doc.homonym,
     }
 }
 
@@ -264,6 +303,7 @@ fn alias(text: &str, kind: AliasKind, ambiguous: bool, valid_until: Option<Naive
         kind,
         ambiguous,
         valid_until,
+        distinctive: false,
     }
 }
 
@@ -344,6 +384,18 @@ pub fn to_toml(reg: &Registry) -> String {
         if let Some(p) = &e.parent {
             out.push_str(&format!("parent = {}\n", quote(p)));
         }
+        let distinctive: Vec<&str> = of(AliasKind::ShortName)
+            .filter(|a| a.distinctive)
+            .map(|a| a.text.as_str())
+            .collect();
+        if !distinctive.is_empty() {
+            out.push_str(&format!("distinctive = {}\n", list(distinctive)));
+        }
+    }
+    for h in &reg.homonyms {
+        out.push_str("\n[[homonym]]\n");
+        out.push_str(&format!("name = {}\n", quote(&h.name)));
+        out.push_str(&format!("means = {}\n", quote(&h.means)));
     }
     out
 }
@@ -426,7 +478,7 @@ parent = \"nobody\"
         assert_eq!(
             p,
             [
-                ":4: enterprise[0].colour: unknown field `colour`, expected one of `id`, `name`, `short_names`, `ambiguous`, `former_names`, `brands`, `parent`",
+                ":4: enterprise[0].colour: unknown field `colour`, expected one of `id`, `name`, `short_names`, `ambiguous`, `former_names`, `brands`, `parent`, `distinctive`",
                 ":5: enterprise[1].id: is required but missing",
                 ":9: enterprise[2].name: empty",
                 ":10: enterprise[2].short_names[0]: `甲` is also the 全称 of `a`: a name belongs to one enterprise",

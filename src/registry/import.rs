@@ -85,9 +85,10 @@ impl fmt::Display for CellError {
     }
 }
 
-/// A list cell split at `;` `；` `、` `,` `，`.
+/// A list cell split at `;` `；` `、` `,` `，` (a line break inside a cell
+/// is refused before: "简\n称" is not the two names 简 and 称).
 fn split_list(s: &str) -> Vec<String> {
-    s.split([';', '；', '、', ',', '，', '\n'])
+    s.split([';', '；', '、', ',', '，'])
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .map(str::to_string)
@@ -175,7 +176,20 @@ fn parse_rows(rows: &[Row], header: &Header, errors: &mut Vec<CellError>) -> Vec
                     Err(m) => bad(Col::FormerUntil, m),
                 }
             } else if !cell.is_empty() {
-                texts.entry(*col).or_default().push(cell.text());
+                let text = cell.text();
+                if let Some(c) = text.chars().find(|c| c.is_control()) {
+                    let what = match c {
+                        '\n' | '\r' => "a line break".to_string(),
+                        other => format!("the control character {other:?}"),
+                    };
+                    let hint = if *col == Col::Id {
+                        ""
+                    } else {
+                        " (separate names with ；)"
+                    };
+                    bad(*col, format!("{what} inside the cell is not allowed{hint}"));
+                }
+                texts.entry(*col).or_default().push(text);
             }
         }
         let one = |col: Col| texts.get(&col).map(|v| v.join("")).unwrap_or_default();
@@ -189,6 +203,10 @@ fn parse_rows(rows: &[Row], header: &Header, errors: &mut Vec<CellError>) -> Vec
         let name = one(Col::Name);
         if id.is_empty() {
             bad(Col::Id, "empty".into());
+        } else if !id.chars().any(char::is_control)
+            && let Some(problem) = crate::model::names::id_problem(&id)
+        {
+            bad(Col::Id, problem);
         }
         if name.is_empty() {
             bad(Col::Name, "empty".into());
@@ -254,6 +272,16 @@ pub fn import_into(
         SheetError::Encoding { line } => ImportError::Encoding {
             file: name.clone(),
             line,
+        },
+        SheetError::Quote { line, column } => ImportError::Cells {
+            file: name.clone(),
+            errors: vec![CellError {
+                row: line,
+                column: format!("column {column}"),
+                message:
+                    "a quote opened here is never closed (the rest of the file would be one cell)"
+                        .into(),
+            }],
         },
         SheetError::Other(message) => ImportError::File {
             file: name.clone(),
@@ -412,6 +440,8 @@ fn update(e: &mut Enterprise, r: &Imported, header: &Header) {
     e.name = r.name.clone();
     let was_ambiguous =
         |e: &Enterprise, t: &str| e.aliases.iter().any(|a| a.text == t && a.ambiguous);
+    let was_distinctive =
+        |e: &Enterprise, t: &str| e.aliases.iter().any(|a| a.text == t && a.distinctive);
     let replace_kind =
         |e: &mut Enterprise, kind: AliasKind, items: Vec<(String, Option<NaiveDate>)>| {
             let new: Vec<Alias> = items
@@ -422,6 +452,7 @@ fn update(e: &mut Enterprise, r: &Imported, header: &Header) {
                     } else {
                         was_ambiguous(e, &text)
                     },
+                    distinctive: was_distinctive(e, &text),
                     text,
                     kind,
                     valid_until,

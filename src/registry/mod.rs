@@ -4,12 +4,14 @@
 //! or GBK, XLSX) by `radar enterprises import`. Depends on `model` and
 //! `config` only.
 
+mod example;
 mod file;
 mod header;
 mod import;
 mod sheet;
 mod validate;
 
+pub use example::example_enterprises;
 pub use file::{DEFAULT_GRACE_DAYS, read, save, to_toml};
 pub use import::{ImportError, ImportReport, import, import_into};
 

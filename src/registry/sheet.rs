@@ -52,6 +52,12 @@ pub(crate) enum SheetError {
     Encoding {
         line: usize,
     },
+    /// A quote opened at this line and column (1-based field number) and
+    /// never closed: the rest of the file would become one cell.
+    Quote {
+        line: usize,
+        column: usize,
+    },
     Other(String),
 }
 
@@ -138,6 +144,9 @@ fn read_csv(text: &str) -> Result<Vec<Row>, SheetError> {
     } else {
         b','
     };
+    if let Some((line, column)) = unterminated_quote(text, delimiter) {
+        return Err(SheetError::Quote { line, column });
+    }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -165,6 +174,46 @@ fn read_csv(text: &str) -> Result<Vec<Row>, SheetError> {
         rows.push(Row { line, cells });
     }
     Ok(rows)
+}
+
+/// Where a quoted field opens and never closes, if one does: (line, field
+/// number), both from 1. A quote inside an unquoted field is text.
+fn unterminated_quote(text: &str, delimiter: u8) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let (mut line, mut field) = (1usize, 1usize);
+    let mut at_field_start = true;
+    let mut open: Option<(usize, usize)> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if let Some(_) = open {
+            if b == b'"' {
+                if bytes.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    open = None;
+                }
+            } else if b == b'\n' {
+                line += 1;
+            }
+        } else if b == b'"' && at_field_start {
+            open = Some((line, field));
+        } else if b == delimiter {
+            field += 1;
+            at_field_start = true;
+            i += 1;
+            continue;
+        } else if b == b'\n' {
+            line += 1;
+            field = 1;
+            at_field_start = true;
+            i += 1;
+            continue;
+        }
+        at_field_start = false;
+        i += 1;
+    }
+    open
 }
 
 fn read_xlsx(path: &Path) -> Result<Vec<Row>, SheetError> {
@@ -260,6 +309,15 @@ mod tests {
         assert_eq!(excel_serial_date(-3.0), None);
         assert_eq!(Cell::Number(1001.0).text(), "1001");
         assert_eq!(Cell::Number(10.5).text(), "10.5");
+    }
+
+    #[test]
+    fn an_unterminated_quote_names_where_it_opened() {
+        assert_eq!(
+            read_csv("id,name\na,\"甲集团\nb,乙公司\n"),
+            Err(SheetError::Quote { line: 2, column: 2 })
+        );
+        assert!(read_csv("id,name\na,\"甲\"\"集团\"\nb,乙\"公司\n").is_ok());
     }
 
     #[test]

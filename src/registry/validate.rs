@@ -39,10 +39,8 @@ pub(crate) fn validate(reg: &Registry) -> Vec<Issue> {
     // Every name of every enterprise: who has it first.
     let mut names: HashMap<&str, (usize, AliasKind)> = HashMap::new();
     for (i, e) in reg.enterprises.iter().enumerate() {
-        if e.id.trim().is_empty() {
-            push(i, Spot::Id, "empty".into());
-        } else if e.id.chars().any(char::is_whitespace) {
-            push(i, Spot::Id, format!("`{}` must not contain spaces", e.id));
+        if let Some(problem) = crate::model::names::id_problem(&e.id) {
+            push(i, Spot::Id, problem);
         } else if let Some(&first) = ids.get(e.id.as_str()) {
             push(
                 i,
@@ -71,6 +69,14 @@ pub(crate) fn validate(reg: &Registry) -> Vec<Issue> {
             }
             if text.trim() != text {
                 push(i, spot, format!("`{text}` has spaces around it"));
+            }
+            if text.chars().any(char::is_control) {
+                push(
+                    i,
+                    spot,
+                    format!("{text:?} contains a line break or a control character"),
+                );
+                continue;
             }
             match names.get(text) {
                 Some(&(j, _)) if j == i => push(
@@ -108,6 +114,7 @@ pub(crate) fn validate(reg: &Registry) -> Vec<Issue> {
             }
         }
     }
+    let cycles = cycles(reg, &ids);
     for (i, e) in reg.enterprises.iter().enumerate() {
         let Some(parent) = e.parent.as_deref() else {
             continue;
@@ -124,7 +131,7 @@ pub(crate) fn validate(reg: &Registry) -> Vec<Issue> {
                 Spot::Parent,
                 format!("no enterprise has the id `{parent}`"),
             );
-        } else if let Some(chain) = cycle_from(reg, i) {
+        } else if let Some(chain) = cycles.get(&i) {
             push(
                 i,
                 Spot::Parent,
@@ -135,26 +142,61 @@ pub(crate) fn validate(reg: &Registry) -> Vec<Issue> {
     issues
 }
 
-/// The parent chain from enterprise `start` when it comes back to `start`
-/// and `start` is the first (by index) enterprise of that cycle, so that a
-/// cycle is reported once.
-fn cycle_from(reg: &Registry, start: usize) -> Option<Vec<String>> {
-    let index = |id: &str| reg.enterprises.iter().position(|e| e.id == id);
-    let mut chain = vec![reg.enterprises[start].id.clone()];
-    let mut current = start;
-    for _ in 0..reg.enterprises.len() {
-        let next = index(reg.enterprises[current].parent.as_deref()?)?;
-        chain.push(reg.enterprises[next].id.clone());
-        if next == start {
-            return Some(chain);
+/// Every parent cycle, once, keyed by its first enterprise (by index):
+/// the chain of ids from it back to it. Linear in the registry: each
+/// enterprise is walked once (the old walk per enterprise, with a linear
+/// id lookup per step, made `radar check` quadratic).
+fn cycles(reg: &Registry, ids: &HashMap<&str, usize>) -> HashMap<usize, Vec<String>> {
+    const NEW: u8 = 0;
+    const ON_PATH: u8 = 1;
+    const DONE: u8 = 2;
+    let parent_of = |i: usize| {
+        reg.enterprises[i]
+            .parent
+            .as_deref()
+            .and_then(|p| ids.get(p).copied())
+            .filter(|&p| p != i)
+    };
+    let mut state = vec![NEW; reg.enterprises.len()];
+    let mut out = HashMap::new();
+    for start in 0..reg.enterprises.len() {
+        if state[start] != NEW {
+            continue;
         }
-        if next < start {
-            // Either a cycle an earlier enterprise reports, or none.
-            return None;
+        let mut path = Vec::new();
+        let mut current = Some(start);
+        while let Some(c) = current {
+            match state[c] {
+                DONE => break,
+                ON_PATH => {
+                    // A cycle: the path from `c` on.
+                    let at = path.iter().position(|&p| p == c).unwrap_or(0);
+                    let members = &path[at..];
+                    let first = members.iter().copied().min().unwrap_or(c);
+                    let mut chain = vec![reg.enterprises[first].id.clone()];
+                    let mut next = parent_of(first);
+                    while let Some(n) = next {
+                        chain.push(reg.enterprises[n].id.clone());
+                        if n == first || chain.len() > members.len() + 1 {
+                            break;
+                        }
+                        next = parent_of(n);
+                    }
+                    out.insert(first, chain);
+                    break;
+                }
+                _ => {
+                    state[c] = ON_PATH;
+                    path.push(c);
+                    current = parent_of(c);
+                }
+            }
         }
-        current = next;
+        for p in path {
+            state[p] = DONE;
+        }
     }
-    None
+    out
 }
 
 #[cfg(test)]
@@ -173,6 +215,7 @@ mod tests {
                     kind: AliasKind::ShortName,
                     ambiguous: false,
                     valid_until: None,
+                    distinctive: false,
                 })
                 .collect(),
             parent: parent.map(str::to_string),
@@ -219,6 +262,51 @@ mod tests {
         );
         assert_eq!(m[3].1, Spot::Parent);
         assert!(m[3].2.contains("`zz`"));
+    }
+
+    #[test]
+    fn unsafe_ids_and_line_breaks_in_names_are_refused() {
+        let reg = Registry {
+            enterprises: vec![
+                ent("../../../../../../tmp/x", "甲", &[], None),
+                ent("a\"b", "乙", &[], None),
+                ent("a\0b", "丙", &[], None),
+                ent("ok", "丁", &["简\n称"], None),
+            ],
+            ..Registry::default()
+        };
+        let m = messages(&reg);
+        assert_eq!(m.len(), 4, "{m:#?}");
+        assert!(m[..3].iter().all(|x| x.1 == Spot::Id), "{m:#?}");
+        assert!(m[0].2.contains("ASCII letters"), "{}", m[0].2);
+        assert_eq!(m[3].1, Spot::Alias(AliasKind::ShortName, 0));
+    }
+
+    #[test]
+    fn a_long_chain_is_checked_in_linear_time() {
+        let n = 100_000;
+        let enterprises = (0..n)
+            .map(|i| {
+                let parent = (i + 1 < n).then(|| format!("e{}", i + 1));
+                ent(
+                    &format!("e{i}"),
+                    &format!("企业{i}"),
+                    &[],
+                    parent.as_deref(),
+                )
+            })
+            .collect();
+        let reg = Registry {
+            enterprises,
+            ..Registry::default()
+        };
+        let t = std::time::Instant::now();
+        assert!(validate(&reg).is_empty());
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(5),
+            "{:?}",
+            t.elapsed()
+        );
     }
 
     #[test]

@@ -58,8 +58,9 @@ pub fn score_csv(sheet: &ScoreSheet) -> String {
         }
     }
     for r in &rows {
+        let r: Vec<String> = r.iter().map(|c| neutralise(c).into_owned()).collect();
         // Writing to a Vec cannot fail; a failed record would only be lost.
-        if w.write_record(r).is_err() {
+        if w.write_record(&r).is_err() {
             break;
         }
     }
@@ -67,6 +68,23 @@ pub fn score_csv(sheet: &ScoreSheet) -> String {
     // Every field is a String, so the bytes are UTF-8.
     let body = String::from_utf8(bytes).unwrap_or_default();
     format!("{BOM}{body}")
+}
+
+/// A cell a spreadsheet would take as a formula (OWASP: one that starts
+/// with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`,
+/// so that a crawled title `=HYPERLINK(…)` or a note `=1+1` is shown as
+/// text. Plain numbers (`-5`, `+1.5`) are no formulas and stay numbers.
+pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell
+        .chars()
+        .next()
+        .is_some_and(|c| matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r'));
+    let number = cell.trim() == cell && cell.parse::<f64>().is_ok_and(f64::is_finite);
+    if risky && !number {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
 }
 
 fn row(period: &str, e: &EnterpriseScore, item: Option<&ReportItem>) -> Vec<String> {
@@ -108,4 +126,32 @@ fn row(period: &str, e: &EnterpriseScore, item: Option<&ReportItem>) -> Vec<Stri
 /// A number as Excel reads it: no sign for positives, no float noise.
 fn num(v: f64) -> String {
     super::table::points(v)
+}
+
+#[cfg(test)]
+mod neutralise_tests {
+    use super::neutralise;
+
+    #[test]
+    fn formulas_become_text_and_numbers_stay() {
+        for (given, shown) in [
+            (
+                "=HYPERLINK(\"http://evil\",\"x\")",
+                "'=HYPERLINK(\"http://evil\",\"x\")",
+            ),
+            ("=1+1", "'=1+1"),
+            ("+cmd", "'+cmd"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+            ("-5", "-5"),
+            ("+1.5", "+1.5"),
+            ("-inf", "'-inf"),
+            ("改革", "改革"),
+            ("", ""),
+        ] {
+            assert_eq!(neutralise(given), shown, "{given:?}");
+        }
+    }
 }

@@ -1,51 +1,68 @@
 //! The quarterly report (季度报送) and the annex-2 typical-case draft as Word
-//! documents, through docx-rs, with the content of the Markdown renderers:
-//! A4 with the margins of official documents (GB/T 9704), the title bold and
-//! centred in 宋体 二号, headings in 黑体 (list headings in 楷体), the body in
-//! 仿宋 三号, the quarter's items and the scorecard as tables. Every run names
-//! its East Asian font (`w:eastAsia`) as well as its Latin ones: a run with
-//! only a Latin font makes Word show Chinese in a Japanese face. The fonts are
-//! the ones Windows ships (宋体, 仿宋, 黑体, 楷体), not 方正小标宋简体 or
-//! 仿宋_GB2312, which many machines lack and Word would substitute.
+//! documents laid out as official documents (GB/T 9704-2012): A4 with a
+//! 37 mm top and 28 mm left margin (a 156 × 225 mm type area), the title in
+//! 方正小标宋简体 二号, first-level headings in 黑体 and second-level in
+//! 楷体_GB2312, the body in 仿宋_GB2312 三号 on a 29 pt line (22 lines a
+//! page), page numbers as `— 1 —` in 宋体 四号 on the outer side. Where a
+//! machine lacks these faces, the free ones named at the end of the document
+//! stand in. Every run names its East Asian font (`w:eastAsia`) as well as
+//! its Latin ones: a run with only a Latin font makes Word show Chinese in a
+//! Japanese face. Evidence is cited as people cite it (`citation`), with a
+//! short reference in the tables and the full digests in the annex; no
+//! internal id appears.
 
-use super::markdown::{
-    CASE_LIST_INTRO, CASE_SECTIONS, CASE_TEMPLATE, CASE_TITLE, ITEM_HEADERS, case_groups,
-    case_line, item_cells, ordinal, quarterly_title, score_heading,
+use super::citation::{
+    CHECKPOINT_PROOF, annex_line, checkpoint_sentence, cite, evidence_ref, item_label,
 };
-use super::table::{SCORE_HEADERS, cn_date, score_cells};
+use super::markdown::{
+    CASE_LIST_INTRO, CASE_SECTIONS, CASE_TEMPLATE, CASE_TITLE, FONT_NOTE, ITEM_HEADERS,
+    case_groups, case_line, empty_quarter, ordinal, quarterly_title, score_heading,
+};
+use super::table::{SCORE_HEADERS, c_words, cn_date, score_cells};
 use super::{CaseDraft, QuarterlyReport, ReportError};
 use docx_rs::{
-    AlignmentType, Docx, PageMargin, Paragraph, Run, RunFonts, Table, TableCell, TableLayoutType,
-    TableRow, WidthType,
+    AlignmentType, Docx, FieldCharType, Footer, InstrPAGE, InstrText, LineSpacing, LineSpacingType,
+    PageMargin, Paragraph, Run, RunFonts, Table, TableCell, TableLayoutType, TableRow, WidthType,
 };
 use std::io::Cursor;
 
-const TITLE_FONT: &str = "宋体";
-const HEADING_FONT: &str = "黑体";
-const SUBHEADING_FONT: &str = "楷体";
-const BODY_FONT: &str = "仿宋";
+/// The faces GB/T 9704 names.
+pub const TITLE_FONT: &str = "方正小标宋简体";
+pub const HEADING_FONT: &str = "黑体";
+pub const SUBHEADING_FONT: &str = "楷体_GB2312";
+pub const BODY_FONT: &str = "仿宋_GB2312";
+const PAGE_NUMBER_FONT: &str = "宋体";
 const LATIN_FONT: &str = "Times New Roman";
 const MONO_FONT: &str = "Courier New";
 
-/// Sizes in half-points: 二号 22 pt, 三号 16 pt, 小四 12 pt, 五号 10.5 pt.
+/// Sizes in half-points: 二号 22 pt, 三号 16 pt, 四号 14 pt, 小四 12 pt, 五号 10.5 pt.
 const TITLE_SIZE: usize = 44;
 const BODY_SIZE: usize = 32;
+const PAGE_NUMBER_SIZE: usize = 28;
 const TABLE_SIZE: usize = 24;
-const MONO_SIZE: usize = 21;
+const MONO_SIZE: usize = 18;
 
-/// A4 in twips, and the type area left by the margins below.
-const A4: (u32, u32) = (11906, 16838);
+/// A4 in twips (1 mm = 56.7 twips); margins: top 37 mm, bottom 35 mm,
+/// left 28 mm, right 26 mm, leaving 156 × 225 mm.
+pub const A4: (u32, u32) = (11906, 16838);
+pub const MARGINS: (i32, i32, i32, i32) = (2098, 1984, 1588, 1474);
 const TEXT_WIDTH: usize = 11906 - 1588 - 1474;
+/// 225 mm over 22 lines: an exact 28.9 pt line.
+const BODY_LINE: i32 = 578;
 
 /// The quarterly report as DOCX bytes.
 pub fn quarterly_docx(r: &QuarterlyReport) -> Result<Vec<u8>, ReportError> {
     let e = &r.enterprise;
     let mut doc = document().add_paragraph(title(&quarterly_title(r)));
-    for line in [
-        format!("报送单位：{}（{}）", e.name, e.id),
+    let mut lines = vec![
+        format!("报送单位：{}", e.name),
         format!("报送对象：{}", r.commission),
         format!("报送日期：{}", cn_date(r.made_on)),
-    ] {
+    ];
+    if let Some(n) = &r.period_note {
+        lines.push(n.clone());
+    }
+    for line in lines {
         doc = doc.add_paragraph(body(&line));
     }
 
@@ -55,11 +72,15 @@ pub fn quarterly_docx(r: &QuarterlyReport) -> Result<Vec<u8>, ReportError> {
         &[score_cells(e).to_vec()],
         &[TEXT_WIDTH / SCORE_HEADERS.len(); 7],
     ));
-    doc = doc.add_paragraph(body(&format!(
-        "年内累计计入项目 {} 项，其中本季度 {} 项。",
-        e.items.len(),
-        r.quarter_items.len()
-    )));
+    doc = doc.add_paragraph(
+        body(&format!(
+            "年内累计计入项目 {} 项，其中本季度 {} 项；{}。",
+            e.items.len(),
+            r.quarter_items.len(),
+            c_words(e)
+        ))
+        .first_line_chars(200),
+    );
 
     doc = doc.add_paragraph(heading(&format!(
         "二、本季度项目（{}年第{}季度）",
@@ -67,25 +88,57 @@ pub fn quarterly_docx(r: &QuarterlyReport) -> Result<Vec<u8>, ReportError> {
         r.quarter.number()
     )));
     if r.quarter_items.is_empty() {
-        doc = doc.add_paragraph(body("本季度无新增计入项目。"));
+        doc = doc.add_paragraph(body(&empty_quarter(r)).first_line_chars(200));
     } else {
         let rows: Vec<Vec<String>> = r
             .quarter_items
             .iter()
             .enumerate()
-            .map(|(n, i)| item_cells(n + 1, i).to_vec())
+            .map(|(n, i)| {
+                vec![
+                    (n + 1).to_string(),
+                    item_label(i),
+                    cite(i),
+                    evidence_ref(n + 1, &i.evidence),
+                ]
+            })
             .collect();
-        // 序号, 项目, 来源/发布单位, 日期, 标题, 证据.
-        let widths = [600, 1500, 1400, 1500, 2444, 1400];
+        // 序号, 项目, 出处, 证据.
+        let widths = [600, 2100, 4544, 1600];
         doc = doc.add_table(table(&ITEM_HEADERS, &rows, &widths));
     }
 
     doc = doc.add_paragraph(heading("三、台账检查点"));
-    doc = doc.add_paragraph(body("本报送依据下列已签名的台账检查点所示台账状态生成："));
-    for line in r.checkpoint.lines() {
-        doc = doc.add_paragraph(mono(line));
-    }
+    doc = doc.add_paragraph(body(&checkpoint_sentence(&r.checkpoint)).first_line_chars(200));
+
+    doc = annex(
+        doc,
+        r.quarter_items
+            .iter()
+            .enumerate()
+            .map(|(n, i)| annex_line(n + 1, i)),
+        &r.checkpoint,
+    );
     pack(doc)
+}
+
+/// The annex: the evidence digests in full, the signed checkpoint, and the
+/// fonts with their stand-ins.
+fn annex(mut doc: Docx, lines: impl Iterator<Item = String>, checkpoint: &str) -> Docx {
+    doc = doc.add_paragraph(heading("附件：证据摘要与台账检查点").page_break_before(true));
+    doc = doc.add_paragraph(small(
+        "下列 SHA-256 摘要是各项证据原始字节的指纹：证据文件的摘要与此一致，即证明其未被改动。",
+    ));
+    for line in lines {
+        doc = doc.add_paragraph(mono(&line));
+    }
+    if !checkpoint.trim().is_empty() {
+        doc = doc.add_paragraph(small(&format!("签名检查点全文。{CHECKPOINT_PROOF}")));
+        for line in checkpoint.lines() {
+            doc = doc.add_paragraph(mono(line));
+        }
+    }
+    doc.add_paragraph(small(FONT_NOTE))
 }
 
 /// The annex-2 case draft as DOCX bytes.
@@ -93,8 +146,8 @@ pub fn case_docx(c: &CaseDraft) -> Result<Vec<u8>, ReportError> {
     let mut doc = document().add_paragraph(title(CASE_TITLE));
     doc = doc.add_paragraph(Paragraph::new().align(AlignmentType::Center).add_run(run(
         &format!(
-            "{CASE_TEMPLATE}（草稿）：{}（{}），{}年度",
-            c.enterprise_name, c.enterprise_id, c.year
+            "{CASE_TEMPLATE}（草稿）：{}，{}年度",
+            c.enterprise_name, c.year
         ),
         BODY_FONT,
         TABLE_SIZE,
@@ -104,8 +157,9 @@ pub fn case_docx(c: &CaseDraft) -> Result<Vec<u8>, ReportError> {
         doc = doc.add_paragraph(body(prose).first_line_chars(200));
     }
     doc = doc.add_paragraph(body(CASE_LIST_INTRO).first_line_chars(200));
+    let mut cited = Vec::new();
     for (n, (label, items)) in case_groups(c).into_iter().enumerate() {
-        doc = doc.add_paragraph(Paragraph::new().add_run(run(
+        doc = doc.add_paragraph(Paragraph::new().line_spacing(line()).add_run(run(
             &format!("{}{label}", ordinal(n)),
             SUBHEADING_FONT,
             BODY_SIZE,
@@ -114,8 +168,18 @@ pub fn case_docx(c: &CaseDraft) -> Result<Vec<u8>, ReportError> {
             doc = doc.add_paragraph(body("（无）").first_line_chars(200));
         }
         for (k, i) in items.iter().enumerate() {
-            doc = doc
-                .add_paragraph(body(&format!("{}. {}", k + 1, case_line(i))).first_line_chars(200));
+            cited.push(*i);
+            let r = evidence_ref(cited.len(), &i.evidence);
+            doc = doc.add_paragraph(
+                body(&format!(
+                    "{}. {}（{}；{}）",
+                    k + 1,
+                    case_line(i),
+                    item_label(i),
+                    r
+                ))
+                .first_line_chars(200),
+            );
         }
     }
     doc = doc.add_paragraph(body(""));
@@ -126,36 +190,56 @@ pub fn case_docx(c: &CaseDraft) -> Result<Vec<u8>, ReportError> {
     ] {
         doc = doc.add_paragraph(body(&line));
     }
-    doc = doc.add_paragraph(body(""));
-    doc = doc.add_paragraph(Paragraph::new().add_run(run(
-        &format!(
-            "草稿生成于{}，条目依据下列已签名的台账检查点所示台账状态：",
-            cn_date(c.made_on)
-        ),
-        BODY_FONT,
-        TABLE_SIZE,
+    doc = doc.add_paragraph(small(&format!(
+        "草稿生成于{}。{}",
+        cn_date(c.made_on),
+        checkpoint_sentence(&c.checkpoint)
     )));
-    for line in c.checkpoint.lines() {
-        doc = doc.add_paragraph(mono(line));
-    }
+    doc = annex(
+        doc,
+        cited.iter().enumerate().map(|(n, i)| annex_line(n + 1, i)),
+        &c.checkpoint,
+    );
     pack(doc)
 }
 
-/// An A4 document whose defaults are the body font too.
+/// An A4 document with GB/T 9704 margins, the body font as default, and
+/// page numbers on the outer side (odd pages right, even pages left).
 fn document() -> Docx {
     Docx::new()
         .page_size(A4.0, A4.1)
         .page_margin(
             PageMargin::new()
-                .top(2098)
-                .bottom(1984)
-                .left(1588)
-                .right(1474)
+                .top(MARGINS.0)
+                .bottom(MARGINS.1)
+                .left(MARGINS.2)
+                .right(MARGINS.3)
                 .header(851)
                 .footer(992),
         )
         .default_fonts(fonts(BODY_FONT))
         .default_size(BODY_SIZE)
+        .footer(Footer::new().add_paragraph(page_number(AlignmentType::Right)))
+        .even_footer(Footer::new().add_paragraph(page_number(AlignmentType::Left)))
+}
+
+/// `— 1 —`: the page number field between dashes, 宋体 四号.
+fn page_number(side: AlignmentType) -> Paragraph {
+    let f = || fonts(PAGE_NUMBER_FONT);
+    Paragraph::new()
+        .align(side)
+        .add_run(Run::new().add_text("— ").fonts(f()).size(PAGE_NUMBER_SIZE))
+        .add_run(
+            Run::new()
+                .fonts(f())
+                .size(PAGE_NUMBER_SIZE)
+                .add_field_char(FieldCharType::Begin, false)
+                .add_instr_text(InstrText::PAGE(InstrPAGE::new()))
+                .add_field_char(FieldCharType::Separate, false)
+                .add_text("1")
+                .add_field_char(FieldCharType::End, false),
+        )
+        .add_run(Run::new().add_text(" —").fonts(f()).size(PAGE_NUMBER_SIZE))
 }
 
 fn fonts(east_asia: &str) -> RunFonts {
@@ -171,21 +255,39 @@ fn run(text: &str, east_asia: &str, size: usize) -> Run {
     Run::new().add_text(text).fonts(fonts(east_asia)).size(size)
 }
 
+/// The exact line of the body.
+fn line() -> LineSpacing {
+    LineSpacing::new()
+        .line_rule(LineSpacingType::Exact)
+        .line(BODY_LINE)
+}
+
 fn title(text: &str) -> Paragraph {
     Paragraph::new()
         .align(AlignmentType::Center)
-        .add_run(run(text, TITLE_FONT, TITLE_SIZE).bold())
+        .line_spacing(LineSpacing::new().before(0).after(BODY_LINE as u32))
+        .add_run(run(text, TITLE_FONT, TITLE_SIZE))
 }
 
 fn heading(text: &str) -> Paragraph {
-    Paragraph::new().add_run(run(text, HEADING_FONT, BODY_SIZE))
+    Paragraph::new()
+        .line_spacing(line())
+        .keep_next(true)
+        .add_run(run(text, HEADING_FONT, BODY_SIZE))
 }
 
 fn body(text: &str) -> Paragraph {
-    Paragraph::new().add_run(run(text, BODY_FONT, BODY_SIZE))
+    Paragraph::new()
+        .line_spacing(line())
+        .add_run(run(text, BODY_FONT, BODY_SIZE))
 }
 
-/// A checkpoint line: Latin monospace, the East Asian slot still named.
+/// Explanations in the annex: the body font, 小四.
+fn small(text: &str) -> Paragraph {
+    Paragraph::new().add_run(run(text, BODY_FONT, TABLE_SIZE))
+}
+
+/// A digest or checkpoint line: Latin monospace, the East Asian slot still named.
 fn mono(text: &str) -> Paragraph {
     Paragraph::new().add_run(
         Run::new()
@@ -201,16 +303,19 @@ fn mono(text: &str) -> Paragraph {
     )
 }
 
-/// A fixed-layout table: a bold header row, then the rows.
+/// A fixed-layout table: a bold header row (黑体), then the rows.
 fn table<S: AsRef<str>>(headers: &[&str], rows: &[Vec<S>], widths: &[usize]) -> Table {
-    let cell = |text: &str, w: usize, bold: bool| {
-        let mut r = run(text, BODY_FONT, TABLE_SIZE);
-        if bold {
-            r = r.bold();
+    let cell = |text: &str, w: usize, head: bool| {
+        let r = if head {
+            run(text, HEADING_FONT, TABLE_SIZE)
+        } else {
+            run(text, BODY_FONT, TABLE_SIZE)
+        };
+        let mut p = Paragraph::new().add_run(r);
+        if head {
+            p = p.align(AlignmentType::Center);
         }
-        TableCell::new()
-            .width(w, WidthType::Dxa)
-            .add_paragraph(Paragraph::new().add_run(r))
+        TableCell::new().width(w, WidthType::Dxa).add_paragraph(p)
     };
     let mut all = vec![TableRow::new(
         headers
@@ -220,12 +325,15 @@ fn table<S: AsRef<str>>(headers: &[&str], rows: &[Vec<S>], widths: &[usize]) -> 
             .collect(),
     )];
     for row in rows {
-        all.push(TableRow::new(
-            row.iter()
-                .zip(widths)
-                .map(|(c, w)| cell(c.as_ref(), *w, false))
-                .collect(),
-        ));
+        all.push(
+            TableRow::new(
+                row.iter()
+                    .zip(widths)
+                    .map(|(c, w)| cell(c.as_ref(), *w, false))
+                    .collect(),
+            )
+            .cant_split(),
+        );
     }
     Table::new(all)
         .set_grid(widths.to_vec())
@@ -238,6 +346,7 @@ fn pack(doc: Docx) -> Result<Vec<u8>, ReportError> {
     let mut xml = doc.build();
     xml.document = schema_order(xml.document);
     xml.styles = schema_order(xml.styles);
+    xml.footers = xml.footers.into_iter().map(schema_order).collect();
     let mut buf = Cursor::new(Vec::new());
     xml.pack(&mut buf)
         .map_err(|e| ReportError::Docx(e.to_string()))?;

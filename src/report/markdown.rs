@@ -8,7 +8,10 @@
 //! 领导批示, 会议推广, 媒体报道, 文件刊载 (items without a kind under 其他).
 //! The DOCX renderers share the text pieces defined here.
 
-use super::table::{SCORE_HEADERS, cn_date, score_cells};
+use super::citation::{
+    CHECKPOINT_PROOF, annex_line, checkpoint_sentence, cite, evidence_ref, item_label,
+};
+use super::table::{SCORE_HEADERS, c_words, cn_date, score_cells};
 use super::{CaseDraft, QuarterlyReport, ReportItem};
 use crate::model::ItemKind;
 
@@ -59,32 +62,56 @@ pub(super) fn score_heading(r: &QuarterlyReport) -> String {
     )
 }
 
-/// The quarter's item table headers and one item's cells.
-pub(super) const ITEM_HEADERS: [&str; 6] =
-    ["序号", "项目", "来源/发布单位", "日期", "标题", "证据"];
+/// The quarter's item table headers.
+pub(super) const ITEM_HEADERS: [&str; 4] = ["序号", "项目", "出处", "证据"];
 
-pub(super) fn item_cells(n: usize, i: &ReportItem) -> [String; 6] {
-    let mut title = i.title.clone();
-    if let Some(p) = i.page.as_deref().filter(|p| !p.is_empty()) {
-        title.push_str(&format!("（{p}）"));
+/// The fonts of the documents and the free faces that stand in for them.
+pub(super) const FONT_NOTE: &str = "字体说明：标题用方正小标宋简体，一级标题用黑体，二级标题用楷体_GB2312，正文用仿宋_GB2312，页码用宋体；本机无此字体时，可分别以 Noto Serif CJK SC（思源宋体）、Noto Sans CJK SC（思源黑体）、AR PL UKai（文鼎楷体）和 FangSong（仿宋）代替。";
+
+/// Why a quarter has no items: where the year's items are, and what is
+/// still under review.
+pub(super) fn empty_quarter(r: &QuarterlyReport) -> String {
+    let e = &r.enterprise;
+    let mut s = format!(
+        "本季度（{}年第{}季度）无新增计入项目：",
+        r.year,
+        r.quarter.number()
+    );
+    if e.items.is_empty() {
+        s.push_str(&format!(
+            "本年度截至第{}季度末尚无计入台账的项目",
+            r.quarter.number()
+        ));
+    } else {
+        let mut per = [0usize; 4];
+        for i in &e.items {
+            per[usize::from(crate::scoring::Quarter::of(i.date).number() - 1)] += 1;
+        }
+        let parts: Vec<String> = per
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(q, n)| format!("第{}季度 {n} 项", q + 1))
+            .collect();
+        s.push_str(&format!(
+            "本年度已计入的 {} 项在其他季度（{}），请按需要选择相应季度报送",
+            e.items.len(),
+            parts.join("、")
+        ));
     }
-    [
-        n.to_string(),
-        format!("{} {}", i.code, i.item_name),
-        i.source.clone(),
-        cn_date(i.date),
-        title,
-        i.evidence.short(),
-    ]
+    if e.pending > 0 {
+        s.push_str(&format!(
+            "；另有 {} 项材料待审核，审核通过后计入",
+            e.pending
+        ));
+    }
+    s.push('。');
+    s
 }
 
-/// One line of the case draft's itemised list: date, source, title.
+/// One line of the case draft's itemised list: the evidence as people cite it.
 pub(super) fn case_line(i: &ReportItem) -> String {
-    let mut s = format!("{}，{}，《{}》", cn_date(i.date), i.source, i.title);
-    if let Some(p) = i.page.as_deref().filter(|p| !p.is_empty()) {
-        s.push_str(&format!("（{p}）"));
-    }
-    s
+    cite(i)
 }
 
 /// The case draft's items grouped for the list: the four kinds in order
@@ -118,18 +145,23 @@ pub(super) fn ordinal(n: usize) -> &'static str {
 pub fn quarterly_markdown(r: &QuarterlyReport) -> String {
     let e = &r.enterprise;
     let mut out = format!("# {}\n\n", quarterly_title(r));
-    out.push_str(&format!("- 报送单位：{}（{}）\n", e.name, e.id));
+    out.push_str(&format!("- 报送单位：{}\n", e.name));
     out.push_str(&format!("- 报送对象：{}\n", r.commission));
-    out.push_str(&format!("- 报送日期：{}\n\n", cn_date(r.made_on)));
+    out.push_str(&format!("- 报送日期：{}\n", cn_date(r.made_on)));
+    if let Some(n) = &r.period_note {
+        out.push_str(&format!("- {}\n", inline(n)));
+    }
+    out.push('\n');
 
     out.push_str(&format!("## {}\n\n", score_heading(r)));
     push_row(&mut out, &SCORE_HEADERS);
     push_rule(&mut out, SCORE_HEADERS.len());
     push_row(&mut out, &score_cells(e));
     out.push_str(&format!(
-        "\n年内累计计入项目 {} 项，其中本季度 {} 项。\n\n",
+        "\n年内累计计入项目 {} 项，其中本季度 {} 项；{}。\n\n",
         e.items.len(),
-        r.quarter_items.len()
+        r.quarter_items.len(),
+        c_words(e)
     ));
 
     out.push_str(&format!(
@@ -138,34 +170,65 @@ pub fn quarterly_markdown(r: &QuarterlyReport) -> String {
         r.quarter.number()
     ));
     if r.quarter_items.is_empty() {
-        out.push_str("本季度无新增计入项目。\n\n");
+        out.push_str(&empty_quarter(r));
+        out.push_str("\n\n");
     } else {
         push_row(&mut out, &ITEM_HEADERS);
         push_rule(&mut out, ITEM_HEADERS.len());
         for (n, i) in r.quarter_items.iter().enumerate() {
-            push_row(&mut out, &item_cells(n + 1, i));
+            push_row(
+                &mut out,
+                &[
+                    (n + 1).to_string(),
+                    item_label(i),
+                    cite(i),
+                    evidence_ref(n + 1, &i.evidence),
+                ],
+            );
         }
         out.push('\n');
     }
 
     out.push_str("## 三、台账检查点\n\n");
-    out.push_str("本报送依据下列已签名的台账检查点所示台账状态生成：\n\n");
-    push_fenced(&mut out, &r.checkpoint);
+    out.push_str(&checkpoint_sentence(&r.checkpoint));
+    out.push_str("\n\n");
+    push_annex(
+        &mut out,
+        r.quarter_items
+            .iter()
+            .enumerate()
+            .map(|(n, i)| annex_line(n + 1, i)),
+        &r.checkpoint,
+    );
     out
+}
+
+/// The annex: every digest in full and the signed checkpoint.
+fn push_annex(out: &mut String, lines: impl Iterator<Item = String>, checkpoint: &str) {
+    out.push_str("## 附件：证据摘要与台账检查点\n\n");
+    for line in lines {
+        out.push_str(&format!("- {}\n", inline(&line)));
+    }
+    out.push('\n');
+    if !checkpoint.trim().is_empty() {
+        out.push_str(&format!("签名检查点全文。{CHECKPOINT_PROOF}\n\n"));
+        push_fenced(out, checkpoint);
+    }
 }
 
 /// The annex-2 case draft as Markdown.
 pub fn case_markdown(c: &CaseDraft) -> String {
     let mut out = format!("# {CASE_TITLE}\n\n");
     out.push_str(&format!(
-        "> {CASE_TEMPLATE}（草稿）：{}（{}），{}年度。【】内为待填写内容，条目据改革报表台账生成。\n\n",
-        c.enterprise_name, c.enterprise_id, c.year
+        "> {CASE_TEMPLATE}（草稿）：{}，{}年度。【】内为待填写内容，条目据改革报表台账生成。\n\n",
+        c.enterprise_name, c.year
     ));
     for (heading, prose) in CASE_SECTIONS {
         out.push_str(&format!("## {heading}\n\n{prose}\n\n"));
     }
     out.push_str(CASE_LIST_INTRO);
     out.push_str("\n\n");
+    let mut cited = Vec::new();
     for (n, (label, items)) in case_groups(c).into_iter().enumerate() {
         out.push_str(&format!("### {}{label}\n\n", ordinal(n)));
         if items.is_empty() {
@@ -173,7 +236,15 @@ pub fn case_markdown(c: &CaseDraft) -> String {
             continue;
         }
         for (k, i) in items.iter().enumerate() {
-            out.push_str(&format!("{}. {}\n", k + 1, inline(&case_line(i))));
+            cited.push(*i);
+            let r = evidence_ref(cited.len(), &i.evidence);
+            out.push_str(&format!(
+                "{}. {}（{}；{}）\n",
+                k + 1,
+                inline(&case_line(i)),
+                inline(&item_label(i)),
+                r
+            ));
         }
         out.push('\n');
     }
@@ -182,10 +253,15 @@ pub fn case_markdown(c: &CaseDraft) -> String {
     out.push_str("（联系人：【XXX】；电话：【XXXXXXXX】）\n\n");
     out.push_str("---\n\n");
     out.push_str(&format!(
-        "草稿生成于{}，条目依据下列已签名的台账检查点所示台账状态：\n\n",
-        cn_date(c.made_on)
+        "草稿生成于{}。{}\n\n",
+        cn_date(c.made_on),
+        checkpoint_sentence(&c.checkpoint)
     ));
-    push_fenced(&mut out, &c.checkpoint);
+    push_annex(
+        &mut out,
+        cited.iter().enumerate().map(|(n, i)| annex_line(n + 1, i)),
+        &c.checkpoint,
+    );
     out
 }
 

@@ -4,6 +4,7 @@
 //! DOCX. Pure renderers over the types below, which `pipeline` fills from the
 //! ledger and the scoring rules; nothing here reads the store.
 
+pub mod citation;
 pub mod csv;
 pub mod docx;
 pub mod listing;
@@ -13,10 +14,11 @@ pub mod table;
 mod tests;
 pub mod xlsx;
 
+pub use self::citation::{checkpoint_sentence, fingerprint};
 pub use self::csv::score_csv;
 pub use self::docx::{case_docx, quarterly_docx};
 pub use self::markdown::{case_markdown, quarterly_markdown};
-pub use self::table::score_table;
+pub use self::table::{c_words, score_table, signed as signed_points};
 pub use self::xlsx::score_xlsx;
 pub use crate::ledger::Evidence;
 use crate::model::ItemKind;
@@ -63,9 +65,14 @@ pub struct EnterpriseScore {
     pub c_target: u32,
     /// C's delta against its target (-1 per missing item, +0.5 per extra).
     pub c_delta: f64,
+    /// Items of category C still needed to reach its target (0 when reached).
+    pub c_missing: u32,
     /// The typical-case bonus.
     pub bonus: f64,
     pub total: f64,
+    /// What awaits review for this enterprise and its subsidiaries:
+    /// pending candidates and pending submissions.
+    pub pending: u32,
     /// Every counted item of the period, in date order.
     pub items: Vec<ReportItem>,
 }
@@ -79,6 +86,8 @@ pub struct ReportItem {
     pub code: String,
     /// The item's name in the rules (获党和国家领导人肯定性批示…).
     pub item_name: String,
+    /// Its short name (领导人肯定性批示), for documents.
+    pub item_short: String,
     /// The category id (`A`, `B`, `C`); `None` for a typical case.
     pub category: Option<String>,
     /// The kind of evidence (from the rules), for the case draft's list.
@@ -116,6 +125,8 @@ pub struct QuarterlyReport {
     pub checkpoint: String,
     /// When the report was made (Beijing date).
     pub made_on: NaiveDate,
+    /// Why this quarter, when nobody chose it (最近一个已结束的季度).
+    pub period_note: Option<String>,
 }
 
 /// The annex-2 case draft (改革典型案例申报模板) of one enterprise and year.

@@ -34,6 +34,17 @@ pub(super) fn score_cells(e: &EnterpriseScore) -> [String; 7] {
     ]
 }
 
+/// Category C against its target in words: `C 类目标 1 项：已完成 0 项，还差 1 项`,
+/// `…已完成 1 项，达标`, `…已完成 3 项，超额 +1 分`.
+pub fn c_words(e: &EnterpriseScore) -> String {
+    let head = format!("C 类目标 {} 项：已完成 {} 项", e.c_target, e.c);
+    match e.c.cmp(&e.c_target) {
+        std::cmp::Ordering::Less => format!("{head}，还差 {} 项", e.c_missing),
+        std::cmp::Ordering::Equal => format!("{head}，达标"),
+        std::cmp::Ordering::Greater => format!("{head}，超额 {} 分", signed(e.c_delta)),
+    }
+}
+
 /// The scorecard of `sheet` as aligned plain text, ending with a newline.
 pub fn score_table(sheet: &ScoreSheet) -> String {
     let mut out = format!(
@@ -151,7 +162,7 @@ pub(super) fn points(v: f64) -> String {
 }
 
 /// Points with an explicit sign for a delta: `+0.5`, `-1`, `0`.
-pub(super) fn signed(v: f64) -> String {
+pub fn signed(v: f64) -> String {
     let s = points(v);
     if v > 0.0 && !s.starts_with('-') && s != "0" {
         format!("+{s}")

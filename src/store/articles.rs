@@ -394,3 +394,74 @@ pub struct ArticleListing {
     pub evidence: Option<super::ResourceLocation>,
     pub syndicated_with: Vec<ArticleId>,
 }
+
+/// Items of a source that are not reports, by kind (health).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct NonReports {
+    pub advertisements: u64,
+    pub notices: u64,
+    pub pictures: u64,
+}
+
+impl NonReports {
+    pub fn total(&self) -> u64 {
+        self.advertisements + self.notices + self.pictures
+    }
+}
+
+impl Tx<'_> {
+    /// Record what a stored item is.
+    pub fn set_article_kind(&self, id: &ArticleId, kind: crate::model::ArticleKind) -> Result<()> {
+        self.exec(
+            "UPDATE articles SET kind = ?2 WHERE id = ?1 AND kind != ?2",
+            params![id.as_str(), kind.as_str()],
+        )?;
+        Ok(())
+    }
+
+    /// What a stored item is (`None`: no such article).
+    pub fn article_kind(&self, id: &ArticleId) -> Result<Option<crate::model::ArticleKind>> {
+        let k: Option<String> = self.query_opt(
+            "SELECT kind FROM articles WHERE id = ?1",
+            params![id.as_str()],
+            |r| r.get(0),
+        )?;
+        Ok(k.map(|k| {
+            crate::model::ArticleKind::parse(&k).unwrap_or(crate::model::ArticleKind::Report)
+        }))
+    }
+
+    /// A source's stored items that are not reports, by kind.
+    pub fn non_reports(&self, source: &str) -> Result<NonReports> {
+        let mut out = NonReports::default();
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT kind, COUNT(*) FROM articles WHERE source = ?1 AND kind != 'report' GROUP BY kind",
+        )?;
+        let rows = stmt.query_map(params![source], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        })?;
+        for row in rows {
+            let (k, n) = row?;
+            let n = n.max(0) as u64;
+            match crate::model::ArticleKind::parse(&k) {
+                Some(crate::model::ArticleKind::Advertisement) => out.advertisements += n,
+                Some(crate::model::ArticleKind::Notice) => out.notices += n,
+                Some(crate::model::ArticleKind::Picture) => out.pictures += n,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Store {
+    /// What a stored item is (`None`: no such article).
+    pub fn article_kind(&self, id: &ArticleId) -> Result<Option<crate::model::ArticleKind>> {
+        Tx { tx: &self.conn }.article_kind(id)
+    }
+
+    /// A source's stored items that are not reports, by kind.
+    pub fn non_reports(&self, source: &str) -> Result<NonReports> {
+        Tx { tx: &self.conn }.non_reports(source)
+    }
+}

@@ -213,9 +213,39 @@ impl Tx<'_> {
                 )?;
                 let id = self.tx.last_insert_rowid();
                 self.candidate_event(id, None, c.status, Some("proposed by matching"))?;
+                if c.status == CandidateStatus::Pending {
+                    self.enqueue_event(&self.candidate_notice(id, c)?)?;
+                }
                 Ok((id, true))
             }
         }
+    }
+
+    /// The notification of a new candidate (high confidence: at once,
+    /// otherwise in the run's digest).
+    fn candidate_notice(&self, id: i64, c: &NewCandidate) -> Result<crate::model::NotifyEvent> {
+        let title: Option<String> = self.query_opt(
+            "SELECT title FROM articles WHERE id = ?1",
+            params![c.article_id.as_str()],
+            |r| r.get(0),
+        )?;
+        let data = serde_json::json!({
+            "candidate": id,
+            "enterprise": c.enterprise,
+            "named_enterprise": c.named_enterprise,
+            "item": c.item,
+            "outlet": c.outlet,
+            "published": c.published.map(|d| d.to_string()),
+            "title": title.unwrap_or_default(),
+            "confidence": c.confidence.as_str(),
+        });
+        Ok(crate::model::NotifyEvent::new(
+            format!("candidate:{id}"),
+            crate::model::EventKind::Candidate,
+            data,
+        )
+        .for_enterprise(&c.enterprise)
+        .urgent(c.confidence == Confidence::High))
     }
 
     fn candidate_event(

@@ -230,7 +230,17 @@ impl Tx<'_> {
             "INSERT INTO checkpoints (size, note, at) VALUES (?1, ?2, ?3)",
             params![seq_param(size)?, note, now_utc()],
         )?;
-        Ok(self.tx.last_insert_rowid())
+        let id = self.tx.last_insert_rowid();
+        // Every signed checkpoint is published outside the server.
+        self.enqueue_event(
+            &crate::model::NotifyEvent::new(
+                format!("checkpoint:{id}"),
+                crate::model::EventKind::Checkpoint,
+                serde_json::json!({ "size": size, "note": note }),
+            )
+            .urgent(true),
+        )?;
+        Ok(id)
     }
 
     /// Every checkpoint, oldest first.
@@ -315,6 +325,41 @@ impl Tx<'_> {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![id, now_utc(), from, to.as_str(), note, reviewer, reason],
         )?;
+        let event_id = self.tx.last_insert_rowid();
+        // The enterprise hears of every decision on its items.
+        let about: Option<(String, String, String, Option<String>, String)> = self
+            .tx
+            .query_row(
+                "SELECT c.enterprise, c.item, c.outlet, c.published, COALESCE(a.title, '') \
+                 FROM candidates c LEFT JOIN articles a ON a.id = c.article_id WHERE c.id = ?1",
+                params![id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .optional()?;
+        if let Some((enterprise, item, outlet, published, title)) = about {
+            let data = serde_json::json!({
+                "candidate": id,
+                "enterprise": enterprise,
+                "item": item,
+                "outlet": outlet,
+                "published": published,
+                "title": title,
+                "from": from,
+                "to": to.as_str(),
+                "reviewer": reviewer,
+                "reason": reason,
+                "note": note,
+            });
+            self.enqueue_event(
+                &crate::model::NotifyEvent::new(
+                    format!("decision:{event_id}"),
+                    crate::model::EventKind::Decision,
+                    data,
+                )
+                .for_enterprise(&enterprise)
+                .urgent(true),
+            )?;
+        }
         Ok(())
     }
 

@@ -297,6 +297,10 @@ CREATE TABLE source_runs (
         M::up(include_str!("migrations/audit.sql")),
         M::up(include_str!("migrations/ledger_append_only.sql")),
         M::up(include_str!("migrations/browser_health.sql")),
+        M::up(include_str!("migrations/article_kind.sql")),
+        M::up(include_str!("migrations/accounts.sql")),
+        M::up(include_str!("migrations/notify.sql")),
+        M::up(include_str!("migrations/participation.sql")),
         M::up(include_str!("migrations/review_queue.sql")),
     ])
 }

@@ -7,12 +7,16 @@
 
 mod articles;
 mod audit;
+mod backup;
 mod candidates;
 mod coverage;
 mod frontier;
 mod ledger;
 mod lock;
+mod metrics;
 mod migrations;
+mod notify;
+mod participation;
 mod resources;
 mod review_queue;
 mod runs;
@@ -21,8 +25,9 @@ mod users;
 use rusqlite::Connection;
 use std::path::Path;
 
-pub use articles::{ArticleListing, ArticleRow, StoredArticle};
+pub use articles::{ArticleListing, ArticleRow, NonReports, StoredArticle};
 pub use audit::{AuditFilter, AuditRecord, AuditRow};
+pub use backup::is_writable;
 pub use candidates::{
     CandidateEvent, CandidateFilter, CandidateRow, CandidateStatus, NewCandidate,
 };
@@ -30,11 +35,17 @@ pub use coverage::DayCoverage;
 pub use frontier::{FrontierItem, TaskState};
 pub use ledger::{CheckpointRow, FileRow, LedgerRow, RejectionStat};
 pub use lock::{HomeLock, LOCK_FILE, LockError};
+pub use metrics::{MetricsSnapshot, SourceCounters};
+pub use notify::{OutboxRow, OutboxStats};
+pub use participation::{
+    APPEAL_NOTE, AppealOutcome, AppealState, CommentRow, NewSubmission, Pending, SubmissionRow,
+    SubmissionStatus,
+};
 use resources::location_row;
 pub use resources::{NewResource, ResourceLocation};
 pub use review_queue::StoredMention;
 pub use runs::{Alarm, RunCounts, SourceHealth, SourceRunStats};
-pub use users::{SessionRow, UserRole, UserRow};
+pub use users::{LoginReservation, SessionRow, TokenRow, UserRole, UserRow};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -43,6 +54,10 @@ pub enum StoreError {
         path: String,
         source: rusqlite::Error,
     },
+    #[error(
+        "{0} is on read-only media (or RADAR_READ_ONLY=1) and this command writes; only the read-only commands (ledger verify, score, search, evidence, articles, candidates) work there"
+    )]
+    ReadOnly(String),
     #[error("database migration failed: {0}")]
     Migration(#[from] rusqlite_migration::Error),
     #[error("database: {0}")]
@@ -65,6 +80,9 @@ pub struct Store {
 
 impl Store {
     pub fn open(path: &Path) -> Result<Store> {
+        if !backup::is_writable(path.parent().unwrap_or(Path::new("."))) {
+            return Err(StoreError::ReadOnly(path.display().to_string()));
+        }
         let mut conn = Connection::open(path).map_err(|source| StoreError::Open {
             path: path.display().to_string(),
             source,

@@ -58,6 +58,8 @@ pub struct SourceHealth {
     pub challenges_met: u64,
     pub challenges_solved: u64,
     pub alarms: Vec<Alarm>,
+    /// Stored items that are not reports (advertisements, 版务, pictures).
+    pub non_reports: super::NonReports,
 }
 
 /// Why a source's latest run looks wrong, in English for the operator's
@@ -229,6 +231,7 @@ impl Store {
             runs: rows.len() as u64,
             last_run: rows.first().map(|r| r.0.clone()),
             last_success,
+            non_reports: self.non_reports(source)?,
             ..Default::default()
         };
         if rows.is_empty() {

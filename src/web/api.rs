@@ -305,6 +305,7 @@ impl SearchQuery {
             from: date_param("from", self.from.as_deref())?,
             to: date_param("to", self.to.as_deref())?,
             enterprise: who.scope.narrow(self.enterprise.clone())?,
+            offset: 0,
             limit,
             sort,
         })

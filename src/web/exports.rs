@@ -7,8 +7,10 @@
 
 use super::api::ScoreQuery;
 use super::auth::{Authed, user};
+use super::exports_gate::{ExportPermit, check_space};
 use super::pages::{PageResult, query_string};
 use super::{AppState, Shared, Staging, WebError, blocking};
+use crate::model::names::file_name;
 use crate::pipeline::ReviewError;
 use crate::pipeline::scores::{ScoreRequest, case_draft, quarterly_report};
 use crate::scoring::Quarter;
@@ -36,29 +38,68 @@ pub struct ExportQuery {
     score: ScoreQuery,
 }
 
+/// The last quarter that has ended by `today`: (its year, the quarter).
+pub fn last_finished_quarter(today: chrono::NaiveDate) -> (i32, Quarter) {
+    use chrono::Datelike;
+    match Quarter::of(today).number() {
+        1 => (today.year() - 1, Quarter::Q4),
+        n => (
+            today.year(),
+            Quarter::from_number(n - 1).unwrap_or(Quarter::Q4),
+        ),
+    }
+}
+
+/// The quarter a quarterly report of `year` is for when none was chosen:
+/// the fourth of a past year, else the last finished quarter.
+pub fn default_quarter(year: i32, today: chrono::NaiveDate) -> (i32, Quarter) {
+    use chrono::Datelike;
+    if year < today.year() {
+        (year, Quarter::Q4)
+    } else {
+        last_finished_quarter(today)
+    }
+}
+
 /// The export buttons for one enterprise and year (and quarter, for the
-/// quarterly report; default: the current one, or the fourth of a past year).
+/// quarterly report; default: the last finished one), each naming its period.
 pub fn buttons(enterprise: &str, year: i32, quarter: Option<u8>) -> Markup {
+    let (qy, q, defaulted) = match quarter.and_then(Quarter::from_number) {
+        Some(q) => (year, q, false),
+        None => {
+            let (y, q) = default_quarter(year, crate::model::beijing_today());
+            (y, q, true)
+        }
+    };
     let y = year.to_string();
-    let q = quarter.map(|q| q.to_string());
-    let link = |kind: &str, format: Option<&str>, quarter: Option<&str>| {
+    let link = |kind: &str, format: Option<&str>, year: &str, quarter: Option<&str>| {
         format!(
             "/export/{kind}{}",
             query_string(&[
                 ("enterprise", Some(enterprise)),
-                ("year", Some(&y)),
+                ("year", Some(year)),
                 ("quarter", quarter),
                 ("format", format),
             ])
         )
     };
+    let (qy_s, q_s) = (qy.to_string(), q.number().to_string());
+    let q_label = format!(
+        "{qy}年第{}季度报送{}",
+        q.number(),
+        if defaulted {
+            "（最近已结束季度）"
+        } else {
+            ""
+        }
+    );
     html! {
         span.exports {
-            a href=(link("quarterly", Some("docx"), q.as_deref())) { "季度报送 DOCX" } " "
-            a href=(link("quarterly", Some("md"), q.as_deref())) { "季度报送 MD" } " "
-            a href=(link("case", Some("docx"), None)) { "典型案例草稿 DOCX" } " "
-            a href=(link("case", Some("md"), None)) { "典型案例草稿 MD" } " "
-            a href=(link("bundle", None, None)) { "证据包 ZIP" }
+            a href=(link("quarterly", Some("docx"), &qy_s, Some(&q_s))) { (q_label) " DOCX" } " "
+            a href=(link("quarterly", Some("md"), &qy_s, Some(&q_s))) { (q_label) " MD" } " "
+            a href=(link("case", Some("docx"), &y, None)) { (year) "年度典型案例草稿 DOCX" } " "
+            a href=(link("case", Some("md"), &y, None)) { (year) "年度典型案例草稿 MD" } " "
+            a href=(link("bundle", None, &y, None)) { (year) "年度证据包 ZIP" }
         }
     }
 }
@@ -81,11 +122,13 @@ fn report_error(e: ReviewError) -> WebError {
     }
 }
 
-fn attachment(bytes: Body, content_type: &'static str, name: &str) -> Response {
+/// A download: `Content-Disposition` made by `model::names` (an ASCII
+/// fallback and the UTF-8 name), always a valid header.
+pub(super) fn attachment(bytes: Body, content_type: &'static str, name: &str) -> Response {
     let mut res = (StatusCode::OK, bytes).into_response();
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+    if let Ok(v) = HeaderValue::from_str(&crate::model::names::content_disposition(name)) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     res
@@ -132,18 +175,23 @@ fn zip_dir(dir: &std::path::Path, prefix: &str, out: &std::path::Path) -> Result
     Ok(())
 }
 
-/// A file streamed in chunks (it may be gone from its folder already).
-fn stream_file(file: std::fs::File) -> Body {
+/// A file streamed in chunks (it may be gone from its folder already),
+/// holding the export's permit until the last byte is sent or the client
+/// goes away.
+fn stream_file(file: std::fs::File, permit: ExportPermit) -> Body {
     use tokio::io::AsyncReadExt;
     let file = tokio::fs::File::from_std(file);
-    let stream = futures_util::stream::unfold(Some(file), |state| async move {
-        let mut f = state?;
+    let stream = futures_util::stream::unfold(Some((file, permit)), |state| async move {
+        let (mut f, permit) = state?;
         let mut buf = vec![0u8; 64 * 1024];
         match f.read(&mut buf).await {
             Ok(0) => None,
             Ok(n) => {
                 buf.truncate(n);
-                Some((Ok::<Bytes, std::io::Error>(Bytes::from(buf)), Some(f)))
+                Some((
+                    Ok::<Bytes, std::io::Error>(Bytes::from(buf)),
+                    Some((f, permit)),
+                ))
             }
             Err(e) => Some((Err(e), None)),
         }
@@ -186,30 +234,36 @@ async fn download(
         "quarterly" => {
             let (bytes, name) = blocking(&state, move |s| {
                 let mut req = one_enterprise(s, &who, &sq)?;
-                let quarter = req.quarter.unwrap_or_else(|| {
-                    use chrono::Datelike;
-                    let today = crate::model::beijing_today();
-                    if today.year() == req.year {
-                        Quarter::of(today)
-                    } else {
-                        Quarter::Q4
+                // No quarter chosen: the last finished one, and the report says so.
+                let mut note = None;
+                let quarter = match req.quarter {
+                    Some(q) => q,
+                    None => {
+                        let (y, q) = default_quarter(req.year, crate::model::beijing_today());
+                        req.year = y;
+                        note = Some(format!(
+                            "报送期间：未指定季度，默认为最近一个已结束的季度（{y}年第{}季度）。",
+                            q.number()
+                        ));
+                        q
                     }
-                });
+                };
                 req.quarter = Some(quarter);
-                let r = s.read(|store| {
+                let mut r = s.read(|store| {
                     quarterly_report(store, &s.rules, &s.registry, &req).map_err(report_error)
                 })?;
+                r.period_note = note;
                 let bytes = match format.as_str() {
                     "md" => crate::report::quarterly_markdown(&r).into_bytes(),
                     _ => crate::report::quarterly_docx(&r)
                         .map_err(|e| WebError::Internal(e.to_string()))?,
                 };
-                let name = format!(
+                let name = file_name(&format!(
                     "quarterly-{}-{}-Q{}.{format}",
                     req.enterprise.unwrap_or_default(),
                     req.year,
                     quarter.number()
-                );
+                ));
                 Ok((bytes, name))
             })
             .await?;
@@ -232,11 +286,11 @@ async fn download(
                     _ => crate::report::case_docx(&c)
                         .map_err(|e| WebError::Internal(e.to_string()))?,
                 };
-                let name = format!(
+                let name = file_name(&format!(
                     "case-{}-{}.{format}",
                     req.enterprise.unwrap_or_default(),
                     req.year
-                );
+                ));
                 Ok((bytes, name))
             })
             .await?;
@@ -249,11 +303,15 @@ async fn download(
             Ok(attachment(Body::from(bytes), ct, &name))
         }
         "bundle" => {
-            let (file, name) = blocking(&state, move |s| {
+            let (file, name, permit) = blocking(&state, move |s| {
                 let req = one_enterprise(s, &who, &sq)?;
                 let enterprise = req.enterprise.unwrap_or_default();
+                // One heavy export per user and a few in all; room on the
+                // disk; only then anything staged.
+                let permit = s.exports.try_start(&who.user.name)?;
+                check_space(s.home.root(), 0)?;
                 let staging = Staging::new(&s.home, "export")?;
-                let prefix = format!("bundle-{enterprise}-{}", req.year);
+                let prefix = file_name(&format!("bundle-{enterprise}-{}", req.year));
                 let bag = staging.path().join(&prefix);
                 s.read(|store| {
                     crate::pipeline::export::export(
@@ -276,11 +334,11 @@ async fn download(
                     .map_err(|e| WebError::Internal(format!("{}: {e}", zip_path.display())))?;
                 // The open file stays readable after its folder is removed.
                 drop(staging);
-                Ok((file, format!("{prefix}.zip")))
+                Ok((file, format!("{prefix}.zip"), permit))
             })
             .await?;
             record_export(&state, &who_name, asked, &name).await;
-            Ok(attachment(stream_file(file), ZIP, &name))
+            Ok(attachment(stream_file(file, permit), ZIP, &name))
         }
         other => Err(WebError::NotFound(format!(
             "没有导出类型 `{other}`（quarterly、case 或 bundle）"

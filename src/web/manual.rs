@@ -34,7 +34,7 @@ pub fn routes() -> Router<Shared> {
     )
 }
 
-fn too_large() -> WebError {
+pub(super) fn too_large() -> WebError {
     WebError::TooLarge(format!(
         "上传的文件太大：每次最多 {} MB",
         MAX_UPLOAD_BYTES / (1024 * 1024)
@@ -85,23 +85,10 @@ async fn form_page(State(state): State<Shared>, headers: HeaderMap) -> PageResul
 }
 
 /// The uploaded file's name as kept in the ledger: its last path
-/// component, without separators or control characters.
+/// component, made safe and capped in bytes by `model::names` (a 256-byte
+/// Chinese name no longer overflows the file system's limit).
 fn upload_name(given: Option<&str>) -> String {
-    let base = given
-        .unwrap_or("")
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or("")
-        .chars()
-        .filter(|c| !c.is_control() && !":*?\"<>|".contains(*c))
-        .take(120)
-        .collect::<String>();
-    let base = base.trim_matches(|c: char| c == '.' || c.is_whitespace());
-    if base.is_empty() {
-        "file".into()
-    } else {
-        base.to_string()
-    }
+    crate::model::names::upload_file_name(given)
 }
 
 fn multipart_error(e: axum::extract::multipart::MultipartError) -> WebError {
@@ -113,7 +100,7 @@ fn multipart_error(e: axum::extract::multipart::MultipartError) -> WebError {
 }
 
 /// Read the form: the text fields, and the file written to `staging`.
-async fn read_form(
+pub(super) async fn read_form(
     mut mp: Multipart,
     staging: &Path,
 ) -> Result<(BTreeMap<String, String>, Option<PathBuf>), WebError> {
@@ -145,7 +132,7 @@ async fn read_form(
     Ok((fields, file))
 }
 
-fn required<'a>(
+pub(super) fn required<'a>(
     fields: &'a BTreeMap<String, String>,
     key: &str,
     label: &str,
@@ -255,6 +242,13 @@ async fn submit(
 #[cfg(test)]
 mod tests {
     use super::upload_name;
+
+    #[test]
+    fn long_chinese_names_fit_a_file_system() {
+        let name = format!("{}.pdf", "证".repeat(86));
+        assert!(name.len() > 255);
+        assert!(upload_name(Some(&name)).len() <= 120);
+    }
 
     #[test]
     fn upload_names_lose_their_folders() {

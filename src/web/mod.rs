@@ -12,14 +12,21 @@ mod api;
 mod auth;
 mod decide;
 mod exports;
+mod exports_gate;
 mod manual;
+mod notify_settings;
+mod ops;
 mod pages;
+mod participation;
 mod pool;
 mod review_api;
+mod serve_loop;
 mod sources;
 mod staging;
 mod trail;
+mod users_page;
 
+pub use auth::now_utc;
 pub use manual::MAX_UPLOAD_BYTES;
 pub(crate) use staging::Staging;
 
@@ -51,6 +58,9 @@ pub enum WebError {
     TooManyRequests(String),
     #[error("{0}")]
     TooLarge(String),
+    /// The server is busy or short of space: try again later (503).
+    #[error("{0}")]
+    Unavailable(String),
     #[error("{0}")]
     Internal(String),
     #[error(transparent)]
@@ -67,7 +77,26 @@ impl WebError {
             WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             WebError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Internal(_) | WebError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl WebError {
+    /// What a page or the API may show: an internal error is logged in
+    /// full and answered without its detail (no paths of the server).
+    pub fn public_message(&self) -> String {
+        match self {
+            WebError::Internal(m) => {
+                tracing::error!(error = %m, "web request failed");
+                "服务器内部错误，详情已记入服务器日志".into()
+            }
+            WebError::Store(e) => {
+                tracing::error!(error = %e, "web request failed (store)");
+                "服务器内部错误（数据库），详情已记入服务器日志".into()
+            }
+            other => other.to_string(),
         }
     }
 }
@@ -130,11 +159,16 @@ pub enum ServeError {
     Config(String),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
-    #[error("listening on {addr}: {source}")]
+    /// The cause is the error's source (printed after it, once).
+    #[error("cannot listen on {addr}")]
     Bind {
         addr: String,
         source: std::io::Error,
     },
+    #[error(
+        "--metrics-listen {0} is not a loopback address: metrics without a token are only served to this host (use 127.0.0.1:PORT, or [metrics] token)"
+    )]
+    NotLoopback(String),
     #[error("web server: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -157,14 +191,32 @@ pub(crate) struct AppState {
     index: Mutex<Option<Arc<SearchIndex>>>,
     /// Held while bringing the index up to date (one catch-up at a time).
     catch_up: Mutex<()>,
+    /// `[web] trusted_proxies` of radar.toml.
+    trusted_proxies: Vec<std::net::IpAddr>,
+    /// Heavy exports running now (bundles), per user and in all.
+    exports: exports_gate::ExportGate,
+    /// `[metrics] token`: the bearer token `/metrics` wants (empty: refused).
+    metrics_token: String,
 }
 
 type Shared = Arc<AppState>;
 
 /// Sources an admin asked to run now (the 信息源 page's 立即运行), taken by
-/// the scheduler loop of `radar serve`, which checks it between its sleeps.
+/// the scheduler loop of `radar serve`, which checks it between its sleeps,
+/// and the loop's heartbeat (`/healthz`: is the scheduler alive?).
 #[derive(Debug, Clone, Default)]
-pub struct RunQueue(Arc<Mutex<Vec<String>>>);
+pub struct RunQueue(Arc<Mutex<Vec<String>>>, Arc<Heartbeat>);
+
+/// When the scheduler loop last went round, and whether it is in a run.
+#[derive(Debug, Default)]
+pub struct Heartbeat {
+    /// Unix milliseconds of the last beat (0: never).
+    last: std::sync::atomic::AtomicI64,
+    running: std::sync::atomic::AtomicBool,
+}
+
+/// The scheduler loop beats at least every half second while it waits.
+pub const HEARTBEAT_STALE_MS: i64 = 10_000;
 
 impl RunQueue {
     /// Queue a source once (a second request before the run is the same run).
@@ -186,6 +238,27 @@ impl RunQueue {
 
     pub fn is_empty(&self) -> bool {
         self.0.lock().map_or(true, |q| q.is_empty())
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.lock().map_or(0, |q| q.len())
+    }
+
+    /// The scheduler loop is alive now; `running`: a crawl is under way.
+    pub fn beat(&self, running: bool) {
+        use std::sync::atomic::Ordering;
+        self.1
+            .last
+            .store(chrono::Utc::now().timestamp_millis(), Ordering::SeqCst);
+        self.1.running.store(running, Ordering::SeqCst);
+    }
+
+    /// Alive: in a run, or beat within [`HEARTBEAT_STALE_MS`].
+    pub fn alive(&self) -> bool {
+        use std::sync::atomic::Ordering;
+        let last = self.1.last.load(Ordering::SeqCst);
+        self.1.running.load(Ordering::SeqCst)
+            || (last > 0 && chrono::Utc::now().timestamp_millis() - last < HEARTBEAT_STALE_MS)
     }
 }
 
@@ -288,10 +361,14 @@ fn router(state: Shared) -> Router {
         .merge(pages::routes())
         .merge(manual::routes())
         .merge(sources::routes())
+        .merge(notify_settings::routes())
         .merge(exports::routes())
+        .merge(participation::routes())
         .merge(api::routes())
         .merge(review_api::routes())
         .merge(auth::routes())
+        .merge(users_page::routes())
+        .merge(ops::routes())
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
 }
@@ -300,6 +377,7 @@ fn router(state: Shared) -> Router {
 pub struct Server {
     listener: tokio::net::TcpListener,
     app: Router,
+    state: Shared,
 }
 
 impl Server {
@@ -335,7 +413,17 @@ impl Server {
             readers: pool::ReadPool::new(home.db_path()),
             index: Mutex::new(None),
             catch_up: Mutex::new(()),
+            trusted_proxies: checked.settings.web.trusted_proxy_addrs(),
+            exports: exports_gate::ExportGate::default(),
+            metrics_token: checked.settings.metrics.token,
         });
+        let swept = crate::pipeline::leftovers::sweep(home);
+        if swept > 0 {
+            tracing::info!(
+                swept,
+                "removed leftover partial files (.part, empty archives)"
+            );
+        }
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .map_err(|source| ServeError::Bind {
@@ -344,7 +432,8 @@ impl Server {
             })?;
         Ok(Server {
             listener,
-            app: router(state),
+            app: router(state.clone()),
+            state,
         })
     }
 
@@ -352,7 +441,46 @@ impl Server {
         Ok(self.listener.local_addr()?)
     }
 
+    /// A second listener, on a loopback address only, answering `/metrics`
+    /// without a token (and `/healthz`): for a Prometheus on the same host.
+    pub async fn metrics_listener(&self, addr: &str) -> Result<MetricsServer, ServeError> {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|source| ServeError::Bind {
+                addr: addr.to_string(),
+                source,
+            })?;
+        let local = listener.local_addr()?;
+        if !local.ip().is_loopback() {
+            return Err(ServeError::NotLoopback(local.to_string()));
+        }
+        Ok(MetricsServer {
+            listener,
+            app: ops::local_routes().with_state(self.state.clone()),
+        })
+    }
+
     /// Serve until `shutdown` completes.
+    pub async fn run(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> Result<(), ServeError> {
+        serve_loop::serve(self.listener, self.app, shutdown).await?;
+        Ok(())
+    }
+}
+
+/// The loopback-only metrics listener (see [`Server::metrics_listener`]).
+pub struct MetricsServer {
+    listener: tokio::net::TcpListener,
+    app: Router,
+}
+
+impl MetricsServer {
+    pub fn local_addr(&self) -> Result<SocketAddr, ServeError> {
+        Ok(self.listener.local_addr()?)
+    }
+
     pub async fn run(
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
@@ -366,12 +494,9 @@ impl Server {
 
 /// An error as the API answers it: `{"error": "…"}` with its status.
 fn json_error(e: &WebError) -> Response {
-    if let WebError::Internal(m) = e {
-        tracing::error!(error = %m, "web request failed");
-    }
     (
         e.status(),
-        axum::Json(serde_json::json!({ "error": e.to_string() })),
+        axum::Json(serde_json::json!({ "error": e.public_message() })),
     )
         .into_response()
 }

@@ -60,6 +60,14 @@ async fn sources_page(
     Query(q): Query<SourcesQuery>,
 ) -> PageResult {
     let who = user(&state, &headers).await?;
+    // Source internals (schedules, health, coverage) are the operators'.
+    if who.scope.enterprise().is_some() {
+        let body = maud::html! {
+            p { "信息源由管理员维护。本系统每天抓取人民日报、光明日报、经济日报、中央广播电视总台及市、区政府网站等，发现提及本企业的报道后交审核员审核。" }
+            p { "网上查不到的材料（如领导批示、会议纪要、内部简报）请在 " a href="/submissions" { "报送材料" } " 中上传。" }
+        };
+        return page("信息源", &who, body);
+    }
     let to = crate::model::beijing_today();
     let from = to - chrono::Duration::days(COVERAGE_DAYS - 1);
     let rows: Vec<(SourceHealth, Vec<DayCoverage>)> = blocking(&state, move |s| {

@@ -221,7 +221,7 @@ pub(crate) async fn text_of(c: &Client, css: &str) -> String {
 }
 
 /// The scorecard's rows: (enterprise, A, B, C, total) as shown.
-async fn score_rows(c: &Client) -> Vec<Vec<String>> {
+pub(crate) async fn score_rows(c: &Client) -> Vec<Vec<String>> {
     let v = c
         .execute(
             "return Array.from(document.querySelectorAll('table.score tbody tr'))\
@@ -453,7 +453,7 @@ fn a_reviewer_searches_confirms_by_keyboard_undoes_and_exports_in_chromium() {
             );
 
             // Download the XLSX from the scorecard.
-            c.find(Locator::LinkText("下载 XLSX"))
+            c.find(Locator::XPath("//a[starts-with(., '下载 XLSX')]"))
                 .await
                 .expect("XLSX link")
                 .click()

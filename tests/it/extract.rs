@@ -40,6 +40,7 @@ pub(super) fn strip(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
 }
 
+mod channels;
 mod epaper;
 mod sasac;
 mod web;

@@ -1,11 +1,16 @@
 //! The integration test binary: one module per area.
 
+mod accounts;
+mod attacks;
+mod backup;
 mod browser;
 mod browser_crawl;
+mod browser_enterprise;
 mod browser_review;
 mod candidates;
 mod check;
 mod cli;
+mod documents;
 mod extract;
 mod feed;
 mod fetch;
@@ -14,8 +19,12 @@ mod heldout_sets;
 mod ledger;
 mod ledger_proof;
 mod matching;
+mod matching_heldout;
+mod non_reports;
+mod notify;
 mod outlets;
 mod pipeline;
+mod readme;
 mod registry;
 mod replay_input;
 mod resume;
@@ -23,6 +32,7 @@ mod rules;
 mod sample;
 mod search;
 mod server;
+mod service;
 mod site;
 mod support;
 mod tidy;

@@ -4,8 +4,10 @@
 //! both reach 0.95; the confusion table is printed either way.
 
 use crate::support::repo;
+use reform_radar::extract::kind::classify;
 use reform_radar::matching::Matcher;
-use reform_radar::matching::eval::{evaluate, parse_labelled, parse_registry};
+use reform_radar::matching::eval::{evaluate_reports, parse_labelled, parse_registry};
+use reform_radar::model::ArticleKind;
 
 fn load() -> (Matcher, Vec<reform_radar::matching::eval::Labelled>) {
     let dir = repo().join("tests/fixtures/matching");
@@ -24,7 +26,11 @@ fn labelled_set_precision_and_recall() {
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), set.len(), "article ids are unique");
-    let c = evaluate(&matcher, &set);
+    // As the pipeline does: only reports are matched.
+    let is_report = |a: &reform_radar::model::Article| {
+        classify(a.page.as_deref(), &a.title, &a.body) == ArticleKind::Report
+    };
+    let c = evaluate_reports(&matcher, &set, &is_report);
     println!("{}", c.render());
     assert!(
         c.precision() >= 0.95 && c.recall() >= 0.95,

@@ -28,6 +28,7 @@ fn a_repeated_backfill_fetches_nothing_and_crawled_articles_are_searchable() {
     assert_eq!((second.fetched, second.new_articles), (0, 0), "{second:?}");
     let index = SearchIndex::open(&home.index_dir()).expect("index");
     let req = SearchRequest {
+        offset: 0,
         limit: 50,
         ..SearchRequest::new("国有企业改革")
     };

@@ -10,7 +10,7 @@ use reqwest::StatusCode;
 use reqwest::header::{self, HeaderMap};
 use std::process::{Command, Stdio};
 
-pub(crate) const PASSWORD: &str = "审核密码-2026";
+pub(crate) const PASSWORD: &str = "审核密码-2026-ok";
 
 pub(crate) fn radar_init(home: &Home) {
     radar_ok(home, &["init"]);

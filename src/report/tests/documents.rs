@@ -48,7 +48,7 @@ fn quarterly_markdown_has_scorecard_items_and_checkpoint() {
     assert_eq!(cells.last(), Some(&fmt_num(e.total).as_str()));
 
     let items = body("二、");
-    assert!(items.contains("来源/发布单位"));
+    assert!(items.contains("出处"));
     assert!(!r.quarter_items.is_empty());
     for i in &r.quarter_items {
         let line = items
@@ -57,8 +57,18 @@ fn quarterly_markdown_has_scorecard_items_and_checkpoint() {
             .expect("item row");
         assert!(line.contains(&i.source));
         assert!(line.contains(&cn(i.date)));
-        assert!(line.contains(&i.evidence.short()));
+        assert!(line.contains(&sha(&i.evidence)[..8]), "{line}");
+        assert!(
+            !line.contains(sha(&i.evidence)),
+            "no full digest in the table: {line}"
+        );
+        assert!(
+            line.contains(&format!("{} {}", i.code, i.item_short)),
+            "{line}"
+        );
+        assert!(!line.contains(&r.enterprise.id), "{line}");
     }
+    assert!(!md.contains(&r.enterprise.id), "no internal id");
     for i in e.items.iter().filter(|i| !r.quarter_items.contains(i)) {
         assert!(
             !items.contains(&i.title),
@@ -68,8 +78,18 @@ fn quarterly_markdown_has_scorecard_items_and_checkpoint() {
     }
 
     let cp = body("三、");
-    assert!(cp.contains("台账"));
-    assert!(cp.contains(&format!("```text\n{CHECKPOINT}```")), "{cp}");
+    assert!(cp.contains("根哈希指纹") && cp.contains("只增不改"), "{cp}");
+    let annex = body("附件");
+    assert!(
+        annex.contains(&format!("```text\n{CHECKPOINT}```")),
+        "{annex}"
+    );
+    for i in &r.quarter_items {
+        assert!(
+            annex.contains(sha(&i.evidence)),
+            "the full digest in the annex"
+        );
+    }
 }
 
 #[test]
@@ -80,7 +100,12 @@ fn case_markdown_follows_the_template_with_items_by_kind() {
     let headings: Vec<&str> = md.lines().filter_map(|l| l.strip_prefix("## ")).collect();
     assert_eq!(
         headings,
-        ["一、改革前的问题", "二、改革举措", "三、改革成效（成果）"]
+        [
+            "一、改革前的问题",
+            "二、改革举措",
+            "三、改革成效（成果）",
+            "附件：证据摘要与台账检查点"
+        ]
     );
     assert!(md.contains("【一是XX"));
     assert!(md.contains(&c.enterprise_name));
@@ -167,8 +192,24 @@ fn quarterly_docx_has_titles_tables_and_east_asian_fonts() {
         "A4"
     );
     assert!(xml.contains(CHECKPOINT.lines().nth(2).expect("root line")));
+    for cell in xml.split("<w:tc>").skip(1) {
+        let cell = &cell[..cell.find("</w:tc>").expect("cell closes")];
+        let longest_hex = cell
+            .split(|c: char| !c.is_ascii_hexdigit())
+            .map(str::len)
+            .max()
+            .unwrap_or(0);
+        assert!(longest_hex < 64, "a digest in a table cell: {cell}");
+    }
+    assert!(
+        !xml.contains(&format!("（{}）", r.enterprise.id)),
+        "no internal id"
+    );
+    for font in ["方正小标宋简体", "仿宋_GB2312", "黑体"] {
+        assert!(xml.contains(font), "{font}");
+    }
     let (total, east) = runs(&xml);
-    assert!(total > r.quarter_items.len() * 6);
+    assert!(total > r.quarter_items.len() * 4);
     assert_eq!(total, east, "every run names its East Asian font");
     assert_schema_order(&xml);
 }

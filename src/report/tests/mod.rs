@@ -51,6 +51,7 @@ fn item(
         entry,
         code: code.into(),
         item_name: name.into(),
+        item_short: crate::model::short_of(name),
         category: code
             .get(..1)
             .filter(|c| ["A", "B", "C"].contains(c))
@@ -142,8 +143,10 @@ fn enterprise() -> EnterpriseScore {
         c: 2,
         c_target: 1,
         c_delta: 0.5,
+        c_missing: 0,
         bonus: 2.0,
         total: 4.5,
+        pending: 2,
         items: items(),
     }
 }
@@ -164,8 +167,10 @@ fn sheet(quarter: Option<Quarter>, checkpoint: Option<&str>) -> ScoreSheet {
                 c: 0,
                 c_target: 1,
                 c_delta: -1.0,
+                c_missing: 1,
                 bonus: 0.0,
                 total: -1.0,
+                pending: 0,
                 items: vec![],
             },
         ],
@@ -189,6 +194,7 @@ fn quarterly() -> QuarterlyReport {
         quarter_items,
         checkpoint: CHECKPOINT.into(),
         made_on: d(2025, 7, 3),
+        period_note: None,
     }
 }
 

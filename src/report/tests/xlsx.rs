@@ -16,7 +16,7 @@ fn xlsx_has_summary_detail_and_checkpoint() {
 
     let sum = wb.worksheet_range("汇总").expect("汇总");
     let header: Vec<String> = (0..9)
-        .map(|c| sum.get_value((0, c)).expect("cell").to_string())
+        .map(|c| sum.get_value((1, c)).expect("cell").to_string())
         .collect();
     assert_eq!(
         header,
@@ -33,7 +33,7 @@ fn xlsx_has_summary_detail_and_checkpoint() {
         ]
     );
     for (r, e) in s.enterprises.iter().enumerate() {
-        let r = r as u32 + 1;
+        let r = r as u32 + 2;
         assert_eq!(sum.get_value((r, 0)), Some(&Data::String(e.id.clone())));
         assert_eq!(sum.get_value((r, 1)), Some(&Data::String(e.name.clone())));
         assert_eq!(sum.get_value((r, 2)), Some(&Data::Float(f64::from(e.a))));
@@ -52,11 +52,11 @@ fn xlsx_has_summary_detail_and_checkpoint() {
         .iter()
         .flat_map(|e| e.items.iter().map(move |i| (e, i)))
         .collect();
-    assert_eq!(det.height(), all.len() + 1);
-    assert_eq!(det.get_value((0, 6)), Some(&Data::String("日期".into())));
+    assert_eq!(det.height(), all.len() + 2);
+    assert_eq!(det.get_value((1, 6)), Some(&Data::String("日期".into())));
     let epoch = d(1899, 12, 30);
     for (r, (e, i)) in all.iter().enumerate() {
-        let r = r as u32 + 1;
+        let r = r as u32 + 2;
         assert_eq!(det.get_value((r, 0)), Some(&Data::String(e.id.clone())));
         assert_eq!(det.get_value((r, 2)), Some(&Data::Float(i.entry as f64)));
         assert_eq!(det.get_value((r, 3)), Some(&Data::String(i.code.clone())));

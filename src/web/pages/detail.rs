@@ -64,6 +64,11 @@ pub(super) async fn detail(
             let article = store.article(&c.article_id)?;
             let history = store.candidate_history(c.id)?;
             let mentions = store.mentions_of(&c.article_id, &c.named_enterprise)?;
+            let thread = super::thread::Thread {
+                comments: store.comments(c.id)?,
+                appeal: store.appeals()?.remove(&c.id),
+                rejection: store.rejection_reasons()?.remove(&c.id),
+            };
             let mut copies = Vec::new();
             for a in store.syndicated_copies(&crate::model::ArticleId(c.article_id.clone()))? {
                 if let Some(row) = store.article(&a.0)? {
@@ -83,6 +88,7 @@ pub(super) async fn detail(
                 mentions,
                 position,
                 images,
+                thread,
             })
         })
     })
@@ -98,6 +104,7 @@ pub(super) async fn detail(
         mentions,
         position,
         images,
+        thread,
     } = loaded;
     let reg = &state.registry;
     let names = names_of(reg, &[c.named_enterprise.as_str(), c.enterprise.as_str()]);
@@ -109,6 +116,7 @@ pub(super) async fn detail(
         .as_ref()
         .and_then(|a| a.article.page.clone())
         .or_else(|| signals.as_ref().and_then(|d| d.page.clone()));
+    let reviewer = who.user.role.can_review();
     // After a decision here, the next pending candidate opens at once.
     let next = format!("/candidates/{}/next", c.id);
     let can_review = who.user.role.can_review();
@@ -117,11 +125,12 @@ pub(super) async fn detail(
         section.decide {
             // Taking back the last decision returns to the candidate it was on.
             @if let Some(r) = &recent { (banner(&who, r, &format!("/candidates/{}", r.id()))) }
+            (super::thread::banner(&c, &thread))
             p.position {
                 "候选证据 #" (c.id) " · " (status_label(c.status))
                 @if let Some((n, total)) = position { " · 待审第 " span.pos { (n) "/" (total) } " 条" }
                 @if c.confidence == "manual" { " · " span.manual { "人工发现" } }
-                " · 按 ? 查看快捷键"
+                @if who.user.role.can_review() { " · 按 ? 查看快捷键" }
             }
             h2.title { @for (m, t) in highlight(&c.title, &names) { @if m { mark { (t) } } @else { (t) } } }
             p.facts {
@@ -164,10 +173,12 @@ pub(super) async fn detail(
         section.below {
         h2 { "判断理由" }
         ul { @for r in &c.reasons { li { (r) } } }
-        h2 { "深度信号" }
-        @match &signals {
-            Some(d) => (depth_table(d, &found)),
-            None => p { "没有记录深度信号。" },
+        @if reviewer {
+            h2 { "深度信号" }
+            @match &signals {
+                Some(d) => (depth_table(d, &found)),
+                None => p { "没有记录深度信号。" },
+            }
         }
         @if !copy_cands.is_empty() || (c.status == CandidateStatus::Pending && !story.is_empty()) {
             h2 { "同一报道的待审候选证据" }
@@ -216,6 +227,7 @@ pub(super) async fn detail(
         h2 { "存档原网页（抓取时的原样，不执行脚本，图片取自存档）" }
         (images_note(&images))
         iframe.archive sandbox="" src=(format!("/archive/{}", c.article_id)) title="存档原网页" {}
+        (super::thread::section(&who, &c, &thread))
         h2 { "状态记录" }
         table.history {
             thead { tr { th { "时间" } th { "操作人" } th { "从" } th { "到" } th { "说明" } } }
@@ -246,6 +258,7 @@ struct Loaded {
     mentions: Vec<crate::store::StoredMention>,
     position: Option<(usize, usize)>,
     images: Vec<review::ArchivedImage>,
+    thread: super::thread::Thread,
 }
 
 /// Which of the original's images the archive holds, in words.
@@ -393,6 +406,9 @@ fn depth_table(d: &DepthSignals, p: &Passages) -> Markup {
 /// A candidate event's note as the store keeps it (shared with the CLI), in
 /// a reviewer's words.
 fn history_note(reason: Option<&str>, note: &str) -> String {
+    if note == crate::store::APPEAL_NOTE {
+        return "企业申请复核".to_string();
+    }
     let what = match reason {
         Some("reopen") => "重新打开：",
         Some("undo") => "撤销确认：",

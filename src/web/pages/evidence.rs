@@ -22,16 +22,10 @@ const SHOWN_TYPES: [&str; 5] = [
     "image/webp",
 ];
 
-/// `filename*` of RFC 6266 (UTF-8, percent-encoded), for Chinese names.
+/// The header of `model::names` (the one place file names are made safe):
+/// an ASCII fallback and `filename*` of RFC 6266 for Chinese names.
 fn disposition(name: &str) -> String {
-    let encoded: String = name
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect();
-    format!("attachment; filename=\"evidence\"; filename*=UTF-8''{encoded}")
+    crate::model::names::content_disposition(name)
 }
 
 pub(super) async fn evidence(
@@ -123,11 +117,11 @@ mod tests {
     fn chinese_file_names_are_percent_encoded() {
         assert_eq!(
             disposition("证书.pdf"),
-            "attachment; filename=\"evidence\"; filename*=UTF-8''%E8%AF%81%E4%B9%A6.pdf"
+            "attachment; filename=\"__.pdf\"; filename*=UTF-8''%E8%AF%81%E4%B9%A6.pdf"
         );
         assert_eq!(
             disposition("a\"b\r\n.pdf"),
-            "attachment; filename=\"evidence\"; filename*=UTF-8''a%22b%0D%0A.pdf"
+            "attachment; filename=\"a_b__.pdf\"; filename*=UTF-8''a_b__.pdf"
         );
     }
 }

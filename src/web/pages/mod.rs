@@ -21,10 +21,14 @@ mod decided;
 mod detail;
 mod evidence;
 mod passages;
+mod progress;
 mod propose;
 mod queue;
 mod score;
 mod search;
+mod standing;
+mod submissions;
+mod thread;
 
 const APP_JS: &str = include_str!("../static/app.js");
 const APP_CSS: &str = include_str!("../static/app.css");
@@ -73,6 +77,23 @@ pub fn routes() -> Router<Shared> {
         .route("/search", get(search::search_page))
         .route("/score", get(score::score_page))
         .route("/score/export", get(score::score_export))
+        .route("/score/checkpoint", get(standing::checkpoint_page))
+        .route("/score/enterprise/{id}", get(standing::enterprise_page))
+        // Enterprises taking part (issue 19): progress, submissions, appeals, comments.
+        .route("/progress", get(progress::progress_page))
+        .route(
+            "/submissions",
+            get(submissions::submissions_page)
+                .post(submissions::submit_page)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::web::MAX_UPLOAD_BYTES,
+                )),
+        )
+        .route("/submissions/{id}/accept", post(submissions::accept_form))
+        .route("/submissions/{id}/return", post(submissions::return_form))
+        .route("/submissions/{id}/file", get(submissions::submission_file))
+        .route("/candidates/{id}/appeal", post(thread::appeal_form))
+        .route("/candidates/{id}/comment", post(thread::comment_form))
         .route("/ledger", get(score::ledger_page))
         .route("/ledger/{seq}/undo", post(score::undo_form))
         .route("/ledger/{seq}/evidence", get(evidence::evidence))
@@ -169,13 +190,18 @@ pub(crate) fn for_people(e: &WebError) -> String {
     }
 }
 
-pub(super) type PageResult = Result<Response, PageErr>;
+pub(crate) type PageResult = Result<Response, PageErr>;
 
 pub(super) fn page(title: &str, who: &Authed, body: Markup) -> PageResult {
     Ok(Html(layout(title, Some(who), body).into_string()).into_response())
 }
 
-fn role_label(r: UserRole) -> &'static str {
+/// A page in the layout, for the web modules beside `pages`.
+pub(crate) fn page_for(title: &str, who: &Authed, body: Markup) -> PageResult {
+    page(title, who, body)
+}
+
+pub(super) fn role_label(r: UserRole) -> &'static str {
     match r {
         UserRole::Admin => "管理员",
         UserRole::Reviewer => "审核员",
@@ -201,22 +227,38 @@ fn layout_nav(title: &str, who: Option<&Authed>, nav: bool, body: Markup) -> Mar
             }
             body {
                 @if who.is_some() || nav {
+                    // On a phone the links fold under 菜单 (a checkbox, no script).
                     nav {
-                        a href="/candidates" { "候选证据" span.nav-new hidden {} }
-                        a href="/search" { "全文检索" }
-                        a href="/score" { "记分" }
-                        a href="/ledger" { "台账" }
-                        a href="/audit" { "操作记录" }
-                        @if let Some(w) = who {
+                        input.nav-toggle id="nav-toggle" type="checkbox" aria-label="菜单";
+                        label.nav-button for="nav-toggle" { "☰ 菜单" }
+                        span.nav-title { (title) }
+                        div.nav-links {
+                            @if let Some(w) = who {
+                            @if w.scope.enterprise().is_some() { a href="/progress" { "我的进度" } }
+                            a href="/candidates" { "候选证据" span.nav-new hidden {} }
+                            a href="/search" { "全文检索" }
+                            a href="/score" { "记分" }
+                            a href="/ledger" { "台账" }
+                            a href="/submissions" { "报送材料" }
                             @if w.user.role.can_review() { a href="/manual" { "人工录入" } }
-                            a href="/sources" { "信息源" }
+                            @if w.scope.enterprise().is_none() { a href="/sources" { "信息源" } }
+                            a href="/audit" { "操作记录" }
+                            @if w.user.role == UserRole::Admin { a href="/users" { "用户管理" } }
+                            a href="/settings/notify" { "通知设置" }
                             span.user { (w.user.name) "（" (role_label(w.user.role)) "）" }
+                            a href="/account/password" { "修改密码" }
                             form.inline method="post" action="/logout" {
                                 input type="hidden" name="csrf" value=(w.csrf.as_deref().unwrap_or(""));
                                 button type="submit" { "退出" }
                             }
-                        } @else {
+                            } @else {
+                            a href="/candidates" { "候选证据" }
+                            a href="/search" { "全文检索" }
+                            a href="/score" { "记分" }
+                            a href="/ledger" { "台账" }
                             a href="/sources" { "信息源" }
+                            a href="/audit" { "操作记录" }
+                            }
                         }
                     }
                 }
@@ -325,9 +367,19 @@ pub(super) fn query_string(pairs: &[(&str, Option<&str>)]) -> String {
     }
 }
 
-/// A local path to go back to after a form (never another site).
-fn local_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+/// A local path to go back to after a form (never another site): a path
+/// of printable ASCII without backslashes that starts with one `/` and is
+/// not followed by another after browsers drop tabs and newlines
+/// (`/\t/evil.example/`). Anything else, and anything over 2 KiB, goes to
+/// the queue. Always a valid `Location` header.
+pub(super) fn local_next(next: &str) -> &str {
+    let printable = next.bytes().all(|b| (0x21..0x7f).contains(&b));
+    if printable
+        && next.len() <= 2048
+        && next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+    {
         next
     } else {
         "/candidates"
@@ -370,7 +422,7 @@ fn enterprise_options(registry: &Registry, who: &Authed, selected: Option<&str>)
     }
 }
 
-pub(super) fn csrf_field(who: &Authed) -> Markup {
+pub(crate) fn csrf_field(who: &Authed) -> Markup {
     html! { input type="hidden" name="csrf" value=(who.csrf.as_deref().unwrap_or("")); }
 }
 
@@ -434,6 +486,16 @@ mod tests {
         );
         assert_eq!(local_next("//evil.example/"), "/candidates");
         assert_eq!(local_next("https://evil.example/"), "/candidates");
+        for bad in [
+            "/\t/evil.example/",
+            "/\n/evil.example/",
+            "/candidates\r\nSet-Cookie: x=1",
+            "/candidates\0",
+            "/ /evil",
+            "/\\evil",
+        ] {
+            assert_eq!(local_next(bad), "/candidates", "{bad:?}");
+        }
     }
 
     #[test]

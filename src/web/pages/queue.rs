@@ -180,7 +180,7 @@ pub(super) async fn queue(
     };
     let (rows, counts, outlets, recent, fresh, sentences) = blocking(&state, move |s| {
         s.read(|store| {
-            let recent = recent(store, &w, &d)?;
+            let recent = (recent(store, &w, &d)?, store.appeals()?);
             let in_outlet =
                 |c: &crate::store::CandidateRow| outlet.as_deref().is_none_or(|o| c.outlet == o);
             let rows: Vec<_> = ordered(store, &w, &filter)?
@@ -215,6 +215,8 @@ pub(super) async fn queue(
         })
     })
     .await?;
+    let (recent, appeals) = recent;
+    let reviewer = who.user.role.can_review();
     let reg = &state.registry;
     let status = q.status.as_deref().unwrap_or("pending");
     // The queue with these filters, in one status.
@@ -265,10 +267,10 @@ pub(super) async fn queue(
             @if new_here > 0 { span.new-count { "上次访问以来新增 " (new_here) " 条" } }
             span.position data-total=(rows.len().min(SHOWN)) {}
         }
-        p.help { "快捷键：j/k 上下移动，c 确认，r 选择驳回理由（再按 1–6），s 跳过（移到末尾），u 撤销刚才的决定，o 打开详情，/ 检索，? 全部快捷键。" }
+        @if reviewer { p.help { "快捷键：j/k 上下移动，c 确认，r 选择驳回理由（再按 1–5，6 为其他，需填写），s 跳过（移到末尾），u 撤销刚才的决定，o 打开详情，/ 检索，? 全部快捷键。在输入框中或输入法组字时不起作用。" } }
         @if rows.is_empty() { p { "没有符合条件的候选证据。" } }
         table.queue {
-            thead { tr { th { "编号" } th { "置信度" } th { "企业" } th { "条目" } th { "媒体" } th { "日期" } th { "标题与提及句" } th { "状态" } th { "操作" } } }
+            thead { tr { th { "编号" } th { "置信度" } th { "企业" } th { "条目" } th { "媒体" } th { "日期" } th { "标题与提及句" } th { "状态" } @if reviewer { th { "操作" } } } }
             tbody {
                 @for c in rows.iter().take(SHOWN) {
                     tr.cand.new[fresh.contains(&c.id)] data-id=(c.id) {
@@ -285,10 +287,18 @@ pub(super) async fn queue(
                             }
                             div.reasons { (c.reasons.join("；")) }
                         }
-                        td { (status_label(c.status)) }
                         td {
-                            @if who.user.role.can_review() && c.status == CandidateStatus::Pending {
-                                (decision_forms(&who, c.id, &next, None))
+                            (status_label(c.status))
+                            // An enterprise's appeal waiting for a decision.
+                            @if c.status == CandidateStatus::Pending && appeals.get(&c.id).is_some_and(|a| a.outcome.is_none()) {
+                                " " span.tag.appeal { "企业申请复核" }
+                            }
+                        }
+                        @if reviewer {
+                            td {
+                                @if c.status == CandidateStatus::Pending {
+                                    (decision_forms(&who, c.id, &next, None))
+                                }
                             }
                         }
                     }

@@ -51,44 +51,140 @@ pub(super) async fn score_page(
         Some(qn) => format!("{} 年（截至第 {} 季度末）", sheet.year, qn.number()),
         None => format!("{} 年全年", sheet.year),
     };
+    let reg = &state.registry;
+    // Subsidiaries under their parent, each with its own items.
+    let subsidiaries = |parent: &str| -> Vec<(String, String)> {
+        reg.enterprises
+            .iter()
+            .filter(|e| e.parent.as_deref() == Some(parent) && who.scope.allows(&e.id))
+            .map(|e| (e.id.clone(), e.name.clone()))
+            .collect()
+    };
+    let district = sheet.enterprises.len() > 1;
+    let sum = |f: &dyn Fn(&crate::report::EnterpriseScore) -> f64| -> f64 {
+        sheet.enterprises.iter().map(f).sum()
+    };
     let body = html! {
         form.filters method="get" action="/score" {
-            input name="year" value=(sheet.year) size="6";
-            select name="quarter" {
+            input name="year" value=(sheet.year) size="6" aria-label="年度";
+            select name="quarter" aria-label="期间" {
                 option value="" { "全年" }
                 @for n in 1..=4u8 {
                     option value=(n) selected[sheet.quarter.map(|q| q.number()) == Some(n)] { "截至第" (n) "季度" }
                 }
             }
-            @if who.scope.enterprise().is_none() { (enterprise_select(&state.registry, &who, q.enterprise.as_deref())) }
+            @if who.scope.enterprise().is_none() { (enterprise_select(reg, &who, q.enterprise.as_deref())) }
             button type="submit" { "查看" }
         }
         p { (sheet.commission) " · " (period) }
-        p.downloads { a href=(link("xlsx")) { "下载 XLSX" } " " a href=(link("csv")) { "下载 CSV" } }
+        p.downloads {
+            a href=(link("xlsx")) { "下载 XLSX（" (period) "）" } " "
+            a href=(link("csv")) { "下载 CSV（" (period) "）" }
+        }
         table.score {
-            thead { tr { th { "企业" } th { "A 类" } th { "B 类" } th { "C 类" } th { "C 类目标" } th { "C 类增减" } th { "典型案例" } th { "合计" } } }
-            tbody { @for e in &sheet.enterprises {
-                tr { td { (e.name) } td { (e.a) } td { (e.b) } td { (e.c) } td { (e.c_target) } td { (format!("{:+}", e.c_delta)) } td { (format!("{:+}", e.bonus)) } td { (format!("{:+}", e.total)) } }
+            thead { tr {
+                th { "企业" } th.num { "A 类" } th.num { "B 类" } th.num { "C 类" }
+                th { "C 类目标" } th.num { "待审核" } th.num { "典型案例" } th.num { "合计" }
             } }
+            tbody { @for e in &sheet.enterprises {
+                tr {
+                    td data-label="企业" {
+                        a href=(format!("/score/enterprise/{}?year={}", e.id, sheet.year)) { (e.name) }
+                        @let subs = subsidiaries(&e.id);
+                        @if !subs.is_empty() {
+                            ul.subs { @for (_, name) in &subs {
+                                @let own: Vec<_> = e.items.iter().filter(|i| i.named_enterprise.as_deref() == Some(name.as_str())).collect();
+                                li.sub { "下属 " (name) "：" (own.len()) " 项"
+                                    @if !own.is_empty() { "（" (own.iter().map(|i| i.code.as_str()).collect::<Vec<_>>().join("、")) "）" }
+                                    "，计入本企业" }
+                            } }
+                        }
+                    }
+                    td.num data-label="A 类" { (e.a) }
+                    td.num data-label="B 类" { (e.b) }
+                    td.num data-label="C 类" { (e.c) }
+                    td data-label="C 类目标" { (target_words(e)) }
+                    td.num data-label="待审核" { (e.pending) }
+                    td.num data-label="典型案例" { (crate::report::signed_points(e.bonus)) }
+                    td.num data-label="合计" { strong { (crate::report::signed_points(e.total)) } }
+                }
+            } }
+            @if district {
+                tfoot { tr.total {
+                    td { "全区合计（" (sheet.enterprises.len()) " 家企业）" }
+                    td.num data-label="A 类" { (sum(&|e| f64::from(e.a))) }
+                    td.num data-label="B 类" { (sum(&|e| f64::from(e.b))) }
+                    td.num data-label="C 类" { (sum(&|e| f64::from(e.c))) }
+                    td data-label="C 类目标" {
+                        @let short = sheet.enterprises.iter().filter(|e| e.c_missing > 0).count();
+                        @if short == 0 { "全部达标" } @else { span.missing { (short) " 家未达标，共差 " (sum(&|e| f64::from(e.c_missing))) " 项" } }
+                    }
+                    td.num data-label="待审核" { (sum(&|e| f64::from(e.pending))) }
+                    td.num data-label="典型案例" { (crate::report::signed_points(sum(&|e| e.bonus))) }
+                    td.num data-label="合计" { (crate::report::signed_points(sum(&|e| e.total))) }
+                } }
+            }
         }
         @for e in &sheet.enterprises {
             details {
                 summary { (e.name) "：" (e.items.len()) " 项计分证据" }
                 p.downloads { "导出：" (crate::web::exports::buttons(&e.id, sheet.year, sheet.quarter.map(|q| q.number()))) }
+                @if sheet.quarter.is_none() { p.downloads { "各季度报送：" (quarter_links(e, sheet.year)) } }
                 table {
                     thead { tr { th { "台账序号" } th { "条目" } th { "日期" } th { "来源" } th { "标题" } th { "审核人" } th { "证据" } } }
                     tbody { @for i in &e.items {
-                        tr { td { (entry_number(i.entry)) } td { (i.code) " " (i.item_name) } td { (i.date) } td { (i.source) } td { (i.title) } td { (i.reviewer) } td { a href=(format!("/ledger/{}/evidence", i.entry)) { "查看" } (super::evidence_warning(&state.home, &i.evidence)) } }
+                        tr {
+                            td data-label="序号" { (entry_number(i.entry)) }
+                            td data-label="条目" { (i.code) " " (i.item_short) }
+                            td data-label="日期" { (i.date) }
+                            td data-label="来源" { (i.source) }
+                            td data-label="标题" { (i.title) }
+                            td data-label="审核人" { (i.reviewer) }
+                            td data-label="证据" { a href=(format!("/ledger/{}/evidence", i.entry)) { "查看" } (super::evidence_warning(&state.home, &i.evidence)) }
+                        }
                     } }
                 }
             }
         }
-        @if let Some(cp) = &sheet.checkpoint {
-            h2 { "最新签名检查点" }
-            pre { (cp) }
-        }
+        @if let Some(cp) = &sheet.checkpoint { (super::standing::fingerprint_line(cp)) }
     };
     page("记分", &who, body)
+}
+
+/// C against its target in words, marked as missing or beyond.
+pub(super) fn target_words(e: &crate::report::EnterpriseScore) -> maud::Markup {
+    let words = crate::report::c_words(e);
+    html! {
+        @if e.c_missing > 0 { span.missing { (words) } }
+        @else if e.c > e.c_target { span.beyond { (words) } }
+        @else { (words) }
+    }
+}
+
+/// The quarterly report of each quarter begun so far, with its item count.
+pub(super) fn quarter_links(e: &crate::report::EnterpriseScore, year: i32) -> maud::Markup {
+    use chrono::Datelike;
+    let today = crate::model::beijing_today();
+    let last = if year < today.year() {
+        4
+    } else if year == today.year() {
+        crate::scoring::Quarter::of(today).number()
+    } else {
+        0
+    };
+    html! {
+        @for n in 1..=last {
+            @let count = e.items.iter().filter(|i| crate::scoring::Quarter::of(i.date).number() == n).count();
+            a href=(format!("/export/quarterly{}", query_string(&[
+                ("enterprise", Some(&e.id)), ("year", Some(&year.to_string())),
+                ("quarter", Some(&n.to_string())), ("format", Some("docx")),
+            ]))) {
+                (year) "年第" (n) "季度（" (count) " 项）"
+                @if year == today.year() && n == last { "·进行中" }
+            }
+            " "
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -129,7 +225,9 @@ pub(super) async fn score_export(
     let mut res = (StatusCode::OK, bytes).into_response();
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}.{ext}\"")) {
+    if let Ok(v) = HeaderValue::from_str(&crate::model::names::content_disposition(&format!(
+        "{name}.{ext}"
+    ))) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     Ok(res)

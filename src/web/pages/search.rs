@@ -45,6 +45,8 @@ pub(super) async fn search_page(
         .unwrap_or(1);
     // The index returns the best N: a page is the tail of the first N.
     req.limit = PER_PAGE * page_no;
+    // Only this page's hits are loaded and snippeted.
+    req.offset = PER_PAGE * (page_no - 1);
     let results = if req.query.trim().is_empty() {
         None
     } else {
@@ -89,8 +91,11 @@ pub(super) async fn search_page(
             button type="submit" { "检索" }
         }
         @if let Some((r, cands)) = &results {
-            @let skip = PER_PAGE * (page_no - 1);
-            p { "共 " (r.total) " 篇，第 " (page_no) " 页" }
+            @if r.approximate {
+                p { "约 " (r.total) " 条（按相关度取前列，计数为估计），第 " (page_no) " 页" }
+            } @else {
+                p { "共 " (r.total) " 篇，第 " (page_no) " 页" }
+            }
             // Each facet narrows the search to it.
             p.facets {
                 "媒体："
@@ -107,7 +112,7 @@ pub(super) async fn search_page(
                 }
             }
             ol.hits {
-                @for h in r.hits.iter().skip(skip) {
+                @for h in &r.hits {
                     li data-article=(h.id) {
                         div.title {
                             a.archived href=(format!("/archive/{}", h.id)) target="_blank" { (h.title) }
