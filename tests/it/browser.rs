@@ -74,6 +74,8 @@ async fn driver_ready(driver: &mut Driver, url: &str) -> bool {
 }
 
 pub(crate) async fn start_browser() -> Browser {
+    // Two rustls providers are compiled in (ring and aws-lc-rs): choose one.
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     for tool in [CHROMEDRIVER, CHROMIUM] {
         assert!(
             Path::new(tool).exists(),
