@@ -134,7 +134,7 @@ pub fn audit_json(r: &AuditRow) -> serde_json::Value {
 }
 
 /// The actions a person takes, in words (the codes are the API's).
-pub const ACTIONS: [(&str, &str); 14] = [
+pub const ACTIONS: [(&str, &str); 26] = [
     ("confirm", "确认"),
     ("reject", "驳回"),
     ("reopen", "重新打开"),
@@ -149,6 +149,18 @@ pub const ACTIONS: [(&str, &str); 14] = [
     ("user.add", "新增账号"),
     ("user.disable", "停用账号"),
     ("password", "修改密码"),
+    ("login.failed", "登录失败"),
+    ("user.passwd", "修改密码"),
+    ("user.enable", "启用账号"),
+    ("user.remove", "删除账号"),
+    ("user.token", "签发接口令牌"),
+    ("user.revoke", "吊销接口令牌"),
+    ("notify.settings", "通知设置"),
+    ("submit", "报送材料"),
+    ("submission.accept", "采纳报送材料"),
+    ("submission.return", "退回报送材料"),
+    ("appeal", "申请复核"),
+    ("comment", "留言"),
 ];
 
 /// An action code in words (an unknown code: 其他操作).

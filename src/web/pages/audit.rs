@@ -38,8 +38,22 @@ fn cells(s: &AppState, r: &AuditRow) -> [String; 9] {
             .as_deref()
             .map_or(String::new(), |i| item_label(&s.rules, i)),
         a.reason.clone().unwrap_or_default(),
-        a.note.clone().unwrap_or_default(),
+        a.note.as_deref().map_or(String::new(), beijing_words),
     ]
+}
+
+/// A note with every UTC time in it (as the store writes them) in Beijing time.
+fn beijing_words(note: &str) -> String {
+    note.split(' ')
+        .map(|w| {
+            if chrono::DateTime::parse_from_rfc3339(w).is_ok() {
+                super::beijing_time(w)
+            } else {
+                w.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 const COLUMNS: [(&str, f64); 9] = [
