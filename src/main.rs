@@ -26,6 +26,8 @@ fn init_logging() {
 }
 
 fn main() {
+    // Two rustls providers are compiled in (ring and aws-lc-rs): choose one.
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     init_logging();
     let cli = parse();
     // `radar candidates | head` must end quietly when the pipe closes, not

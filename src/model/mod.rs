@@ -19,8 +19,8 @@ pub use ids::{ArticleId, SourceId};
 pub use mention::{Confidence, DepthSignals, EnterpriseMatch, Mention, MentionField};
 pub use notify::{EventKind, NotifyEvent, TOPICS};
 pub use rules::{
-    Category, Item, ItemKind, Lead, Outlet, Rules, Scheme, TypicalCase, Validity, outlet_key,
-    short_of,
+    Category, DepthThresholds, Item, ItemKind, Lead, Outlet, Rules, Scheme, TypicalCase, Validity,
+    outlet_key, short_of,
 };
 pub use source::{
     BroadcastSpec, BrowserUse, DateTemplate, EpaperSpec, FeedSpec, FieldSelectors, JsonItems,

@@ -27,6 +27,37 @@ pub struct Rules {
     pub outlet: Vec<Outlet>,
     #[serde(default)]
     pub lead: Vec<Lead>,
+    /// When the reviewer's one-line verdict calls a report in depth.
+    #[serde(default)]
+    pub depth: DepthThresholds,
+}
+
+/// The thresholds of the 证据详情 verdict (深度报道：是/否). A report is in
+/// depth when the enterprise is in its title, or when its mentions cover at
+/// least `paragraph_share` of the body's paragraphs, in at least
+/// `min_mentions` places, in a body of at least `min_length` characters.
+/// `reform_density` (reform words per 1,000 characters) is shown against
+/// its threshold as 改革内容多/少.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DepthThresholds {
+    pub title_counts: bool,
+    pub paragraph_share: f64,
+    pub min_mentions: usize,
+    pub min_length: usize,
+    pub reform_density: f64,
+}
+
+impl Default for DepthThresholds {
+    fn default() -> DepthThresholds {
+        DepthThresholds {
+            title_counts: true,
+            paragraph_share: 0.5,
+            min_mentions: 3,
+            min_length: 600,
+            reform_density: 5.0,
+        }
+    }
 }
 
 /// An item counts in the year of its publication or event date, if that year

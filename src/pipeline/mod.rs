@@ -6,6 +6,7 @@
 //! bundles are made from the ledger.
 
 pub mod admissible;
+mod archived;
 mod article;
 pub mod backup;
 mod candidates;
@@ -17,6 +18,7 @@ pub mod leftovers;
 mod manual;
 mod outcome;
 pub mod participation;
+pub mod recall;
 mod reprocess;
 pub mod review;
 mod scheduler;

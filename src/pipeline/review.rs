@@ -15,7 +15,9 @@ use crate::archive::{read_record_at, sha256_hex};
 use crate::config::Home;
 use crate::ledger::{Action, Entry, Evidence};
 use crate::model::{Rules, Scheme};
-use crate::store::{CandidateFilter, CandidateRow, CandidateStatus, LedgerRow, Store, Tx};
+use crate::store::{
+    AuditRecord, CandidateFilter, CandidateRow, CandidateStatus, LedgerRow, Store, Tx,
+};
 use chrono::{Datelike, NaiveDate};
 
 /// Every entry, parsed from its signed bytes, inside the caller's transaction.
@@ -28,6 +30,7 @@ pub(super) fn ledger_entries_in(tx: &Tx<'_>) -> Result<Vec<Entry>, ReviewError> 
         .collect()
 }
 
+pub use super::archived::{ArchivedImage, archived_images, archived_page_with_images};
 pub use super::manual::{ManualEvidence, add_evidence, evidence_file, store_file};
 
 /// Why a candidate is rejected.
@@ -301,6 +304,14 @@ fn confirm_in(
         None,
         note.as_deref(),
     )?;
+    tx.audit(&AuditRecord {
+        enterprise: Some(c.named_enterprise.clone()),
+        candidate: Some(c.id),
+        entry: Some(entry.seq as i64),
+        item: Some(item.clone()),
+        note,
+        ..AuditRecord::new(reviewer, "confirm")
+    })?;
     Ok(entry)
 }
 
@@ -370,6 +381,13 @@ pub fn reject(
             Some(reason.code()),
             Some(&reason.label()),
         )?;
+        tx.audit(&AuditRecord {
+            enterprise: Some(c.named_enterprise.clone()),
+            candidate: Some(c.id),
+            item: Some(c.item.clone()),
+            reason: Some(reason.label()),
+            ..AuditRecord::new(&reviewer, "reject")
+        })?;
         Ok(Ok(()))
     })?
 }
@@ -415,6 +433,13 @@ pub fn reopen(
             Some("reopen"),
             Some(reason.trim()),
         )?;
+        tx.audit(&AuditRecord {
+            enterprise: Some(c.named_enterprise.clone()),
+            candidate: Some(c.id),
+            item: Some(c.item.clone()),
+            reason: Some(reason.trim().to_string()),
+            ..AuditRecord::new(&reviewer, "reopen")
+        })?;
         Ok(Ok(()))
     })?
 }
@@ -473,6 +498,14 @@ pub fn undo(
                 Some(reason.trim()),
             )?;
         }
+        tx.audit(&AuditRecord {
+            enterprise: Some(entry.named_enterprise.clone()),
+            candidate: entry.candidate,
+            entry: Some(seq as i64),
+            item: Some(entry.item.clone()),
+            reason: Some(reason.trim().to_string()),
+            ..AuditRecord::new(&reviewer, "undo")
+        })?;
         Ok(Ok(entry))
     })??;
     key.witness(store);

@@ -7,6 +7,7 @@
 pub mod citation;
 pub mod csv;
 pub mod docx;
+pub mod listing;
 pub mod markdown;
 pub mod table;
 #[cfg(test)]

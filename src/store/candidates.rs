@@ -102,6 +102,10 @@ pub struct CandidateEvent {
     pub from: Option<String>,
     pub to: String,
     pub note: Option<String>,
+    /// Who changed it (none: matching).
+    pub reviewer: Option<String>,
+    /// The reason code (`not-in-depth`, `reopen`, `undo`, `propose`, …).
+    pub reason: Option<String>,
 }
 
 /// Which candidates to list.
@@ -470,7 +474,7 @@ impl Store {
     /// Status changes of a candidate, oldest first.
     pub fn candidate_history(&self, id: i64) -> Result<Vec<CandidateEvent>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT at, from_status, to_status, note FROM candidate_events WHERE candidate_id = ?1 ORDER BY id",
+            "SELECT at, from_status, to_status, note, reviewer, reason FROM candidate_events WHERE candidate_id = ?1 ORDER BY id",
         )?;
         let rows = stmt.query_map(params![id], |r| {
             Ok(CandidateEvent {
@@ -478,6 +482,8 @@ impl Store {
                 from: r.get(1)?,
                 to: r.get(2)?,
                 note: r.get(3)?,
+                reviewer: r.get(4)?,
+                reason: r.get(5)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

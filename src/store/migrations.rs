@@ -301,6 +301,7 @@ CREATE TABLE source_runs (
         M::up(include_str!("migrations/accounts.sql")),
         M::up(include_str!("migrations/notify.sql")),
         M::up(include_str!("migrations/participation.sql")),
+        M::up(include_str!("migrations/review_queue.sql")),
     ])
 }
 

@@ -18,6 +18,7 @@ mod migrations;
 mod notify;
 mod participation;
 mod resources;
+mod review_queue;
 mod runs;
 mod users;
 
@@ -42,6 +43,7 @@ pub use participation::{
 };
 use resources::location_row;
 pub use resources::{NewResource, ResourceLocation};
+pub use review_queue::StoredMention;
 pub use runs::{Alarm, RunCounts, SourceHealth, SourceRunStats};
 pub use users::{LoginReservation, SessionRow, TokenRow, UserRole, UserRow};
 

@@ -35,7 +35,7 @@ pub fn routes() -> Router<Shared> {
 }
 
 /// A JSON answer, or `{"error": …}` with the error's status.
-fn answer(r: Result<serde_json::Value, WebError>) -> Response {
+pub(super) fn answer(r: Result<serde_json::Value, WebError>) -> Response {
     match r {
         Ok(v) => axum::Json(v).into_response(),
         Err(e) => json_error(&e),
@@ -44,7 +44,12 @@ fn answer(r: Result<serde_json::Value, WebError>) -> Response {
 
 /// A write through the API: the caller may write (a reviewer, with the CSRF
 /// header on a session), the JSON body parsed, then `f` off the async threads.
-async fn write_call<B, F>(state: &Shared, headers: &HeaderMap, bytes: &Bytes, f: F) -> Response
+pub(super) async fn write_call<B, F>(
+    state: &Shared,
+    headers: &HeaderMap,
+    bytes: &Bytes,
+    f: F,
+) -> Response
 where
     B: serde::de::DeserializeOwned + Default + Send + 'static,
     F: FnOnce(&super::AppState, &Authed, B) -> Result<serde_json::Value, WebError> + Send + 'static,
@@ -59,7 +64,7 @@ where
     )
 }
 
-fn json<T: serde::Serialize>(v: &T) -> Result<serde_json::Value, WebError> {
+pub(super) fn json<T: serde::Serialize>(v: &T) -> Result<serde_json::Value, WebError> {
     serde_json::to_value(v).map_err(|e| WebError::Internal(format!("JSON: {e}")))
 }
 

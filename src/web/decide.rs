@@ -94,8 +94,9 @@ pub fn take_back_as(
                 Ok(review::undo(&s.home, store, entry, &who.user.name, reason)?)
             })?;
             Ok(format!(
-                "已撤销台账第 {entry} 条（撤销记录为第 {} 条）",
-                undo.seq
+                "已撤销台账第 {} 条（撤销记录为第 {} 条）",
+                entry + 1,
+                undo.seq + 1
             ))
         }
         Some(Decision::Rejected) => {
@@ -103,9 +104,15 @@ pub fn take_back_as(
             Ok(format!("已撤回对候选证据 #{} 的驳回", c.id))
         }
         None => Err(WebError::Conflict(format!(
-            "候选证据 #{} 目前为“{}”，没有可撤销的决定",
+            "候选证据 #{} 目前没有可撤销的决定（状态：{}）",
             c.id,
-            c.status.as_str()
+            match c.status {
+                CandidateStatus::Pending => "待审",
+                CandidateStatus::Lead => "线索",
+                CandidateStatus::Withdrawn => "已撤回",
+                CandidateStatus::Confirmed => "已确认",
+                CandidateStatus::Rejected => "已驳回",
+            }
         ))),
     }
 }
@@ -118,7 +125,15 @@ pub fn reject_as(
     reason: &str,
 ) -> Result<RejectReason, WebError> {
     let r = RejectReason::parse(reason).ok_or_else(|| {
-        WebError::BadRequest(format!("驳回需要理由：{}", RejectReason::CODES.join("、")))
+        let labels: Vec<String> = RejectReason::CODES[..5]
+            .iter()
+            .filter_map(|c| RejectReason::parse(c))
+            .map(|r| r.label())
+            .collect();
+        WebError::BadRequest(format!(
+            "驳回需要理由：请选择{}之一，或选择“其他”并填写理由",
+            labels.join("、")
+        ))
     })?;
     s.with_store(|store| {
         let c = visible_candidate(store, who, id)?;
@@ -137,7 +152,7 @@ pub fn undo_as(
 ) -> Result<crate::ledger::Entry, WebError> {
     let seq: u64 = seq
         .parse()
-        .map_err(|_| WebError::NotFound(format!("没有台账记录 {seq}")))?;
+        .map_err(|_| WebError::NotFound("没有这一条台账记录".to_string()))?;
     if reason.trim().is_empty() {
         return Err(WebError::BadRequest("撤销需要填写理由".into()));
     }

@@ -199,6 +199,24 @@ fn stream_file(file: std::fs::File, permit: ExportPermit) -> Body {
     Body::from_stream(stream)
 }
 
+/// The trail records every export (a failure to record is logged, the
+/// download goes on).
+pub(super) async fn record_export(
+    state: &Shared,
+    user: &str,
+    enterprise: Option<String>,
+    what: &str,
+) {
+    let rec = crate::store::AuditRecord {
+        enterprise: enterprise.filter(|e| !e.is_empty()),
+        note: Some(what.to_string()),
+        ..crate::store::AuditRecord::new(user, "export")
+    };
+    if let Err(e) = blocking(state, move |s| s.with_store(|st| Ok(st.audit(&rec)?))).await {
+        tracing::error!(error = %e, "recording an export in the audit trail");
+    }
+}
+
 async fn download(
     State(state): State<Shared>,
     headers: HeaderMap,
@@ -211,6 +229,7 @@ async fn download(
         return Err(WebError::BadRequest(format!("格式 `{format}`：docx 或 md")).into());
     }
     let sq = q.score.clone();
+    let (who_name, asked) = (who.user.name.clone(), q.score.enterprise.clone());
     match kind.as_str() {
         "quarterly" => {
             let (bytes, name) = blocking(&state, move |s| {
@@ -253,6 +272,7 @@ async fn download(
             } else {
                 DOCX
             };
+            record_export(&state, &who_name, asked, &name).await;
             Ok(attachment(Body::from(bytes), ct, &name))
         }
         "case" => {
@@ -279,6 +299,7 @@ async fn download(
             } else {
                 DOCX
             };
+            record_export(&state, &who_name, asked, &name).await;
             Ok(attachment(Body::from(bytes), ct, &name))
         }
         "bundle" => {
@@ -316,6 +337,7 @@ async fn download(
                 Ok((file, format!("{prefix}.zip"), permit))
             })
             .await?;
+            record_export(&state, &who_name, asked, &name).await;
             Ok(attachment(stream_file(file, permit), ZIP, &name))
         }
         other => Err(WebError::NotFound(format!(

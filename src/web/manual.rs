@@ -197,19 +197,41 @@ async fn submit(
     };
     let (entry, _) = blocking(&state, move |s| {
         let r = s.with_store(|store| {
-            add_evidence(&s.home, store, &s.rules, &s.registry, &m).map_err(|e| match e {
-                ReviewError::Invalid(msg) => WebError::BadRequest(msg),
-                ReviewError::Refused { zh, .. } => WebError::BadRequest(zh),
-                other => WebError::from(other),
-            })
+            let added =
+                add_evidence(&s.home, store, &s.rules, &s.registry, &m).map_err(|e| match e {
+                    ReviewError::Invalid(msg) => WebError::BadRequest(msg),
+                    ReviewError::Refused { zh, .. } => WebError::BadRequest(zh),
+                    // A second upload of the same evidence is not a confirmation.
+                    ReviewError::AlreadyConfirmed {
+                        entry,
+                        reviewer,
+                        at,
+                    } => WebError::Conflict(format!(
+                        "这项证据已由 {reviewer} 于 {} 录入，见台账第 {} 条；本次没有重复录入",
+                        super::pages::beijing_time(&at),
+                        entry + 1
+                    )),
+                    other => WebError::from(other),
+                })?;
+            store.audit(&crate::store::AuditRecord {
+                enterprise: Some(added.0.named_enterprise.clone()),
+                entry: Some(added.0.seq as i64),
+                item: Some(added.0.item.clone()),
+                note: Some(added.0.title.clone()),
+                ..crate::store::AuditRecord::new(&added.0.reviewer, "upload")
+            })?;
+            Ok(added)
         });
         drop(staging);
         r
     })
     .await?;
     let done = format!(
-        "已录入台账第 {} 条：{}（{} {}）",
-        entry.seq, entry.title, entry.enterprise, entry.item
+        "已录入台账第 {} 条：{}（{}，{}）",
+        entry.seq + 1,
+        entry.title,
+        super::pages::name_of(&state.registry, &entry.enterprise),
+        super::pages::item_label(&state.rules, &entry.item)
     );
     let body = form_body(&state, &who, Some(&done), &BTreeMap::new());
     let mut res = page("人工录入", &who, body)?;

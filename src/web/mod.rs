@@ -19,9 +19,11 @@ mod ops;
 mod pages;
 mod participation;
 mod pool;
+mod review_api;
 mod serve_loop;
 mod sources;
 mod staging;
+mod trail;
 mod users_page;
 
 pub use auth::now_utc;
@@ -109,15 +111,45 @@ impl From<ReviewError> for WebError {
                 ref reviewer,
                 ref at,
             } => WebError::Conflict(format!(
-                "已由 {reviewer} 于 {} 确认，见台账第 {entry} 条（{e}）",
-                pages::beijing_time(at)
+                "已由 {reviewer} 于 {} 确认，见台账第 {} 条（{e}）",
+                pages::beijing_time(at),
+                entry + 1
             )),
-            ReviewError::Invalid(m) => WebError::Conflict(m),
+            ReviewError::Invalid(m) => WebError::Conflict(review_in_chinese(&m)),
             ReviewError::Refused { zh, .. } => WebError::BadRequest(zh),
             ReviewError::Store(s) => WebError::Store(s),
             other => WebError::Internal(other.to_string()),
         }
     }
+}
+
+/// The review stage's refusals (English for the CLI) in a reviewer's words,
+/// with the English kept in brackets for the API.
+fn review_in_chinese(m: &str) -> String {
+    let said = if m.contains("already rejected") {
+        "这条候选证据已被驳回，没有再次驳回"
+    } else if m.contains("undo it first") || m.contains("is confirmed") {
+        "这条候选证据已确认：请先在台账中撤销，再驳回"
+    } else if m.contains("is a lead") {
+        "这是一条线索（来源不计分）：请先转为候选证据，或人工录入"
+    } else if m.contains("was withdrawn") {
+        "这条候选证据已撤回（匹配已失效）：请先重新打开"
+    } else if m.contains("not rejected") {
+        "这条候选证据没有被驳回，无需撤回"
+    } else if m.contains("already undone") {
+        "台账中的这一条已经撤销过"
+    } else if m.contains("itself an undo") {
+        "这一条本身是撤销记录：请重新确认候选证据"
+    } else if m.contains("no ledger entry") {
+        "没有这一条台账记录"
+    } else if m.contains("has no date") {
+        "文章没有日期：请在“证据日期”中填写"
+    } else if m.contains("is not an item of rules.toml") {
+        "所选条目不在评分细则中"
+    } else {
+        return m.to_string();
+    };
+    format!("{said}（{m}）")
 }
 
 /// Problems starting the server.
@@ -333,6 +365,7 @@ fn router(state: Shared) -> Router {
         .merge(exports::routes())
         .merge(participation::routes())
         .merge(api::routes())
+        .merge(review_api::routes())
         .merge(auth::routes())
         .merge(users_page::routes())
         .merge(ops::routes())

@@ -33,7 +33,7 @@ impl Drop for Driver {
 /// A Chromium session with its own profile and download folder.
 pub(crate) struct Browser {
     pub(crate) client: Client,
-    downloads: tempfile::TempDir,
+    pub(crate) downloads: tempfile::TempDir,
     _profile: tempfile::TempDir,
     _driver: Driver,
 }
@@ -74,6 +74,8 @@ async fn driver_ready(driver: &mut Driver, url: &str) -> bool {
 }
 
 pub(crate) async fn start_browser() -> Browser {
+    // Two rustls providers are compiled in (ring and aws-lc-rs): choose one.
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     for tool in [CHROMEDRIVER, CHROMIUM] {
         assert!(
             Path::new(tool).exists(),
@@ -136,7 +138,7 @@ pub(crate) async fn start_browser() -> Browser {
     }
 }
 
-fn screenshots() -> PathBuf {
+pub(crate) fn screenshots() -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
     std::fs::create_dir_all(&dir).expect("screenshot dir");
     dir
@@ -144,7 +146,7 @@ fn screenshots() -> PathBuf {
 
 /// The whole page (the window grown to the page's height, at most 4,000
 /// pixels), then the window as it was.
-async fn screenshot(c: &Client, name: &str) {
+pub(crate) async fn screenshot(c: &Client, name: &str) {
     let height = c
         .execute("return document.documentElement.scrollHeight", vec![])
         .await
@@ -186,7 +188,7 @@ pub(crate) async fn wait_for_path(c: &Client, what: &str, ok: impl Fn(&str) -> b
     }
 }
 
-async fn press(c: &Client, key: char) {
+pub(crate) async fn press(c: &Client, key: char) {
     let keys = KeyActions::new("keyboard".into())
         .then(KeyAction::Down { value: key })
         .then(KeyAction::Up { value: key });
@@ -300,9 +302,9 @@ fn a_reviewer_searches_confirms_by_keyboard_undoes_and_exports_in_chromium() {
 
             // Typing `c` in a field, or a `c` while an IME composes, confirms nothing.
             let item = c
-                .find(Locator::Css("form.filters input[name=item]"))
+                .find(Locator::Css("form.filters input[name=year]"))
                 .await
-                .expect("item field");
+                .expect("year field");
             item.send_keys("c").await.expect("type in the field");
             assert_eq!(item.prop("value").await.expect("value"), Some("c".into()));
             c.execute(
@@ -405,9 +407,10 @@ fn a_reviewer_searches_confirms_by_keyboard_undoes_and_exports_in_chromium() {
             // u takes it back and returns to it; c confirms it again.
             press(c, 'u').await;
             wait_for_path(c, "the candidate again", |p| {
-                p == format!("/candidates/{first}")
+                p == format!("/candidates/{first}?undone={first}")
             })
             .await;
+            assert!(text_of(c, "div.decided").await.contains("确认已撤销"));
             assert_eq!(candidate_status(&home, first), CandidateStatus::Pending);
             press(c, 'c').await;
             wait_for_path(c, "the next candidate", |p| {
@@ -433,6 +436,14 @@ fn a_reviewer_searches_confirms_by_keyboard_undoes_and_exports_in_chromium() {
             type_into(c, "form.undo input[name=reason]", "误确认，撤销").await;
             screenshot(c, "06-ledger").await;
             click(c, "form.undo button").await;
+            // The undo asks for confirmation first.
+            wait_for_path(c, "the confirmation step", |p| p.ends_with("/undo")).await;
+            assert!(
+                text_of(c, "p.confirm-undo")
+                    .await
+                    .contains("确定要撤销台账第")
+            );
+            click(c, "form.undo-confirm button").await;
             wait_for_path(c, "the ledger after undo", |p| p == "/ledger").await;
             assert!(text_of(c, "table.ledger").await.contains("已撤销"));
             assert_eq!(candidate_status(&home, first), CandidateStatus::Pending);

@@ -61,7 +61,7 @@ fn a_confirmation_through_the_api_names_the_logged_in_reviewer() {
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     assert!(r.body.contains("by ana"), "{}", r.body);
     assert!(r.body.contains("已由 ana 于"), "in Chinese too: {}", r.body);
-    assert!(r.body.contains("确认，见台账第 0 条"), "{}", r.body);
+    assert!(r.body.contains("确认，见台账第 1 条"), "{}", r.body);
     // The same from the queue's form: a page that says it.
     let r = app.form(
         &format!("/candidates/{}/confirm", pending[0].id),
@@ -116,10 +116,24 @@ fn a_confirmation_through_the_api_names_the_logged_in_reviewer() {
     // Undo from the ledger page: a reversing entry by the same user.
     let r = app.form("/ledger/0/undo", &cookie, &[("reason", "误判")]);
     assert_eq!(r.status, StatusCode::FORBIDDEN, "no CSRF token: {}", r.body);
+    // First a step asking to confirm, naming the entry from 1; nothing written yet.
     let r = app.form(
         "/ledger/0/undo",
         &cookie,
         &[("reason", "误判"), ("csrf", &csrf)],
+    );
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("确定要撤销台账第 1 条"), "{}", r.body);
+    assert_eq!(
+        reform_radar::pipeline::ledger::entries(&store)
+            .expect("ledger")
+            .len(),
+        1
+    );
+    let r = app.form(
+        "/ledger/0/undo",
+        &cookie,
+        &[("reason", "误判"), ("csrf", &csrf), ("confirmed", "yes")],
     );
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let rows = reform_radar::pipeline::ledger::entries(&store).expect("ledger");
@@ -271,7 +285,7 @@ fn the_decision_just_made_is_taken_back_from_the_banner_and_through_the_api() {
     assert_eq!(back, format!("/candidates?status=pending&decided={a}"));
     let page = app.get(&back, Some(&cookie));
     assert!(
-        page.body.contains("已确认，记入台账第 0 条"),
+        page.body.contains("已确认，记入台账第 1 条"),
         "{}",
         page.body
     );
@@ -300,7 +314,10 @@ fn the_decision_just_made_is_taken_back_from_the_banner_and_through_the_api() {
         &[("csrf", &csrf), ("next", "/candidates?status=pending")],
     );
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert_eq!(location(&r), "/candidates?status=pending");
+    assert_eq!(
+        location(&r),
+        format!("/candidates?status=pending&undone={a}")
+    );
     assert_eq!(status_of(a), CandidateStatus::Pending);
     let store = Store::open(&home.db_path()).expect("store");
     let entries = reform_radar::pipeline::ledger::entries(&store).expect("ledger");
@@ -336,13 +353,17 @@ fn the_decision_just_made_is_taken_back_from_the_banner_and_through_the_api() {
         "{opened}"
     );
     let page = app.get(&opened, Some(&cookie));
-    assert!(page.body.contains("已驳回。"), "{}", page.body);
+    assert!(page.body.contains("已驳回，理由："), "{}", page.body);
+    assert!(page.body.contains("非深度专题报道"), "{}", page.body);
     let r = app.form(
         &format!("/candidates/{b}/undo"),
         &cookie,
         &[("csrf", &csrf), ("next", &format!("/candidates/{b}"))],
     );
-    assert_eq!(location(&r), format!("/candidates/{b}"));
+    assert_eq!(location(&r), format!("/candidates/{b}?undone={b}"));
+    // The undo has its banner too, naming the reason taken back.
+    let page = app.get(&location(&r), Some(&cookie));
+    assert!(page.body.contains("的驳回已撤销"), "{}", page.body);
     assert_eq!(status_of(b), CandidateStatus::Pending);
     let history = store.candidate_history(b).expect("history");
     let last = history.last().expect("events");
@@ -535,7 +556,7 @@ fn manual_evidence_is_uploaded_into_the_ledger_by_the_logged_in_reviewer() {
     let (ct, body) = multipart(&pairs, ("证书.pdf", pdf));
     let r = app.upload(&cookie, &ct, body);
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    assert!(r.body.contains("已录入台账第 0 条"), "{}", r.body);
+    assert!(r.body.contains("已录入台账第 1 条"), "{}", r.body);
     let store = Store::open(&home.db_path()).expect("store");
     let entries = reform_radar::pipeline::ledger::entries(&store).expect("ledger");
     assert_eq!(entries.len(), 1);

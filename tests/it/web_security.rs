@@ -215,7 +215,7 @@ fn hostile_article_text_renders_inert() {
         .to_str()
         .expect("csp");
     assert!(
-        csp.starts_with("sandbox; default-src 'none'; img-src 'none'"),
+        csp.starts_with("sandbox; default-src 'none'; img-src data:"),
         "{csp}"
     );
     assert_eq!(archived.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");

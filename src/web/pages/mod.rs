@@ -16,10 +16,13 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use maud::{DOCTYPE, Markup, html};
 
+mod audit;
 mod decided;
 mod detail;
 mod evidence;
+mod passages;
 mod progress;
+mod propose;
 mod queue;
 mod score;
 mod search;
@@ -42,8 +45,9 @@ pub(super) fn evidence_warning(home: &crate::config::Home, e: &crate::ledger::Ev
     }
 }
 
-/// The policy of the archived original: nothing runs, nothing is fetched.
-pub const ARCHIVE_CSP: &str = "sandbox; default-src 'none'; img-src 'none'; frame-ancestors 'self'";
+/// The policy of the archived original: nothing runs, nothing is fetched
+/// (the images the crawl archived are in the page as `data:` URLs).
+pub const ARCHIVE_CSP: &str = "sandbox; default-src 'none'; img-src data:; frame-ancestors 'self'";
 
 pub fn routes() -> Router<Shared> {
     Router::new()
@@ -57,6 +61,17 @@ pub fn routes() -> Router<Shared> {
             post(queue::confirm_copies_form),
         )
         .route("/candidates/{id}/next", get(queue::next_candidate))
+        .route("/candidates/{id}/skip", post(queue::skip_form))
+        .route(
+            "/candidates/{id}/reject-story",
+            post(queue::reject_story_form),
+        )
+        .route("/candidates/{id}/reopen", post(queue::reopen_form))
+        .route("/candidates/{id}/dismiss", post(queue::dismiss_form))
+        .route("/candidates/{id}/promote", post(queue::promote_form))
+        .route("/articles/{article}/propose", post(propose::propose_form))
+        .route("/audit", get(audit::audit_page))
+        .route("/audit/export", get(audit::audit_export))
         .route("/candidates/{id}/undo", post(decided::take_back_form))
         .route("/archive/{article}", get(detail::archived))
         .route("/search", get(search::search_page))
@@ -106,11 +121,73 @@ pub fn error_page(e: &WebError) -> Response {
     if let WebError::Unauthorized = e {
         return Redirect::to("/login").into_response();
     }
-    let body = html! {
-        p.error { (e.public_message()) }
-        p { a href="/candidates" { "返回候选证据" } }
+    if let WebError::Internal(m) = e {
+        tracing::error!(error = %m, "web request failed");
+    }
+    let title = match e.status().as_u16() {
+        404 => "找不到",
+        403 => "无权操作",
+        400 | 409 | 413 | 429 => "没有完成",
+        _ => "出错了",
     };
-    (e.status(), Html(layout("出错了", None, body).into_string())).into_response()
+    let body = html! {
+        p.error { (for_people(e)) }
+        p.way-back {
+            a.back href="/candidates" { "返回上一页" }
+            " · " a href="/candidates" { "候选证据" }
+            " · " a href="/audit" { "操作记录" }
+        }
+    };
+    (
+        e.status(),
+        Html(layout_nav(title, None, true, body).into_string()),
+    )
+        .into_response()
+}
+
+/// An error's message as a person reads it: in Chinese, with no English
+/// code, no UTC time and no internal detail (those go to the log).
+pub(crate) fn for_people(e: &WebError) -> String {
+    match e {
+        WebError::Store(_) => {
+            "服务器处理时出错，已记录在日志中。请稍后重试，或联系管理员。".to_string()
+        }
+        other => {
+            let m = other.to_string();
+            // The English an API documents stays in the API: cut "（…）"
+            // parts that are English.
+            let mut out = String::new();
+            let mut rest = m.as_str();
+            while let Some(open) = rest.find('（') {
+                let Some(close) = rest[open..].find('）') else {
+                    break;
+                };
+                let inner = &rest[open + '（'.len_utf8()..open + close];
+                out.push_str(&rest[..open]);
+                if inner.chars().any(|c| c.is_ascii_alphabetic())
+                    && inner.chars().filter(|c| c.is_ascii_alphabetic()).count() * 2
+                        > inner.chars().count()
+                {
+                    // dropped
+                } else {
+                    out.push_str(&rest[open..open + close + '）'.len_utf8()]);
+                }
+                rest = &rest[open + close + '）'.len_utf8()..];
+            }
+            out.push_str(rest);
+            let ascii_letters = out.chars().filter(|c| c.is_ascii_alphabetic()).count();
+            if ascii_letters * 2 > out.chars().count() {
+                tracing::info!(message = %m, "an English message kept from a page");
+                if matches!(other, WebError::Internal(_)) {
+                    "服务器处理时出错，已记录在日志中。请稍后重试，或联系管理员。".to_string()
+                } else {
+                    "操作没有完成：请检查填写的内容后重试。".to_string()
+                }
+            } else {
+                out
+            }
+        }
+    }
 }
 
 pub(crate) type PageResult = Result<Response, PageErr>;
@@ -133,6 +210,11 @@ pub(super) fn role_label(r: UserRole) -> &'static str {
 }
 
 fn layout(title: &str, who: Option<&Authed>, body: Markup) -> Markup {
+    layout_nav(title, who, false, body)
+}
+
+/// The page; with `nav`, the navigation even without a user (error pages).
+fn layout_nav(title: &str, who: Option<&Authed>, nav: bool, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="zh-CN" {
@@ -144,21 +226,23 @@ fn layout(title: &str, who: Option<&Authed>, body: Markup) -> Markup {
                 script src="/static/app.js" defer {}
             }
             body {
-                @if let Some(w) = who {
+                @if who.is_some() || nav {
                     // On a phone the links fold under 菜单 (a checkbox, no script).
                     nav {
                         input.nav-toggle id="nav-toggle" type="checkbox" aria-label="菜单";
                         label.nav-button for="nav-toggle" { "☰ 菜单" }
                         span.nav-title { (title) }
                         div.nav-links {
+                            @if let Some(w) = who {
                             @if w.scope.enterprise().is_some() { a href="/progress" { "我的进度" } }
-                            a href="/candidates" { "候选证据" }
+                            a href="/candidates" { "候选证据" span.nav-new hidden {} }
                             a href="/search" { "全文检索" }
                             a href="/score" { "记分" }
                             a href="/ledger" { "台账" }
                             a href="/submissions" { "报送材料" }
                             @if w.user.role.can_review() { a href="/manual" { "人工录入" } }
                             @if w.scope.enterprise().is_none() { a href="/sources" { "信息源" } }
+                            a href="/audit" { "操作记录" }
                             @if w.user.role == UserRole::Admin { a href="/users" { "用户管理" } }
                             a href="/settings/notify" { "通知设置" }
                             span.user { (w.user.name) "（" (role_label(w.user.role)) "）" }
@@ -166,6 +250,14 @@ fn layout(title: &str, who: Option<&Authed>, body: Markup) -> Markup {
                             form.inline method="post" action="/logout" {
                                 input type="hidden" name="csrf" value=(w.csrf.as_deref().unwrap_or(""));
                                 button type="submit" { "退出" }
+                            }
+                            } @else {
+                            a href="/candidates" { "候选证据" }
+                            a href="/search" { "全文检索" }
+                            a href="/score" { "记分" }
+                            a href="/ledger" { "台账" }
+                            a href="/sources" { "信息源" }
+                            a href="/audit" { "操作记录" }
                             }
                         }
                     }
@@ -221,8 +313,38 @@ fn confidence_label(c: &str) -> &str {
         "high" => "高",
         "medium" => "中",
         "low" => "低",
-        other => other,
+        "manual" => "人工发现",
+        _ => "—",
     }
+}
+
+/// An item as a person reads it: its code and name (`B2 …`); a lead (no
+/// item yet) in words.
+pub(crate) fn item_label(rules: &crate::model::Rules, code: &str) -> String {
+    if code == "lead" {
+        return "线索（尚未对应条目）".to_string();
+    }
+    if let Some(t) = rules.typical_case.as_ref().filter(|t| t.code == code) {
+        return format!("{} {}", t.code, t.name);
+    }
+    match rules.item(code) {
+        Some(i) => format!("{} {}", i.code, i.name),
+        None => code.to_string(),
+    }
+}
+
+/// An outlet name as shown (never the bare word `lead`).
+pub(crate) fn outlet_label(outlet: &str) -> &str {
+    if outlet.eq_ignore_ascii_case("lead") {
+        "线索来源"
+    } else {
+        outlet
+    }
+}
+
+/// A ledger entry's number as a person reads it (the stored seq is 0-based).
+pub(crate) fn entry_number(seq: u64) -> u64 {
+    seq + 1
 }
 
 pub(super) fn name_of<'a>(registry: &'a Registry, id: &'a str) -> &'a str {

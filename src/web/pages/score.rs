@@ -1,6 +1,9 @@
 //! 记分 and 台账: the scorecard with its downloads, and the ledger with undo.
 
-use super::{PageResult, beijing_time, csrf_field, enterprise_select, name_of, page, query_string};
+use super::{
+    PageResult, beijing_time, csrf_field, enterprise_select, entry_number, item_label, name_of,
+    page, query_string,
+};
 use crate::web::api::{LedgerQuery, ScoreQuery, sheet, visible_entries};
 use crate::web::auth::{form_reviewer, user};
 use crate::web::decide::undo_as;
@@ -131,7 +134,7 @@ pub(super) async fn score_page(
                     thead { tr { th { "台账序号" } th { "条目" } th { "日期" } th { "来源" } th { "标题" } th { "审核人" } th { "证据" } } }
                     tbody { @for i in &e.items {
                         tr {
-                            td data-label="序号" { (i.entry) }
+                            td data-label="序号" { (entry_number(i.entry)) }
                             td data-label="条目" { (i.code) " " (i.item_short) }
                             td data-label="日期" { (i.date) }
                             td data-label="来源" { (i.source) }
@@ -199,6 +202,7 @@ pub(super) async fn score_export(
     let who = user(&state, &headers).await?;
     let format = q.format.clone().unwrap_or_else(|| "xlsx".into());
     let sq = q.score.clone();
+    let (who_name, asked) = (who.user.name.clone(), q.score.enterprise.clone());
     let sheet = blocking(&state, move |s| sheet(s, &who, &sq)).await?;
     let name = match sheet.quarter {
         Some(qn) => format!("scorecard-{}-Q{}", sheet.year, qn.number()),
@@ -217,6 +221,7 @@ pub(super) async fn score_export(
         ),
         other => return Err(WebError::BadRequest(format!("format `{other}`: xlsx or csv")).into()),
     };
+    crate::web::exports::record_export(&state, &who_name, asked, &format!("{name}.{ext}")).await;
     let mut res = (StatusCode::OK, bytes).into_response();
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -254,10 +259,10 @@ pub(super) async fn ledger_page(
             thead { tr { th { "序号" } th { "操作" } th { "企业" } th { "条目" } th { "日期" } th { "标题" } th { "审核人" } th { "时间" } th { "备注" } th { "证据" } th { "撤销" } } }
             tbody { @for e in &entries {
                 tr {
-                    td { (e.seq) }
-                    td { @if e.reverses.is_some() { "撤销 #" (e.reverses.unwrap_or_default()) } @else { "确认" } }
+                    td { (entry_number(e.seq)) }
+                    td { @if let Some(r) = e.reverses { "撤销第 " (entry_number(r)) " 条" } @else { "确认" } }
                     td { (name_of(reg, &e.named_enterprise)) }
-                    td { (e.item) }
+                    td { (item_label(&state.rules, &e.item)) }
                     td { (e.evidence_date) }
                     td { (e.title) }
                     td { (e.reviewer) }
@@ -269,7 +274,7 @@ pub(super) async fn ledger_page(
                             form.undo method="post" action=(format!("/ledger/{}/undo", e.seq)) {
                                 (csrf_field(&who))
                                 input name="reason" placeholder="撤销理由" required;
-                                button type="submit" { "撤销" }
+                                button type="submit" { "撤销…" }
                             }
                         } @else if undone.contains(&e.seq) { "已撤销" }
                     }
@@ -286,8 +291,13 @@ pub(super) struct UndoForm {
     csrf: String,
     #[serde(default)]
     reason: String,
+    /// Set by the confirmation step: without it, the step is shown.
+    #[serde(default)]
+    confirmed: String,
 }
 
+/// Undo a ledger entry: first a page asking to confirm (what is undone, the
+/// reason), then the reversing entry.
 pub(super) async fn undo_form(
     State(state): State<Shared>,
     headers: HeaderMap,
@@ -295,6 +305,40 @@ pub(super) async fn undo_form(
     Form(f): Form<UndoForm>,
 ) -> PageResult {
     let who = form_reviewer(&state, &headers, &f.csrf).await?;
+    if f.reason.trim().is_empty() {
+        return Err(WebError::BadRequest("撤销需要填写理由".into()).into());
+    }
+    if f.confirmed != "yes" {
+        let (w, s2) = (who.clone(), seq.clone());
+        let entry = blocking(&state, move |s| {
+            let n: u64 = s2
+                .parse()
+                .map_err(|_| WebError::NotFound(format!("没有台账记录 {s2}")))?;
+            visible_entries(s, &w, &LedgerQuery::default())?
+                .into_iter()
+                .find(|e| e.seq == n)
+                .ok_or_else(|| WebError::NotFound(format!("没有台账第 {} 条", n + 1)))
+        })
+        .await?;
+        let body = html! {
+            p.confirm-undo { "确定要撤销台账第 " (entry_number(entry.seq)) " 条吗？撤销会在台账中追加一条撤销记录，原记录保留。" }
+            dl.facts {
+                dt { "企业" } dd { (name_of(&state.registry, &entry.named_enterprise)) }
+                dt { "条目" } dd { (item_label(&state.rules, &entry.item)) }
+                dt { "标题" } dd { (entry.title) }
+                dt { "确认人" } dd { (entry.reviewer) " · " (beijing_time(&entry.at)) }
+                dt { "撤销理由" } dd { (f.reason) }
+            }
+            form.undo-confirm method="post" action=(format!("/ledger/{}/undo", entry.seq)) {
+                (csrf_field(&who))
+                input type="hidden" name="reason" value=(f.reason);
+                input type="hidden" name="confirmed" value="yes";
+                button type="submit" { "确认撤销" }
+                " " a href="/ledger" { "取消，返回台账" }
+            }
+        };
+        return page("确认撤销", &who, body);
+    }
     blocking(&state, move |s| undo_as(s, &who, &seq, &f.reason)).await?;
     Ok(Redirect::to("/ledger").into_response())
 }
