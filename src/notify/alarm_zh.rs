@@ -1,5 +1,5 @@
-//! Source alarms in a reviewer's words for notifications (the wording of
-//! the 信息源 page, `web::sources`).
+//! Source alarms in a reviewer's words: the one wording that the 信息源
+//! page (`web::sources`) and the notifications share.
 
 use crate::store::Alarm;
 

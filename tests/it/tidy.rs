@@ -111,7 +111,7 @@ fn stages_never_import_each_other() {
             "web",
             &[
                 "model", "config", "store", "index", "pipeline", "report", "ledger", "scoring",
-                "registry", "schedule",
+                "registry", "schedule", "notify",
             ],
         ),
         (
